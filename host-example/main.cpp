@@ -1,0 +1,164 @@
+// firstset-host: an evaluation program as a tender platform would write it, on the header-only
+// wrapper firstset.hpp. It asks the plugin about each bid of a tender and ranks the bids by
+// comprehensive score.
+//
+// Exit status: 0 done; 2 usage; 3 the input file is unusable; 4 the plugin or its
+// configuration is unusable; 5 the plugin refused a bid; 1 anything unexpected.
+#include <boost/program_options.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "firstset/firstset.hpp"
+#include "report.hpp"
+#include "scoring.hpp"
+#include "tender_file.hpp"
+#include "text.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+enum Exit { ok = 0, unexpected = 1, usage = 2, input = 3, plugin = 4, refused = 5 };
+
+const char* const help_text = R"(firstset-host — 首台（套）重大技术装备招标评审示例程序 / example evaluation host
+
+用法 Usage:
+  firstset-host evaluate --config CONFIG.yaml [options] TENDER.yaml
+
+对招标文件中的每份投标调用 firstset 插件，按渝经信规范〔2024〕9号（四）判断市场占有率、应用业绩
+等评审因素是否视同满足，再按综合评分法计算总分并排名。
+Asks the firstset plugin about every bid in TENDER.yaml (which criteria first-set equipment is
+deemed to meet), computes the comprehensive score and prints the ranking with the reasons.
+
+TENDER.yaml holds `tender` (sent to the plugin) and `bids` (each with price, experts' scores and
+the committee's evidence); see examples/tender-CQJT-2026-014.yaml.
+
+退出码 Exit status: 0 完成 done · 2 用法错误 usage · 3 输入文件有误 input file · 4 插件或配置不可用
+plugin or configuration · 5 插件拒绝了某份投标 the plugin refused a bid · 1 其他 unexpected
+
+Options)";
+
+struct ErrorFields {
+    std::string code, en, zh, where;
+};
+
+// Reads the plugin's error document for the user; falls back to the raw text.
+ErrorFields read_error(const std::string& document) {
+    ErrorFields f;
+    auto j = nlohmann::json::parse(document, nullptr, false);
+    if (!j.is_object() || !j.contains("error")) {
+        f.en = f.zh = document;
+        return f;
+    }
+    const auto& e = j["error"];
+    f.code = e.value("code", "");
+    f.en = e.value("message", "");
+    f.zh = e.value("message_zh", f.en);
+    if (e.contains("file")) f.where = e["file"].get<std::string>() + (e.contains("line") ? ":" + std::to_string(e["line"].get<int>()) : "");
+    if (e.contains("path")) f.where += (f.where.empty() ? "" : " ") + e["path"].get<std::string>();
+    return f;
+}
+
+int fail(int code, const std::string& zh, const std::string& en) {
+    std::cerr << "错误：" << zh << "\nerror: " << en << "\n";
+    return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    host::use_utf8_ctype();
+    std::string command, config, plugin_path, tender_path, lang = "both";
+    bool json = false;
+    po::options_description options(help_text);
+    options.add_options()
+        ("help,h", "显示帮助 show this help")
+        ("config,c", po::value(&config), "引擎配置文件 engine configuration (YAML)")
+        ("plugin,p", po::value(&plugin_path),
+         "插件路径 path of libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program)")
+        ("json", po::bool_switch(&json), "输出 JSON output JSON for machines")
+        ("lang", po::value(&lang), "语言 zh | en | both (default both)");
+    po::options_description hidden;
+    hidden.add_options()("command", po::value(&command))("tender", po::value(&tender_path));
+    po::options_description all;
+    all.add(options).add(hidden);
+    po::positional_options_description positional;
+    positional.add("command", 1).add("tender", 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        return fail(usage, std::string("命令行参数有误：") + e.what() + "（--help 查看用法）",
+                    std::string("bad command line: ") + e.what() + " (see --help)");
+    }
+    if (vm.count("help") || argc == 1) {
+        std::cout << options << "\n";
+        return argc == 1 ? usage : ok;
+    }
+    if (command != "evaluate")
+        return fail(usage, "未知命令 \"" + command + "\"，可用命令：evaluate（--help 查看用法）",
+                    "unknown command \"" + command + "\"; available: evaluate (see --help)");
+    if (config.empty() || tender_path.empty())
+        return fail(usage, "需要 --config 配置文件和招标文件（--help 查看用法）", "need --config and a tender file (see --help)");
+    host::Language language = host::Language::both;
+    if (lang == "zh") language = host::Language::zh;
+    else if (lang == "en") language = host::Language::en;
+    else if (lang != "both") return fail(usage, "--lang 只能是 zh、en 或 both", "--lang must be zh, en or both");
+    if (plugin_path.empty()) {
+        const char* env = std::getenv("FIRSTSET_PLUGIN");
+        plugin_path = env && *env ? env : FIRSTSET_DEFAULT_PLUGIN;
+    }
+
+    try {
+        host::TenderFile tender;
+        try {
+            tender = host::read_tender_file(tender_path);
+        } catch (const host::InputError& e) {
+            std::string at = e.file + (e.line ? ":" + std::to_string(e.line) : "");
+            return fail(input, at + "：" + e.zh, at + ": " + e.what());
+        }
+
+        std::optional<firstset::Library> library;
+        try {
+            library.emplace(plugin_path);
+        } catch (const std::exception& e) {
+            return fail(plugin, "无法加载插件 " + plugin_path + "：" + e.what(), "cannot load the plugin " + plugin_path + ": " + e.what());
+        }
+        std::optional<firstset::Engine> engine;
+        try {
+            engine.emplace(library->open(config));
+        } catch (const firstset::Error& e) {
+            auto f = read_error(e.document());
+            return fail(plugin, "配置不可用（" + f.where + "）：" + f.zh + " [" + f.code + "]",
+                        "the configuration is unusable (" + f.where + "): " + f.en + " [" + f.code + "]");
+        }
+
+        std::vector<nlohmann::json> responses;
+        for (const auto& bid : tender.bids) {
+            nlohmann::json request = {{"tender", tender.tender}, {"bid", bid.plugin_bid}};
+            try {
+                responses.push_back(nlohmann::json::parse(engine->evaluate(request.dump())));
+            } catch (const firstset::Error& e) {
+                auto f = read_error(e.document());
+                return fail(refused, "投标 " + bid.id + " 无法评审（" + f.where + "）：" + f.zh + " [" + f.code + "]",
+                            "bid " + bid.id + " cannot be evaluated (" + f.where + "): " + f.en + " [" + f.code + "]");
+            }
+        }
+
+        std::vector<host::BidResult> results;
+        try {
+            results = host::score_bids(tender, responses);
+        } catch (const host::InputError& e) {
+            std::string at = e.file + (e.line ? ":" + std::to_string(e.line) : "");
+            return fail(input, at + "：" + e.zh, at + ": " + e.what());
+        }
+        if (json) std::cout << host::report_json(tender, results).dump(2) << "\n";
+        else host::print_report(std::cout, tender, results, language);
+        return ok;
+    } catch (const std::exception& e) {
+        return fail(unexpected, std::string("意外错误：") + e.what(), std::string("unexpected error: ") + e.what());
+    }
+}

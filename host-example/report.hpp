@@ -1,0 +1,22 @@
+// What the example host prints: the ranked table (aligned with Chinese text), an explanation of
+// every criterion the first-set policy changed, and the same as JSON for machines.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+#include <vector>
+
+#include "scoring.hpp"
+
+namespace host {
+
+enum class Language { both, zh, en };
+
+void print_report(std::ostream& out, const TenderFile& tender, const std::vector<BidResult>& results,
+                  Language language);
+
+// Scores as decimal strings ("90.70") so that no reader turns them into binary floating point.
+nlohmann::json report_json(const TenderFile& tender, const std::vector<BidResult>& results);
+
+}  // namespace host

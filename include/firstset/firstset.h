@@ -1,0 +1,106 @@
+/*
+ * firstset.h - the C ABI of libfirstset, ABI major version 1.
+ *
+ * firstset applies China's first-set equipment policy (首台（套）重大技术装备) inside tender
+ * evaluation software: it checks a bid's first-set certificates against a registry and says,
+ * criterion by criterion, which market-share and track-record criteria are deemed met
+ * (渝经信规范〔2024〕9号, clause （四）), and why, in Chinese and English.
+ *
+ * Conventions of this interface (read these once; every function follows them):
+ *
+ *  1. Documents in and out are UTF-8 JSON text. Their schemas ship in the source tree's
+ *     schemas/ folder and are compiled into the library; docs/abi.md describes every field.
+ *  2. Every function that can fail returns an int status (FIRSTSET_OK = 0, see the table
+ *     below) and never lets a C++ exception escape.
+ *  3. Out-parameters come last. A string returned through an out-parameter is owned by the
+ *     caller and must be released with firstset_free(), from any thread. On success the
+ *     out string is the response document; on any non-zero status it is an error document:
+ *       {"error": {"status": "SCHEMA", "code": "SCHEMA_PATTERN", "message": "...",
+ *                  "message_zh": "...", "path": "/bid/offers/0/manufacturer/uscc"}}
+ *     where "path" is a JSON Pointer into the input (or "file" and "line" for a file).
+ *  4. A NULL out-parameter gives FIRSTSET_ARGUMENT and writes nothing. A NULL input gives
+ *     FIRSTSET_ARGUMENT with an error document.
+ *  5. firstset_engine is opaque. An engine is safe for concurrent calls from many threads
+ *     without external synchronisation, except that firstset_close() must not race with
+ *     any other call on the same engine.
+ *  6. The ABI only grows: functions are added at the end, never changed or removed within
+ *     a major version. Check firstset_abi_version() >> 16 == FIRSTSET_ABI_MAJOR at load.
+ *
+ * Threading tags: [thread-safe] may be called from any thread at any time;
+ * [engine-exclusive] must not overlap any other call on the same engine.
+ */
+#ifndef FIRSTSET_FIRSTSET_H
+#define FIRSTSET_FIRSTSET_H
+
+#include <stdint.h>
+
+#if defined(_WIN32)
+#  define FIRSTSET_API __declspec(dllimport)
+#elif defined(__GNUC__)
+#  define FIRSTSET_API __attribute__((visibility("default")))
+#else
+#  define FIRSTSET_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FIRSTSET_ABI_MAJOR 1
+#define FIRSTSET_ABI_MINOR 0
+
+/* Status codes. The error document's "status" field carries the name in capitals. */
+enum firstset_status {
+    FIRSTSET_OK = 0,
+    FIRSTSET_ARGUMENT = 1,   /* NULL or unusable argument */
+    FIRSTSET_PARSE = 2,      /* input is not well-formed JSON (or YAML, for files) */
+    FIRSTSET_SCHEMA = 3,     /* well-formed, but violates the schema; "path" says where */
+    FIRSTSET_CONFIG = 4,     /* configuration, policy pack or registry unusable */
+    FIRSTSET_IO = 5,         /* file or network failure */
+    FIRSTSET_INTEGRITY = 6,  /* a ledger or signed document fails verification */
+    FIRSTSET_NOT_FOUND = 7,  /* a referenced record does not exist */
+    FIRSTSET_LIMIT = 8,      /* input over a documented size or depth limit */
+    FIRSTSET_INTERNAL = 99   /* a bug; the message says so */
+};
+
+/* Input limits (docs/abi.md): a request larger than FIRSTSET_MAX_REQUEST_BYTES or nested
+ * deeper than FIRSTSET_MAX_DEPTH is refused with FIRSTSET_LIMIT before it is parsed. */
+#define FIRSTSET_MAX_REQUEST_BYTES (4u * 1024u * 1024u)
+#define FIRSTSET_MAX_DEPTH 32u
+
+typedef struct firstset_engine firstset_engine;
+
+/* (FIRSTSET_ABI_MAJOR << 16) | FIRSTSET_ABI_MINOR of the loaded library. [thread-safe] */
+FIRSTSET_API uint32_t firstset_abi_version(void);
+
+/* The library's version, e.g. "0.1.0". Static storage: do not free. [thread-safe] */
+FIRSTSET_API const char* firstset_version(void);
+
+/* Opens an engine from a YAML configuration file (policy pack, certificate registry, log).
+ * Relative paths in it are relative to the file's folder.
+ * On success: *engine is set, *error_json is set to NULL, returns FIRSTSET_OK.
+ * On failure: *engine is NULL and *error_json is an error document naming the file, line
+ * and JSON Pointer at fault (CONFIG, PARSE, SCHEMA, IO).
+ * REQUIRES: engine and error_json are not NULL. [thread-safe] */
+FIRSTSET_API int firstset_open(const char* config_path, firstset_engine** engine,
+                               char** error_json);
+
+/* Closes an engine and frees everything it holds. NULL is a no-op. [engine-exclusive] */
+FIRSTSET_API void firstset_close(firstset_engine* engine);
+
+/* Applies rules C, D and E of the policy pack to one bid of one tender.
+ * request_json: {"tender": Tender, "bid": Bid} (schemas/evaluate-request.schema.json).
+ * *response_json: the outcome per certificate and per criterion, with reasons in Chinese
+ * and English and the clause each rests on (schemas/evaluate-response.schema.json).
+ * [thread-safe] */
+FIRSTSET_API int firstset_evaluate(firstset_engine* engine, const char* request_json,
+                                   char** response_json);
+
+/* Releases a string returned by this library. NULL is a no-op. [thread-safe] */
+FIRSTSET_API void firstset_free(char* json);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* FIRSTSET_FIRSTSET_H */

@@ -1,0 +1,177 @@
+// firstset.hpp - a header-only C++17 wrapper that loads libfirstset.so at run time with
+// Boost.DLL and gives RAII handles over the C ABI of firstset.h.
+//
+//   firstset::Library lib("/usr/lib/x86_64-linux-gnu/libfirstset.so.1");  // checks the ABI
+//   firstset::Engine engine = lib.open("config.yaml");                      // throws on failure
+//   std::string response = engine.evaluate(request_json);                   // thread-safe
+//
+// Failures throw firstset::Error, which carries the status and the library's error document
+// (JSON: status, code, message, message_zh, path or file and line).
+//
+// Thread safety: a Library and an Engine may be used from many threads at once; moving or
+// destroying an Engine must not overlap its other calls. An Engine keeps its Library loaded.
+//
+// Build: link Boost's headers and ${CMAKE_DL_LIBS}; this header defines BOOST_DLL_USE_STD_FS
+// unless the host already did, so Boost.Filesystem is not needed.
+#ifndef FIRSTSET_FIRSTSET_HPP
+#define FIRSTSET_FIRSTSET_HPP
+
+#ifndef BOOST_DLL_USE_STD_FS
+#define BOOST_DLL_USE_STD_FS
+#endif
+
+#include <boost/dll/shared_library.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "firstset/firstset.h"
+
+namespace firstset {
+
+// A failed call: the status of firstset.h and the error document the library returned.
+class Error : public std::runtime_error {
+public:
+    Error(int status, std::string document)
+        : std::runtime_error(document), status_(status), document_(std::move(document)) {}
+    int status() const noexcept { return status_; }
+    // {"error": {"status", "code", "message", "message_zh", "path" | "file", "line"}}
+    const std::string& document() const noexcept { return document_; }
+
+private:
+    int status_;
+    std::string document_;
+};
+
+// "OK", "ARGUMENT", ... for a status of firstset.h.
+inline const char* status_name(int status) noexcept {
+    switch (status) {
+        case FIRSTSET_OK: return "OK";
+        case FIRSTSET_ARGUMENT: return "ARGUMENT";
+        case FIRSTSET_PARSE: return "PARSE";
+        case FIRSTSET_SCHEMA: return "SCHEMA";
+        case FIRSTSET_CONFIG: return "CONFIG";
+        case FIRSTSET_IO: return "IO";
+        case FIRSTSET_INTEGRITY: return "INTEGRITY";
+        case FIRSTSET_NOT_FOUND: return "NOT_FOUND";
+        case FIRSTSET_LIMIT: return "LIMIT";
+        default: return "INTERNAL";
+    }
+}
+
+namespace detail {
+
+struct Api {
+    boost::dll::shared_library library;
+    std::uint32_t (*abi_version)() = nullptr;
+    const char* (*version)() = nullptr;
+    int (*open)(const char*, firstset_engine**, char**) = nullptr;
+    void (*close)(firstset_engine*) = nullptr;
+    int (*evaluate)(firstset_engine*, const char*, char**) = nullptr;
+    void (*free)(char*) = nullptr;
+
+    // Takes ownership of a string the library returned.
+    std::string take(char* s) const {
+        if (!s) return {};
+        std::string out(s);
+        free(s);
+        return out;
+    }
+};
+
+}  // namespace detail
+
+class Library;
+
+// An open engine (policy pack + certificate registry). Movable, not copyable; closes itself.
+class Engine {
+public:
+    Engine(Engine&& other) noexcept : api_(std::move(other.api_)), engine_(std::exchange(other.engine_, nullptr)) {}
+    Engine& operator=(Engine&& other) noexcept {
+        if (this != &other) {
+            reset();
+            api_ = std::move(other.api_);
+            engine_ = std::exchange(other.engine_, nullptr);
+        }
+        return *this;
+    }
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+    ~Engine() { reset(); }
+
+    // firstset_evaluate: the response document, or throws Error. [thread-safe]
+    std::string evaluate(const std::string& request_json) const { return call(api_->evaluate, request_json); }
+
+    // The raw handle, for functions this wrapper does not cover.
+    firstset_engine* handle() const noexcept { return engine_; }
+
+private:
+    friend class Library;
+    Engine(std::shared_ptr<const detail::Api> api, firstset_engine* engine) : api_(std::move(api)), engine_(engine) {}
+
+    void reset() noexcept {
+        if (engine_ && api_) api_->close(engine_);
+        engine_ = nullptr;
+    }
+
+    template <typename Fn>
+    std::string call(Fn fn, const std::string& request) const {
+        char* out = nullptr;
+        const int status = fn(engine_, request.c_str(), &out);
+        std::string text = api_->take(out);
+        if (status != FIRSTSET_OK) throw Error(status, std::move(text));
+        return text;
+    }
+
+    std::shared_ptr<const detail::Api> api_;
+    firstset_engine* engine_ = nullptr;
+};
+
+// The loaded library. Loading checks that its ABI major version is the one this header
+// was written for; a mismatch throws std::runtime_error rather than calling into it.
+class Library {
+public:
+    explicit Library(const std::filesystem::path& path) : api_(load(path)) {}
+
+    std::uint32_t abi_version() const { return api_->abi_version(); }
+    std::string version() const { return api_->version(); }
+
+    // firstset_open: throws Error (CONFIG, IO, PARSE, SCHEMA) with the error document.
+    Engine open(const std::filesystem::path& config) const {
+        firstset_engine* engine = nullptr;
+        char* error = nullptr;
+        const int status = api_->open(config.string().c_str(), &engine, &error);
+        std::string text = api_->take(error);
+        if (status != FIRSTSET_OK) throw Error(status, std::move(text));
+        return Engine(api_, engine);
+    }
+
+private:
+    static std::shared_ptr<const detail::Api> load(const std::filesystem::path& path) {
+        auto api = std::make_shared<detail::Api>();
+        api->library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        api->abi_version = &api->library.get<std::uint32_t()>("firstset_abi_version");
+        const std::uint32_t abi = api->abi_version();
+        if ((abi >> 16) != FIRSTSET_ABI_MAJOR)
+            throw std::runtime_error(path.string() + " has ABI " + std::to_string(abi >> 16) + "." +
+                                     std::to_string(abi & 0xFFFF) + "; this program needs ABI " +
+                                     std::to_string(FIRSTSET_ABI_MAJOR) + ".x");
+        api->version = &api->library.get<const char*()>("firstset_version");
+        api->open = &api->library.get<int(const char*, firstset_engine**, char**)>("firstset_open");
+        api->close = &api->library.get<void(firstset_engine*)>("firstset_close");
+        api->evaluate = &api->library.get<int(firstset_engine*, const char*, char**)>("firstset_evaluate");
+        api->free = &api->library.get<void(char*)>("firstset_free");
+        return api;
+    }
+
+    std::shared_ptr<const detail::Api> api_;
+};
+
+}  // namespace firstset
+
+#endif  // FIRSTSET_FIRSTSET_HPP

@@ -1,0 +1,110 @@
+#include "engine.hpp"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "evaluate/request.hpp"
+#include "evaluate/response.hpp"
+#include "evaluate/rules.hpp"
+#include "firstset/firstset.h"
+#include "schema/embedded.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+#include "util/source_document.hpp"
+
+namespace firstset {
+
+namespace {
+
+std::filesystem::path resolve(const std::filesystem::path& base, std::string_view p) {
+    std::filesystem::path path(std::string{p});
+    return path.is_absolute() ? path : base / path;
+}
+
+// A logger of the engine's own, never registered in spdlog's global registry: a host that
+// uses spdlog itself must not see or collide with it. Logging failures are swallowed: a
+// full disk must not turn an evaluation into an error.
+std::shared_ptr<spdlog::logger> make_logger(const EngineConfig& c) {
+    spdlog::sink_ptr sink;
+    if (c.log_file.empty()) {
+        sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    } else {
+        try {
+            sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(c.log_file.string(), false);
+        } catch (const spdlog::spdlog_ex& e) {
+            throw Error(Status::io, "LOG_UNWRITABLE", "cannot open the log file " + c.log_file.string() + ": " + e.what(),
+                        "无法打开日志文件 " + c.log_file.string() + "：" + e.what(), Location{"/log/file", c.file.string(), 0, 0});
+        }
+    }
+    auto logger = std::make_shared<spdlog::logger>("firstset", std::move(sink));
+    logger->set_level(spdlog::level::from_str(c.log_level));
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [firstset] [%l] %v");
+    logger->set_error_handler([](const std::string&) {});
+    return logger;
+}
+
+}  // namespace
+
+EngineConfig EngineConfig::load(const std::filesystem::path& file) {
+    SourceDocument doc = SourceDocument::read(file);
+    doc.validate(schema::builtin(), "config.schema.json", Status::config);
+    const JsonValue& root = doc.root();
+    const auto base = std::filesystem::absolute(file).parent_path();
+    EngineConfig c;
+    c.file = file;
+    c.policy = resolve(base, sv(root["policy"]));
+    c.registry = resolve(base, sv(root["registry"]["file"]));
+    if (const JsonValue* ledger = member(root, "ledger")) {
+        if (const JsonValue* p = member(*ledger, "path")) c.ledger = resolve(base, sv(*p));
+        if (const JsonValue* l = member(*ledger, "log_evaluations")) c.log_evaluations = l->GetBool();
+    }
+    if (const JsonValue* log = member(root, "log")) {
+        if (const JsonValue* l = member(*log, "level")) c.log_level = std::string(sv(*l));
+        if (const JsonValue* f = member(*log, "file")) c.log_file = resolve(base, sv(*f));
+    }
+    return c;
+}
+
+std::unique_ptr<Engine> Engine::open(const std::filesystem::path& config_file) {
+    const auto started = std::chrono::steady_clock::now();
+    std::unique_ptr<Engine> e(new Engine);
+    e->config_ = EngineConfig::load(config_file);
+    e->log_ = make_logger(e->config_);
+    e->policy_ = std::make_shared<const Policy>(Policy::load(e->config_.policy));
+    e->registry_ = std::make_shared<const Registry>(Registry::load(e->config_.registry));
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    e->log_->info("opened: policy {} ({}), registry {} version {} with {} certificates, in {:.1f} ms",
+                  e->policy_->id, e->policy_->document, e->registry_->id(), e->registry_->version(),
+                  e->registry_->size(), ms);
+    if (e->registry_->holder_checksum_warnings() > 0)
+        e->log_->warn("registry {}: {} holder USCCs have a wrong check character; they are compared as written",
+                      e->registry_->id(), e->registry_->holder_checksum_warnings());
+    return e;
+}
+
+Engine::~Engine() = default;
+
+std::string Engine::evaluate(std::string_view request_json) const {
+    JsonDocument doc;
+    parse_json(request_json, doc, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
+    if (auto v = schema::builtin().validate("evaluate-request.schema.json", doc))
+        throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
+                    Location{v->path, "", 0, 0});
+    const Policy& policy = *policy_;
+    const Registry& registry = *registry_;
+    const EvaluateRequest request = read_evaluate_request(doc, policy);
+    const Evaluation evaluation = evaluate_rules(policy, registry, request);
+
+    rapidjson::StringBuffer buffer;
+    buffer.Reserve(1024 + 400 * (request.tender.criteria.size() + evaluation.certificates.size()));
+    JsonWriter writer(buffer);
+    write_evaluate_response(writer, policy, registry, request, evaluation);
+    log_->debug("evaluated tender {} bid {}: {} criteria, {} certificates claimed", request.tender.id,
+                request.bid.id, evaluation.criteria.size(), evaluation.certificates.size());
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace firstset

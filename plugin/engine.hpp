@@ -1,0 +1,59 @@
+// An engine: the loaded policy pack and certificate registry, a private logger, and the
+// evaluate pipeline (parse and limits -> schema -> plain values -> rules -> response).
+//
+// Thread safety: an Engine is safe for concurrent calls from many threads without external
+// synchronisation. All it holds is immutable after open(); every call works on its own
+// request document and output buffer.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "policy/policy.hpp"
+#include "registry/registry.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace firstset {
+
+struct EngineConfig {
+    std::filesystem::path file;  // the configuration file itself
+    std::filesystem::path policy;
+    std::filesystem::path registry;
+    std::filesystem::path ledger;  // empty: none configured
+    bool log_evaluations = true;
+    std::string log_level = "warn";
+    std::filesystem::path log_file;  // empty: standard error
+
+    // Reads and checks a configuration file; relative paths become relative to its folder.
+    // Throws Error: IO, PARSE, CONFIG with file, line and pointer.
+    static EngineConfig load(const std::filesystem::path& file);
+};
+
+class Engine {
+public:
+    // REQUIRES: nothing; throws Error (CONFIG, IO, PARSE, LIMIT) when anything is unusable.
+    static std::unique_ptr<Engine> open(const std::filesystem::path& config_file);
+    ~Engine();
+
+    // The evaluate response for a request document; throws Error (PARSE, SCHEMA, LIMIT).
+    std::string evaluate(std::string_view request_json) const;
+
+    const Policy& policy() const { return *policy_; }
+    const Registry& registry() const { return *registry_; }
+    spdlog::logger& log() const { return *log_; }
+
+private:
+    Engine() = default;
+
+    EngineConfig config_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<const Policy> policy_;
+    std::shared_ptr<const Registry> registry_;
+};
+
+}  // namespace firstset

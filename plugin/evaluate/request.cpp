@@ -1,0 +1,181 @@
+#include "evaluate/request.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "policy/policy.hpp"
+#include "util/error.hpp"
+
+namespace firstset {
+
+namespace {
+
+[[noreturn]] void schema_fail(std::string code, std::string en, std::string zh, std::string path) {
+    throw Error(Status::schema, std::move(code), std::move(en), std::move(zh), Location{std::move(path), "", 0, 0});
+}
+
+std::string pointer_of(std::string_view base, std::string_view a) {
+    std::string p(base);
+    append_pointer_token(p, a);
+    return p;
+}
+
+std::string pointer_of(std::string_view base, std::string_view a, std::size_t i) {
+    std::string p = pointer_of(base, a);
+    append_pointer_token(p, i);
+    return p;
+}
+
+std::string pointer_of(std::string_view base, std::string_view a, std::size_t i, std::string_view b) {
+    std::string p = pointer_of(base, a, i);
+    append_pointer_token(p, b);
+    return p;
+}
+
+// The number as written, recovered exactly: a double parsed with full precision prints back
+// (shortest round trip) as the literal whenever the literal has at most 15 significant digits.
+Points read_points(const JsonValue& v, const std::string& path) {
+    char buf[64];
+    std::string_view text;
+    if (v.IsUint64()) {
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.GetUint64());
+        (void)ec;
+        text = std::string_view(buf, static_cast<std::size_t>(end - buf));
+    } else {
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.GetDouble(), std::chars_format::fixed);
+        (void)ec;
+        text = std::string_view(buf, static_cast<std::size_t>(end - buf));
+    }
+    // text is now digits with an optional '.' (schema: 0 <= points <= 1000).
+    std::int64_t whole = 0, frac = 0;
+    std::size_t dot = text.find('.');
+    std::string_view w = text.substr(0, dot);
+    std::string_view f = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+    if (f.size() > 2)
+        schema_fail("POINTS_PRECISION", "points have at most two decimal places; found " + std::string(text),
+                    "分值最多保留两位小数，实际为 " + std::string(text), path);
+    std::from_chars(w.data(), w.data() + w.size(), whole);
+    if (!f.empty()) {
+        std::from_chars(f.data(), f.data() + f.size(), frac);
+        if (f.size() == 1) frac *= 10;
+    }
+    return Points{whole * 100 + frac};
+}
+
+Party read_party(const JsonValue& v) { return Party{sv(v["name"]), sv(v["uscc"])}; }
+
+}  // namespace
+
+std::string Points::to_string() const {
+    std::string s = std::to_string(hundredths / 100);
+    const auto frac = hundredths % 100;
+    if (frac != 0) {
+        s.push_back('.');
+        s.push_back(static_cast<char>('0' + frac / 10));
+        if (frac % 10 != 0) s.push_back(static_cast<char>('0' + frac % 10));
+    }
+    return s;
+}
+
+Tender read_tender(const JsonValue& t, const Policy& policy, std::string_view base) {
+    Tender tender;
+    tender.id = sv(t["id"]);
+    // The schema's date-time format has already checked the text, so this cannot fail.
+    tender.evaluation_date = *china_date_of(sv(t["bid_deadline"]));
+    if (const JsonValue* e = member(t, "first_set_equivalence")) tender.equivalence_declared = e->GetBool();
+
+    if (const JsonValue* items = member(t, "items")) {
+        tender.has_item_list = true;
+        const auto& a = items->GetArray();
+        tender.items.reserve(a.Size());
+        for (rapidjson::SizeType i = 0; i < a.Size(); ++i) {
+            std::string_view id = sv(a[i]["id"]);
+            for (std::size_t j = 0; j < tender.items.size(); ++j)
+                if (tender.items[j] == id)
+                    schema_fail("DUPLICATE_ID", "item id \"" + std::string(id) + "\" is used twice in the tender",
+                                "招标文件中标的编号 \"" + std::string(id) + "\" 重复", pointer_of(base, "items", i, "id"));
+            tender.items.push_back(id);
+        }
+    }
+
+    const auto& criteria = t["criteria"].GetArray();
+    tender.criteria.reserve(criteria.Size());
+    for (rapidjson::SizeType i = 0; i < criteria.Size(); ++i) {
+        const JsonValue& c = criteria[i];
+        Criterion& k = tender.criteria.emplace_back();
+        k.id = sv(c["id"]);
+        for (std::size_t j = 0; j + 1 < tender.criteria.size(); ++j)
+            if (tender.criteria[j].id == k.id)
+                schema_fail("DUPLICATE_ID", "criterion id \"" + std::string(k.id) + "\" is used twice in the tender",
+                            "招标文件中评审因素编号 \"" + std::string(k.id) + "\" 重复",
+                            pointer_of(base, "criteria", i, "id"));
+        if (const JsonValue* n = member(c, "name")) k.name = sv(*n);
+        k.kind = sv(c["kind"]);
+        k.scored = sv(c["mode"]) == "scored";
+        if (const JsonValue* mp = member(c, "max_points"))
+            k.max_points = read_points(*mp, pointer_of(base, "criteria", i, "max_points"));
+        if (const JsonValue* rp = member(c, "requirement_points"))
+            k.requirement_points = read_points(*rp, pointer_of(base, "criteria", i, "requirement_points"));
+        if (k.max_points && k.requirement_points && k.requirement_points->hundredths > k.max_points->hundredths)
+            schema_fail("POINTS_ABOVE_MAX",
+                        "requirement_points " + k.requirement_points->to_string() + " exceed max_points " +
+                            k.max_points->to_string(),
+                        "达标分 " + k.requirement_points->to_string() + " 超过满分 " + k.max_points->to_string(),
+                        pointer_of(base, "criteria", i, "requirement_points"));
+        if (k.scored && policy.deems(k.kind) && policy.tendering.deemed_points == DeemedPoints::requirement &&
+            !k.requirement_points)
+            schema_fail("REQUIREMENT_POINTS_MISSING",
+                        "policy " + policy.id + " gives deemed criteria their requirement points, and criterion " +
+                            std::string(k.id) + " has no requirement_points",
+                        "政策 " + policy.id + " 对视同满足的评审因素给予达标分，但评审因素 " + std::string(k.id) +
+                            " 未给出 requirement_points",
+                        pointer_of(base, "criteria", i, "requirement_points"));
+        if (const JsonValue* items = member(c, "items")) {
+            const auto& a = items->GetArray();
+            k.items.reserve(a.Size());
+            for (rapidjson::SizeType j = 0; j < a.Size(); ++j) {
+                std::string_view item = sv(a[j]);
+                if (tender.has_item_list &&
+                    std::find(tender.items.begin(), tender.items.end(), item) == tender.items.end())
+                    schema_fail("UNKNOWN_ITEM",
+                                "criterion " + std::string(k.id) + " names item \"" + std::string(item) +
+                                    "\", which the tender does not list",
+                                "评审因素 " + std::string(k.id) + " 引用的标的 \"" + std::string(item) + "\" 不在招标文件的标的清单中",
+                                pointer_of(pointer_of(base, "criteria", i, "items"), std::to_string(j)));
+                k.items.push_back(item);
+            }
+        }
+    }
+    return tender;
+}
+
+EvaluateRequest read_evaluate_request(const JsonValue& request, const Policy& policy) {
+    EvaluateRequest r;
+    r.tender = read_tender(request["tender"], policy, "/tender");
+    const JsonValue& b = request["bid"];
+    r.bid.id = sv(b["id"]);
+    r.bid.bidder = read_party(b["bidder"]);
+    const auto& offers = b["offers"].GetArray();
+    r.bid.offers.reserve(offers.Size());
+    for (rapidjson::SizeType i = 0; i < offers.Size(); ++i) {
+        const JsonValue& o = offers[i];
+        Offer& offer = r.bid.offers.emplace_back();
+        offer.item = sv(o["item"]);
+        if (r.tender.has_item_list &&
+            std::find(r.tender.items.begin(), r.tender.items.end(), offer.item) == r.tender.items.end())
+            schema_fail("UNKNOWN_ITEM",
+                        "offer " + std::to_string(i) + " is for item \"" + std::string(offer.item) +
+                            "\", which the tender does not list",
+                        "第 " + std::to_string(i) + " 项报价对应的标的 \"" + std::string(offer.item) + "\" 不在招标文件的标的清单中",
+                        pointer_of("/bid", "offers", i, "item"));
+        if (const JsonValue* p = member(o, "product")) offer.product = sv(*p);
+        offer.model = sv(o["model"]);
+        offer.manufacturer = read_party(o["manufacturer"]);
+        if (const JsonValue* c = member(o, "first_set_certificate")) offer.certificate = sv(*c);
+    }
+    return r;
+}
+
+}  // namespace firstset

@@ -1,0 +1,71 @@
+// The evaluate request as plain values: a tender (its items and criteria) and one bid (its
+// offers and the certificates they claim). Strings view the parsed request document, which
+// must outlive these values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/civil_date.hpp"
+#include "util/json.hpp"
+
+namespace firstset {
+
+struct Policy;
+
+// Points as an exact decimal: hundredths of a point. Tenders give points with at most two
+// decimal places; anything finer is refused (POINTS_PRECISION), never rounded.
+struct Points {
+    std::int64_t hundredths = 0;
+    std::string to_string() const;  // "10", "6.5", "2.35"
+    friend bool operator==(Points a, Points b) { return a.hundredths == b.hundredths; }
+};
+
+struct Party {
+    std::string_view name;
+    std::string_view uscc;
+};
+
+struct Criterion {
+    std::string_view id, name, kind;
+    bool scored = false;  // mode: scored; else pass_fail
+    std::optional<Points> max_points, requirement_points;
+    std::vector<std::string_view> items;  // empty: every offered item
+};
+
+struct Tender {
+    std::string_view id;
+    Date evaluation_date;  // Rule D: bid deadline's calendar date at UTC+08:00
+    bool equivalence_declared = false;
+    bool has_item_list = false;
+    std::vector<std::string_view> items;
+    std::vector<Criterion> criteria;
+};
+
+struct Offer {
+    std::string_view item, product, model;
+    Party manufacturer;
+    std::optional<std::string_view> certificate;
+};
+
+struct Bid {
+    std::string_view id;
+    Party bidder;
+    std::vector<Offer> offers;
+};
+
+struct EvaluateRequest {
+    Tender tender;
+    Bid bid;
+};
+
+// Reads a request that has passed schema validation, and checks what a schema cannot:
+// unique ids, item references, points precision, requirement points where the policy needs
+// them. Throws Error(SCHEMA) with the JSON Pointer at fault.
+EvaluateRequest read_evaluate_request(const JsonValue& request, const Policy& policy);
+Tender read_tender(const JsonValue& tender, const Policy& policy, std::string_view pointer);
+
+}  // namespace firstset

@@ -1,0 +1,16 @@
+// Writes the evaluate response (schemas/evaluate-response.schema.json): the outcome of the
+// rules with every reason rendered from the policy pack's messages, in Chinese and English,
+// each with the clause it rests on.
+#pragma once
+
+#include "evaluate/rules.hpp"
+#include "util/json.hpp"
+
+namespace firstset {
+
+class Registry;
+
+void write_evaluate_response(JsonWriter& w, const Policy& policy, const Registry& registry,
+                             const EvaluateRequest& request, const Evaluation& evaluation);
+
+}  // namespace firstset

@@ -1,0 +1,224 @@
+#include "policy/policy.hpp"
+
+#include <algorithm>
+#include <initializer_list>
+
+#include "schema/embedded.hpp"
+#include "util/digest.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+#include "util/source_document.hpp"
+
+namespace firstset {
+
+namespace {
+
+constexpr const char* code_names[code_count] = {
+    "CERT_UNKNOWN",          "ISSUER_NOT_ACCEPTED", "CERT_REVOKED",         "CERT_SUSPENDED",
+    "CERT_NOT_YET_VALID",    "CERT_EXPIRED",        "MANUFACTURER_MISMATCH", "MODEL_MISMATCH",
+    "FIRST_SET_DEEMED",      "PARTIAL_COVERAGE",    "CERTIFICATE_REJECTED",  "NOT_CLAIMED",
+    "KIND_NOT_DEEMED",       "USCC_CHECKSUM",       "EQUIVALENCE_NOT_DECLARED",
+};
+
+constexpr const char* fact_names[fact_count] = {
+    "certificate",   "item",          "issuer",         "accepted_issuers", "registry",      "valid_from",
+    "valid_until",   "evaluation_date", "holder",       "holder_uscc",      "manufacturer",  "manufacturer_uscc",
+    "offered_model", "certified_model", "criterion",    "criterion_name",   "kind",          "points",
+    "certificates",  "covered",       "concerned",      "codes",            "uscc",          "path",
+};
+
+// Which facts each message may mention: the ones the rule knows when it gives that reason.
+std::vector<Fact> facts_of(Code c) {
+    using F = Fact;
+    const std::vector<Fact> certificate_facts = {F::certificate, F::item, F::issuer, F::accepted_issuers,
+                                                 F::registry, F::valid_from, F::valid_until,
+                                                 F::evaluation_date, F::holder, F::holder_uscc,
+                                                 F::manufacturer, F::manufacturer_uscc, F::offered_model,
+                                                 F::certified_model};
+    const std::vector<Fact> criterion_facts = {F::criterion, F::criterion_name, F::kind, F::evaluation_date};
+    switch (c) {
+        case Code::CERT_UNKNOWN:
+            return {F::certificate, F::item, F::registry, F::evaluation_date, F::offered_model,
+                    F::manufacturer, F::manufacturer_uscc};
+        case Code::ISSUER_NOT_ACCEPTED:
+        case Code::CERT_REVOKED:
+        case Code::CERT_SUSPENDED:
+        case Code::CERT_NOT_YET_VALID:
+        case Code::CERT_EXPIRED:
+        case Code::MANUFACTURER_MISMATCH:
+        case Code::MODEL_MISMATCH:
+            return certificate_facts;
+        case Code::FIRST_SET_DEEMED: {
+            auto f = criterion_facts;
+            f.insert(f.end(), {F::points, F::certificates, F::covered, F::concerned});
+            return f;
+        }
+        case Code::PARTIAL_COVERAGE: {
+            auto f = criterion_facts;
+            f.insert(f.end(), {F::certificates, F::covered, F::concerned});
+            return f;
+        }
+        case Code::CERTIFICATE_REJECTED: {
+            auto f = criterion_facts;
+            f.insert(f.end(), {F::certificate, F::item, F::codes});
+            return f;
+        }
+        case Code::NOT_CLAIMED:
+        case Code::KIND_NOT_DEEMED:
+            return criterion_facts;
+        case Code::USCC_CHECKSUM:
+            return {F::uscc, F::path};
+        case Code::EQUIVALENCE_NOT_DECLARED:
+            return {F::evaluation_date};
+        case Code::count_:
+            break;
+    }
+    return {};
+}
+
+std::optional<Fact> fact_named(std::string_view name) {
+    for (std::size_t i = 0; i < fact_count; ++i)
+        if (name == fact_names[i]) return static_cast<Fact>(i);
+    return std::nullopt;
+}
+
+// Splits "text {fact} text" into pieces; an unknown or disallowed {name} is a CONFIG error.
+MessageText compile_text(const SourceDocument& doc, std::string_view text, const std::vector<Fact>& allowed,
+                         const std::string& pointer, Code code) {
+    MessageText m;
+    std::string literal;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (text[i] == '{') {
+            auto close = text.find('}', i);
+            std::string_view name = close == std::string_view::npos ? std::string_view() : text.substr(i + 1, close - i - 1);
+            const bool looks_like_placeholder =
+                !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+            if (looks_like_placeholder) {
+                auto fact = fact_named(name);
+                if (!fact || std::find(allowed.begin(), allowed.end(), *fact) == allowed.end()) {
+                    std::string list;
+                    for (Fact f : allowed) list += (list.empty() ? "" : ", ") + std::string(fact_names[static_cast<int>(f)]);
+                    doc.fail(Status::config, "POLICY_PLACEHOLDER",
+                             "message " + std::string(code_name(code)) + " mentions {" + std::string(name) +
+                                 "}, which this message cannot know (it may use: " + list + ")",
+                             "消息 " + std::string(code_name(code)) + " 引用了 {" + std::string(name) +
+                                 "}，该消息无法提供此项（可用：" + list + "）",
+                             pointer);
+                }
+                if (!literal.empty()) {
+                    m.literal_size += literal.size();
+                    m.pieces.push_back({std::move(literal), std::nullopt});
+                    literal.clear();
+                }
+                m.pieces.push_back({{}, fact});
+                i = close + 1;
+                continue;
+            }
+        }
+        literal.push_back(text[i++]);
+    }
+    if (!literal.empty()) {
+        m.literal_size += literal.size();
+        m.pieces.push_back({std::move(literal), std::nullopt});
+    }
+    return m;
+}
+
+std::vector<std::string> strings_of(const JsonValue& array) {
+    std::vector<std::string> out;
+    for (const auto& v : array.GetArray()) out.emplace_back(sv(v));
+    return out;
+}
+
+std::string string_or(const JsonValue& object, std::string_view name, std::string fallback) {
+    const JsonValue* v = member(object, name);
+    return v ? std::string(sv(*v)) : std::move(fallback);
+}
+
+}  // namespace
+
+const char* code_name(Code c) noexcept {
+    auto i = static_cast<std::size_t>(c);
+    return i < code_count ? code_names[i] : "UNKNOWN";
+}
+
+void MessageText::render(const Facts& facts, std::string& out) const {
+    for (const auto& p : pieces) {
+        if (p.fact) out.append(facts[static_cast<std::size_t>(*p.fact)]);
+        else out.append(p.literal);
+    }
+}
+
+bool Policy::deems(std::string_view kind) const {
+    return std::find(tendering.deemed_kinds.begin(), tendering.deemed_kinds.end(), kind) != tendering.deemed_kinds.end();
+}
+
+bool Policy::accepts_issuer(std::string_view issuer) const {
+    return std::find(tendering.accepted_issuers.begin(), tendering.accepted_issuers.end(), issuer) !=
+           tendering.accepted_issuers.end();
+}
+
+Policy Policy::load(const std::filesystem::path& file) { return from_document(SourceDocument::read(file)); }
+
+Policy Policy::from_document(const SourceDocument& doc) {
+    doc.validate(schema::builtin(), "policy.schema.json", Status::config);
+    const JsonValue& root = doc.root();
+    Policy p;
+    p.file = doc.file();
+    p.sha256 = sha256_hex(doc.bytes());
+    p.id = std::string(sv(root["id"]));
+    p.document = std::string(sv(root["document"]));
+    p.title = string_or(root, "title", "");
+
+    const JsonValue& t = root["tendering"];
+    p.tendering.clause = std::string(sv(t["clause"]));
+    p.tendering.citation = string_or(t, "citation", p.document + p.tendering.clause);
+    p.tendering.deemed_kinds = strings_of(t["deemed_kinds"]);
+    p.tendering.deemed_points = sv(t["deemed_points"]) == "requirement" ? DeemedPoints::requirement : DeemedPoints::max;
+    p.tendering.accepted_issuers = strings_of(t["accepted_issuers"]);
+    p.tendering.validity_years = t["validity_years"].GetInt();
+    for (const auto& i : p.tendering.accepted_issuers)
+        p.accepted_issuers_text += (p.accepted_issuers_text.empty() ? "" : ", ") + i;
+
+    if (const JsonValue* tol = member(root, "tolerance")) {
+        Tolerance x;
+        x.clause = std::string(sv((*tol)["clause"]));
+        x.citation = string_or(*tol, "citation", p.document + x.clause);
+        x.procurement_methods = strings_of((*tol)["procurement_methods"]);
+        x.procedure_items = strings_of((*tol)["procedure_items"]);
+        p.tolerance = std::move(x);
+    }
+
+    const JsonValue& messages = root["messages"];
+    for (std::size_t i = 0; i < code_count; ++i) {
+        const Code code = static_cast<Code>(i);
+        const JsonValue* m = member(messages, code_names[i]);
+        std::string pointer = "/messages";
+        if (!m)
+            doc.fail(Status::config, "POLICY_MESSAGE_MISSING",
+                     "the pack has no message for " + std::string(code_names[i]) +
+                         "; every reason the rules give needs Chinese and English text",
+                     "政策包缺少 " + std::string(code_names[i]) + " 的消息；规则给出的每个理由都需要中英文说明",
+                     pointer);
+        append_pointer_token(pointer, code_names[i]);
+        const auto allowed = facts_of(code);
+        Message& out = p.messages[i];
+        out.zh = compile_text(doc, sv((*m)["zh"]), allowed, pointer + "/zh", code);
+        out.en = compile_text(doc, sv((*m)["en"]), allowed, pointer + "/en", code);
+        out.clause = string_or(*m, "clause", p.tendering.citation);
+    }
+    for (auto it = messages.MemberBegin(); it != messages.MemberEnd(); ++it) {
+        const auto name = sv(it->name);
+        if (std::none_of(std::begin(code_names), std::end(code_names), [&](const char* c) { return name == c; })) {
+            std::string pointer = "/messages";
+            append_pointer_token(pointer, name);
+            doc.fail(Status::config, "POLICY_MESSAGE_UNKNOWN",
+                     "the pack has a message for " + std::string(name) + ", a code no rule gives (a misspelling?)",
+                     "政策包包含 " + std::string(name) + " 的消息，但没有规则给出此代码（是否拼写错误？）", pointer);
+        }
+    }
+    return p;
+}
+
+}  // namespace firstset

@@ -1,0 +1,74 @@
+// The certificate registry: the first-set certificates the authorities have recognised,
+// loaded from YAML or JSON (CONTRACT.md §3) and indexed by id for constant-time lookup.
+//
+// A Registry is immutable after loading and safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "util/civil_date.hpp"
+
+namespace firstset {
+
+class SourceDocument;
+
+enum class CertificateStatus : std::uint8_t { valid, revoked, suspended };
+
+struct Certificate {
+    std::string id;
+    std::string issuer;  // "CN" or "CN-XX"
+    std::string product;
+    std::string model;
+    std::string model_key;  // normalise_model(model), compared with offered models (Rule C.6)
+    std::string holder_name;
+    std::string holder_uscc;
+    std::string catalogue;
+    Date recognized_on;
+    std::optional<Date> valid_until;  // exclusive; else recognized_on + validity years
+    CertificateStatus status = CertificateStatus::valid;
+
+    // Rule D: the exclusive end of validity under a policy's validity_years.
+    Date expiry(int validity_years) const {
+        return valid_until ? *valid_until : recognized_on.plus_years(validity_years);
+    }
+};
+
+class Registry {
+public:
+    // Loads and checks a registry file. Throws Error: IO, PARSE, LIMIT, or CONFIG naming the
+    // file, line, pointer and certificate (schema violations, duplicate ids, impossible dates,
+    // an unknown issuer format).
+    static Registry load(const std::filesystem::path& file);
+    static Registry from_document(const SourceDocument& doc);
+
+    // nullptr when the id is unknown. O(1).
+    const Certificate* find(std::string_view id) const;
+
+    const std::string& id() const { return id_; }
+    const std::string& version() const { return version_; }
+    const std::string& sha256() const { return sha256_; }
+    const std::string& file() const { return file_; }
+    std::size_t size() const { return certificates_.size(); }
+    // Holders whose USCC has a wrong check character (kept and compared, Rule C.5).
+    std::size_t holder_checksum_warnings() const { return holder_checksum_warnings_; }
+
+    Registry(Registry&&) noexcept = default;
+    Registry& operator=(Registry&&) noexcept = default;
+
+private:
+    Registry() = default;
+
+    std::string id_, version_, sha256_, file_;
+    std::vector<Certificate> certificates_;
+    // Keys view the ids inside certificates_, which never moves its elements after loading.
+    std::unordered_map<std::string_view, std::uint32_t> index_;
+    std::size_t holder_checksum_warnings_ = 0;
+};
+
+}  // namespace firstset

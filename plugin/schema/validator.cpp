@@ -1,0 +1,698 @@
+#include "schema/validator.hpp"
+
+#include <boost/regex.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+#include "util/civil_date.hpp"
+#include "util/error.hpp"
+
+namespace firstset::schema {
+
+namespace {
+
+enum : std::uint8_t {
+    t_null = 1,
+    t_boolean = 2,
+    t_object = 4,
+    t_array = 8,
+    t_number = 16,
+    t_integer = 32,
+    t_string = 64,
+};
+
+struct XError {
+    std::string code, en, zh;
+};
+
+enum class Format { none, date, date_time };
+
+}  // namespace
+
+struct Node {
+    bool always_false = false;
+    const Node* ref = nullptr;  // draft 7: a $ref replaces every sibling keyword
+    std::uint8_t types = 0;     // 0: any type
+
+    struct Property {
+        std::string name;
+        const Node* schema;
+    };
+    std::vector<Property> properties;
+    std::vector<std::string> required;
+    bool additional_forbidden = false;
+    const Node* additional = nullptr;
+    std::optional<std::size_t> min_properties, max_properties;
+    bool object_keywords = false;
+
+    const Node* items = nullptr;
+    std::optional<std::size_t> min_items, max_items;
+    bool unique_items = false;
+
+    std::optional<std::size_t> min_length, max_length;
+    std::optional<boost::regex> pattern;
+    std::string pattern_source;
+    Format format = Format::none;
+
+    std::optional<double> minimum, maximum, exclusive_minimum, exclusive_maximum;
+
+    std::vector<const JsonValue*> enum_values;  // point into the kept schema documents
+    const JsonValue* const_value = nullptr;
+    std::vector<const Node*> all_of, any_of, one_of;
+    const Node* not_schema = nullptr;
+    const Node* if_schema = nullptr;
+    const Node* then_schema = nullptr;
+    const Node* else_schema = nullptr;
+
+    std::optional<XError> x_error;
+};
+
+namespace {
+
+const char* const supported_keywords[] = {
+    "type", "enum", "const", "properties", "required", "additionalProperties", "minProperties",
+    "maxProperties", "items", "minItems", "maxItems", "uniqueItems", "minLength", "maxLength",
+    "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "allOf",
+    "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "definitions", "$defs",
+    // annotations
+    "$schema", "$id", "$comment", "title", "description", "default", "examples", "readOnly",
+    "writeOnly", "x-error"};
+
+bool keyword_supported(std::string_view k) {
+    for (const char* s : supported_keywords)
+        if (k == s) return true;
+    return k.size() > 2 && k.substr(0, 2) == "x-";  // other x- annotations carry no check
+}
+
+[[noreturn]] void schema_error(const std::string& code, const std::string& file, const std::string& pointer,
+                               const std::string& what) {
+    throw Error(Status::internal, code, "schema " + file + "#" + pointer + ": " + what,
+                "模式 " + file + "#" + pointer + "：" + what, Location{pointer, file, 0, 0});
+}
+
+std::string percent_decode(std::string_view s) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size()) {
+            int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                out.push_back(static_cast<char>(hi * 16 + lo));
+                i += 2;
+                continue;
+            }
+        }
+        out.push_back(s[i]);
+    }
+    return out;
+}
+
+// Resolves a JSON Pointer (already percent-decoded) inside a value; nullptr if absent.
+const JsonValue* resolve_pointer(const JsonValue& root, std::string_view pointer) {
+    const JsonValue* v = &root;
+    std::size_t pos = 0;
+    while (pos < pointer.size()) {
+        if (pointer[pos] != '/') return nullptr;
+        std::size_t end = pointer.find('/', pos + 1);
+        if (end == std::string_view::npos) end = pointer.size();
+        std::string token;
+        for (std::size_t i = pos + 1; i < end; ++i) {
+            if (pointer[i] == '~' && i + 1 < end && pointer[i + 1] == '0') { token.push_back('~'); ++i; }
+            else if (pointer[i] == '~' && i + 1 < end && pointer[i + 1] == '1') { token.push_back('/'); ++i; }
+            else token.push_back(pointer[i]);
+        }
+        if (v->IsObject()) {
+            v = member(*v, token);
+            if (!v) return nullptr;
+        } else if (v->IsArray()) {
+            if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos) return nullptr;
+            auto index = std::stoul(token);
+            if (index >= v->Size()) return nullptr;
+            v = &(*v)[static_cast<rapidjson::SizeType>(index)];
+        } else {
+            return nullptr;
+        }
+        pos = end;
+    }
+    return v;
+}
+
+std::string stringify(const JsonValue& v) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    v.Accept(w);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::size_t code_points(const JsonValue& s) {
+    std::size_t n = 0;
+    const char* p = s.GetString();
+    for (rapidjson::SizeType i = 0; i < s.GetStringLength(); ++i)
+        if ((static_cast<unsigned char>(p[i]) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+bool is_integer(const JsonValue& v) {
+    if (v.IsInt64() || v.IsUint64()) return true;
+    if (!v.IsDouble()) return false;
+    double d = v.GetDouble();
+    return std::isfinite(d) && std::floor(d) == d;
+}
+
+std::uint8_t type_of(const JsonValue& v) {
+    switch (v.GetType()) {
+        case rapidjson::kNullType: return t_null;
+        case rapidjson::kFalseType:
+        case rapidjson::kTrueType: return t_boolean;
+        case rapidjson::kObjectType: return t_object;
+        case rapidjson::kArrayType: return t_array;
+        case rapidjson::kStringType: return t_string;
+        case rapidjson::kNumberType:
+            return static_cast<std::uint8_t>(is_integer(v) ? t_number | t_integer : static_cast<int>(t_number));
+    }
+    return 0;
+}
+
+struct TypeName {
+    std::uint8_t bit;
+    const char* en;
+    const char* zh;
+};
+constexpr TypeName type_names[] = {
+    {t_null, "null", "空值"},       {t_boolean, "boolean", "布尔值"}, {t_object, "object", "对象"},
+    {t_array, "array", "数组"},     {t_integer, "integer", "整数"},   {t_number, "number", "数值"},
+    {t_string, "string", "字符串"},
+};
+
+std::pair<std::string, std::string> describe_types(std::uint8_t bits) {
+    std::string en, zh;
+    for (const auto& t : type_names) {
+        if (!(bits & t.bit)) continue;
+        if (t.bit == t_integer && (bits & t_number)) continue;  // "number" already says it
+        if (!en.empty()) { en += " or "; zh += "或"; }
+        en += t.en;
+        zh += t.zh;
+    }
+    return {en, zh};
+}
+
+std::pair<std::string, std::string> describe_instance_type(const JsonValue& v) {
+    std::uint8_t t = type_of(v);
+    if (t & t_integer) t = t_integer;
+    return describe_types(t);
+}
+
+std::string number_text(double d) {
+    if (std::floor(d) == d && std::fabs(d) < 1e15) return std::to_string(static_cast<long long>(d));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+    return buf;
+}
+
+double number_of(const JsonValue& v) { return v.GetDouble(); }
+
+// RFC 3339 date-time, draft 7 "date-time": as china_date_of() accepts, and a leap second only
+// at 23:59:60 UTC.
+bool valid_date_time(std::string_view s) {
+    if (!china_date_of(s)) return false;
+    if (s.size() >= 19 && s.substr(17, 2) == "60") {
+        int hh = (s[11] - '0') * 10 + (s[12] - '0');
+        int mm = (s[14] - '0') * 10 + (s[15] - '0');
+        int offset = 0;
+        std::size_t pos = 19;
+        if (pos < s.size() && s[pos] == '.')
+            for (++pos; pos < s.size() && s[pos] >= '0' && s[pos] <= '9';) ++pos;
+        if (s[pos] == '+' || s[pos] == '-') {
+            int oh = (s[pos + 1] - '0') * 10 + (s[pos + 2] - '0');
+            int om = (s[pos + 4] - '0') * 10 + (s[pos + 5] - '0');
+            offset = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+        }
+        int utc = ((hh * 60 + mm - offset) % 1440 + 1440) % 1440;
+        if (utc != 23 * 60 + 59) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+struct Schemas::Impl {
+    std::vector<std::unique_ptr<JsonDocument>> documents;
+    std::map<std::string, const JsonDocument*, std::less<>> by_name;
+    std::unordered_map<std::string, Node*> compiled;  // "file#pointer"
+    std::deque<Node> nodes;
+    std::map<std::string, const Node*, std::less<>> roots;
+
+    const Node* compile(const std::string& file, const std::string& pointer, const JsonValue& v);
+    const Node* compile_ref(const std::string& file, const std::string& pointer, std::string_view ref);
+};
+
+const Node* Schemas::Impl::compile_ref(const std::string& file, const std::string& pointer, std::string_view ref) {
+    auto hash = ref.find('#');
+    std::string target_file(ref.substr(0, hash));
+    std::string fragment = hash == std::string_view::npos ? "" : percent_decode(ref.substr(hash + 1));
+    if (target_file.empty()) target_file = file;
+    auto it = by_name.find(target_file);
+    if (it == by_name.end())
+        schema_error("SCHEMA_INVALID", file, pointer, "$ref names an unknown schema document: " + std::string(ref));
+    const JsonValue* target = resolve_pointer(*it->second, fragment);
+    if (!target)
+        schema_error("SCHEMA_INVALID", file, pointer, "$ref points nowhere: " + std::string(ref));
+    return compile(target_file, fragment, *target);
+}
+
+const Node* Schemas::Impl::compile(const std::string& file, const std::string& pointer, const JsonValue& v) {
+    const std::string key = file + "#" + pointer;
+    if (auto it = compiled.find(key); it != compiled.end()) return it->second;
+    Node& node = nodes.emplace_back();
+    compiled.emplace(key, &node);
+
+    if (v.IsBool()) {
+        node.always_false = !v.GetBool();
+        return &node;
+    }
+    if (!v.IsObject()) schema_error("SCHEMA_INVALID", file, pointer, "a schema must be an object or a boolean");
+
+    auto sub = [&](const char* keyword, const JsonValue& s) {
+        std::string p = pointer;
+        append_pointer_token(p, keyword);
+        return compile(file, p, s);
+    };
+    auto sub_at = [&](const char* keyword, std::string_view name, const JsonValue& s) {
+        std::string p = pointer;
+        append_pointer_token(p, keyword);
+        append_pointer_token(p, name);
+        return compile(file, p, s);
+    };
+    auto sub_index = [&](const char* keyword, std::size_t i, const JsonValue& s) {
+        std::string p = pointer;
+        append_pointer_token(p, keyword);
+        append_pointer_token(p, i);
+        return compile(file, p, s);
+    };
+    auto bad = [&](const std::string& what) { schema_error("SCHEMA_INVALID", file, pointer, what); };
+    auto count = [&](const JsonValue& x, const char* k) -> std::size_t {
+        if (!x.IsNumber() || !is_integer(x) || x.GetDouble() < 0) bad(std::string(k) + " must be a non-negative integer");
+        return static_cast<std::size_t>(x.GetDouble());
+    };
+    auto number = [&](const JsonValue& x, const char* k) -> double {
+        if (!x.IsNumber()) bad(std::string(k) + " must be a number");
+        return x.GetDouble();
+    };
+    auto schema_list = [&](const JsonValue& x, const char* k, std::vector<const Node*>& out) {
+        if (!x.IsArray() || x.Empty()) bad(std::string(k) + " must be a non-empty array of schemas");
+        for (rapidjson::SizeType i = 0; i < x.Size(); ++i) out.push_back(sub_index(k, i, x[i]));
+    };
+
+    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m)
+        if (!keyword_supported(sv(m->name)))
+            schema_error("SCHEMA_UNSUPPORTED", file, pointer,
+                         "keyword \"" + std::string(sv(m->name)) + "\" is not supported by this validator");
+
+    if (const JsonValue* ref = member(v, "$ref")) {
+        if (!ref->IsString()) bad("$ref must be a string");
+        node.ref = compile_ref(file, pointer, sv(*ref));
+        return &node;
+    }
+    if (const JsonValue* x = member(v, "x-error")) {
+        const JsonValue *c = x->IsObject() ? member(*x, "code") : nullptr, *en = x->IsObject() ? member(*x, "en") : nullptr,
+                        *zh = x->IsObject() ? member(*x, "zh") : nullptr;
+        if (!c || !en || !zh || !c->IsString() || !en->IsString() || !zh->IsString())
+            bad("x-error needs string members code, en and zh");
+        node.x_error = XError{std::string(sv(*c)), std::string(sv(*en)), std::string(sv(*zh))};
+    }
+    if (const JsonValue* x = member(v, "type")) {
+        auto add = [&](const JsonValue& t) {
+            if (!t.IsString()) bad("type must be a string or an array of strings");
+            auto s = sv(t);
+            bool found = false;
+            for (const auto& tn : type_names)
+                if (s == tn.en) { node.types |= tn.bit; found = true; }
+            if (!found) bad("unknown type " + std::string(s));
+        };
+        if (x->IsArray()) for (const auto& t : x->GetArray()) add(t);
+        else add(*x);
+        if (node.types & t_number) node.types |= t_integer;
+    }
+    if (const JsonValue* x = member(v, "enum")) {
+        if (!x->IsArray() || x->Empty()) bad("enum must be a non-empty array");
+        for (const auto& e : x->GetArray()) node.enum_values.push_back(&e);
+    }
+    if (const JsonValue* x = member(v, "const")) node.const_value = x;
+    if (const JsonValue* x = member(v, "properties")) {
+        if (!x->IsObject()) bad("properties must be an object");
+        for (auto p = x->MemberBegin(); p != x->MemberEnd(); ++p)
+            node.properties.push_back({std::string(sv(p->name)), sub_at("properties", sv(p->name), p->value)});
+        node.object_keywords = true;
+    }
+    if (const JsonValue* x = member(v, "required")) {
+        if (!x->IsArray()) bad("required must be an array of strings");
+        for (const auto& r : x->GetArray()) {
+            if (!r.IsString()) bad("required must be an array of strings");
+            node.required.emplace_back(sv(r));
+        }
+        node.object_keywords = true;
+    }
+    if (const JsonValue* x = member(v, "additionalProperties")) {
+        if (x->IsBool() && !x->GetBool()) node.additional_forbidden = true;
+        else if (!x->IsBool()) node.additional = sub("additionalProperties", *x);
+        node.object_keywords = true;
+    }
+    if (const JsonValue* x = member(v, "minProperties")) node.min_properties = count(*x, "minProperties");
+    if (const JsonValue* x = member(v, "maxProperties")) node.max_properties = count(*x, "maxProperties");
+    if (const JsonValue* x = member(v, "items")) {
+        if (x->IsArray()) schema_error("SCHEMA_UNSUPPORTED", file, pointer, "items as an array (tuple form) is not supported");
+        node.items = sub("items", *x);
+    }
+    if (const JsonValue* x = member(v, "minItems")) node.min_items = count(*x, "minItems");
+    if (const JsonValue* x = member(v, "maxItems")) node.max_items = count(*x, "maxItems");
+    if (const JsonValue* x = member(v, "uniqueItems")) {
+        if (!x->IsBool()) bad("uniqueItems must be a boolean");
+        node.unique_items = x->GetBool();
+    }
+    if (const JsonValue* x = member(v, "minLength")) node.min_length = count(*x, "minLength");
+    if (const JsonValue* x = member(v, "maxLength")) node.max_length = count(*x, "maxLength");
+    if (const JsonValue* x = member(v, "pattern")) {
+        if (!x->IsString()) bad("pattern must be a string");
+        node.pattern_source = std::string(sv(*x));
+        try {
+            node.pattern.emplace(node.pattern_source, boost::regex::ECMAScript);
+        } catch (const boost::regex_error& e) {
+            bad("pattern does not compile: " + std::string(e.what()));
+        }
+    }
+    if (const JsonValue* x = member(v, "format")) {
+        if (!x->IsString()) bad("format must be a string");
+        auto f = sv(*x);
+        if (f == "date") node.format = Format::date;
+        else if (f == "date-time") node.format = Format::date_time;
+        else schema_error("SCHEMA_UNSUPPORTED", file, pointer, "format \"" + std::string(f) + "\" is not supported");
+    }
+    if (const JsonValue* x = member(v, "minimum")) node.minimum = number(*x, "minimum");
+    if (const JsonValue* x = member(v, "maximum")) node.maximum = number(*x, "maximum");
+    if (const JsonValue* x = member(v, "exclusiveMinimum")) node.exclusive_minimum = number(*x, "exclusiveMinimum");
+    if (const JsonValue* x = member(v, "exclusiveMaximum")) node.exclusive_maximum = number(*x, "exclusiveMaximum");
+    if (const JsonValue* x = member(v, "allOf")) schema_list(*x, "allOf", node.all_of);
+    if (const JsonValue* x = member(v, "anyOf")) schema_list(*x, "anyOf", node.any_of);
+    if (const JsonValue* x = member(v, "oneOf")) schema_list(*x, "oneOf", node.one_of);
+    if (const JsonValue* x = member(v, "not")) node.not_schema = sub("not", *x);
+    if (const JsonValue* x = member(v, "if")) {
+        node.if_schema = sub("if", *x);
+        if (const JsonValue* t = member(v, "then")) node.then_schema = sub("then", *t);
+        if (const JsonValue* e = member(v, "else")) node.else_schema = sub("else", *e);
+    }
+    return &node;
+}
+
+namespace {
+
+// One validation run: a path of reference tokens kept as the walk descends, turned into a
+// JSON Pointer only when a violation is reported, so that valid documents allocate nothing.
+class Run {
+public:
+    explicit Run(Violation* out) : out_(out) {}
+
+    bool check(const Node& n, const JsonValue& v);
+
+private:
+    struct Token {
+        const char* name;
+        std::size_t size;  // name length; or the index when name is nullptr
+    };
+
+    bool fail(const Node& n, const char* keyword, const char* code, std::string en, std::string zh,
+              const char* extra_name = nullptr, std::size_t extra_size = 0);
+    bool check_object(const Node& n, const JsonValue& v);
+    bool check_array(const Node& n, const JsonValue& v);
+    bool check_string(const Node& n, const JsonValue& v);
+    bool check_number(const Node& n, const JsonValue& v);
+    bool check_combinators(const Node& n, const JsonValue& v);
+    bool probe(const Node& n, const JsonValue& v) {
+        Violation* saved = out_;
+        out_ = nullptr;
+        bool ok = check(n, v);
+        out_ = saved;
+        return ok;
+    }
+
+    Violation* out_;
+    std::vector<Token> path_;
+};
+
+bool Run::fail(const Node& n, const char* keyword, const char* code, std::string en, std::string zh,
+               const char* extra_name, std::size_t extra_size) {
+    if (!out_) return false;
+    std::string pointer;
+    for (const auto& t : path_) {
+        if (t.name) append_pointer_token(pointer, std::string_view(t.name, t.size));
+        else append_pointer_token(pointer, t.size);
+    }
+    if (extra_name) append_pointer_token(pointer, std::string_view(extra_name, extra_size));
+    out_->path = std::move(pointer);
+    out_->keyword = keyword;
+    if (n.x_error) {
+        out_->code = n.x_error->code;
+        out_->message_en = n.x_error->en;
+        out_->message_zh = n.x_error->zh;
+    } else {
+        out_->code = code;
+        out_->message_en = std::move(en);
+        out_->message_zh = std::move(zh);
+    }
+    out_ = nullptr;  // the first violation is the one reported
+    return false;
+}
+
+bool Run::check(const Node& n, const JsonValue& v) {
+    if (n.ref) return check(*n.ref, v);
+    if (n.always_false)
+        return fail(n, "false", "SCHEMA_NOT_ALLOWED", "no value is allowed here", "此处不允许出现任何值");
+    const std::uint8_t t = type_of(v);
+    if (n.types && !(n.types & t)) {
+        auto [want_en, want_zh] = describe_types(n.types);
+        auto [got_en, got_zh] = describe_instance_type(v);
+        return fail(n, "type", "SCHEMA_TYPE", "expected " + want_en + ", found " + got_en,
+                    "应为" + want_zh + "，实际为" + got_zh);
+    }
+    if (n.const_value && !(v == *n.const_value))
+        return fail(n, "const", "SCHEMA_CONST", "must be " + stringify(*n.const_value),
+                    "必须为 " + stringify(*n.const_value));
+    if (!n.enum_values.empty()) {
+        bool found = false;
+        for (const JsonValue* e : n.enum_values)
+            if (*e == v) { found = true; break; }
+        if (!found) {
+            std::string list;
+            for (const JsonValue* e : n.enum_values) list += (list.empty() ? "" : ", ") + stringify(*e);
+            return fail(n, "enum", "SCHEMA_ENUM", "must be one of " + list + "; found " + stringify(v),
+                        "必须是以下之一：" + list + "；实际为 " + stringify(v));
+        }
+    }
+    bool ok = true;
+    if (t == t_object) ok = check_object(n, v);
+    else if (t == t_array) ok = check_array(n, v);
+    else if (t == t_string) ok = check_string(n, v);
+    else if (t & t_number) ok = check_number(n, v);
+    return ok && check_combinators(n, v);
+}
+
+bool Run::check_object(const Node& n, const JsonValue& v) {
+    if (n.object_keywords && v.MemberCount() > 1) {
+        // Duplicate names make "which value counts" depend on the reader; refuse them.
+        for (auto a = v.MemberBegin(); a != v.MemberEnd(); ++a)
+            for (auto b = a + 1; b != v.MemberEnd(); ++b)
+                if (a->name == b->name)
+                    return fail(n, "properties", "SCHEMA_DUPLICATE_KEY",
+                                "the name \"" + std::string(sv(b->name)) + "\" appears twice in this object",
+                                "此对象中名称 \"" + std::string(sv(b->name)) + "\" 出现了两次",
+                                b->name.GetString(), b->name.GetStringLength());
+    }
+    for (const auto& r : n.required)
+        if (!member(v, r))
+            return fail(n, "required", "SCHEMA_REQUIRED", "required member \"" + r + "\" is missing",
+                        "缺少必填项 \"" + r + "\"", r.data(), r.size());
+    if (n.min_properties && v.MemberCount() < *n.min_properties)
+        return fail(n, "minProperties", "SCHEMA_SIZE",
+                    "needs at least " + std::to_string(*n.min_properties) + " members",
+                    "至少需要 " + std::to_string(*n.min_properties) + " 项");
+    if (n.max_properties && v.MemberCount() > *n.max_properties)
+        return fail(n, "maxProperties", "SCHEMA_SIZE",
+                    "allows at most " + std::to_string(*n.max_properties) + " members",
+                    "最多允许 " + std::to_string(*n.max_properties) + " 项");
+    if (n.properties.empty() && !n.additional && !n.additional_forbidden) return true;
+    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+        const Node* s = nullptr;
+        const auto name_size = m->name.GetStringLength();
+        for (const auto& p : n.properties)
+            if (p.name.size() == name_size && std::memcmp(p.name.data(), m->name.GetString(), name_size) == 0) {
+                s = p.schema;
+                break;
+            }
+        if (!s) {
+            if (n.additional_forbidden) {
+                std::string allowed;
+                for (const auto& p : n.properties) allowed += (allowed.empty() ? "" : ", ") + p.name;
+                return fail(n, "additionalProperties", "SCHEMA_UNKNOWN_MEMBER",
+                            "member \"" + std::string(sv(m->name)) + "\" is not allowed here (allowed: " + allowed + ")",
+                            "此处不允许出现 \"" + std::string(sv(m->name)) + "\"（允许：" + allowed + "）",
+                            m->name.GetString(), name_size);
+            }
+            s = n.additional;
+            if (!s) continue;
+        }
+        path_.push_back({m->name.GetString(), name_size});
+        bool ok = check(*s, m->value);
+        path_.pop_back();
+        if (!ok) return false;
+    }
+    return true;
+}
+
+bool Run::check_array(const Node& n, const JsonValue& v) {
+    const std::size_t size = v.Size();
+    if (n.min_items && size < *n.min_items)
+        return fail(n, "minItems", "SCHEMA_SIZE", "needs at least " + std::to_string(*n.min_items) + " entries",
+                    "至少需要 " + std::to_string(*n.min_items) + " 项");
+    if (n.max_items && size > *n.max_items)
+        return fail(n, "maxItems", "SCHEMA_SIZE", "allows at most " + std::to_string(*n.max_items) + " entries",
+                    "最多允许 " + std::to_string(*n.max_items) + " 项");
+    if (n.unique_items)
+        for (rapidjson::SizeType i = 0; i < size; ++i)
+            for (rapidjson::SizeType j = i + 1; j < size; ++j)
+                if (v[i] == v[j])
+                    return fail(n, "uniqueItems", "SCHEMA_UNIQUE",
+                                "entries " + std::to_string(i) + " and " + std::to_string(j) + " are the same",
+                                "第 " + std::to_string(i) + " 项与第 " + std::to_string(j) + " 项重复");
+    if (n.items)
+        for (rapidjson::SizeType i = 0; i < size; ++i) {
+            path_.push_back({nullptr, i});
+            bool ok = check(*n.items, v[i]);
+            path_.pop_back();
+            if (!ok) return false;
+        }
+    return true;
+}
+
+bool Run::check_string(const Node& n, const JsonValue& v) {
+    if (n.min_length || n.max_length) {
+        const std::size_t len = code_points(v);
+        if (n.min_length && len < *n.min_length)
+            return fail(n, "minLength", "SCHEMA_LENGTH",
+                        "must have at least " + std::to_string(*n.min_length) + " characters",
+                        "至少需要 " + std::to_string(*n.min_length) + " 个字符");
+        if (n.max_length && len > *n.max_length)
+            return fail(n, "maxLength", "SCHEMA_LENGTH",
+                        "must have at most " + std::to_string(*n.max_length) + " characters",
+                        "最多允许 " + std::to_string(*n.max_length) + " 个字符");
+    }
+    if (n.pattern) {
+        const char* s = v.GetString();
+        if (!boost::regex_search(s, s + v.GetStringLength(), *n.pattern))
+            return fail(n, "pattern", "SCHEMA_PATTERN",
+                        "\"" + std::string(sv(v)) + "\" does not match the pattern " + n.pattern_source,
+                        "\"" + std::string(sv(v)) + "\" 不符合格式 " + n.pattern_source);
+    }
+    if (n.format == Format::date && !Date::parse(sv(v)))
+        return fail(n, "format", "SCHEMA_FORMAT",
+                    "\"" + std::string(sv(v)) + "\" is not a calendar date YYYY-MM-DD",
+                    "\"" + std::string(sv(v)) + "\" 不是有效的日期（YYYY-MM-DD）");
+    if (n.format == Format::date_time && !valid_date_time(sv(v)))
+        return fail(n, "format", "SCHEMA_FORMAT",
+                    "\"" + std::string(sv(v)) + "\" is not an RFC 3339 date-time with an offset, such as 2026-03-16T09:30:00+08:00",
+                    "\"" + std::string(sv(v)) + "\" 不是带时区偏移的 RFC 3339 时间，例如 2026-03-16T09:30:00+08:00");
+    return true;
+}
+
+bool Run::check_number(const Node& n, const JsonValue& v) {
+    const double d = number_of(v);
+    if (n.minimum && d < *n.minimum)
+        return fail(n, "minimum", "SCHEMA_RANGE", "must be at least " + number_text(*n.minimum),
+                    "不得小于 " + number_text(*n.minimum));
+    if (n.maximum && d > *n.maximum)
+        return fail(n, "maximum", "SCHEMA_RANGE", "must be at most " + number_text(*n.maximum),
+                    "不得大于 " + number_text(*n.maximum));
+    if (n.exclusive_minimum && d <= *n.exclusive_minimum)
+        return fail(n, "exclusiveMinimum", "SCHEMA_RANGE", "must be greater than " + number_text(*n.exclusive_minimum),
+                    "必须大于 " + number_text(*n.exclusive_minimum));
+    if (n.exclusive_maximum && d >= *n.exclusive_maximum)
+        return fail(n, "exclusiveMaximum", "SCHEMA_RANGE", "must be less than " + number_text(*n.exclusive_maximum),
+                    "必须小于 " + number_text(*n.exclusive_maximum));
+    return true;
+}
+
+bool Run::check_combinators(const Node& n, const JsonValue& v) {
+    for (const Node* s : n.all_of)
+        if (!check(*s, v)) return false;
+    if (!n.any_of.empty()) {
+        bool any = false;
+        for (const Node* s : n.any_of)
+            if (probe(*s, v)) { any = true; break; }
+        if (!any)
+            return fail(n, "anyOf", "SCHEMA_FORM", "matches none of the allowed forms", "不符合任何一种允许的形式");
+    }
+    if (!n.one_of.empty()) {
+        int matches = 0;
+        for (const Node* s : n.one_of)
+            if (probe(*s, v) && ++matches > 1) break;
+        if (matches != 1)
+            return fail(n, "oneOf", "SCHEMA_FORM",
+                        matches == 0 ? "matches none of the allowed forms" : "matches more than one of the exclusive forms",
+                        matches == 0 ? "不符合任何一种允许的形式" : "同时符合多种互斥的形式");
+    }
+    if (n.not_schema && probe(*n.not_schema, v))
+        return fail(n, "not", "SCHEMA_FORM", "has a form that is not allowed here", "此处不允许这种形式");
+    if (n.if_schema) {
+        if (probe(*n.if_schema, v)) {
+            if (n.then_schema && !check(*n.then_schema, v)) return false;
+        } else if (n.else_schema && !check(*n.else_schema, v)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+Schemas::Schemas(const std::vector<std::pair<std::string, std::string>>& documents) : impl_(std::make_unique<Impl>()) {
+    for (const auto& [name, text] : documents) {
+        auto doc = std::make_unique<JsonDocument>();
+        doc->Parse(text.data(), text.size());
+        if (doc->HasParseError())
+            schema_error("SCHEMA_INVALID", name, "", std::string("not well-formed JSON: ") +
+                                                         rapidjson::GetParseError_En(doc->GetParseError()) + " at offset " +
+                                                         std::to_string(doc->GetErrorOffset()));
+        impl_->by_name.emplace(name, doc.get());
+        impl_->documents.push_back(std::move(doc));
+    }
+    for (const auto& [name, text] : documents) {
+        (void)text;
+        impl_->roots.emplace(name, impl_->compile(name, "", *impl_->by_name.find(name)->second));
+    }
+}
+
+Schemas::~Schemas() = default;
+
+bool Schemas::has(std::string_view name) const { return impl_->roots.find(name) != impl_->roots.end(); }
+
+std::optional<Violation> Schemas::validate(std::string_view name, const JsonValue& instance) const {
+    auto it = impl_->roots.find(name);
+    if (it == impl_->roots.end())
+        throw Error(Status::internal, "SCHEMA_MISSING", "no compiled schema named " + std::string(name),
+                    "没有名为 " + std::string(name) + " 的模式");
+    Violation v;
+    Run run(&v);
+    if (run.check(*it->second, instance)) return std::nullopt;
+    return v;
+}
+
+}  // namespace firstset::schema

@@ -1,0 +1,68 @@
+// The JSON layer of the plugin: RapidJSON, configured once here. Every plugin file includes
+// this header rather than RapidJSON's own, so that the assertion hook and the string support
+// are the same everywhere (one definition rule).
+//
+// RapidJSON was chosen over nlohmann-json for the hot path after measuring both on the
+// benchmark request (docs/performance.md): nlohmann's DOM parse alone took longer than the
+// whole call's budget.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace firstset {
+// A violated RapidJSON precondition is a bug in this library; it must surface as INTERNAL,
+// never as an abort inside a host process.
+struct JsonAssertion : std::logic_error {
+    using std::logic_error::logic_error;
+};
+}  // namespace firstset
+
+#ifndef RAPIDJSON_ASSERT
+#define RAPIDJSON_ASSERT(x) \
+    ((x) ? static_cast<void>(0) : throw ::firstset::JsonAssertion("RapidJSON assertion failed: " #x))
+#endif
+#define RAPIDJSON_HAS_STDSTRING 1
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace firstset {
+
+using JsonValue = rapidjson::Value;
+using JsonDocument = rapidjson::Document;
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+inline std::string_view sv(const JsonValue& v) { return {v.GetString(), v.GetStringLength()}; }
+
+// Looks up a member; nullptr when absent.
+inline const JsonValue* member(const JsonValue& object, std::string_view name) {
+    for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it)
+        if (it->name.GetStringLength() == name.size() && sv(it->name) == name) return &it->value;
+    return nullptr;
+}
+
+// Appends one JSON Pointer reference token (RFC 6901: "~" -> "~0", "/" -> "~1").
+void append_pointer_token(std::string& pointer, std::string_view token);
+void append_pointer_token(std::string& pointer, std::size_t index);
+
+// Limits every request is held to before it is parsed (docs/abi.md).
+struct JsonLimits {
+    std::size_t max_bytes;
+    unsigned max_depth;
+};
+
+// Parses text into doc. Throws Error: LIMIT (INPUT_TOO_LARGE, INPUT_TOO_DEEP) before parsing,
+// PARSE (JSON_SYNTAX, with the offset, line and column) when the text is not well-formed JSON
+// or not UTF-8. `what` names the document in messages ("request", a file name).
+void parse_json(std::string_view text, JsonDocument& doc, const JsonLimits& limits,
+                std::string_view what);
+
+// Writes a string value of a document.
+inline void write_string(JsonWriter& w, std::string_view s) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+}  // namespace firstset

@@ -1,0 +1,18 @@
+// Model normalisation for Rule C.6: two model designations name the same certified model when
+// they are equal after
+//   - Unicode full-width forms become ASCII (U+FF01..U+FF5E -> U+0021..U+007E, so ＹＫ３１２０
+//     is YK3120) and the ideographic space U+3000 becomes a space;
+//   - ASCII letters are case folded;
+//   - spaces (ASCII space and tab, U+00A0, U+2000..U+200B, U+202F, U+205F, U+3000) and hyphens
+//     or dashes (U+002D, U+2010..U+2015, U+2212, U+FE58, U+FE63, U+FF0D) are dropped.
+// Everything else, Chinese characters included, is kept as it is.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace firstset {
+
+std::string normalise_model(std::string_view model);
+
+}  // namespace firstset
