@@ -1,0 +1,76 @@
+#include "capi_guard.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "util/json.hpp"
+
+namespace firstset::capi {
+
+char* to_c_string(const std::string& s) noexcept {
+    char* p = static_cast<char*>(std::malloc(s.size() + 1));
+    if (!p) return nullptr;
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+std::string error_document(Status status, const std::string& code, const std::string& en, const std::string& zh,
+                           const Location& where) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    w.Key("error");
+    w.StartObject();
+    w.Key("status");
+    w.String(status_name(status));
+    w.Key("code");
+    write_string(w, code);
+    w.Key("message");
+    write_string(w, en);
+    w.Key("message_zh");
+    write_string(w, zh);
+    if (!where.path.empty()) {
+        w.Key("path");
+        write_string(w, where.path);
+    }
+    if (!where.file.empty()) {
+        w.Key("file");
+        write_string(w, where.file);
+    }
+    if (where.line > 0) {
+        w.Key("line");
+        w.Int(where.line);
+    }
+    if (where.column > 0) {
+        w.Key("column");
+        w.Int(where.column);
+    }
+    w.EndObject();
+    w.EndObject();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+namespace {
+// A fixed document for when even building an error document fails (out of memory).
+constexpr const char* out_of_memory_document =
+    R"({"error":{"status":"INTERNAL","code":"OUT_OF_MEMORY","message":"out of memory","message_zh":"内存不足"}})";
+}  // namespace
+
+int report(char** out, Status status, const std::string& code, const std::string& en, const std::string& zh,
+           const Location& where) noexcept {
+    try {
+        *out = to_c_string(error_document(status, code, en, zh, where));
+    } catch (...) {
+        *out = nullptr;
+    }
+    if (!*out) *out = to_c_string(out_of_memory_document);
+    return static_cast<int>(status);
+}
+
+int null_argument(char** out, const char* name) noexcept {
+    return report(out, Status::argument, "ARGUMENT_NULL", std::string(name) + " is NULL",
+                  std::string("参数 ") + name + " 为空（NULL）");
+}
+
+}  // namespace firstset::capi

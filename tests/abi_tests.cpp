@@ -1,0 +1,250 @@
+// ABI tests: they load the built libfirstset.so at run time through Boost.DLL, as a tender
+// platform does, and hold it to CONTRACT.md §1 and §5.
+#include <catch2/catch.hpp>
+
+#include "firstset/firstset.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "support.hpp"
+
+namespace {
+
+const char* const library_path = FIRSTSET_LIBRARY;
+
+// The raw C functions, for the cases the wrapper would never let happen (NULL arguments).
+struct Raw {
+    boost::dll::shared_library lib{library_path, boost::dll::load_mode::rtld_now};
+    decltype(&firstset_abi_version) abi_version = &lib.get<decltype(firstset_abi_version)>("firstset_abi_version");
+    decltype(&firstset_version) version = &lib.get<decltype(firstset_version)>("firstset_version");
+    decltype(&firstset_open) open = &lib.get<decltype(firstset_open)>("firstset_open");
+    decltype(&firstset_close) close = &lib.get<decltype(firstset_close)>("firstset_close");
+    decltype(&firstset_evaluate) evaluate = &lib.get<decltype(firstset_evaluate)>("firstset_evaluate");
+    decltype(&firstset_free) free = &lib.get<decltype(firstset_free)>("firstset_free");
+
+    nlohmann::json take(char* s) const {
+        REQUIRE(s != nullptr);
+        auto j = nlohmann::json::parse(s);
+        free(s);
+        return j;
+    }
+};
+
+Raw& raw() {
+    static Raw r;
+    return r;
+}
+
+const firstset::Library& library() {
+    static const firstset::Library lib(library_path);
+    return lib;
+}
+
+const firstset::Engine& engine() {
+    static const firstset::Engine e = library().open(test::source("examples/config.yaml"));
+    return e;
+}
+
+// Every error document names its status as the table of CONTRACT.md §1 does.
+void check_error_document(int status, const nlohmann::json& doc) {
+    REQUIRE(doc.contains("error"));
+    const auto& e = doc["error"];
+    CHECK(e["status"] == firstset::status_name(status));
+    CHECK(e["code"].get<std::string>().find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos);
+    CHECK_FALSE(e["message"].get<std::string>().empty());
+    CHECK_FALSE(e["message_zh"].get<std::string>().empty());
+}
+
+nlohmann::json evaluate_failure(const std::string& request, int expected_status) {
+    char* out = nullptr;
+    int status = raw().evaluate(engine().handle(), request.c_str(), &out);
+    CHECK(status == expected_status);
+    auto doc = raw().take(out);
+    check_error_document(status, doc);
+    return doc;
+}
+
+}  // namespace
+
+TEST_CASE("ABI: the library reports ABI major 1 and a version", "[abi]") {
+    CHECK((raw().abi_version() >> 16) == 1u);
+    CHECK(library().abi_version() == raw().abi_version());
+    const std::string version = raw().version();
+    CHECK(version == library().version());
+    CHECK(std::count(version.begin(), version.end(), '.') == 2);
+}
+
+TEST_CASE("ABI: open, evaluate, free and close through the C++ wrapper", "[abi]") {
+    auto response = nlohmann::json::parse(engine().evaluate(test::sample_request().dump()));
+    CHECK(response["bid"] == "B1");
+    CHECK(response["criteria"].size() == 7);
+    // an engine can be opened and closed again and again
+    for (int i = 0; i < 5; ++i) {
+        firstset::Engine e = library().open(test::source("examples/config.yaml"));
+        firstset::Engine moved = std::move(e);
+        CHECK_FALSE(moved.evaluate(test::sample_request().dump()).empty());
+    }
+}
+
+TEST_CASE("ABI: NULL arguments give ARGUMENT (1) and never crash", "[abi]") {
+    const std::string config = test::source("examples/config.yaml").string();
+    char* out = nullptr;
+    firstset_engine* e = nullptr;
+
+    CHECK(raw().open(config.c_str(), nullptr, &out) == FIRSTSET_ARGUMENT);
+    check_error_document(FIRSTSET_ARGUMENT, raw().take(out));
+    CHECK(raw().open(config.c_str(), &e, nullptr) == FIRSTSET_ARGUMENT);
+    CHECK(e == nullptr);
+    CHECK(raw().open(nullptr, &e, &out) == FIRSTSET_ARGUMENT);
+    CHECK(e == nullptr);
+    auto doc = raw().take(out);
+    check_error_document(FIRSTSET_ARGUMENT, doc);
+    CHECK(doc["error"]["code"] == "ARGUMENT_NULL");
+
+    const std::string request = test::sample_request().dump();
+    CHECK(raw().evaluate(nullptr, request.c_str(), &out) == FIRSTSET_ARGUMENT);
+    check_error_document(FIRSTSET_ARGUMENT, raw().take(out));
+    CHECK(raw().evaluate(engine().handle(), nullptr, &out) == FIRSTSET_ARGUMENT);
+    check_error_document(FIRSTSET_ARGUMENT, raw().take(out));
+    CHECK(raw().evaluate(engine().handle(), request.c_str(), nullptr) == FIRSTSET_ARGUMENT);
+
+    raw().close(nullptr);  // no-ops
+    raw().free(nullptr);
+}
+
+TEST_CASE("ABI: each status of the contract, with its error document", "[abi]") {
+    test::TempDir dir;
+    auto open_status = [&](const std::string& config_text) {
+        test::write_file(dir / "c.yaml", config_text);
+        firstset_engine* e = nullptr;
+        char* out = nullptr;
+        int status = raw().open((dir / "c.yaml").string().c_str(), &e, &out);
+        CHECK(e == nullptr);
+        auto doc = raw().take(out);
+        check_error_document(status, doc);
+        return std::make_pair(status, doc);
+    };
+    const std::string pack = test::source("criteria/policies/cn-cq-2024-9.yaml").string();
+    const std::string registry = test::source("examples/registry.yaml").string();
+
+    // OK: the out string is NULL on success
+    {
+        firstset_engine* e = nullptr;
+        char* out = reinterpret_cast<char*>(1);
+        CHECK(raw().open(test::source("examples/config.yaml").string().c_str(), &e, &out) == FIRSTSET_OK);
+        CHECK(out == nullptr);
+        REQUIRE(e != nullptr);
+        raw().close(e);
+    }
+    // PARSE: a configuration that is not YAML, a request that is not JSON
+    auto [status, doc] = open_status("policy: [unclosed\n");
+    CHECK(status == FIRSTSET_PARSE);
+    CHECK(doc["error"]["line"] == 2);  // the unclosed sequence is noticed where the input ends
+    evaluate_failure("{\"tender\": ", FIRSTSET_PARSE);
+    // SCHEMA: a request that breaks the schema
+    auto req = test::sample_request();
+    req["bid"]["offers"][0]["model"] = 3120;
+    CHECK(evaluate_failure(req.dump(), FIRSTSET_SCHEMA)["error"]["path"] == "/bid/offers/0/model");
+    // CONFIG: a configuration or pack that cannot be used
+    std::tie(status, doc) = open_status("policy: " + pack + "\nregistry: {file: " + registry + ", url: x}\n");
+    CHECK(status == FIRSTSET_CONFIG);
+    CHECK(doc["error"]["path"] == "/registry/url");
+    CHECK(doc["error"]["line"] == 2);
+    // IO: a file that cannot be read
+    std::tie(status, doc) = open_status("policy: " + pack + "\nregistry: {file: /nonexistent/registry.yaml}\n");
+    CHECK(status == FIRSTSET_IO);
+    CHECK(doc["error"]["file"] == "/nonexistent/registry.yaml");
+    // LIMIT: too large, too deep
+    evaluate_failure(std::string(FIRSTSET_MAX_REQUEST_BYTES + 1, ' '), FIRSTSET_LIMIT);
+    evaluate_failure(std::string(1000, '[') + std::string(1000, ']'), FIRSTSET_LIMIT);
+}
+
+TEST_CASE("ABI: malformed input never crashes and always gets a status and an error document", "[abi][fuzz]") {
+    const std::string base = test::sample_request().dump();
+    std::mt19937 rng(20261121);  // fixed seed: the same 3000 inputs on every run
+    const char noise[] = "{}[]\",:\\0123456789truefalsenull \xE4\xB8\xAD\xFF\xC3\x28";
+    int ok = 0, refused = 0;
+    for (int i = 0; i < 3000; ++i) {
+        std::string input = base;
+        const int edits = 1 + static_cast<int>(rng() % 8);
+        for (int k = 0; k < edits; ++k) {
+            const std::size_t at = rng() % input.size();
+            switch (rng() % 4) {
+                case 0: input[at] = noise[rng() % (sizeof noise - 1)]; break;
+                case 1: input.erase(at, 1 + rng() % 16); break;
+                case 2: input.insert(at, 1, noise[rng() % (sizeof noise - 1)]); break;
+                case 3: input.resize(at); break;
+            }
+            if (input.empty()) input = "x";
+        }
+        char* out = nullptr;
+        const int status = raw().evaluate(engine().handle(), input.c_str(), &out);
+        INFO(input);
+        REQUIRE(out != nullptr);
+        if (status == FIRSTSET_OK) {
+            ++ok;
+            raw().free(out);
+            continue;
+        }
+        ++refused;
+        CHECK((status == FIRSTSET_PARSE || status == FIRSTSET_SCHEMA || status == FIRSTSET_LIMIT));
+        auto doc = nlohmann::json::parse(out, nullptr, false);
+        raw().free(out);
+        REQUIRE_FALSE(doc.is_discarded());
+        CHECK(doc["error"]["status"] == firstset::status_name(status));
+    }
+    CHECK(refused > 2000);  // most mutations break the document
+    WARN(ok << " mutated requests still valid, " << refused << " refused with an error document");
+}
+
+TEST_CASE("ABI: many threads evaluating at once get the same answers as one thread", "[abi][threads]") {
+    // Six different requests: the sample bid and variants that change every outcome.
+    std::vector<std::string> requests;
+    auto base = test::sample_request();
+    requests.push_back(base.dump());
+    auto v = base;
+    v["bid"]["offers"][1]["first_set_certificate"] = "CQ-STT-2022-0101";  // expired
+    v["bid"]["offers"][1]["model"] = "HDZ-100";
+    requests.push_back(v.dump());
+    v = base;
+    v["bid"]["offers"][0].erase("first_set_certificate");
+    requests.push_back(v.dump());
+    v = base;
+    v["tender"]["bid_deadline"] = "2027-05-11T16:00:00Z";  // CQ-STT-2024-0017 has just expired
+    requests.push_back(v.dump());
+    v = base;
+    v["bid"]["offers"][0]["manufacturer"]["uscc"] = "91500000EXAMPLE11B";
+    requests.push_back(v.dump());
+    v = base;
+    v["tender"]["criteria"][3]["max_points"] = 7.5;
+    requests.push_back(v.dump());
+
+    std::vector<std::string> expected;
+    for (const auto& r : requests) expected.push_back(engine().evaluate(r));
+    for (std::size_t i = 1; i < expected.size(); ++i) CHECK(expected[i] != expected[0]);
+
+    constexpr int threads = 8, rounds = 150;
+    std::atomic<int> mismatches{0}, done{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            for (int i = 0; i < rounds; ++i) {
+                const std::size_t k = static_cast<std::size_t>(t + i) % requests.size();
+                if (engine().evaluate(requests[k]) != expected[k]) ++mismatches;
+                ++done;
+            }
+        });
+    for (auto& th : pool) th.join();
+    CHECK(done == threads * rounds);
+    CHECK(mismatches == 0);
+}
+
+TEST_CASE("ABI: a library of another major version is refused before any call", "[abi]") {
+    // The wrapper checks the major version; the real library passes.
+    CHECK_NOTHROW(firstset::Library(library_path));
+    CHECK_THROWS(firstset::Library("/nonexistent/libfirstset.so"));
+}

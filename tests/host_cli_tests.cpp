@@ -1,0 +1,174 @@
+// The example host's command line, run as a user runs it: the ranked result on the sample
+// tender, its JSON, and the exit status and message for each kind of bad input.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <sstream>
+#include <cstdio>
+#include <sys/wait.h>
+
+#include "support.hpp"
+
+namespace {
+
+struct Run {
+    int status;
+    std::string out;  // standard output and standard error together
+};
+
+Run host(const std::string& args) {
+    const std::string command = std::string(FIRSTSET_HOST) + " " + args + " 2>&1";
+    FILE* p = popen(command.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::string out;
+    std::array<char, 4096> buf;
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    const int raw = pclose(p);
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
+}
+
+std::string sample_args(const std::string& extra = "") {
+    return "evaluate --config " + test::source("examples/config.yaml").string() + " " + extra + " " +
+           test::source("examples/tender-CQJT-2026-014.yaml").string();
+}
+
+const nlohmann::json& bid(const nlohmann::json& report, const std::string& id) {
+    for (const auto& r : report["ranking"])
+        if (r["bid"] == id) return r;
+    FAIL("no bid " << id);
+    throw;
+}
+
+}  // namespace
+
+TEST_CASE("Host: the sample tender is ranked by comprehensive score with the first-set policy applied", "[host]") {
+    Run r = host(sample_args("--json"));
+    INFO(r.out);
+    REQUIRE(r.status == 0);
+    auto report = nlohmann::json::parse(r.out);
+    CHECK(report["evaluation_date"] == "2026-03-16");
+    // B4 claims a certificate held by another company: C7 (a pass/fail track record) is not
+    // deemed, the committee found it not met, so the bid is invalid and its low price ignored.
+    const auto& b4 = bid(report, "B4");
+    CHECK(b4["valid"] == false);
+    CHECK(b4["rank"].is_null());
+    CHECK(b4["failed"] == nlohmann::json::array({"C7"}));
+    // Price points: lowest valid price 2,150,000 (B2) / price x 50, rounded half up at display.
+    //   B1: 2150000 / 2200000 x 50 = 48.8636... -> 48.86;  B3: 2150000 / 2390000 x 50 = 44.979... -> 44.98
+    const auto& b1 = bid(report, "B1");
+    CHECK(b1["criteria"][0]["points"] == "48.86");
+    CHECK(bid(report, "B2")["criteria"][0]["points"] == "50.00");
+    CHECK(bid(report, "B3")["criteria"][0]["points"] == "44.98");
+    // Technical points are the experts' average: B1 (22 + 23.5 + 22.5) / 3 = 22.666... -> 22.67
+    CHECK(b1["criteria"][1]["points"] == "22.67");
+    // Clause (4): B1's certified equipment is deemed to meet C4 (10) and C5 (5), which its
+    // evidence (no track record, no market share) would score 0.
+    CHECK(b1["criteria"][3]["outcome"] == "deemed_met");
+    CHECK(b1["criteria"][3]["points"] == "10.00");
+    CHECK(b1["criteria"][3]["points_by_evidence"] == "0.00");
+    CHECK(b1["criteria"][4]["points"] == "5.00");
+    // B1 total = 48.8636.. + 22.666.. + 4.1666.. + 10 + 5 = 90.697.. -> 90.70, ahead of B2 (90.17).
+    CHECK(b1["total"] == "90.70");
+    CHECK(b1["total_by_evidence"] == "75.70");
+    CHECK(b1["rank"] == 1);
+    CHECK(bid(report, "B2")["rank"] == 2);
+    CHECK(bid(report, "B2")["total"] == "90.17");
+    // B3's swap-station certificate expired on 2025-03-25: C4 (I1 and I2) falls back to its
+    // evidence (1 contract: 3 points) while C5 (I1 only) is still deemed met.
+    const auto& b3 = bid(report, "B3");
+    CHECK(b3["criteria"][3]["outcome"] == "claim_rejected");
+    CHECK(b3["criteria"][3]["points"] == "3.00");
+    CHECK(b3["criteria"][4]["outcome"] == "deemed_met");
+    CHECK(b3["rank"] == 3);
+}
+
+TEST_CASE("Host: the table lines up Chinese and ASCII text and explains every adjusted criterion", "[host]") {
+    Run r = host(sample_args("--lang zh"));
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("视同满足") != std::string::npos);
+    CHECK(r.out.find("渝经信规范〔2024〕9号（四）") != std::string::npos);
+    CHECK(r.out.find("CERT_EXPIRED") != std::string::npos);
+    CHECK(r.out.find("MANUFACTURER_MISMATCH") != std::string::npos);
+    CHECK(r.out.find("USCC_CHECKSUM") != std::string::npos);
+    CHECK(r.out.find("deemed") == std::string::npos);  // Chinese only
+    // The totals column starts at the same display column on every ranked row.
+    std::vector<int> columns;
+    std::istringstream lines(r.out);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.find("2,") == std::string::npos || line.find("无效") != std::string::npos) continue;
+        const auto at = line.find("2,");  // the price column
+        int width = 0;
+        for (std::size_t i = 0; i < at;) {
+            unsigned char c = static_cast<unsigned char>(line[i]);
+            std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            width += n >= 3 ? 2 : 1;  // CJK characters and full-width forms take two columns
+            i += n;
+        }
+        columns.push_back(width);
+    }
+    REQUIRE(columns.size() == 3);
+    CHECK(columns[0] == columns[1]);
+    CHECK(columns[1] == columns[2]);
+}
+
+TEST_CASE("Host: help and usage errors", "[host]") {
+    Run r = host("--help");
+    CHECK(r.status == 0);
+    CHECK(r.out.find("evaluate --config") != std::string::npos);
+    CHECK(host("").status == 2);
+    r = host("rank --config x y");
+    CHECK(r.status == 2);
+    CHECK(r.out.find("unknown command") != std::string::npos);
+    CHECK(host("evaluate " + test::source("examples/tender-CQJT-2026-014.yaml").string()).status == 2);  // no --config
+    CHECK(host(sample_args("--lang fr")).status == 2);
+    CHECK(host(sample_args("--no-such-option")).status == 2);
+}
+
+TEST_CASE("Host: an unusable input file exits 3 with the file and line", "[host]") {
+    test::TempDir dir;
+    const std::string config = test::source("examples/config.yaml").string();
+    Run r = host("evaluate --config " + config + " " + (dir / "missing.yaml").string());
+    CHECK(r.status == 3);
+    CHECK(r.out.find("错误") != std::string::npos);
+    CHECK(r.out.find("error:") != std::string::npos);
+
+    std::string text = test::read_file(test::source("examples/tender-CQJT-2026-014.yaml"));
+    test::write_file(dir / "t.yaml", text.substr(0, text.find("bids:")) + "bids: [\n");
+    r = host("evaluate --config " + config + " " + (dir / "t.yaml").string());
+    CHECK(r.status == 3);
+    CHECK(r.out.find("t.yaml:") != std::string::npos);
+
+    std::string bad_price = text;
+    bad_price.replace(bad_price.find("\"2200000.00\""), 12, "\"2,200,000\"");
+    test::write_file(dir / "p.yaml", bad_price);
+    r = host("evaluate --config " + config + " " + (dir / "p.yaml").string());
+    CHECK(r.status == 3);
+    CHECK(r.out.find("without separators") != std::string::npos);
+}
+
+TEST_CASE("Host: an unusable plugin or configuration exits 4", "[host]") {
+    test::TempDir dir;
+    Run r = host(sample_args("--plugin " + (dir / "libnothing.so").string()));
+    CHECK(r.status == 4);
+    CHECK(r.out.find("cannot load the plugin") != std::string::npos);
+    test::write_file(dir / "c.yaml", "policy: nowhere.yaml\nregistry: {file: nowhere.yaml}\n");
+    r = host("evaluate --config " + (dir / "c.yaml").string() + " " + test::source("examples/tender-CQJT-2026-014.yaml").string());
+    CHECK(r.status == 4);
+    CHECK(r.out.find("FILE_UNREADABLE") != std::string::npos);
+}
+
+TEST_CASE("Host: a bid the plugin refuses exits 5 naming the bid and the place", "[host]") {
+    test::TempDir dir;
+    std::string text = test::read_file(test::source("examples/tender-CQJT-2026-014.yaml"));
+    text.replace(text.find("uscc: 91500103EXAMPLE08F"), 24, "uscc: 91500103EXAMPLE08");  // 17 characters
+    test::write_file(dir / "t.yaml", text);
+    Run r = host("evaluate --config " + test::source("examples/config.yaml").string() + " " + (dir / "t.yaml").string());
+    CHECK(r.status == 5);
+    CHECK(r.out.find("bid B2") != std::string::npos);
+    CHECK(r.out.find("/bid/bidder/uscc") != std::string::npos);
+    CHECK(r.out.find("USCC_FORMAT") != std::string::npos);
+}

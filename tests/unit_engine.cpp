@@ -1,0 +1,276 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "engine.hpp"
+#include "firstset/firstset.h"
+#include "schema/embedded.hpp"
+#include "support.hpp"
+#include "util/digest.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+
+using namespace firstset;
+
+namespace {
+
+const Engine& sample_engine() {
+    static const std::unique_ptr<Engine> e = Engine::open(test::source("examples/config.yaml"));
+    return *e;
+}
+
+Error evaluate_error(const std::string& request) {
+    try {
+        sample_engine().evaluate(request);
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("the request was accepted: " << request.substr(0, 200));
+    throw;
+}
+
+Error evaluate_error(const nlohmann::json& request) { return evaluate_error(request.dump()); }
+
+const nlohmann::json& find_criterion(const nlohmann::json& response, const std::string& id) {
+    for (const auto& c : response.at("criteria"))
+        if (c.at("id") == id) return c;
+    FAIL("no criterion " << id);
+    throw;
+}
+
+}  // namespace
+
+TEST_CASE("Digests: SHA-256 is the standard one (FIPS 180-2 test vector)", "[engine]") {
+    CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("Evaluate: the sample bid gets every criterion's outcome with reasons and clause", "[engine]") {
+    const std::string text = sample_engine().evaluate(test::sample_request().dump());
+    // The response is a valid document of its schema.
+    JsonDocument doc;
+    doc.Parse(text.c_str());
+    REQUIRE_FALSE(doc.HasParseError());
+    auto violation = schema::builtin().validate("evaluate-response.schema.json", doc);
+    INFO((violation ? violation->path + ": " + violation->message_en : std::string()));
+    CHECK_FALSE(violation);
+
+    auto r = nlohmann::json::parse(text);
+    CHECK(r["tender"] == "CQJT-2026-014");
+    CHECK(r["bid"] == "B1");
+    CHECK(r["evaluation_date"] == "2026-03-16");
+    CHECK(r["policy"]["id"] == "cn-cq-2024-9");
+    CHECK(r["policy"]["sha256"] == sha256_hex(test::read_file(test::source("criteria/policies/cn-cq-2024-9.yaml"))));
+    CHECK(r["registry"]["id"] == "sample-cq");
+    CHECK(r["registry"]["version"] == "2026-11-01");
+    CHECK(r["registry"]["sha256"] == sha256_hex(test::read_file(test::source("examples/registry.yaml"))));
+
+    REQUIRE(r["certificates"].size() == 2);
+    CHECK(r["certificates"][0]["id"] == "CQ-STT-2024-0017");
+    CHECK(r["certificates"][0]["accepted"] == true);
+    CHECK(r["certificates"][0]["valid_from"] == "2024-05-12");
+    CHECK(r["certificates"][0]["valid_until"] == "2027-05-12");
+
+    for (const char* id : {"C1", "C2", "C3", "C6"}) {
+        const auto& c = find_criterion(r, id);
+        CHECK(c["outcome"] == "not_applicable");
+        CHECK(c["points"].is_null());
+        CHECK(c["reasons"][0]["code"] == "KIND_NOT_DEEMED");
+    }
+    const auto& c4 = find_criterion(r, "C4");
+    CHECK(c4["outcome"] == "deemed_met");
+    CHECK(c4["points"] == 10);
+    CHECK(c4["reasons"][0]["code"] == "FIRST_SET_DEEMED");
+    CHECK(c4["reasons"][0]["clause"] == "渝经信规范〔2024〕9号（四）");
+    CHECK(c4["reasons"][0]["message_zh"].get<std::string>().find("CQ-STT-2024-0017, CQ-STT-2025-0061") != std::string::npos);
+    CHECK(c4["reasons"][0]["message_en"].get<std::string>().find("deemed to meet") != std::string::npos);
+    CHECK(find_criterion(r, "C5")["points"] == 5);
+    const auto& c7 = find_criterion(r, "C7");  // pass/fail
+    CHECK(c7["outcome"] == "deemed_met");
+    CHECK(c7["points"].is_null());
+    CHECK(r["warnings"].empty());
+}
+
+TEST_CASE("Evaluate: points come back exactly as the tender wrote them", "[engine]") {
+    auto req = test::sample_request();
+    req["tender"]["criteria"][3]["max_points"] = 2.35;
+    req["tender"]["criteria"][3]["requirement_points"] = 1.1;
+    const std::string text = sample_engine().evaluate(req.dump());
+    CHECK(text.find(R"("id":"C4","kind":"track_record","outcome":"deemed_met","points":2.35,)") != std::string::npos);
+
+    req["tender"]["criteria"][3]["max_points"] = 2.355;
+    Error e = evaluate_error(req);
+    CHECK(e.status() == Status::schema);
+    CHECK(e.code() == "POINTS_PRECISION");
+    CHECK(e.where().path == "/tender/criteria/3/max_points");
+
+    req["tender"]["criteria"][3]["max_points"] = 1;
+    req["tender"]["criteria"][3]["requirement_points"] = 6;
+    e = evaluate_error(req);
+    CHECK(e.code() == "POINTS_ABOVE_MAX");
+    CHECK(e.where().path == "/tender/criteria/3/requirement_points");
+}
+
+TEST_CASE("Evaluate: a USCC with a wrong check character gives a warning with its path", "[engine]") {
+    auto req = test::sample_request();
+    req["bid"]["bidder"]["uscc"] = "91500108EXAMPLE07M";
+    auto r = nlohmann::json::parse(sample_engine().evaluate(req.dump()));
+    REQUIRE(r["warnings"].size() == 1);
+    CHECK(r["warnings"][0]["code"] == "USCC_CHECKSUM");
+    CHECK(r["warnings"][0]["path"] == "/bid/bidder/uscc");
+    CHECK(r["warnings"][0]["clause"] == "GB 32100-2015");
+}
+
+TEST_CASE("Evaluate: input that is not JSON is PARSE with line and column", "[engine]") {
+    Error e = evaluate_error(std::string("{\"tender\":\n  {\"id\": }"));
+    CHECK(e.status() == Status::parse);
+    CHECK(e.code() == "JSON_SYNTAX");
+    CHECK(e.where().line == 2);
+    CHECK(e.where().column > 1);
+    e = evaluate_error(std::string("{\"tender\": \"\xC3\x28\"}"));  // not UTF-8
+    CHECK(e.status() == Status::parse);
+    e = evaluate_error(std::string(""));
+    CHECK(e.status() == Status::parse);
+}
+
+TEST_CASE("Evaluate: schema violations carry the JSON Pointer at fault", "[engine]") {
+    struct Case {
+        const char* pointer;
+        nlohmann::json value;
+        const char* code;
+        const char* path;
+    };
+    const Case cases[] = {
+        {"/bid/offers/0/manufacturer/uscc", "9150010MA60AB1C2W", "USCC_FORMAT", "/bid/offers/0/manufacturer/uscc"},
+        {"/bid/offers/0/manufacturer/uscc", "91500107EXAMPLE01I", "USCC_FORMAT", "/bid/offers/0/manufacturer/uscc"},
+        {"/bid/bidder/uscc", "91500108example07l", "USCC_FORMAT", "/bid/bidder/uscc"},
+        {"/tender/bid_deadline", "2026-03-16T09:30:00", "SCHEMA_FORMAT", "/tender/bid_deadline"},
+        {"/tender/bid_deadline", "2026-02-30T09:30:00+08:00", "SCHEMA_FORMAT", "/tender/bid_deadline"},
+        {"/tender/criteria/1/mode", "weighted", "SCHEMA_ENUM", "/tender/criteria/1/mode"},
+        {"/tender/criteria/1/kind", "Track Record", "SCHEMA_PATTERN", "/tender/criteria/1/kind"},
+        {"/tender/criteria/1/max_points", -1, "SCHEMA_RANGE", "/tender/criteria/1/max_points"},
+        {"/bid/offers/1/model", "", "SCHEMA_LENGTH", "/bid/offers/1/model"},
+        {"/bid/offers", nlohmann::json::array(), "SCHEMA_SIZE", "/bid/offers"},
+        {"/tender/first_set_equivalence", "yes", "SCHEMA_TYPE", "/tender/first_set_equivalence"},
+    };
+    for (const auto& c : cases) {
+        auto req = test::sample_request();
+        req[nlohmann::json::json_pointer(c.pointer)] = c.value;
+        INFO(c.pointer << " = " << c.value.dump());
+        Error e = evaluate_error(req);
+        CHECK(e.status() == Status::schema);
+        CHECK(e.code() == c.code);
+        CHECK(e.where().path == c.path);
+    }
+    auto req = test::sample_request();
+    req["bid"]["offers"][0].erase("model");
+    Error e = evaluate_error(req);
+    CHECK(e.code() == "SCHEMA_REQUIRED");
+    CHECK(e.where().path == "/bid/offers/0/model");
+
+    req = test::sample_request();
+    req["tender"]["criteria"][1].erase("max_points");
+    e = evaluate_error(req);
+    CHECK(e.code() == "SCORED_WITHOUT_MAX_POINTS");
+    CHECK(e.where().path == "/tender/criteria/1/max_points");
+
+    req = test::sample_request();
+    req["bid"]["offers"][0]["colour"] = "red";
+    e = evaluate_error(req);
+    CHECK(e.code() == "SCHEMA_UNKNOWN_MEMBER");
+    CHECK(e.where().path == "/bid/offers/0/colour");
+}
+
+TEST_CASE("Evaluate: ids must be unique and references must exist", "[engine]") {
+    auto req = test::sample_request();
+    req["tender"]["criteria"][2]["id"] = "C1";
+    Error e = evaluate_error(req);
+    CHECK(e.code() == "DUPLICATE_ID");
+    CHECK(e.where().path == "/tender/criteria/2/id");
+
+    req = test::sample_request();
+    req["tender"]["items"][1]["id"] = "I1";
+    CHECK(evaluate_error(req).code() == "DUPLICATE_ID");
+
+    req = test::sample_request();
+    req["bid"]["offers"][1]["item"] = "I9";
+    e = evaluate_error(req);
+    CHECK(e.code() == "UNKNOWN_ITEM");
+    CHECK(e.where().path == "/bid/offers/1/item");
+
+    req = test::sample_request();
+    req["tender"]["criteria"][3]["items"][1] = "I9";
+    e = evaluate_error(req);
+    CHECK(e.code() == "UNKNOWN_ITEM");
+    CHECK(e.where().path == "/tender/criteria/3/items/1");
+}
+
+TEST_CASE("Evaluate: requests over the size or depth limit are refused with LIMIT before parsing", "[engine]") {
+    auto req = test::sample_request();
+    req["tender"]["title"] = std::string(FIRSTSET_MAX_REQUEST_BYTES, 'x');
+    Error e = evaluate_error(req);
+    CHECK(e.status() == Status::limit);
+    CHECK(e.code() == "INPUT_TOO_LARGE");
+
+    std::string deep(FIRSTSET_MAX_DEPTH + 1, '[');
+    deep += std::string(FIRSTSET_MAX_DEPTH + 1, ']');
+    e = evaluate_error(deep);
+    CHECK(e.status() == Status::limit);
+    CHECK(e.code() == "INPUT_TOO_DEEP");
+
+    // exactly at the limit is parsed (and then fails the schema, being an array)
+    std::string at_limit(FIRSTSET_MAX_DEPTH, '[');
+    at_limit += std::string(FIRSTSET_MAX_DEPTH, ']');
+    CHECK(evaluate_error(at_limit).status() == Status::schema);
+    // brackets inside strings do not count
+    CHECK(evaluate_error("{\"tender\": \"" + std::string(100, '[') + "\"}").status() == Status::schema);
+}
+
+TEST_CASE("Engine: relative paths in the configuration are relative to its folder", "[engine]") {
+    test::TempDir dir;
+    test::write_file(dir / "conf/firstset.yaml", "policy: pack.yaml\nregistry: {file: data/registry.yaml}\nlog: {level: info, file: log/firstset.log}\n");
+    test::write_file(dir / "conf/pack.yaml", test::read_file(test::source("criteria/policies/cn-cq-2024-9.yaml")));
+    test::write_file(dir / "conf/data/registry.yaml", test::read_file(test::source("examples/registry.yaml")));
+    std::filesystem::create_directories(dir / "conf/log");
+    auto engine = Engine::open(dir / "conf/firstset.yaml");
+    CHECK(engine->registry().size() == 8);
+    engine.reset();
+    // the engine's private logger wrote where the configuration said
+    CHECK(test::read_file(dir / "conf/log/firstset.log").find("opened: policy cn-cq-2024-9") != std::string::npos);
+}
+
+TEST_CASE("Engine: configuration errors name the file and line", "[engine]") {
+    test::TempDir dir;
+    const std::string pack = test::source("criteria/policies/cn-cq-2024-9.yaml").string();
+    const std::string registry = test::source("examples/registry.yaml").string();
+    auto open_error = [&](const std::string& config) {
+        test::write_file(dir / "c.yaml", config);
+        try {
+            Engine::open(dir / "c.yaml");
+        } catch (const Error& e) {
+            return e;
+        }
+        FAIL("the configuration was accepted");
+        throw;
+    };
+    Error e = open_error("policy: " + pack + "\nregistry: {file: " + registry + "}\nlog: {levle: info}\n");
+    CHECK(e.status() == Status::config);
+    CHECK(e.code() == "SCHEMA_UNKNOWN_MEMBER");
+    CHECK(e.where().path == "/log/levle");
+    CHECK(e.where().line == 3);
+
+    e = open_error("policy: missing.yaml\nregistry: {file: " + registry + "}\n");
+    CHECK(e.status() == Status::io);
+    CHECK(e.code() == "FILE_UNREADABLE");
+    CHECK(e.where().file == (dir / "missing.yaml").string());
+
+    e = open_error("registry: {file: " + registry + "}\n");
+    CHECK(e.code() == "SCHEMA_REQUIRED");
+    CHECK(e.where().path == "/policy");
+
+    try {
+        Engine::open(dir / "nothing-here.yaml");
+        FAIL("opened a missing configuration");
+    } catch (const Error& err) {
+        CHECK(err.status() == Status::io);
+    }
+}

@@ -1,0 +1,140 @@
+#include <catch2/catch.hpp>
+
+#include "policy/policy.hpp"
+#include "support.hpp"
+#include "util/error.hpp"
+
+using namespace firstset;
+
+namespace {
+
+const std::string pack_path = "criteria/policies/cn-cq-2024-9.yaml";
+
+// Loads a variant of the Chongqing pack made by replacing `from` with `to` in its text.
+Policy load_variant(test::TempDir& dir, const std::string& from, const std::string& to) {
+    std::string text = test::read_file(test::source(pack_path));
+    auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    test::write_file(dir / "pack.yaml", text);
+    return Policy::load(dir / "pack.yaml");
+}
+
+Error load_error(test::TempDir& dir, const std::string& from, const std::string& to) {
+    try {
+        load_variant(dir, from, to);
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("the variant loaded without error");
+    throw;
+}
+
+int line_of(const std::string& text, const std::string& needle) {
+    auto at = text.find(needle);
+    REQUIRE(at != std::string::npos);
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("Policy: the Chongqing pack carries clause (4)'s settings and citations as data", "[policy]") {
+    Policy p = Policy::load(test::source(pack_path));
+    CHECK(p.id == "cn-cq-2024-9");
+    CHECK(p.document == "渝经信规范〔2024〕9号");
+    CHECK(p.tendering.citation == "渝经信规范〔2024〕9号（四）");
+    CHECK(p.deems("market_share"));
+    CHECK(p.deems("track_record"));
+    CHECK_FALSE(p.deems("price"));
+    CHECK(p.tendering.deemed_points == DeemedPoints::max);
+    CHECK(p.accepts_issuer("CN"));
+    CHECK(p.accepts_issuer("CN-CQ"));
+    CHECK_FALSE(p.accepts_issuer("CN-SC"));
+    CHECK(p.tendering.validity_years == 3);
+    REQUIRE(p.tolerance);
+    CHECK(p.tolerance->citation == "渝经信规范〔2024〕9号（六）");
+    CHECK(p.tolerance->procedure_items.size() == 4);
+    CHECK(p.sha256.size() == 64);
+    // every code has Chinese and English text and a citation
+    for (std::size_t i = 0; i < code_count; ++i) {
+        const Message& m = p.messages[i];
+        INFO(code_name(static_cast<Code>(i)));
+        CHECK_FALSE(m.zh.pieces.empty());
+        CHECK_FALSE(m.en.pieces.empty());
+        CHECK_FALSE(m.clause.empty());
+    }
+    CHECK(p.message(Code::USCC_CHECKSUM).clause == "GB 32100-2015");
+    CHECK(p.message(Code::CERT_EXPIRED).clause == "渝经信规范〔2024〕9号（四）");
+}
+
+TEST_CASE("Policy: messages are rendered from the pack's text with the facts filled in", "[policy]") {
+    Policy p = Policy::load(test::source(pack_path));
+    Facts f{};
+    f[static_cast<std::size_t>(Fact::certificate)] = "CQ-X";
+    f[static_cast<std::size_t>(Fact::valid_until)] = "2027-05-12";
+    f[static_cast<std::size_t>(Fact::evaluation_date)] = "2027-05-12";
+    std::string zh, en;
+    p.message(Code::CERT_EXPIRED).zh.render(f, zh);
+    p.message(Code::CERT_EXPIRED).en.render(f, en);
+    CHECK(zh == "证书 CQ-X 的有效期至 2027-05-12 止（不含当日），评标基准日 2027-05-12（投标截止日，北京时间）已过有效期。");
+    CHECK(en.find("Certificate CQ-X was valid until 2027-05-12 (exclusive)") == 0);
+}
+
+TEST_CASE("Policy: deemed_points and validity_years are the pack's to set", "[policy]") {
+    test::TempDir dir;
+    Policy p = load_variant(dir, "deemed_points: max", "deemed_points: requirement");
+    CHECK(p.tendering.deemed_points == DeemedPoints::requirement);
+    p = load_variant(dir, "validity_years: 3", "validity_years: 2");
+    CHECK(p.tendering.validity_years == 2);
+}
+
+TEST_CASE("Policy: a pack that lacks a message is refused with file and line", "[policy]") {
+    test::TempDir dir;
+    Error e = load_error(dir, "  MODEL_MISMATCH:", "  MODEL_MISMATCH_X:");
+    CHECK(e.status() == Status::config);
+    // The first problem found: MODEL_MISMATCH has no message.
+    CHECK(e.code() == "POLICY_MESSAGE_MISSING");
+    CHECK(e.where().file == (dir / "pack.yaml").string());
+    CHECK(e.where().line > 0);
+}
+
+TEST_CASE("Policy: a message naming a fact the rule cannot know is refused", "[policy]") {
+    test::TempDir dir;
+    const std::string from = "    en: Certificate {certificate} has been revoked";
+    Error e = load_error(dir, from, "    en: Certificate {certificate} held by {bidder} has been revoked");
+    CHECK(e.status() == Status::config);
+    CHECK(e.code() == "POLICY_PLACEHOLDER");
+    CHECK(e.where().path == "/messages/CERT_REVOKED/en");
+    CHECK(e.where().line == line_of(test::read_file(dir / "pack.yaml"), "{bidder}"));
+    // a fact that exists but another rule's: points are not known when a certificate is revoked
+    e = load_error(dir, from, "    en: Certificate {points} has been revoked");
+    CHECK(e.code() == "POLICY_PLACEHOLDER");
+}
+
+TEST_CASE("Policy: a message for a code no rule gives is refused as a likely misspelling", "[policy]") {
+    test::TempDir dir;
+    Error e = load_error(dir, "  # Warnings\n", "  CERT_EXPRIED: {zh: 过期, en: expired}\n");
+    CHECK(e.code() == "POLICY_MESSAGE_UNKNOWN");
+    CHECK(e.where().path == "/messages/CERT_EXPRIED");
+}
+
+TEST_CASE("Policy: schema violations name file, line and pointer", "[policy]") {
+    test::TempDir dir;
+    Error e = load_error(dir, "deemed_points: max", "deemed_points: maximum");
+    CHECK(e.status() == Status::config);
+    CHECK(e.code() == "SCHEMA_ENUM");
+    CHECK(e.where().path == "/tendering/deemed_points");
+    CHECK(e.where().line == line_of(test::read_file(dir / "pack.yaml"), "deemed_points: maximum"));
+
+    e = load_error(dir, "accepted_issuers: [CN, CN-CQ]", "accepted_issuers: [CN, Chongqing]");
+    CHECK(e.code() == "ISSUER_FORMAT");
+    CHECK(e.where().path == "/tendering/accepted_issuers/1");
+}
+
+TEST_CASE("Policy: a pack that is not YAML is a PARSE error with its line", "[policy]") {
+    test::TempDir dir;
+    Error e = load_error(dir, "tendering:\n", "tendering: [\n");
+    CHECK(e.status() == Status::parse);
+    CHECK(e.code() == "YAML_SYNTAX");
+    CHECK(e.where().line > 0);
+}

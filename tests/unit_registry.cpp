@@ -1,0 +1,137 @@
+#include <catch2/catch.hpp>
+
+#include "registry/registry.hpp"
+#include "support.hpp"
+#include "util/error.hpp"
+
+using namespace firstset;
+
+namespace {
+
+const char* const one_certificate = R"(registry: {id: t, version: "1"}
+certificates:
+  - id: CQ-A-1
+    issuer: CN-CQ
+    product: 数控滚齿机
+    model: YK3120
+    holder: {name: 重庆示例机床有限公司（样例）, uscc: 91500107EXAMPLE01K}
+    recognized_on: 2024-05-12
+    status: valid
+)";
+
+Error registry_error(test::TempDir& dir, const std::string& text, const char* name = "registry.yaml") {
+    test::write_file(dir / name, text);
+    try {
+        Registry::load(dir / name);
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("the registry loaded without error");
+    throw;
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("Registry: the sample registry loads and finds certificates by id", "[registry]") {
+    Registry r = Registry::load(test::source("examples/registry.yaml"));
+    CHECK(r.id() == "sample-cq");
+    CHECK(r.version() == "2026-11-01");
+    CHECK(r.size() == 8);
+    CHECK(r.sha256().size() == 64);
+    const Certificate* c = r.find("CQ-STT-2024-0017");
+    REQUIRE(c);
+    CHECK(c->product == "数控滚齿机");
+    CHECK(c->holder_uscc == "91500107EXAMPLE01K");
+    CHECK(c->recognized_on.to_string() == "2024-05-12");
+    CHECK_FALSE(c->valid_until);
+    CHECK(r.find("CQ-STT-2023-0042")->status == CertificateStatus::suspended);
+    CHECK(r.find("CQ-STT-2024-0033")->status == CertificateStatus::revoked);
+    CHECK(r.find("MIIT-2023-0315")->valid_until->to_string() == "2026-12-20");
+    CHECK(r.find("NO-SUCH") == nullptr);
+    CHECK(r.holder_checksum_warnings() == 0);
+}
+
+TEST_CASE("Registry: the same certificates load from JSON", "[registry]") {
+    test::TempDir dir;
+    test::write_file(dir / "r.json", R"({"registry": {"id": "t", "version": "1"}, "certificates": [
+        {"id": "CQ-A-1", "issuer": "CN", "product": "柔性换电站", "model": "HDZ-200",
+         "holder": {"name": "示例", "uscc": "91500105EXAMPLE02R"}, "recognized_on": "2025-01-10", "status": "valid"}]})");
+    Registry r = Registry::load(dir / "r.json");
+    REQUIRE(r.find("CQ-A-1"));
+    CHECK(r.find("CQ-A-1")->model_key == "hdz200");
+}
+
+TEST_CASE("Registry: a duplicate id is a CONFIG error naming the certificate and line", "[registry]") {
+    test::TempDir dir;
+    std::string text = one_certificate;
+    text += text.substr(text.find("  - id:"));
+    Error e = registry_error(dir, text);
+    CHECK(e.status() == Status::config);
+    CHECK(e.code() == "REGISTRY_DUPLICATE_ID");
+    CHECK(std::string(e.message_en()).find("CQ-A-1") != std::string::npos);
+    CHECK(e.message_zh().find("CQ-A-1") != std::string::npos);
+    CHECK(e.where().path == "/certificates/1/id");
+    CHECK(e.where().line == 10);
+}
+
+TEST_CASE("Registry: an impossible date is a CONFIG error naming the certificate", "[registry]") {
+    test::TempDir dir;
+    Error e = registry_error(dir, replaced(one_certificate, "2024-05-12", "2024-02-30"));
+    CHECK(e.status() == Status::config);
+    CHECK(e.code() == "SCHEMA_FORMAT");
+    CHECK(std::string(e.message_en()).find("certificate CQ-A-1") != std::string::npos);
+    CHECK(e.where().path == "/certificates/0/recognized_on");
+    CHECK(e.where().line == 8);
+
+    e = registry_error(dir, replaced(one_certificate, "    status: valid", "    valid_until: 2024-05-12\n    status: valid"));
+    CHECK(e.code() == "REGISTRY_BAD_DATE");
+    CHECK(e.where().path == "/certificates/0/valid_until");
+}
+
+TEST_CASE("Registry: an issuer that is not CN or CN-XX is a CONFIG error naming the certificate", "[registry]") {
+    test::TempDir dir;
+    Error e = registry_error(dir, replaced(one_certificate, "issuer: CN-CQ", "issuer: 重庆市经信委"));
+    CHECK(e.status() == Status::config);
+    CHECK(e.code() == "ISSUER_FORMAT");
+    CHECK(std::string(e.message_en()).find("certificate CQ-A-1") != std::string::npos);
+    CHECK(e.where().line == 4);
+}
+
+TEST_CASE("Registry: schema errors in a JSON registry carry pointer and line too", "[registry]") {
+    test::TempDir dir;
+    Error e = registry_error(dir, "{\"registry\": {\"id\": \"t\", \"version\": \"1\"},\n \"certificates\": [\n  {\"id\": \"X\"}\n]}", "r.json");
+    CHECK(e.code() == "SCHEMA_REQUIRED");
+    CHECK(e.where().path == "/certificates/0/issuer");
+    CHECK(e.where().line == 3);
+}
+
+TEST_CASE("Registry: a holder USCC with a wrong check character is kept and counted", "[registry]") {
+    test::TempDir dir;
+    test::write_file(dir / "r.yaml", replaced(one_certificate, "91500107EXAMPLE01K", "91500107EXAMPLE01J"));
+    Registry r = Registry::load(dir / "r.yaml");
+    CHECK(r.holder_checksum_warnings() == 1);
+    CHECK(r.find("CQ-A-1")->holder_uscc == "91500107EXAMPLE01J");
+}
+
+TEST_CASE("Registry: unreadable and malformed files get IO and PARSE", "[registry]") {
+    test::TempDir dir;
+    try {
+        Registry::load(dir / "missing.yaml");
+        FAIL("loaded a missing file");
+    } catch (const Error& e) {
+        CHECK(e.status() == Status::io);
+        CHECK(e.code() == "FILE_UNREADABLE");
+    }
+    Error e = registry_error(dir, "{\"registry\": ", "r.json");
+    CHECK(e.status() == Status::parse);
+    CHECK(e.code() == "JSON_SYNTAX");
+    e = registry_error(dir, "registry: [unclosed\n");
+    CHECK(e.status() == Status::parse);
+    CHECK(e.code() == "YAML_SYNTAX");
+}

@@ -1,0 +1,243 @@
+#include <catch2/catch.hpp>
+
+#include "rules_support.hpp"
+#include "util/error.hpp"
+
+using namespace firstset;
+using test::criterion;
+using test::holder_uscc;
+using test::offer;
+using Codes = std::vector<Code>;
+
+namespace {
+
+const Policy& cq() {
+    static const Policy p = Policy::load(test::source("criteria/policies/cn-cq-2024-9.yaml"));
+    return p;
+}
+
+const Registry& registry() {
+    static const Registry r = Registry::load(test::source("tests/data/registry-rules.yaml"));
+    return r;
+}
+
+// Rule C for one offer claiming `certificate`, evaluated on the deadline's date.
+Codes certificate_reasons(const std::string& certificate, const std::string& model = "YK3120",
+                          const std::string& uscc = holder_uscc,
+                          const std::string& deadline = "2026-03-16T09:30:00+08:00") {
+    auto e = test::evaluate(cq(), registry(),
+                            test::request(nlohmann::json::array({criterion("C1", "track_record", "scored")}),
+                                          nlohmann::json::array({offer("I1", model, uscc, certificate)}), deadline));
+    REQUIRE(e->result.certificates.size() == 1);
+    return e->result.certificates[0].reasons;
+}
+
+}  // namespace
+
+TEST_CASE("Rule C: a valid certificate of an accepted issuer, held by the manufacturer, for the model, is accepted", "[rules][C]") {
+    CHECK(certificate_reasons("CQ-OK").empty());
+    CHECK(certificate_reasons("CN-OK", "HDZ-200", "91500105EXAMPLE02R").empty());  // national catalogue (CN)
+}
+
+TEST_CASE("Rule C.1: an unknown certificate id is CERT_UNKNOWN and nothing else", "[rules][C]") {
+    CHECK(certificate_reasons("NO-SUCH-CERT") == Codes{Code::CERT_UNKNOWN});
+}
+
+TEST_CASE("Rule C.2: an issuer the pack does not accept is ISSUER_NOT_ACCEPTED", "[rules][C]") {
+    CHECK(certificate_reasons("SC-1") == Codes{Code::ISSUER_NOT_ACCEPTED});
+}
+
+TEST_CASE("Rule C.3: revoked and suspended certificates are refused", "[rules][C]") {
+    CHECK(certificate_reasons("REV-1") == Codes{Code::CERT_REVOKED});
+    CHECK(certificate_reasons("SUS-1") == Codes{Code::CERT_SUSPENDED});
+}
+
+TEST_CASE("Rule C.4 / D: valid from recognition inclusive, until expiry exclusive, on the China date", "[rules][C][D]") {
+    // FUT-1 is recognised on 2026-05-01.
+    CHECK(certificate_reasons("FUT-1") == Codes{Code::CERT_NOT_YET_VALID});
+    CHECK(certificate_reasons("FUT-1", "YK3120", holder_uscc, "2026-05-01T00:00:00+08:00").empty());
+    // 2026-04-30T16:00Z is already 1 May in China
+    CHECK(certificate_reasons("FUT-1", "YK3120", holder_uscc, "2026-04-30T16:00:00Z").empty());
+    CHECK(certificate_reasons("FUT-1", "YK3120", holder_uscc, "2026-04-30T15:59:59Z") == Codes{Code::CERT_NOT_YET_VALID});
+
+    // CQ-OK: recognised 2024-05-12, three years: valid up to and including 2027-05-11.
+    CHECK(certificate_reasons("CQ-OK", "YK3120", holder_uscc, "2027-05-11T23:59:59+08:00").empty());
+    CHECK(certificate_reasons("CQ-OK", "YK3120", holder_uscc, "2027-05-12T00:00:00+08:00") == Codes{Code::CERT_EXPIRED});
+    CHECK(certificate_reasons("CQ-OK", "YK3120", holder_uscc, "2027-05-11T16:00:00Z") == Codes{Code::CERT_EXPIRED});
+}
+
+TEST_CASE("Rule D: a certificate recognised on 29 February expires on 1 March", "[rules][D]") {
+    // LEAP-1: 2024-02-29 + 3 years -> 2027-03-01 (exclusive)
+    CHECK(certificate_reasons("LEAP-1", "YK3120", holder_uscc, "2027-02-28T12:00:00+08:00").empty());
+    CHECK(certificate_reasons("LEAP-1", "YK3120", holder_uscc, "2027-03-01T08:00:00+08:00") == Codes{Code::CERT_EXPIRED});
+}
+
+TEST_CASE("Rule D: the registry's explicit valid_until is exclusive and wins over validity years", "[rules][D]") {
+    // UNTIL-1: valid_until 2026-03-16, although 2023-01-01 + 3 years would be 2026-01-01
+    CHECK(certificate_reasons("UNTIL-1", "YK3120", holder_uscc, "2026-03-15T10:00:00+08:00").empty());
+    CHECK(certificate_reasons("UNTIL-1", "YK3120", holder_uscc, "2026-03-16T09:30:00+08:00") == Codes{Code::CERT_EXPIRED});
+}
+
+TEST_CASE("Rule C.5: the manufacturer must be the holder; the bidder may be an agent", "[rules][C]") {
+    CHECK(certificate_reasons("CQ-OK", "YK3120", "91500105EXAMPLE02R") == Codes{Code::MANUFACTURER_MISMATCH});
+    // the request's bidder (91500108EXAMPLE07L) is not the holder, and that is fine
+    CHECK(certificate_reasons("CQ-OK").empty());
+}
+
+TEST_CASE("Rule C.6: the model must be the certified one after normalisation", "[rules][C]") {
+    CHECK(certificate_reasons("CQ-OK", "ＹＫ３１２０").empty());
+    CHECK(certificate_reasons("CQ-OK", "yk-3120").empty());
+    CHECK(certificate_reasons("CQ-OK", "YK3120A") == Codes{Code::MODEL_MISMATCH});
+}
+
+TEST_CASE("Rule C: every failing check gives its own code", "[rules][C]") {
+    CHECK(certificate_reasons("BAD-ALL", "YK3120", holder_uscc) ==
+          Codes{Code::ISSUER_NOT_ACCEPTED, Code::CERT_REVOKED, Code::CERT_EXPIRED, Code::MANUFACTURER_MISMATCH,
+                Code::MODEL_MISMATCH});
+}
+
+TEST_CASE("Rule C.5: a USCC with a wrong check character is compared as written and raises USCC_CHECKSUM", "[rules][C]") {
+    auto e = test::evaluate(cq(), registry(),
+                            test::request(nlohmann::json::array({criterion("C1", "track_record", "scored")}),
+                                          nlohmann::json::array({offer("I1", "YK3120", "91500107EXAMPLE01J", "CQ-OK")})));
+    REQUIRE(e->result.uscc_warnings.size() == 1);
+    CHECK(e->result.uscc_warnings[0].path == "/bid/offers/0/manufacturer/uscc");
+    CHECK(e->result.certificates[0].reasons == Codes{Code::MANUFACTURER_MISMATCH});  // compared, and different
+}
+
+TEST_CASE("Rule E: a scored deemed criterion gets max_points under deemed_points: max", "[rules][E]") {
+    auto e = test::evaluate(cq(), registry(),
+                            test::request(nlohmann::json::array({criterion("C1", "track_record", "scored",
+                                                                           {{"max_points", 10}, {"requirement_points", 6}}),
+                                                                 criterion("C2", "market_share", "scored", {{"max_points", 2.5}})}),
+                                          nlohmann::json::array({offer("I1", "YK3120", holder_uscc, "CQ-OK")})));
+    const auto& c = e->result.criteria;
+    REQUIRE(c.size() == 2);
+    CHECK(c[0].outcome == Outcome::deemed_met);
+    CHECK(c[0].reasons == Codes{Code::FIRST_SET_DEEMED});
+    REQUIRE(c[0].points);
+    CHECK(c[0].points->to_string() == "10");
+    CHECK(c[1].points->to_string() == "2.5");
+}
+
+TEST_CASE("Rule E: under deemed_points: requirement a deemed criterion gets its requirement_points", "[rules][E]") {
+    test::TempDir dir;
+    std::string pack = test::read_file(test::source("criteria/policies/cn-cq-2024-9.yaml"));
+    pack.replace(pack.find("deemed_points: max"), 18, "deemed_points: requirement");
+    test::write_file(dir / "pack.yaml", pack);
+    const Policy requirement = Policy::load(dir / "pack.yaml");
+    auto e = test::evaluate(requirement, registry(),
+                            test::request(nlohmann::json::array({criterion("C1", "track_record", "scored",
+                                                                           {{"max_points", 10}, {"requirement_points", 6.5}})}),
+                                          nlohmann::json::array({offer("I1", "YK3120", holder_uscc, "CQ-OK")})));
+    REQUIRE(e->result.criteria[0].points);
+    CHECK(e->result.criteria[0].points->to_string() == "6.5");
+
+    // Under that pack a scored deemed criterion without requirement_points is a tender defect.
+    try {
+        test::evaluate(requirement, registry(),
+                       test::request(nlohmann::json::array({criterion("C1", "track_record", "scored")}),
+                                     nlohmann::json::array({offer("I1", "YK3120", holder_uscc, "CQ-OK")})));
+        FAIL("accepted a criterion without requirement_points");
+    } catch (const Error& err) {
+        CHECK(err.status() == Status::schema);
+        CHECK(err.code() == "REQUIREMENT_POINTS_MISSING");
+        CHECK(err.where().path == "/tender/criteria/0/requirement_points");
+    }
+}
+
+TEST_CASE("Rule E: a deemed pass/fail criterion passes and has no points", "[rules][E]") {
+    auto e = test::evaluate(cq(), registry(),
+                            test::request(nlohmann::json::array({criterion("C1", "market_share", "pass_fail")}),
+                                          nlohmann::json::array({offer("I1", "YK3120", holder_uscc, "CQ-OK")})));
+    CHECK(e->result.criteria[0].outcome == Outcome::deemed_met);
+    CHECK_FALSE(e->result.criteria[0].points);
+}
+
+TEST_CASE("Rule E: some but not all concerned items covered is PARTIAL_COVERAGE", "[rules][E]") {
+    auto offers = nlohmann::json::array(
+        {offer("I1", "YK3120", holder_uscc, "CQ-OK"), offer("I2", "HDZ-200", "91500105EXAMPLE02R")});
+    auto e = test::evaluate(
+        cq(), registry(),
+        test::request(nlohmann::json::array({criterion("C1", "track_record", "scored"),  // all items
+                                             criterion("C2", "track_record", "scored", {{"items", {"I1"}}}),
+                                             criterion("C3", "track_record", "scored", {{"items", {"I2"}}})}),
+                      offers));
+    const auto& c = e->result.criteria;
+    CHECK(c[0].outcome == Outcome::claim_rejected);
+    CHECK(c[0].reasons == Codes{Code::PARTIAL_COVERAGE});
+    CHECK(c[0].covered == 1);
+    CHECK(c[0].concerned == 2);
+    CHECK_FALSE(c[0].points);
+    CHECK(c[1].outcome == Outcome::deemed_met);  // concerns I1 only
+    CHECK(c[2].outcome == Outcome::not_claimed);  // concerns I2 only, which claims nothing
+    CHECK(c[2].reasons == Codes{Code::NOT_CLAIMED});
+}
+
+TEST_CASE("Rule E: a rejected certificate rejects the claim, naming it", "[rules][E]") {
+    auto e = test::evaluate(cq(), registry(),
+                            test::request(nlohmann::json::array({criterion("C1", "track_record", "scored")}),
+                                          nlohmann::json::array({offer("I1", "YK3120", holder_uscc, "REV-1")})));
+    const auto& c = e->result.criteria[0];
+    CHECK(c.outcome == Outcome::claim_rejected);
+    CHECK(c.reasons == Codes{Code::CERTIFICATE_REJECTED});
+    CHECK(c.rejected.size() == 1);
+
+    // one accepted and one rejected: the rejection and the partial coverage are both reasons
+    e = test::evaluate(cq(), registry(),
+                       test::request(nlohmann::json::array({criterion("C1", "track_record", "scored")}),
+                                     nlohmann::json::array({offer("I1", "YK3120", holder_uscc, "CQ-OK"),
+                                                            offer("I2", "YK3120", holder_uscc, "SUS-1")})));
+    CHECK(e->result.criteria[0].reasons == Codes{Code::CERTIFICATE_REJECTED, Code::PARTIAL_COVERAGE});
+}
+
+TEST_CASE("Rule E: no certificate claimed is not_claimed; other kinds are not_applicable", "[rules][E]") {
+    auto e = test::evaluate(cq(), registry(),
+                            test::request(nlohmann::json::array({criterion("C1", "track_record", "scored"),
+                                                                 criterion("C2", "price", "scored"),
+                                                                 criterion("C3", "technical", "scored"),
+                                                                 criterion("C4", "qualification", "pass_fail")}),
+                                          nlohmann::json::array({offer("I1", "YK3120", holder_uscc)})));
+    const auto& c = e->result.criteria;
+    CHECK(c[0].outcome == Outcome::not_claimed);
+    for (int i = 1; i < 4; ++i) {
+        CHECK(c[static_cast<std::size_t>(i)].outcome == Outcome::not_applicable);
+        CHECK(c[static_cast<std::size_t>(i)].reasons == Codes{Code::KIND_NOT_DEEMED});
+        CHECK_FALSE(c[static_cast<std::size_t>(i)].points);
+    }
+    // not_applicable even when certificates are claimed: price is never deemed
+    e = test::evaluate(cq(), registry(),
+                       test::request(nlohmann::json::array({criterion("C2", "price", "scored")}),
+                                     nlohmann::json::array({offer("I1", "YK3120", holder_uscc, "CQ-OK")})));
+    CHECK(e->result.criteria[0].outcome == Outcome::not_applicable);
+}
+
+TEST_CASE("Rule E: a pack decides which kinds are deemed", "[rules][E]") {
+    test::TempDir dir;
+    std::string pack = test::read_file(test::source("criteria/policies/cn-cq-2024-9.yaml"));
+    pack.replace(pack.find("deemed_kinds: [market_share, track_record]"), 42,
+                 "deemed_kinds: [market_share, track_record, sales_volume]");
+    test::write_file(dir / "pack.yaml", pack);
+    const Policy wider = Policy::load(dir / "pack.yaml");
+    auto e = test::evaluate(wider, registry(),
+                            test::request(nlohmann::json::array({criterion("C1", "sales_volume", "scored")}),
+                                          nlohmann::json::array({offer("I1", "YK3120", holder_uscc, "CQ-OK")})));
+    CHECK(e->result.criteria[0].outcome == Outcome::deemed_met);
+}
+
+TEST_CASE("Rule E: a criterion naming items no offer covers is not claimed", "[rules][E]") {
+    auto e = test::evaluate(cq(), registry(),
+                            test::request(nlohmann::json::array({criterion("C1", "track_record", "scored", {{"items", {"I3"}}})}),
+                                          nlohmann::json::array({offer("I1", "YK3120", holder_uscc, "CQ-OK")})));
+    CHECK(e->result.criteria[0].outcome == Outcome::not_claimed);
+    CHECK(e->result.criteria[0].concerned == 0);
+}
+
+TEST_CASE("Rule E: deemed criteria in a tender without the declared equivalence raise a warning", "[rules][E]") {
+    auto req = test::request(nlohmann::json::array({criterion("C1", "track_record", "scored")}),
+                             nlohmann::json::array({offer("I1", "YK3120", holder_uscc, "CQ-OK")}));
+    req["tender"]["first_set_equivalence"] = false;
+    auto e = test::evaluate(cq(), registry(), req);
+    CHECK(e->result.equivalence_not_declared);
+    CHECK(e->result.criteria[0].outcome == Outcome::deemed_met);  // the policy applies regardless
+}
