@@ -6,6 +6,7 @@
 
 #include "capi_guard.hpp"
 #include "engine.hpp"
+#include "util/json_out.hpp"
 #include "firstset/firstset.h"
 
 struct firstset_engine {
@@ -14,7 +15,6 @@ struct firstset_engine {
 
 using firstset::capi::guard;
 using firstset::capi::null_argument;
-using firstset::capi::to_c_string;
 
 extern "C" {
 
@@ -47,9 +47,9 @@ FIRSTSET_API int firstset_evaluate(firstset_engine* engine, const char* request_
     return guard(response_json, [&]() -> int {
         if (!engine) return null_argument(response_json, "engine");
         if (!request_json) return null_argument(response_json, "request_json");
-        std::string response = engine->engine->evaluate(request_json);
-        *response_json = to_c_string(response);
-        if (!*response_json) throw std::bad_alloc();
+        firstset::TextBuffer response;
+        engine->engine->evaluate(request_json, response);
+        *response_json = response.release();  // malloc'd: firstset_free is free()
         return FIRSTSET_OK;
     });
 }

@@ -13,6 +13,7 @@
 #include "schema/embedded.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
+#include "util/json_out.hpp"
 #include "util/source_document.hpp"
 
 namespace firstset {
@@ -87,9 +88,16 @@ std::unique_ptr<Engine> Engine::open(const std::filesystem::path& config_file) {
 
 Engine::~Engine() = default;
 
-std::string Engine::evaluate(std::string_view request_json) const {
-    JsonDocument doc;
-    parse_json(request_json, doc, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
+std::string Engine::evaluate(const char* request_json) const {
+    TextBuffer out;
+    evaluate(request_json, out);
+    return out.str();
+}
+
+void Engine::evaluate(const char* request_json, TextBuffer& response) const {
+    ParsedJson parsed;
+    parse_json_in_place(request_json, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
+    const JsonDocument& doc = parsed.doc;
     if (auto v = schema::builtin().validate("evaluate-request.schema.json", doc))
         throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
                     Location{v->path, "", 0, 0});
@@ -98,13 +106,11 @@ std::string Engine::evaluate(std::string_view request_json) const {
     const EvaluateRequest request = read_evaluate_request(doc, policy);
     const Evaluation evaluation = evaluate_rules(policy, registry, request);
 
-    rapidjson::StringBuffer buffer;
-    buffer.Reserve(1024 + 400 * (request.tender.criteria.size() + evaluation.certificates.size()));
-    JsonWriter writer(buffer);
+    response.reserve(1024 + 700 * (request.tender.criteria.size() + evaluation.certificates.size()));
+    JsonOut writer(response);
     write_evaluate_response(writer, policy, registry, request, evaluation);
     log_->debug("evaluated tender {} bid {}: {} criteria, {} certificates claimed", request.tender.id,
                 request.bid.id, evaluation.criteria.size(), evaluation.certificates.size());
-    return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace firstset

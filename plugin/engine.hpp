@@ -20,6 +20,8 @@ class logger;
 
 namespace firstset {
 
+class TextBuffer;
+
 struct EngineConfig {
     std::filesystem::path file;  // the configuration file itself
     std::filesystem::path policy;
@@ -40,8 +42,10 @@ public:
     static std::unique_ptr<Engine> open(const std::filesystem::path& config_file);
     ~Engine();
 
-    // The evaluate response for a request document; throws Error (PARSE, SCHEMA, LIMIT).
-    std::string evaluate(std::string_view request_json) const;
+    // Writes the evaluate response for a NUL-terminated request document into out; throws
+    // Error (PARSE, SCHEMA, LIMIT).
+    void evaluate(const char* request_json, TextBuffer& out) const;
+    std::string evaluate(const char* request_json) const;
 
     const Policy& policy() const { return *policy_; }
     const Registry& registry() const { return *registry_; }

@@ -21,7 +21,7 @@ const Engine& sample_engine() {
 
 Error evaluate_error(const std::string& request) {
     try {
-        sample_engine().evaluate(request);
+        sample_engine().evaluate(request.c_str());
     } catch (const Error& e) {
         return e;
     }
@@ -45,7 +45,7 @@ TEST_CASE("Digests: SHA-256 is the standard one (FIPS 180-2 test vector)", "[eng
 }
 
 TEST_CASE("Evaluate: the sample bid gets every criterion's outcome with reasons and clause", "[engine]") {
-    const std::string text = sample_engine().evaluate(test::sample_request().dump());
+    const std::string text = sample_engine().evaluate(test::sample_request().dump().c_str());
     // The response is a valid document of its schema.
     JsonDocument doc;
     doc.Parse(text.c_str());
@@ -94,7 +94,7 @@ TEST_CASE("Evaluate: points come back exactly as the tender wrote them", "[engin
     auto req = test::sample_request();
     req["tender"]["criteria"][3]["max_points"] = 2.35;
     req["tender"]["criteria"][3]["requirement_points"] = 1.1;
-    const std::string text = sample_engine().evaluate(req.dump());
+    const std::string text = sample_engine().evaluate(req.dump().c_str());
     CHECK(text.find(R"("id":"C4","kind":"track_record","outcome":"deemed_met","points":2.35,)") != std::string::npos);
 
     req["tender"]["criteria"][3]["max_points"] = 2.355;
@@ -113,7 +113,7 @@ TEST_CASE("Evaluate: points come back exactly as the tender wrote them", "[engin
 TEST_CASE("Evaluate: a USCC with a wrong check character gives a warning with its path", "[engine]") {
     auto req = test::sample_request();
     req["bid"]["bidder"]["uscc"] = "91500108EXAMPLE07M";
-    auto r = nlohmann::json::parse(sample_engine().evaluate(req.dump()));
+    auto r = nlohmann::json::parse(sample_engine().evaluate(req.dump().c_str()));
     REQUIRE(r["warnings"].size() == 1);
     CHECK(r["warnings"][0]["code"] == "USCC_CHECKSUM");
     CHECK(r["warnings"][0]["path"] == "/bid/bidder/uscc");
@@ -178,6 +178,16 @@ TEST_CASE("Evaluate: schema violations carry the JSON Pointer at fault", "[engin
     e = evaluate_error(req);
     CHECK(e.code() == "SCHEMA_UNKNOWN_MEMBER");
     CHECK(e.where().path == "/bid/offers/0/colour");
+}
+
+TEST_CASE("Evaluate: a member named twice is refused, since readers disagree on which counts", "[engine]") {
+    std::string text = test::sample_request().dump();
+    const std::string model = "\"model\":\"hdz 200\"";
+    REQUIRE(text.find(model) != std::string::npos);
+    text.replace(text.find(model), model.size(), model + ",\"model\":\"HDZ-200\"");
+    Error e = evaluate_error(text);
+    CHECK(e.code() == "SCHEMA_DUPLICATE_KEY");
+    CHECK(e.where().path == "/bid/offers/1/model");
 }
 
 TEST_CASE("Evaluate: ids must be unique and references must exist", "[engine]") {

@@ -3,6 +3,7 @@
 #include "policy/policy.hpp"
 #include "support.hpp"
 #include "util/error.hpp"
+#include "util/json_out.hpp"
 
 using namespace firstset;
 
@@ -67,17 +68,23 @@ TEST_CASE("Policy: the Chongqing pack carries clause (4)'s settings and citation
     CHECK(p.message(Code::CERT_EXPIRED).clause == "渝经信规范〔2024〕9号（四）");
 }
 
-TEST_CASE("Policy: messages are rendered from the pack's text with the facts filled in", "[policy]") {
+TEST_CASE("Policy: messages are rendered from the pack's text with the facts filled in, escaped for JSON", "[policy]") {
     Policy p = Policy::load(test::source(pack_path));
     Facts f{};
     f[static_cast<std::size_t>(Fact::certificate)] = "CQ-X";
     f[static_cast<std::size_t>(Fact::valid_until)] = "2027-05-12";
     f[static_cast<std::size_t>(Fact::evaluation_date)] = "2027-05-12";
-    std::string zh, en;
-    p.message(Code::CERT_EXPIRED).zh.render(f, zh);
-    p.message(Code::CERT_EXPIRED).en.render(f, en);
+    TextBuffer zh_buffer, en_buffer;
+    p.message(Code::CERT_EXPIRED).zh.append_json(f, zh_buffer);
+    p.message(Code::CERT_EXPIRED).en.append_json(f, en_buffer);
+    const std::string zh = zh_buffer.str(), en = en_buffer.str();
     CHECK(zh == "证书 CQ-X 的有效期至 2027-05-12 止（不含当日），评标基准日 2027-05-12（投标截止日，北京时间）已过有效期。");
     CHECK(en.find("Certificate CQ-X was valid until 2027-05-12 (exclusive)") == 0);
+    // the pack's text is escaped for JSON once, when the pack is loaded
+    TextBuffer deemed;
+    f[static_cast<std::size_t>(Fact::criterion_name)] = "X";
+    p.message(Code::NOT_CLAIMED).en.append_json(f, deemed);
+    CHECK(deemed.str().find("criterion \\\"X\\\" concerns") != std::string::npos);
 }
 
 TEST_CASE("Policy: deemed_points and validity_years are the pack's to set", "[policy]") {

@@ -36,7 +36,9 @@ std::string pointer_of(std::string_view base, std::string_view a, std::size_t i,
 
 // The number as written, recovered exactly: a double parsed with full precision prints back
 // (shortest round trip) as the literal whenever the literal has at most 15 significant digits.
-Points read_points(const JsonValue& v, const std::string& path) {
+// `where` makes the JSON Pointer, only when it is needed for an error.
+template <typename Where>
+Points read_points(const JsonValue& v, Where&& where) {
     char buf[64];
     std::string_view text;
     if (v.IsUint64()) {
@@ -55,7 +57,7 @@ Points read_points(const JsonValue& v, const std::string& path) {
     std::string_view f = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
     if (f.size() > 2)
         schema_fail("POINTS_PRECISION", "points have at most two decimal places; found " + std::string(text),
-                    "分值最多保留两位小数，实际为 " + std::string(text), path);
+                    "分值最多保留两位小数，实际为 " + std::string(text), where());
     std::from_chars(w.data(), w.data() + w.size(), whole);
     if (!f.empty()) {
         std::from_chars(f.data(), f.data() + f.size(), frac);
@@ -64,7 +66,10 @@ Points read_points(const JsonValue& v, const std::string& path) {
     return Points{whole * 100 + frac};
 }
 
-Party read_party(const JsonValue& v) { return Party{sv(v["name"]), sv(v["uscc"])}; }
+Party read_party(const JsonValue& v) {
+    const auto [name, uscc] = members<2>(v, {"name", "uscc"});
+    return Party{sv(*name), sv(*uscc)};
+}
 
 }  // namespace
 
@@ -81,50 +86,54 @@ std::string Points::to_string() const {
 
 Tender read_tender(const JsonValue& t, const Policy& policy, std::string_view base) {
     Tender tender;
-    tender.id = sv(t["id"]);
+    const auto [id, deadline, equivalence, item_list, criteria_list] =
+        members<5>(t, {"id", "bid_deadline", "first_set_equivalence", "items", "criteria"});
+    tender.id = sv(*id);
     // The schema's date-time format has already checked the text, so this cannot fail.
-    tender.evaluation_date = *china_date_of(sv(t["bid_deadline"]));
-    if (const JsonValue* e = member(t, "first_set_equivalence")) tender.equivalence_declared = e->GetBool();
+    tender.evaluation_date = *china_date_of(sv(*deadline));
+    if (equivalence) tender.equivalence_declared = equivalence->GetBool();
 
-    if (const JsonValue* items = member(t, "items")) {
+    if (const JsonValue* items = item_list) {
         tender.has_item_list = true;
         const auto& a = items->GetArray();
         tender.items.reserve(a.Size());
         for (rapidjson::SizeType i = 0; i < a.Size(); ++i) {
-            std::string_view id = sv(a[i]["id"]);
+            const std::string_view item_id = sv(*member(a[i], "id"));
             for (std::size_t j = 0; j < tender.items.size(); ++j)
-                if (tender.items[j] == id)
-                    schema_fail("DUPLICATE_ID", "item id \"" + std::string(id) + "\" is used twice in the tender",
-                                "招标文件中标的编号 \"" + std::string(id) + "\" 重复", pointer_of(base, "items", i, "id"));
-            tender.items.push_back(id);
+                if (tender.items[j] == item_id)
+                    schema_fail("DUPLICATE_ID", "item id \"" + std::string(item_id) + "\" is used twice in the tender",
+                                "招标文件中标的编号 \"" + std::string(item_id) + "\" 重复", pointer_of(base, "items", i, "id"));
+            tender.items.push_back(item_id);
         }
     }
 
-    const auto& criteria = t["criteria"].GetArray();
+    const auto& criteria = criteria_list->GetArray();
     tender.criteria.reserve(criteria.Size());
     for (rapidjson::SizeType i = 0; i < criteria.Size(); ++i) {
-        const JsonValue& c = criteria[i];
+        const auto [c_id, c_name, c_kind, c_mode, c_max, c_requirement, c_items] = members<7>(
+            criteria[i], {"id", "name", "kind", "mode", "max_points", "requirement_points", "items"});
         Criterion& k = tender.criteria.emplace_back();
-        k.id = sv(c["id"]);
+        k.id = sv(*c_id);
         for (std::size_t j = 0; j + 1 < tender.criteria.size(); ++j)
             if (tender.criteria[j].id == k.id)
                 schema_fail("DUPLICATE_ID", "criterion id \"" + std::string(k.id) + "\" is used twice in the tender",
                             "招标文件中评审因素编号 \"" + std::string(k.id) + "\" 重复",
                             pointer_of(base, "criteria", i, "id"));
-        if (const JsonValue* n = member(c, "name")) k.name = sv(*n);
-        k.kind = sv(c["kind"]);
-        k.scored = sv(c["mode"]) == "scored";
-        if (const JsonValue* mp = member(c, "max_points"))
-            k.max_points = read_points(*mp, pointer_of(base, "criteria", i, "max_points"));
-        if (const JsonValue* rp = member(c, "requirement_points"))
-            k.requirement_points = read_points(*rp, pointer_of(base, "criteria", i, "requirement_points"));
+        if (c_name) k.name = sv(*c_name);
+        k.kind = sv(*c_kind);
+        k.scored = sv(*c_mode) == "scored";
+        k.deemed_kind = policy.deems(k.kind);
+        if (c_max) k.max_points = read_points(*c_max, [&] { return pointer_of(base, "criteria", i, "max_points"); });
+        if (c_requirement)
+            k.requirement_points =
+                read_points(*c_requirement, [&] { return pointer_of(base, "criteria", i, "requirement_points"); });
         if (k.max_points && k.requirement_points && k.requirement_points->hundredths > k.max_points->hundredths)
             schema_fail("POINTS_ABOVE_MAX",
                         "requirement_points " + k.requirement_points->to_string() + " exceed max_points " +
                             k.max_points->to_string(),
                         "达标分 " + k.requirement_points->to_string() + " 超过满分 " + k.max_points->to_string(),
                         pointer_of(base, "criteria", i, "requirement_points"));
-        if (k.scored && policy.deems(k.kind) && policy.tendering.deemed_points == DeemedPoints::requirement &&
+        if (k.scored && k.deemed_kind && policy.tendering.deemed_points == DeemedPoints::requirement &&
             !k.requirement_points)
             schema_fail("REQUIREMENT_POINTS_MISSING",
                         "policy " + policy.id + " gives deemed criteria their requirement points, and criterion " +
@@ -132,7 +141,7 @@ Tender read_tender(const JsonValue& t, const Policy& policy, std::string_view ba
                         "政策 " + policy.id + " 对视同满足的评审因素给予达标分，但评审因素 " + std::string(k.id) +
                             " 未给出 requirement_points",
                         pointer_of(base, "criteria", i, "requirement_points"));
-        if (const JsonValue* items = member(c, "items")) {
+        if (const JsonValue* items = c_items) {
             const auto& a = items->GetArray();
             k.items.reserve(a.Size());
             for (rapidjson::SizeType j = 0; j < a.Size(); ++j) {
@@ -153,16 +162,18 @@ Tender read_tender(const JsonValue& t, const Policy& policy, std::string_view ba
 
 EvaluateRequest read_evaluate_request(const JsonValue& request, const Policy& policy) {
     EvaluateRequest r;
-    r.tender = read_tender(request["tender"], policy, "/tender");
-    const JsonValue& b = request["bid"];
-    r.bid.id = sv(b["id"]);
-    r.bid.bidder = read_party(b["bidder"]);
-    const auto& offers = b["offers"].GetArray();
+    const auto [tender, bid] = members<2>(request, {"tender", "bid"});
+    r.tender = read_tender(*tender, policy, "/tender");
+    const auto [bid_id, bidder, offer_list] = members<3>(*bid, {"id", "bidder", "offers"});
+    r.bid.id = sv(*bid_id);
+    r.bid.bidder = read_party(*bidder);
+    const auto& offers = offer_list->GetArray();
     r.bid.offers.reserve(offers.Size());
     for (rapidjson::SizeType i = 0; i < offers.Size(); ++i) {
-        const JsonValue& o = offers[i];
+        const auto [o_item, o_product, o_model, o_manufacturer, o_certificate] =
+            members<5>(offers[i], {"item", "product", "model", "manufacturer", "first_set_certificate"});
         Offer& offer = r.bid.offers.emplace_back();
-        offer.item = sv(o["item"]);
+        offer.item = sv(*o_item);
         if (r.tender.has_item_list &&
             std::find(r.tender.items.begin(), r.tender.items.end(), offer.item) == r.tender.items.end())
             schema_fail("UNKNOWN_ITEM",
@@ -170,10 +181,10 @@ EvaluateRequest read_evaluate_request(const JsonValue& request, const Policy& po
                             "\", which the tender does not list",
                         "第 " + std::to_string(i) + " 项报价对应的标的 \"" + std::string(offer.item) + "\" 不在招标文件的标的清单中",
                         pointer_of("/bid", "offers", i, "item"));
-        if (const JsonValue* p = member(o, "product")) offer.product = sv(*p);
-        offer.model = sv(o["model"]);
-        offer.manufacturer = read_party(o["manufacturer"]);
-        if (const JsonValue* c = member(o, "first_set_certificate")) offer.certificate = sv(*c);
+        if (o_product) offer.product = sv(*o_product);
+        offer.model = sv(*o_model);
+        offer.manufacturer = read_party(*o_manufacturer);
+        if (o_certificate) offer.certificate = sv(*o_certificate);
     }
     return r;
 }

@@ -32,6 +32,7 @@ struct Party {
 struct Criterion {
     std::string_view id, name, kind;
     bool scored = false;  // mode: scored; else pass_fail
+    bool deemed_kind = false;  // the policy deems criteria of this kind (Rule E)
     std::optional<Points> max_points, requirement_points;
     std::vector<std::string_view> items;  // empty: every offered item
 };

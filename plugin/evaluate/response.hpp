@@ -4,13 +4,13 @@
 #pragma once
 
 #include "evaluate/rules.hpp"
-#include "util/json.hpp"
+#include "util/json_out.hpp"
 
 namespace firstset {
 
 class Registry;
 
-void write_evaluate_response(JsonWriter& w, const Policy& policy, const Registry& registry,
+void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& registry,
                              const EvaluateRequest& request, const Evaluation& evaluation);
 
 }  // namespace firstset

@@ -70,7 +70,7 @@ Evaluation evaluate_rules(const Policy& policy, const Registry& registry, const 
         const Criterion& k = tender.criteria[c];
         CriterionOutcome& out = ev.criteria.emplace_back();
         out.criterion = c;
-        if (!policy.deems(k.kind)) {
+        if (!k.deemed_kind) {
             out.outcome = Outcome::not_applicable;
             out.reasons.push_back(Code::KIND_NOT_DEEMED);
             continue;

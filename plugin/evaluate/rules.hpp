@@ -3,6 +3,8 @@
 // allocation of messages: rendering the reasons is the response writer's job.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,11 +18,15 @@ namespace firstset {
 struct Certificate;
 class Registry;
 
+// Short lists kept inline: an evaluation allocates little.
+template <typename T>
+using ShortList = boost::container::small_vector<T, 4>;
+
 // Rule C for one offer that claims a certificate.
 struct CertificateCheck {
     std::uint32_t offer = 0;             // index in bid.offers
     const Certificate* certificate = nullptr;  // nullptr: CERT_UNKNOWN
-    std::vector<Code> reasons;           // empty: accepted
+    ShortList<Code> reasons;             // empty: accepted
     Date valid_from, valid_until;        // meaningful when certificate != nullptr
     bool accepted() const { return reasons.empty(); }
 };
@@ -35,9 +41,9 @@ struct CriterionOutcome {
     std::optional<Points> points;  // deemed_met and scored only
     std::uint32_t concerned = 0;   // offers the criterion concerns
     std::uint32_t covered = 0;     // of those, with an accepted certificate
-    std::vector<std::uint32_t> relied_on;  // indices into Evaluation::certificates: accepted ones used
-    std::vector<std::uint32_t> rejected;   // indices into Evaluation::certificates: rejected claims
-    std::vector<Code> reasons;     // at least one
+    ShortList<std::uint32_t> relied_on;  // indices into Evaluation::certificates: accepted ones used
+    ShortList<std::uint32_t> rejected;   // indices into Evaluation::certificates: rejected claims
+    ShortList<Code> reasons;             // at least one
 };
 
 struct UsccWarning {

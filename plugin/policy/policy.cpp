@@ -7,6 +7,7 @@
 #include "util/digest.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
+#include "util/json_out.hpp"
 #include "util/source_document.hpp"
 
 namespace firstset {
@@ -82,6 +83,12 @@ std::optional<Fact> fact_named(std::string_view name) {
     return std::nullopt;
 }
 
+std::string escaped(std::string_view text) {
+    std::string out;
+    append_escaped(out, text);
+    return out;
+}
+
 // Splits "text {fact} text" into pieces; an unknown or disallowed {name} is a CONFIG error.
 MessageText compile_text(const SourceDocument& doc, std::string_view text, const std::vector<Fact>& allowed,
                          const std::string& pointer, Code code) {
@@ -107,8 +114,7 @@ MessageText compile_text(const SourceDocument& doc, std::string_view text, const
                              pointer);
                 }
                 if (!literal.empty()) {
-                    m.literal_size += literal.size();
-                    m.pieces.push_back({std::move(literal), std::nullopt});
+                    m.pieces.push_back({escaped(literal), std::nullopt});
                     literal.clear();
                 }
                 m.pieces.push_back({{}, fact});
@@ -118,10 +124,7 @@ MessageText compile_text(const SourceDocument& doc, std::string_view text, const
         }
         literal.push_back(text[i++]);
     }
-    if (!literal.empty()) {
-        m.literal_size += literal.size();
-        m.pieces.push_back({std::move(literal), std::nullopt});
-    }
+    if (!literal.empty()) m.pieces.push_back({escaped(literal), std::nullopt});
     return m;
 }
 
@@ -143,11 +146,8 @@ const char* code_name(Code c) noexcept {
     return i < code_count ? code_names[i] : "UNKNOWN";
 }
 
-void MessageText::render(const Facts& facts, std::string& out) const {
-    for (const auto& p : pieces) {
-        if (p.fact) out.append(facts[static_cast<std::size_t>(*p.fact)]);
-        else out.append(p.literal);
-    }
+void MessageText::append_json(const Facts& escaped_facts, TextBuffer& out) const {
+    for (const auto& p : pieces) out.append(p.fact ? escaped_facts[static_cast<std::size_t>(*p.fact)] : p.literal);
 }
 
 bool Policy::deems(std::string_view kind) const {
@@ -207,6 +207,8 @@ Policy Policy::from_document(const SourceDocument& doc) {
         out.zh = compile_text(doc, sv((*m)["zh"]), allowed, pointer + "/zh", code);
         out.en = compile_text(doc, sv((*m)["en"]), allowed, pointer + "/en", code);
         out.clause = string_or(*m, "clause", p.tendering.citation);
+        out.json_open = std::string("{\"code\":\"") + code_names[i] + "\",\"message_zh\":\"";
+        out.json_close = "\",\"clause\":\"" + escaped(out.clause) + "\"";
     }
     for (auto it = messages.MemberBegin(); it != messages.MemberEnd(); ++it) {
         const auto name = sv(it->name);

@@ -16,6 +16,7 @@
 namespace firstset {
 
 class SourceDocument;
+class TextBuffer;
 
 // Every reason and warning code the rules produce. Names are the stable codes of
 // CONTRACT.md §5 and docs/abi.md.
@@ -76,21 +77,26 @@ inline constexpr std::size_t fact_count = static_cast<std::size_t>(Fact::count_)
 
 using Facts = std::array<std::string_view, fact_count>;
 
-// A message text split at its {fact} placeholders, so rendering is appending.
+// A message text split at its {fact} placeholders, its literal pieces already escaped for a
+// JSON string, so that rendering a reason is appending.
 struct MessageText {
     struct Piece {
-        std::string literal;
+        std::string literal;  // JSON-escaped
         std::optional<Fact> fact;
     };
     std::vector<Piece> pieces;
-    std::size_t literal_size = 0;
 
-    void render(const Facts& facts, std::string& out) const;
+    // Appends the message as the escaped inside of a JSON string, with the facts filled in.
+    // REQUIRES: the facts are escaped for JSON already (see needs_json_escape).
+    void append_json(const Facts& escaped_facts, TextBuffer& out) const;
 };
 
 struct Message {
     MessageText zh, en;
     std::string clause;  // full citation, e.g. 渝经信规范〔2024〕9号（四）
+    // The reason object's fixed JSON around the two texts, built once:
+    //   {"code":"X","message_zh":"  ...  ","message_en":"  ...  ","clause":"..."
+    std::string json_open, json_close;
 };
 
 enum class DeemedPoints { max, requirement };

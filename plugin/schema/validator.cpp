@@ -1,6 +1,7 @@
 #include "schema/validator.hpp"
 
-#include <boost/regex.hpp>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include <algorithm>
 #include <cmath>
@@ -33,6 +34,44 @@ struct XError {
 
 enum class Format { none, date, date_time };
 
+// A compiled "pattern": PCRE2, JIT-compiled where the platform allows. ECMAScript's "$" matches
+// only at the very end (PCRE2_DOLLAR_ENDONLY); both match code points of UTF-8 text here.
+class Pattern {
+public:
+    explicit Pattern(const std::string& source) {
+        int error = 0;
+        PCRE2_SIZE offset = 0;
+        code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(),
+                              PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, &error, &offset, nullptr);
+        if (!code_) {
+            PCRE2_UCHAR message[256];
+            pcre2_get_error_message(error, message, sizeof message);
+            throw std::invalid_argument(std::string(reinterpret_cast<char*>(message)) + " at offset " +
+                                        std::to_string(offset));
+        }
+        pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE);  // without JIT, matching is interpreted
+    }
+    Pattern(const Pattern&) = delete;
+    Pattern& operator=(const Pattern&) = delete;
+    ~Pattern() { pcre2_code_free(code_); }
+
+    // Searches text for the pattern (not anchored unless the pattern is). Text that is not
+    // UTF-8 does not match.
+    bool search(const char* text, std::size_t size) const {
+        // Match data holds only the match position; one per thread serves every pattern.
+        struct Data {
+            pcre2_match_data* p = pcre2_match_data_create(1, nullptr);
+            ~Data() { pcre2_match_data_free(p); }
+        };
+        thread_local Data data;
+        if (!data.p) throw std::bad_alloc();
+        return pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(text), size, 0, 0, data.p, nullptr) >= 0;
+    }
+
+private:
+    pcre2_code* code_ = nullptr;
+};
+
 }  // namespace
 
 struct Node {
@@ -46,6 +85,8 @@ struct Node {
     };
     std::vector<Property> properties;
     std::vector<std::string> required;
+    // For each required name: its index in properties, or -1 when properties does not list it.
+    std::vector<int> required_index;
     bool additional_forbidden = false;
     const Node* additional = nullptr;
     std::optional<std::size_t> min_properties, max_properties;
@@ -56,7 +97,7 @@ struct Node {
     bool unique_items = false;
 
     std::optional<std::size_t> min_length, max_length;
-    std::optional<boost::regex> pattern;
+    std::unique_ptr<Pattern> pattern;
     std::string pattern_source;
     Format format = Format::none;
 
@@ -386,8 +427,8 @@ const Node* Schemas::Impl::compile(const std::string& file, const std::string& p
         if (!x->IsString()) bad("pattern must be a string");
         node.pattern_source = std::string(sv(*x));
         try {
-            node.pattern.emplace(node.pattern_source, boost::regex::ECMAScript);
-        } catch (const boost::regex_error& e) {
+            node.pattern = std::make_unique<Pattern>(node.pattern_source);
+        } catch (const std::invalid_argument& e) {
             bad("pattern does not compile: " + std::string(e.what()));
         }
     }
@@ -411,6 +452,12 @@ const Node* Schemas::Impl::compile(const std::string& file, const std::string& p
         if (const JsonValue* t = member(v, "then")) node.then_schema = sub("then", *t);
         if (const JsonValue* e = member(v, "else")) node.else_schema = sub("else", *e);
     }
+    for (const auto& r : node.required) {
+        int index = -1;
+        for (std::size_t i = 0; i < node.properties.size(); ++i)
+            if (node.properties[i].name == r) index = static_cast<int>(i);
+        node.required_index.push_back(index);
+    }
     return &node;
 }
 
@@ -420,7 +467,7 @@ namespace {
 // JSON Pointer only when a violation is reported, so that valid documents allocate nothing.
 class Run {
 public:
-    explicit Run(Violation* out) : out_(out) {}
+    explicit Run(Violation* out) : out_(out) { path_.reserve(16); }
 
     bool check(const Node& n, const JsonValue& v);
 
@@ -506,21 +553,19 @@ bool Run::check(const Node& n, const JsonValue& v) {
     return ok && check_combinators(n, v);
 }
 
-bool Run::check_object(const Node& n, const JsonValue& v) {
-    if (n.object_keywords && v.MemberCount() > 1) {
-        // Duplicate names make "which value counts" depend on the reader; refuse them.
-        for (auto a = v.MemberBegin(); a != v.MemberEnd(); ++a)
-            for (auto b = a + 1; b != v.MemberEnd(); ++b)
-                if (a->name == b->name)
-                    return fail(n, "properties", "SCHEMA_DUPLICATE_KEY",
-                                "the name \"" + std::string(sv(b->name)) + "\" appears twice in this object",
-                                "此对象中名称 \"" + std::string(sv(b->name)) + "\" 出现了两次",
-                                b->name.GetString(), b->name.GetStringLength());
+// Index of the declared property named like the member; -1 when none is.
+int property_index(const Node& n, const JsonValue& name) {
+    const auto size = name.GetStringLength();
+    const char* text = name.GetString();
+    for (std::size_t j = 0; j < n.properties.size(); ++j) {
+        const std::string& p = n.properties[j].name;
+        if (p.size() == size && (size == 0 || (p[0] == text[0] && std::memcmp(p.data(), text, size) == 0)))
+            return static_cast<int>(j);
     }
-    for (const auto& r : n.required)
-        if (!member(v, r))
-            return fail(n, "required", "SCHEMA_REQUIRED", "required member \"" + r + "\" is missing",
-                        "缺少必填项 \"" + r + "\"", r.data(), r.size());
+    return -1;
+}
+
+bool Run::check_object(const Node& n, const JsonValue& v) {
     if (n.min_properties && v.MemberCount() < *n.min_properties)
         return fail(n, "minProperties", "SCHEMA_SIZE",
                     "needs at least " + std::to_string(*n.min_properties) + " members",
@@ -529,29 +574,67 @@ bool Run::check_object(const Node& n, const JsonValue& v) {
         return fail(n, "maxProperties", "SCHEMA_SIZE",
                     "allows at most " + std::to_string(*n.max_properties) + " members",
                     "最多允许 " + std::to_string(*n.max_properties) + " 项");
-    if (n.properties.empty() && !n.additional && !n.additional_forbidden) return true;
-    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
-        const Node* s = nullptr;
-        const auto name_size = m->name.GetStringLength();
-        for (const auto& p : n.properties)
-            if (p.name.size() == name_size && std::memcmp(p.name.data(), m->name.GetString(), name_size) == 0) {
-                s = p.schema;
-                break;
+    if (!n.object_keywords) return true;
+
+    // First pass, without descending: which declared property each member is, and members
+    // that are not allowed. A schema that closes the object (declares additionalProperties)
+    // also refuses a name given twice: which value counts would depend on the reader.
+    const bool closed = n.additional_forbidden || n.additional;
+    const bool use_mask = n.properties.size() <= 64;
+    constexpr std::size_t remembered = 64;  // members whose property index is kept for pass two
+    std::int8_t index_of[remembered];
+    std::uint64_t seen = 0;
+    std::size_t k = 0;
+    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m, ++k) {
+        const int index = property_index(n, m->name);
+        if (k < remembered) index_of[k] = static_cast<std::int8_t>(use_mask ? index : -2);
+        if (closed) {
+            bool duplicate = false;
+            if (index >= 0 && use_mask) {
+                const std::uint64_t bit = std::uint64_t{1} << index;
+                duplicate = (seen & bit) != 0;
+                seen |= bit;
+            } else {  // an undeclared member, or too many properties for the mask
+                for (auto o = v.MemberBegin(); o != m; ++o)
+                    if (o->name == m->name) duplicate = true;
             }
-        if (!s) {
-            if (n.additional_forbidden) {
-                std::string allowed;
-                for (const auto& p : n.properties) allowed += (allowed.empty() ? "" : ", ") + p.name;
-                return fail(n, "additionalProperties", "SCHEMA_UNKNOWN_MEMBER",
-                            "member \"" + std::string(sv(m->name)) + "\" is not allowed here (allowed: " + allowed + ")",
-                            "此处不允许出现 \"" + std::string(sv(m->name)) + "\"（允许：" + allowed + "）",
-                            m->name.GetString(), name_size);
-            }
-            s = n.additional;
-            if (!s) continue;
+            if (duplicate)
+                return fail(n, "properties", "SCHEMA_DUPLICATE_KEY",
+                            "the name \"" + std::string(sv(m->name)) + "\" appears twice in this object",
+                            "此对象中名称 \"" + std::string(sv(m->name)) + "\" 出现了两次", m->name.GetString(),
+                            m->name.GetStringLength());
+        } else if (index >= 0 && use_mask) {
+            seen |= std::uint64_t{1} << index;
         }
-        path_.push_back({m->name.GetString(), name_size});
-        bool ok = check(*s, m->value);
+        if (index < 0 && n.additional_forbidden) {
+            std::string allowed;
+            for (const auto& p : n.properties) allowed += (allowed.empty() ? "" : ", ") + p.name;
+            return fail(n, "additionalProperties", "SCHEMA_UNKNOWN_MEMBER",
+                        "member \"" + std::string(sv(m->name)) + "\" is not allowed here (allowed: " + allowed + ")",
+                        "此处不允许出现 \"" + std::string(sv(m->name)) + "\"（允许：" + allowed + "）",
+                        m->name.GetString(), m->name.GetStringLength());
+        }
+    }
+    for (std::size_t r = 0; r < n.required.size(); ++r) {
+        const int index = n.required_index[r];
+        const bool present = index >= 0 && use_mask ? (seen >> index) & 1 : member(v, n.required[r]) != nullptr;
+        if (!present) {
+            const std::string& name = n.required[r];
+            return fail(n, "required", "SCHEMA_REQUIRED", "required member \"" + name + "\" is missing",
+                        "缺少必填项 \"" + name + "\"", name.data(), name.size());
+        }
+    }
+
+    // Second pass: each member against its schema, in document order.
+    if (n.properties.empty() && !n.additional) return true;
+    k = 0;
+    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m, ++k) {
+        int index = k < remembered ? index_of[k] : -2;
+        if (index == -2) index = property_index(n, m->name);
+        const Node* s = index >= 0 ? n.properties[static_cast<std::size_t>(index)].schema : n.additional;
+        if (!s) continue;
+        path_.push_back({m->name.GetString(), m->name.GetStringLength()});
+        const bool ok = check(*s, m->value);
         path_.pop_back();
         if (!ok) return false;
     }
@@ -584,7 +667,10 @@ bool Run::check_array(const Node& n, const JsonValue& v) {
 }
 
 bool Run::check_string(const Node& n, const JsonValue& v) {
-    if (n.min_length || n.max_length) {
+    // Byte length bounds code points (1 to 4 bytes each): count only when it does not decide.
+    const std::size_t bytes = v.GetStringLength();
+    const bool length_decided = (!n.min_length || bytes / 4 >= *n.min_length) && (!n.max_length || bytes <= *n.max_length);
+    if ((n.min_length || n.max_length) && !length_decided) {
         const std::size_t len = code_points(v);
         if (n.min_length && len < *n.min_length)
             return fail(n, "minLength", "SCHEMA_LENGTH",
@@ -596,8 +682,7 @@ bool Run::check_string(const Node& n, const JsonValue& v) {
                         "最多允许 " + std::to_string(*n.max_length) + " 个字符");
     }
     if (n.pattern) {
-        const char* s = v.GetString();
-        if (!boost::regex_search(s, s + v.GetStringLength(), *n.pattern))
+        if (!n.pattern->search(v.GetString(), v.GetStringLength()))
             return fail(n, "pattern", "SCHEMA_PATTERN",
                         "\"" + std::string(sv(v)) + "\" does not match the pattern " + n.pattern_source,
                         "\"" + std::string(sv(v)) + "\" 不符合格式 " + n.pattern_source);

@@ -1,8 +1,11 @@
 #include "util/json.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <cstdint>
 
 #include "util/error.hpp"
+#include "util/utf8.hpp"
 
 namespace firstset {
 
@@ -41,61 +44,113 @@ LineColumn line_column_at(std::string_view text, std::size_t offset) {
     return lc;
 }
 
-// Finds the first place where brackets nest deeper than max_depth, outside strings; npos if
-// none. Linear, branch-light, and run before parsing so that no parser ever sees a document
-// deeper than the limit.
-std::size_t too_deep_at(std::string_view text, unsigned max_depth) {
-    unsigned depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
-            continue;
-        }
-        if (c == '"') in_string = true;
-        else if (c == '{' || c == '[') {
-            if (++depth > max_depth) return i;
-        } else if ((c == '}' || c == ']') && depth > 0) {
-            --depth;
-        }
+// The SAX handler between RapidJSON's reader and the document it builds: it refuses nesting
+// deeper than the limit before the parser descends, and checks that every string is UTF-8
+// (RapidJSON's own check would turn off its SIMD string copying).
+class Guard {
+public:
+    enum Problem { none, too_deep, not_utf8 };
+
+    Guard(JsonDocument& doc, unsigned max_depth) : doc_(doc), max_depth_(max_depth) {}
+
+    bool Null() { return doc_.Null(); }
+    bool Bool(bool b) { return doc_.Bool(b); }
+    bool Int(int i) { return doc_.Int(i); }
+    bool Uint(unsigned u) { return doc_.Uint(u); }
+    bool Int64(std::int64_t i) { return doc_.Int64(i); }
+    bool Uint64(std::uint64_t u) { return doc_.Uint64(u); }
+    bool Double(double d) { return doc_.Double(d); }
+    bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc_.RawNumber(s, n, copy); }
+    bool String(const char* s, rapidjson::SizeType n, bool copy) { return utf8_ok(s, n) && doc_.String(s, n, copy); }
+    bool Key(const char* s, rapidjson::SizeType n, bool copy) { return utf8_ok(s, n) && doc_.Key(s, n, copy); }
+    bool StartObject() { return descend() && doc_.StartObject(); }
+    bool EndObject(rapidjson::SizeType n) {
+        --depth_;
+        return doc_.EndObject(n);
     }
-    return std::string_view::npos;
+    bool StartArray() { return descend() && doc_.StartArray(); }
+    bool EndArray(rapidjson::SizeType n) {
+        --depth_;
+        return doc_.EndArray(n);
+    }
+
+    Problem problem() const { return problem_; }
+
+private:
+    bool descend() {
+        if (++depth_ <= max_depth_) return true;
+        problem_ = too_deep;
+        return false;
+    }
+    bool utf8_ok(const char* s, rapidjson::SizeType n) {
+        if (utf8::first_invalid(std::string_view(s, n)) == std::string_view::npos) return true;
+        problem_ = not_utf8;
+        return false;
+    }
+
+    JsonDocument& doc_;
+    unsigned max_depth_;
+    unsigned depth_ = 0;
+    Problem problem_ = none;
+};
+
+template <unsigned flags, typename Stream>
+void parse_guarded(Stream& stream, std::string_view original, JsonDocument& doc, const JsonLimits& limits,
+                   const std::string& name) {
+    rapidjson::ParseResult result;
+    Guard guard(doc, limits.max_depth);
+    auto generate = [&](JsonDocument&) {
+        rapidjson::Reader reader;
+        result = reader.Parse<flags>(stream, guard);
+        return !result.IsError();
+    };
+    doc.Populate(generate);
+    if (!result.IsError()) return;
+    // Offsets count bytes of the text as given, which in-place parsing leaves unchanged before
+    // the point of failure.
+    const auto lc = line_column_at(original, result.Offset());
+    const Location where{"", "", lc.line, lc.column};
+    const std::string at_en = " (line " + std::to_string(lc.line) + ", column " + std::to_string(lc.column) + ")";
+    const std::string at_zh = "（第 " + std::to_string(lc.line) + " 行第 " + std::to_string(lc.column) + " 列）";
+    if (guard.problem() == Guard::too_deep)
+        throw Error(Status::limit, "INPUT_TOO_DEEP",
+                    "the " + name + " nests objects and arrays deeper than " + std::to_string(limits.max_depth) +
+                        " levels" + at_en,
+                    name + " 中对象和数组的嵌套超过 " + std::to_string(limits.max_depth) + " 层" + at_zh, where);
+    if (guard.problem() == Guard::not_utf8)
+        throw Error(Status::parse, "NOT_UTF8", "the " + name + " has text that is not UTF-8" + at_en,
+                    name + " 含有不是 UTF-8 编码的文本" + at_zh, where);
+    throw Error(Status::parse, "JSON_SYNTAX",
+                "the " + name + " is not well-formed JSON: " + rapidjson::GetParseError_En(result.Code()) + at_en,
+                name + " 不是格式正确的 JSON" + at_zh + "：" + rapidjson::GetParseError_En(result.Code()), where);
+}
+
+void check_size(std::size_t size, const JsonLimits& limits, const std::string& name) {
+    if (size > limits.max_bytes)
+        throw Error(Status::limit, "INPUT_TOO_LARGE",
+                    "the " + name + " has " + std::to_string(size) + " bytes; the limit is " +
+                        std::to_string(limits.max_bytes),
+                    name + " 共 " + std::to_string(size) + " 字节，超过上限 " + std::to_string(limits.max_bytes) +
+                        " 字节");
 }
 
 }  // namespace
 
-void parse_json(std::string_view text, JsonDocument& doc, const JsonLimits& limits,
-                std::string_view what) {
+void parse_json(const char* text, JsonDocument& doc, const JsonLimits& limits, std::string_view what) {
     const std::string name(what);
-    if (text.size() > limits.max_bytes)
-        throw Error(Status::limit, "INPUT_TOO_LARGE",
-                    "the " + name + " has " + std::to_string(text.size()) + " bytes; the limit is " +
-                        std::to_string(limits.max_bytes),
-                    name + " 共 " + std::to_string(text.size()) + " 字节，超过上限 " +
-                        std::to_string(limits.max_bytes) + " 字节");
-    if (auto at = too_deep_at(text, limits.max_depth); at != std::string_view::npos) {
-        auto lc = line_column_at(text, at);
-        throw Error(Status::limit, "INPUT_TOO_DEEP",
-                    "the " + name + " nests objects and arrays deeper than " +
-                        std::to_string(limits.max_depth) + " levels",
-                    name + " 中对象和数组的嵌套超过 " + std::to_string(limits.max_depth) + " 层",
-                    Location{"", "", lc.line, lc.column});
-    }
-    constexpr unsigned flags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag |
-                               rapidjson::kParseFullPrecisionFlag;
-    doc.Parse<flags>(text.data(), text.size());
-    if (doc.HasParseError()) {
-        auto lc = line_column_at(text, doc.GetErrorOffset());
-        throw Error(Status::parse, "JSON_SYNTAX",
-                    "the " + name + " is not well-formed JSON: " +
-                        rapidjson::GetParseError_En(doc.GetParseError()) + " (line " +
-                        std::to_string(lc.line) + ", column " + std::to_string(lc.column) + ")",
-                    name + " 不是格式正确的 JSON（第 " + std::to_string(lc.line) + " 行第 " +
-                        std::to_string(lc.column) + " 列）：" + rapidjson::GetParseError_En(doc.GetParseError()),
-                    Location{"", "", lc.line, lc.column});
-    }
+    const std::string_view view(text);
+    check_size(view.size(), limits, name);
+    rapidjson::StringStream stream(text);  // RapidJSON's SIMD string copying applies to this stream
+    parse_guarded<rapidjson::kParseFullPrecisionFlag>(stream, view, doc, limits, name);
+}
+
+void parse_json_in_place(const char* text, ParsedJson& out, const JsonLimits& limits, std::string_view what) {
+    const std::string name(what);
+    const std::string_view view(text);
+    check_size(view.size(), limits, name);
+    out.buffer.assign(view);
+    rapidjson::InsituStringStream stream(out.buffer.data());
+    parse_guarded<rapidjson::kParseInsituFlag | rapidjson::kParseFullPrecisionFlag>(stream, view, out.doc, limits, name);
 }
 
 }  // namespace firstset

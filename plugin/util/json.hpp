@@ -7,6 +7,7 @@
 // whole call's budget.
 #pragma once
 
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -24,6 +25,12 @@ struct JsonAssertion : std::logic_error {
     ((x) ? static_cast<void>(0) : throw ::firstset::JsonAssertion("RapidJSON assertion failed: " #x))
 #endif
 #define RAPIDJSON_HAS_STDSTRING 1
+// SSE2 is part of x86-64: RapidJSON then scans strings 16 bytes at a time when parsing and
+// writing. Its aligned loads may read past a string's end within one 16-byte block (never
+// across a page), which AddressSanitizer would report, so sanitizer builds go without.
+#if defined(__SSE2__) && !defined(FIRSTSET_NO_SIMD)
+#define RAPIDJSON_SSE2
+#endif
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
@@ -44,6 +51,22 @@ inline const JsonValue* member(const JsonValue& object, std::string_view name) {
     return nullptr;
 }
 
+// Finds several members in one pass over an object: found[i] is the member named names[i], or
+// nullptr. Cheaper than one search per name when an object is read whole.
+template <std::size_t N>
+std::array<const JsonValue*, N> members(const JsonValue& object, const std::array<std::string_view, N>& names) {
+    std::array<const JsonValue*, N> found{};
+    for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+        const std::string_view name = sv(it->name);
+        for (std::size_t i = 0; i < N; ++i)
+            if (names[i].size() == name.size() && names[i] == name) {
+                found[i] = &it->value;
+                break;
+            }
+    }
+    return found;
+}
+
 // Appends one JSON Pointer reference token (RFC 6901: "~" -> "~0", "/" -> "~1").
 void append_pointer_token(std::string& pointer, std::string_view token);
 void append_pointer_token(std::string& pointer, std::size_t index);
@@ -54,11 +77,20 @@ struct JsonLimits {
     unsigned max_depth;
 };
 
-// Parses text into doc. Throws Error: LIMIT (INPUT_TOO_LARGE, INPUT_TOO_DEEP) before parsing,
-// PARSE (JSON_SYNTAX, with the offset, line and column) when the text is not well-formed JSON
-// or not UTF-8. `what` names the document in messages ("request", a file name).
-void parse_json(std::string_view text, JsonDocument& doc, const JsonLimits& limits,
-                std::string_view what);
+// Parses NUL-terminated text into doc. Throws Error: LIMIT (INPUT_TOO_LARGE, INPUT_TOO_DEEP),
+// PARSE (JSON_SYNTAX, NOT_UTF8, with line and column) when the text is not well-formed JSON in
+// UTF-8. `what` names the document in messages ("request", a file name). A NUL inside the text
+// ends it, as it does for every C caller. The depth limit is enforced as the parser descends,
+// so that no document deeper than it is ever built.
+void parse_json(const char* text, JsonDocument& doc, const JsonLimits& limits, std::string_view what);
+
+// A request parsed in place: the DOM's strings point into `buffer`, a copy of the text, so
+// that strings are not copied again into the DOM (the fast path of firstset_evaluate).
+struct ParsedJson {
+    std::string buffer;
+    JsonDocument doc;
+};
+void parse_json_in_place(const char* text, ParsedJson& out, const JsonLimits& limits, std::string_view what);
 
 // Writes a string value of a document.
 inline void write_string(JsonWriter& w, std::string_view s) {

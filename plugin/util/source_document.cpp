@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "schema/validator.hpp"
+#include "util/utf8.hpp"
 
 namespace firstset {
 
@@ -18,31 +19,6 @@ namespace {
 // nesting in a file cannot exhaust memory or the stack.
 constexpr std::size_t max_yaml_nodes = 20'000'000;
 constexpr int max_yaml_depth = 64;
-
-bool valid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        std::size_t n;
-        char32_t cp;
-        if (b < 0x80) { ++i; continue; }
-        if ((b & 0xE0) == 0xC0) { n = 1; cp = b & 0x1F; }
-        else if ((b & 0xF0) == 0xE0) { n = 2; cp = b & 0x0F; }
-        else if ((b & 0xF8) == 0xF0) { n = 3; cp = b & 0x07; }
-        else return false;
-        if (i + n >= s.size()) return false;
-        for (std::size_t k = 1; k <= n; ++k) {
-            const auto c = static_cast<unsigned char>(s[i + k]);
-            if ((c & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (c & 0x3F);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += n + 1;
-    }
-    return true;
-}
 
 bool all_digits(std::string_view s) {
     if (s.empty()) return false;
@@ -105,7 +81,7 @@ struct YamlConverter {
                 return;
             case YAML::NodeType::Scalar: {
                 const std::string& s = n.Scalar();
-                if (!valid_utf8(s)) fail_at(n, "YAML_ENCODING", "text that is not UTF-8", "文本不是 UTF-8 编码");
+                if (utf8::first_invalid(s) != std::string_view::npos) fail_at(n, "YAML_ENCODING", "text that is not UTF-8", "文本不是 UTF-8 编码");
                 const std::string& tag = n.Tag();
                 const bool plain = tag == "?" || tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
                                    tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null";
@@ -151,7 +127,7 @@ struct YamlConverter {
                     if (!kv.first.IsScalar())
                         fail_at(kv.first, "YAML_KEY", "a mapping key that is not plain text", "映射的键不是普通文本");
                     const std::string& key = kv.first.Scalar();
-                    if (!valid_utf8(key)) fail_at(kv.first, "YAML_ENCODING", "text that is not UTF-8", "文本不是 UTF-8 编码");
+                    if (utf8::first_invalid(key) != std::string_view::npos) fail_at(kv.first, "YAML_ENCODING", "text that is not UTF-8", "文本不是 UTF-8 编码");
                     JsonValue name(key.data(), static_cast<rapidjson::SizeType>(key.size()), alloc);
                     JsonValue v;
                     convert(kv.second, v, depth + 1);
@@ -261,7 +237,7 @@ SourceDocument SourceDocument::parse(std::string text, std::string file, Format 
     d.doc_ = std::make_unique<JsonDocument>();
     if (format == Format::json) {
         try {
-            parse_json(d.bytes_, *d.doc_, JsonLimits{max_source_bytes, 64}, d.file_);
+            parse_json(d.bytes_.c_str(), *d.doc_, JsonLimits{max_source_bytes, 64}, d.file_);
         } catch (Error& e) {
             e.where().file = d.file_;
             throw;

@@ -1,0 +1,214 @@
+// firstset_evaluate on a tender of 20 criteria and a bid of 5 offers, against a generated JSON
+// registry of 100,000 certificates; the registry's load time and memory; and, side by side in
+// the same run, the stages of the call and the libraries they were chosen over.
+//
+//   cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DFIRSTSET_BUILD_BENCH=ON
+//   cmake --build build/bench -j2 --target firstset_bench
+//   build/bench/bench/firstset_bench --benchmark_repetitions=10 --benchmark_report_aggregates_only=true
+//
+// docs/performance.md records the figures.
+#include "util/json.hpp"  // first: it configures RapidJSON for every inclusion
+
+#include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
+#include <rapidjson/schema.h>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "evaluate/request.hpp"
+#include "evaluate/response.hpp"
+#include "evaluate/rules.hpp"
+#include "firstset/firstset.h"
+#include "policy/policy.hpp"
+#include "registry/registry.hpp"
+#include "schema/embedded.hpp"
+#include "util/json.hpp"
+#include "util/json_out.hpp"
+#include "bench_fixture.hpp"
+
+namespace fs = std::filesystem;
+using namespace firstset;
+using bench::fixture;
+
+namespace {
+
+constexpr int certificate_count = bench::full_registry;
+
+firstset_engine* engine() { return fixture().engine(); }
+const Policy& policy() { return fixture().policy(); }
+const Registry& registry() { return fixture().registry(); }
+
+long resident_kib(const char* field) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::strlen(field)));
+    return -1;
+}
+
+// ---- the whole call, through the C ABI -------------------------------------------------
+
+void BM_Evaluate(benchmark::State& state) {
+    const std::string& request = fixture().request;
+    firstset_engine* e = engine();
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        char* response = nullptr;
+        if (firstset_evaluate(e, request.c_str(), &response) != FIRSTSET_OK) state.SkipWithError(response);
+        bytes = std::strlen(response);
+        firstset_free(response);
+    }
+    state.counters["request_bytes"] = static_cast<double>(request.size());
+    state.counters["response_bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_Evaluate)->Unit(benchmark::kMicrosecond);
+
+// ---- its stages ------------------------------------------------------------------------
+
+void BM_Stage_Parse(benchmark::State& state) {
+    for (auto _ : state) {  // as firstset_evaluate parses: in place
+        ParsedJson p;
+        parse_json_in_place(fixture().request.c_str(), p, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
+        benchmark::DoNotOptimize(p.doc.MemberCount());
+    }
+}
+BENCHMARK(BM_Stage_Parse)->Unit(benchmark::kMicrosecond);
+
+void BM_Stage_Validate(benchmark::State& state) {
+    JsonDocument doc;
+    doc.Parse(fixture().request.c_str());
+    for (auto _ : state) benchmark::DoNotOptimize(schema::builtin().validate("evaluate-request.schema.json", doc));
+}
+BENCHMARK(BM_Stage_Validate)->Unit(benchmark::kMicrosecond);
+
+// Rule work alone: reading the validated document into plain values, and rules C, D and E.
+void BM_Stage_Rules(benchmark::State& state) {
+    JsonDocument doc;
+    doc.Parse(fixture().request.c_str());
+    const Registry& r = registry();
+    for (auto _ : state) {
+        EvaluateRequest request = read_evaluate_request(doc, policy());
+        Evaluation ev = evaluate_rules(policy(), r, request);
+        benchmark::DoNotOptimize(ev.criteria.data());
+    }
+}
+BENCHMARK(BM_Stage_Rules)->Unit(benchmark::kMicrosecond);
+
+void BM_Stage_Respond(benchmark::State& state) {
+    JsonDocument doc;
+    doc.Parse(fixture().request.c_str());
+    const EvaluateRequest request = read_evaluate_request(doc, policy());
+    const Evaluation ev = evaluate_rules(policy(), registry(), request);
+    for (auto _ : state) {
+        TextBuffer buffer(16384);
+        JsonOut w(buffer);
+        write_evaluate_response(w, policy(), registry(), request, ev);
+        benchmark::DoNotOptimize(buffer.size());
+    }
+}
+BENCHMARK(BM_Stage_Respond)->Unit(benchmark::kMicrosecond);
+
+// ---- peers: the libraries the hot path does not use, on the same request ----------------
+
+void BM_Peer_NlohmannParse(benchmark::State& state) {
+    for (auto _ : state) benchmark::DoNotOptimize(nlohmann::json::parse(fixture().request));
+}
+BENCHMARK(BM_Peer_NlohmannParse)->Unit(benchmark::kMicrosecond);
+
+void BM_Peer_ValijsonValidate(benchmark::State& state) {
+    std::map<std::string, nlohmann::json> docs;
+    for (const auto& [name, text] : schema::embedded_documents()) docs[name] = nlohmann::json::parse(text);
+    valijson::Schema schema;
+    valijson::SchemaParser parser;
+    valijson::adapters::NlohmannJsonAdapter root(docs.at("evaluate-request.schema.json"));
+    parser.populateSchema(root, schema, [&](const std::string& uri) -> const nlohmann::json* {
+        auto it = docs.find(uri.substr(uri.find_last_of('/') + 1));
+        return it == docs.end() ? nullptr : &it->second;
+    }, [](const nlohmann::json*) {});
+    valijson::Validator validator;
+    const nlohmann::json request = nlohmann::json::parse(fixture().request);
+    valijson::adapters::NlohmannJsonAdapter target(request);
+    for (auto _ : state) benchmark::DoNotOptimize(validator.validate(schema, target, nullptr));
+}
+BENCHMARK(BM_Peer_ValijsonValidate)->Unit(benchmark::kMicrosecond);
+
+// RapidJSON's own draft-04 validator, on a draft-04 rendering of the same request schema
+// (the same constraints: types, required, additionalProperties, patterns, enums, ranges).
+void BM_Peer_RapidJsonSchemaValidate(benchmark::State& state) {
+    static const char* const draft4 = R"({
+      "type": "object", "required": ["tender", "bid"], "additionalProperties": false,
+      "definitions": {
+        "uscc": {"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"},
+        "party": {"type": "object", "required": ["name", "uscc"], "additionalProperties": false,
+                  "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 200}, "uscc": {"$ref": "#/definitions/uscc"}}},
+        "id": {"type": "string", "minLength": 1, "maxLength": 128}},
+      "properties": {
+        "tender": {"type": "object", "required": ["id", "bid_deadline", "criteria"], "additionalProperties": false,
+          "properties": {"id": {"$ref": "#/definitions/id"},
+            "bid_deadline": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"},
+            "first_set_equivalence": {"type": "boolean"},
+            "items": {"type": "array", "maxItems": 1000, "items": {"type": "object", "required": ["id"], "additionalProperties": false,
+              "properties": {"id": {"$ref": "#/definitions/id"}, "name": {"type": "string", "maxLength": 200}, "quantity": {"type": "integer", "minimum": 1}}}},
+            "criteria": {"type": "array", "maxItems": 500, "items": {"type": "object", "required": ["id", "kind", "mode"], "additionalProperties": false,
+              "properties": {"id": {"$ref": "#/definitions/id"}, "name": {"type": "string", "maxLength": 500},
+                "kind": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"}, "mode": {"enum": ["scored", "pass_fail"]},
+                "max_points": {"type": "number", "minimum": 0, "maximum": 1000}, "requirement_points": {"type": "number", "minimum": 0, "maximum": 1000},
+                "items": {"type": "array", "uniqueItems": true, "items": {"$ref": "#/definitions/id"}}}}}}},
+        "bid": {"type": "object", "required": ["id", "bidder", "offers"], "additionalProperties": false,
+          "properties": {"id": {"$ref": "#/definitions/id"}, "bidder": {"$ref": "#/definitions/party"},
+            "offers": {"type": "array", "minItems": 1, "maxItems": 1000, "items": {"type": "object", "required": ["item", "model", "manufacturer"],
+              "additionalProperties": false, "properties": {"item": {"$ref": "#/definitions/id"}, "product": {"type": "string", "maxLength": 200},
+                "model": {"type": "string", "minLength": 1, "maxLength": 128}, "manufacturer": {"$ref": "#/definitions/party"},
+                "first_set_certificate": {"type": "string", "minLength": 1, "maxLength": 64}}}}}}}})";
+    rapidjson::Document sd;
+    sd.Parse(draft4);
+    rapidjson::SchemaDocument schema(sd);
+    JsonDocument doc;
+    doc.Parse(fixture().request.c_str());
+    for (auto _ : state) {
+        rapidjson::SchemaValidator validator(schema);
+        benchmark::DoNotOptimize(doc.Accept(validator));
+    }
+}
+BENCHMARK(BM_Peer_RapidJsonSchemaValidate)->Unit(benchmark::kMicrosecond);
+
+// ---- the registry ------------------------------------------------------------------------
+
+// Loading 100,000 certificates from JSON: parse, schema validation, index. Memory counters:
+// retained_MB is the resident growth the loaded registry keeps; peak_MB the peak resident
+// set of the process during the load (reset before it through /proc/self/clear_refs).
+void BM_RegistryLoad(benchmark::State& state) {
+    const fs::path file = fixture().registry_file;
+    double retained = 0, peak = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        std::ofstream("/proc/self/clear_refs") << "5";
+        const long before = resident_kib("VmRSS:");
+        state.ResumeTiming();
+        {
+            Registry r = Registry::load(file);
+            state.PauseTiming();
+            benchmark::DoNotOptimize(r.size());
+            retained = static_cast<double>(resident_kib("VmRSS:") - before) / 1024.0;
+            peak = static_cast<double>(resident_kib("VmHWM:")) / 1024.0;
+            state.ResumeTiming();
+        }
+    }
+    state.counters["certificates"] = certificate_count;
+    state.counters["file_MB"] = static_cast<double>(fs::file_size(file)) / (1024.0 * 1024.0);
+    state.counters["retained_MB"] = retained;
+    state.counters["peak_MB"] = peak;
+}
+BENCHMARK(BM_RegistryLoad)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();
