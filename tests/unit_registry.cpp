@@ -111,6 +111,43 @@ TEST_CASE("Registry: schema errors in a JSON registry carry pointer and line too
     CHECK(e.where().line == 3);
 }
 
+TEST_CASE("Registry: errors in a large JSON registry (parsed in place) still name the right line", "[registry]") {
+    // Over 4 MiB, the original text is not kept beside the parsed one: positions come from the
+    // file read again. Escaped newlines ("\n" in a string) become real ones when a string is
+    // unescaped in place, so counting lines in the parsed text would be wrong.
+    test::TempDir dir;
+    std::string text = "{\"registry\": {\"id\": \"big\", \"version\": \"1\", \"note\": \"a\\nb\\nc\\nd\"},\n\"certificates\": [\n";
+    const int count = 24000;  // about 5 MB
+    for (int n = 0; n < count; ++n) {
+        char id[32];
+        std::snprintf(id, sizeof id, "CQ-BIG-%06d", n);
+        text += std::string("{\"id\": \"") + id +
+                "\", \"issuer\": \"CN-CQ\", \"product\": \"数控滚齿机\", \"model\": \"YK3120\", \"holder\": "
+                "{\"name\": \"重庆示例机床有限公司（样例）\", \"uscc\": \"91500107EXAMPLE01K\"}, \"recognized_on\": "
+                "\"2024-05-12\", \"status\": \"valid\"}" +
+                (n + 1 < count ? ",\n" : "\n");
+    }
+    text += "]}\n";
+    REQUIRE(text.size() > (std::size_t{4} << 20));
+    // A schema error on the 20,001st certificate's line: 2 header lines, so line 20,003.
+    std::string bad = text;
+    const std::string target = "\"CQ-BIG-020000\", \"issuer\": \"CN-CQ\"";
+    bad.replace(bad.find(target), target.size(), "\"CQ-BIG-020000\", \"issuer\": \"Chongqing\"");
+    Error e = registry_error(dir, bad, "big.json");
+    CHECK(e.code() == "ISSUER_FORMAT");
+    CHECK(e.where().path == "/certificates/20000/issuer");
+    CHECK(e.where().line == 20003);
+    // A syntax error there: the same line.
+    bad = text;
+    bad.replace(bad.find(target), target.size(), "\"CQ-BIG-020000\" \"issuer\": \"CN-CQ\"");
+    e = registry_error(dir, bad, "big.json");
+    CHECK(e.status() == Status::parse);
+    CHECK(e.where().line == 20003);
+    // And the well-formed one loads.
+    test::write_file(dir / "ok.json", text);
+    CHECK(Registry::load(dir / "ok.json").size() == static_cast<std::size_t>(count));
+}
+
 TEST_CASE("Registry: a holder USCC with a wrong check character is kept and counted", "[registry]") {
     test::TempDir dir;
     test::write_file(dir / "r.yaml", replaced(one_certificate, "91500107EXAMPLE01K", "91500107EXAMPLE01J"));

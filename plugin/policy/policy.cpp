@@ -166,7 +166,7 @@ Policy Policy::from_document(const SourceDocument& doc) {
     const JsonValue& root = doc.root();
     Policy p;
     p.file = doc.file();
-    p.sha256 = sha256_hex(doc.bytes());
+    p.sha256 = doc.sha256();
     p.id = std::string(sv(root["id"]));
     p.document = std::string(sv(root["document"]));
     p.title = string_or(root, "title", "");

@@ -1,5 +1,12 @@
 #include "registry/registry.hpp"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include <cstring>
+#include <tuple>
+
 #include "schema/embedded.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
@@ -33,7 +40,14 @@ std::string certificate_pointer(std::size_t index, std::string_view rest = {}) {
 
 }  // namespace
 
-Registry Registry::load(const std::filesystem::path& file) { return from_document(SourceDocument::read(file)); }
+Registry Registry::load(const std::filesystem::path& file) {
+    Registry r = from_document(SourceDocument::read(file));
+#ifdef __GLIBC__
+    // The document and its DOM are gone: give their pages back rather than keep them resident.
+    malloc_trim(0);
+#endif
+    return r;
+}
 
 Registry Registry::from_document(const SourceDocument& doc) {
     const JsonValue& root = doc.root();
@@ -56,36 +70,63 @@ Registry Registry::from_document(const SourceDocument& doc) {
 
     Registry r;
     r.file_ = doc.file();
-    r.sha256_ = sha256_hex(doc.bytes());
+    r.sha256_ = doc.sha256();
     r.id_ = std::string(sv(root["registry"]["id"]));
     r.version_ = std::string(sv(root["registry"]["version"]));
 
+    // Two passes over the validated certificates: size the arena, then fill it.
+    struct Fields {
+        const JsonValue *id, *issuer, *product, *model, *holder, *recognized_on, *valid_until, *status, *catalogue;
+        const JsonValue *holder_name, *holder_uscc;
+    };
     const auto& certs = root["certificates"].GetArray();
-    r.certificates_.reserve(certs.Size());
+    std::vector<Fields> fields(certs.Size());
+    std::size_t arena_size = 0;
     for (rapidjson::SizeType i = 0; i < certs.Size(); ++i) {
-        const JsonValue& c = certs[i];
+        Fields& f = fields[i];
+        std::tie(f.id, f.issuer, f.product, f.model, f.holder, f.recognized_on, f.valid_until, f.status, f.catalogue) =
+            std::tuple_cat(members<9>(certs[i], {"id", "issuer", "product", "model", "holder", "recognized_on",
+                                                 "valid_until", "status", "catalogue"}));
+        std::tie(f.holder_name, f.holder_uscc) = std::tuple_cat(members<2>(*f.holder, {"name", "uscc"}));
+        arena_size += f.id->GetStringLength() + f.issuer->GetStringLength() + f.product->GetStringLength() +
+                      2 * f.model->GetStringLength() +  // the model and its key, never longer (model_name.hpp)
+                      f.holder_name->GetStringLength() + f.holder_uscc->GetStringLength() +
+                      (f.catalogue ? f.catalogue->GetStringLength() : 0);
+    }
+    r.arena_ = std::make_unique<char[]>(arena_size ? arena_size : 1);
+    char* next = r.arena_.get();
+    auto keep = [&next](std::string_view text) {
+        std::memcpy(next, text.data(), text.size());
+        std::string_view kept(next, text.size());
+        next += text.size();
+        return kept;
+    };
+
+    r.certificates_.reserve(certs.Size());
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const Fields& f = fields[i];
         Certificate& cert = r.certificates_.emplace_back();
-        cert.id = std::string(sv(c["id"]));
-        cert.issuer = std::string(sv(c["issuer"]));
-        cert.product = std::string(sv(c["product"]));
-        cert.model = std::string(sv(c["model"]));
-        cert.model_key = normalise_model(cert.model);
-        cert.holder_name = std::string(sv(c["holder"]["name"]));
-        cert.holder_uscc = std::string(sv(c["holder"]["uscc"]));
-        if (const JsonValue* cat = member(c, "catalogue")) cert.catalogue = std::string(sv(*cat));
+        cert.id = keep(sv(*f.id));
+        cert.issuer = keep(sv(*f.issuer));
+        cert.product = keep(sv(*f.product));
+        cert.model = keep(sv(*f.model));
+        cert.model_key = keep(normalise_model(cert.model));
+        cert.holder_name = keep(sv(*f.holder_name));
+        cert.holder_uscc = keep(sv(*f.holder_uscc));
+        if (f.catalogue) cert.catalogue = keep(sv(*f.catalogue));
         // The schema's "date" format has checked these are real calendar days.
-        cert.recognized_on = *Date::parse(sv(c["recognized_on"]));
-        if (const JsonValue* until = member(c, "valid_until")) {
-            cert.valid_until = *Date::parse(sv(*until));
+        cert.recognized_on = *Date::parse(sv(*f.recognized_on));
+        if (f.valid_until) {
+            cert.valid_until = *Date::parse(sv(*f.valid_until));
             if (*cert.valid_until <= cert.recognized_on)
                 doc.fail(Status::config, "REGISTRY_BAD_DATE",
-                         "certificate " + cert.id + ": valid_until " + cert.valid_until->to_string() +
+                         "certificate " + std::string(cert.id) + ": valid_until " + cert.valid_until->to_string() +
                              " is not after recognized_on " + cert.recognized_on.to_string(),
-                         "证书 " + cert.id + "：有效期截止日 " + cert.valid_until->to_string() + " 不晚于认定日期 " +
-                             cert.recognized_on.to_string(),
+                         "证书 " + std::string(cert.id) + "：有效期截止日 " + cert.valid_until->to_string() +
+                             " 不晚于认定日期 " + cert.recognized_on.to_string(),
                          certificate_pointer(i, "valid_until"));
         }
-        const auto status = sv(c["status"]);
+        const auto status = sv(*f.status);
         cert.status = status == "revoked"     ? CertificateStatus::revoked
                       : status == "suspended" ? CertificateStatus::suspended
                                               : CertificateStatus::valid;
@@ -96,7 +137,7 @@ Registry Registry::from_document(const SourceDocument& doc) {
     for (std::uint32_t i = 0; i < r.certificates_.size(); ++i) {
         auto [it, inserted] = r.index_.emplace(r.certificates_[i].id, i);
         if (!inserted) {
-            const auto& id = r.certificates_[i].id;
+            const std::string id(r.certificates_[i].id);
             doc.fail(Status::config, "REGISTRY_DUPLICATE_ID",
                      "certificate " + id + " appears twice (entries " + std::to_string(it->second) + " and " +
                          std::to_string(i) + ")",

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,15 +21,16 @@ class SourceDocument;
 
 enum class CertificateStatus : std::uint8_t { valid, revoked, suspended };
 
+// A certificate's text lives in its registry's arena: one allocation for all of them.
 struct Certificate {
-    std::string id;
-    std::string issuer;  // "CN" or "CN-XX"
-    std::string product;
-    std::string model;
-    std::string model_key;  // normalise_model(model), compared with offered models (Rule C.6)
-    std::string holder_name;
-    std::string holder_uscc;
-    std::string catalogue;
+    std::string_view id;
+    std::string_view issuer;  // "CN" or "CN-XX"
+    std::string_view product;
+    std::string_view model;
+    std::string_view model_key;  // normalise_model(model), compared with offered models (Rule C.6)
+    std::string_view holder_name;
+    std::string_view holder_uscc;
+    std::string_view catalogue;
     Date recognized_on;
     std::optional<Date> valid_until;  // exclusive; else recognized_on + validity years
     CertificateStatus status = CertificateStatus::valid;
@@ -65,8 +67,9 @@ private:
     Registry() = default;
 
     std::string id_, version_, sha256_, file_;
+    std::unique_ptr<char[]> arena_;  // every certificate's text, back to back
     std::vector<Certificate> certificates_;
-    // Keys view the ids inside certificates_, which never moves its elements after loading.
+    // Keys view the ids in arena_, which never moves.
     std::unordered_map<std::string_view, std::uint32_t> index_;
     std::size_t holder_checksum_warnings_ = 0;
 };

@@ -29,6 +29,7 @@ struct Location {
     std::string file;  // set when the document came from a file
     int line = 0;      // 1-based line in that file; 0 when unknown
     int column = 0;    // 1-based column; 0 when unknown
+    std::size_t offset = static_cast<std::size_t>(-1);  // byte offset of a parse error; -1 unknown
 };
 
 class Error : public std::runtime_error {

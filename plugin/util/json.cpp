@@ -30,18 +30,9 @@ struct LineColumn {
     int column = 1;
 };
 
-LineColumn line_column_at(std::string_view text, std::size_t offset) {
-    LineColumn lc;
-    offset = std::min(offset, text.size());
-    for (std::size_t i = 0; i < offset; ++i) {
-        if (text[i] == '\n') {
-            ++lc.line;
-            lc.column = 1;
-        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-            ++lc.column;  // count code points, not bytes
-        }
-    }
-    return lc;
+LineColumn line_column(std::string_view text, std::size_t offset) {
+    auto [line, column] = line_column_at(text, offset);
+    return {line, column};
 }
 
 // The SAX handler between RapidJSON's reader and the document it builds: it refuses nesting
@@ -108,8 +99,8 @@ void parse_guarded(Stream& stream, std::string_view original, JsonDocument& doc,
     if (!result.IsError()) return;
     // Offsets count bytes of the text as given, which in-place parsing leaves unchanged before
     // the point of failure.
-    const auto lc = line_column_at(original, result.Offset());
-    const Location where{"", "", lc.line, lc.column};
+    const auto lc = line_column(original, result.Offset());
+    const Location where{"", "", lc.line, lc.column, result.Offset()};
     const std::string at_en = " (line " + std::to_string(lc.line) + ", column " + std::to_string(lc.column) + ")";
     const std::string at_zh = "（第 " + std::to_string(lc.line) + " 行第 " + std::to_string(lc.column) + " 列）";
     if (guard.problem() == Guard::too_deep)
@@ -136,6 +127,20 @@ void check_size(std::size_t size, const JsonLimits& limits, const std::string& n
 
 }  // namespace
 
+std::pair<int, int> line_column_at(std::string_view text, std::size_t offset) {
+    int line = 1, column = 1;
+    offset = std::min(offset, text.size());
+    for (std::size_t i = 0; i < offset; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++column;  // count code points, not bytes
+        }
+    }
+    return {line, column};
+}
+
 void parse_json(const char* text, JsonDocument& doc, const JsonLimits& limits, std::string_view what) {
     const std::string name(what);
     const std::string_view view(text);
@@ -151,6 +156,14 @@ void parse_json_in_place(const char* text, ParsedJson& out, const JsonLimits& li
     out.buffer.assign(view);
     rapidjson::InsituStringStream stream(out.buffer.data());
     parse_guarded<rapidjson::kParseInsituFlag | rapidjson::kParseFullPrecisionFlag>(stream, view, out.doc, limits, name);
+}
+
+void parse_json_in_place(std::string& buffer, std::string_view original, JsonDocument& doc, const JsonLimits& limits,
+                         std::string_view what) {
+    const std::string name(what);
+    check_size(buffer.size(), limits, name);
+    rapidjson::InsituStringStream stream(buffer.data());
+    parse_guarded<rapidjson::kParseInsituFlag | rapidjson::kParseFullPrecisionFlag>(stream, original, doc, limits, name);
 }
 
 }  // namespace firstset

@@ -67,6 +67,9 @@ std::array<const JsonValue*, N> members(const JsonValue& object, const std::arra
     return found;
 }
 
+// 1-based line and column (in code points) of a byte offset in text.
+std::pair<int, int> line_column_at(std::string_view text, std::size_t offset);
+
 // Appends one JSON Pointer reference token (RFC 6901: "~" -> "~0", "/" -> "~1").
 void append_pointer_token(std::string& pointer, std::string_view token);
 void append_pointer_token(std::string& pointer, std::size_t index);
@@ -91,6 +94,13 @@ struct ParsedJson {
     JsonDocument doc;
 };
 void parse_json_in_place(const char* text, ParsedJson& out, const JsonLimits& limits, std::string_view what);
+
+// Parses `buffer` in place: the DOM's strings point into it, and it is changed (unescaped,
+// NUL-terminated strings). `original` is the text as it was, for the line and column of an
+// error; given the changed buffer instead, the error's byte offset is still right (the parser
+// changes nothing after the point it reached) and the caller can recount from the original.
+void parse_json_in_place(std::string& buffer, std::string_view original, JsonDocument& doc, const JsonLimits& limits,
+                         std::string_view what);
 
 // Writes a string value of a document.
 inline void write_string(JsonWriter& w, std::string_view s) {

@@ -6,9 +6,11 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
 #include "schema/validator.hpp"
+#include "util/digest.hpp"
 #include "util/utf8.hpp"
 
 namespace firstset {
@@ -193,6 +195,17 @@ private:
     std::size_t best_length_ = 0;
 };
 
+// Documents up to this size keep their original text beside the parsed one, for positions.
+constexpr std::size_t small_document_bytes = std::size_t{4} << 20;
+
+// The file's bytes again, if they are still what was parsed (same SHA-256); else empty.
+std::string reread(const std::string& file, const std::string& sha256) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return {};
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return sha256_hex(text) == sha256 ? text : std::string();
+}
+
 }  // namespace
 
 SourceDocument::SourceDocument(SourceDocument&&) noexcept = default;
@@ -213,8 +226,18 @@ SourceDocument SourceDocument::read(const std::filesystem::path& path) {
                     file + " 共 " + std::to_string(size) + " 字节，超过上限 " + std::to_string(max_source_bytes),
                     Location{"", file, 0, 0});
     std::string text;
-    if (!ec) text.reserve(static_cast<std::size_t>(size));
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!ec) {
+        text.resize(static_cast<std::size_t>(size));
+        in.read(text.data(), static_cast<std::streamsize>(size));
+        text.resize(static_cast<std::size_t>(in.gcount()));
+        char extra;
+        if (in.read(&extra, 1)) {  // the file grew while being read: take the rest too
+            text.push_back(extra);
+            text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
+    } else {
+        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
     if (in.bad())
         throw Error(Status::io, "FILE_UNREADABLE", "cannot read " + file, "无法读取文件 " + file, Location{"", file, 0, 0});
 
@@ -231,21 +254,34 @@ SourceDocument SourceDocument::read(const std::filesystem::path& path) {
 
 SourceDocument SourceDocument::parse(std::string text, std::string file, Format format) {
     SourceDocument d;
-    d.bytes_ = std::move(text);
+    d.size_ = text.size();
+    d.sha256_ = sha256_hex(text);
+    d.text_ = std::move(text);
     d.file_ = std::move(file);
     d.format_ = format;
     d.doc_ = std::make_unique<JsonDocument>();
     if (format == Format::json) {
+        if (d.text_.size() <= small_document_bytes) d.original_ = d.text_;
         try {
-            parse_json(d.bytes_.c_str(), *d.doc_, JsonLimits{max_source_bytes, 64}, d.file_);
+            parse_json_in_place(d.text_, d.original_.empty() ? std::string_view(d.text_) : std::string_view(d.original_),
+                                *d.doc_, JsonLimits{max_source_bytes, 64}, d.file_);
         } catch (Error& e) {
             e.where().file = d.file_;
+            if (d.original_.empty()) {  // positions were counted on changed text: recount them
+                const std::string again = reread(d.file_, d.sha256_);
+                if (!again.empty() && e.where().offset != static_cast<std::size_t>(-1))
+                    std::tie(e.where().line, e.where().column) = line_column_at(again, e.where().offset);
+                else
+                    e.where().line = e.where().column = 0;
+            }
             throw;
         }
         return d;
     }
     try {
-        d.yaml_ = YAML::Load(d.bytes_);
+        d.yaml_ = YAML::Load(d.text_);
+        d.text_.clear();
+        d.text_.shrink_to_fit();  // the YAML tree keeps what locating an error needs
     } catch (const YAML::Exception& e) {
         throw Error(Status::parse, "YAML_SYNTAX",
                     d.file_ + ":" + std::to_string(e.mark.line + 1) + ": not well-formed YAML: " + e.msg,
@@ -301,18 +337,15 @@ Location SourceDocument::locate(std::string_view pointer) const {
         }
         return where;
     }
-    rapidjson::StringStream in(bytes_.c_str());
+    // The JSON text was parsed in place; replay a parse of the original to find the line.
+    const std::string reread_text = original_.empty() ? reread(file_, sha256_) : std::string();
+    const std::string& original = original_.empty() ? reread_text : original_;
+    if (original.empty()) return where;  // gone or changed since: the pointer must do
+    rapidjson::StringStream in(original.c_str());
     JsonLocator locator(pointer, in);
     rapidjson::Reader reader;
     reader.Parse(in, locator);
-    std::size_t offset = locator.offset();
-    int line = 1, column = 1;
-    for (std::size_t i = 0; i < offset && i < bytes_.size(); ++i) {
-        if (bytes_[i] == '\n') { ++line; column = 1; }
-        else if ((static_cast<unsigned char>(bytes_[i]) & 0xC0) != 0x80) ++column;
-    }
-    where.line = line;
-    where.column = column;
+    std::tie(where.line, where.column) = line_column_at(original, locator.offset());
     return where;
 }
 

@@ -31,7 +31,9 @@ public:
     static SourceDocument parse(std::string text, std::string file, Format format);
 
     const JsonValue& root() const { return *doc_; }
-    const std::string& bytes() const { return bytes_; }
+    // SHA-256 of the document's bytes as read, lower-case hex.
+    const std::string& sha256() const { return sha256_; }
+    std::size_t size() const { return size_; }
     const std::string& file() const { return file_; }
     Format format() const { return format_; }
 
@@ -54,7 +56,13 @@ public:
 private:
     SourceDocument() = default;
 
-    std::string bytes_;
+    // JSON is parsed in place in `text_`, so its strings cost no second copy; the text as it
+    // was is kept in `original_` only when small, and read again from the file when an error
+    // needs a line number in a large one.
+    std::string text_;
+    std::string original_;
+    std::string sha256_;
+    std::size_t size_ = 0;
     std::string file_;
     Format format_ = Format::json;
     std::unique_ptr<JsonDocument> doc_;
