@@ -95,9 +95,9 @@ std::string Engine::evaluate(const char* request_json) const {
 }
 
 void Engine::evaluate(const char* request_json, TextBuffer& response) const {
-    ParsedJson parsed;
-    parse_json_in_place(request_json, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
-    const JsonDocument& doc = parsed.doc;
+    JsonDoc parsed;
+    parse_request(request_json, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
+    const Json doc = parsed.root();
     if (auto v = schema::builtin().validate("evaluate-request.schema.json", doc))
         throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
                     Location{v->path, "", 0, 0});

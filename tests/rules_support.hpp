@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evaluate/request.hpp"
+#include "firstset/firstset.h"
 #include "evaluate/rules.hpp"
 #include "policy/policy.hpp"
 #include "registry/registry.hpp"
@@ -45,7 +46,7 @@ inline nlohmann::json request(const nlohmann::json& criteria, const nlohmann::js
 
 // Parses, validates and evaluates a request; the document outlives the returned values.
 struct Evaluated {
-    firstset::JsonDocument doc;
+    firstset::JsonDoc doc;
     firstset::EvaluateRequest request;
     firstset::Evaluation result;
 };
@@ -53,13 +54,12 @@ struct Evaluated {
 inline std::unique_ptr<Evaluated> evaluate(const firstset::Policy& policy, const firstset::Registry& registry,
                                            const nlohmann::json& req) {
     auto e = std::make_unique<Evaluated>();
-    const std::string text = req.dump();
-    e->doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.c_str());
-    REQUIRE_FALSE(e->doc.HasParseError());
-    auto violation = firstset::schema::builtin().validate("evaluate-request.schema.json", e->doc);
+    firstset::parse_request(req.dump(), e->doc, firstset::JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH},
+                            "request");
+    auto violation = firstset::schema::builtin().validate("evaluate-request.schema.json", e->doc.root());
     INFO((violation ? violation->path + ": " + violation->message_en : std::string()));
     REQUIRE_FALSE(violation);
-    e->request = firstset::read_evaluate_request(e->doc, policy);
+    e->request = firstset::read_evaluate_request(e->doc.root(), policy);
     e->result = firstset::evaluate_rules(policy, registry, e->request);
     return e;
 }

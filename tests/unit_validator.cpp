@@ -3,6 +3,7 @@
 #include <string>
 
 #include "schema/embedded.hpp"
+#include "json_support.hpp"
 #include "schema/validator.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -13,16 +14,8 @@ using Docs = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
 
-JsonDocument json(const std::string& text) {
-    JsonDocument d;
-    d.Parse(text.c_str());
-    REQUIRE_FALSE(d.HasParseError());
-    return d;
-}
-
 std::optional<schema::Violation> check(const Schemas& s, const std::string& instance, const char* name = "s.json") {
-    auto doc = json(instance);
-    return s.validate(name, doc);
+    return test::validate_both(s, name, instance);
 }
 
 }  // namespace

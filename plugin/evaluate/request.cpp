@@ -38,15 +38,15 @@ std::string pointer_of(std::string_view base, std::string_view a, std::size_t i,
 // (shortest round trip) as the literal whenever the literal has at most 15 significant digits.
 // `where` makes the JSON Pointer, only when it is needed for an error.
 template <typename Where>
-Points read_points(const JsonValue& v, Where&& where) {
+Points read_points(Json v, Where&& where) {
     char buf[64];
     std::string_view text;
-    if (v.IsUint64()) {
-        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.GetUint64());
+    if (v.type() == JsonType::UINT64 || v.type() == JsonType::INT64) {  // the schema: >= 0
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_uint64().value_unsafe());
         (void)ec;
         text = std::string_view(buf, static_cast<std::size_t>(end - buf));
     } else {
-        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.GetDouble(), std::chars_format::fixed);
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double().value_unsafe(), std::chars_format::fixed);
         (void)ec;
         text = std::string_view(buf, static_cast<std::size_t>(end - buf));
     }
@@ -66,9 +66,9 @@ Points read_points(const JsonValue& v, Where&& where) {
     return Points{whole * 100 + frac};
 }
 
-Party read_party(const JsonValue& v) {
+Party read_party(Json v) {
     const auto [name, uscc] = members<2>(v, {"name", "uscc"});
-    return Party{sv(*name), sv(*uscc)};
+    return Party{str(*name), str(*uscc)};
 }
 
 }  // namespace
@@ -84,44 +84,47 @@ std::string Points::to_string() const {
     return s;
 }
 
-Tender read_tender(const JsonValue& t, const Policy& policy, std::string_view base) {
+Tender read_tender(Json t, const Policy& policy, std::string_view base) {
     Tender tender;
     const auto [id, deadline, equivalence, item_list, criteria_list] =
         members<5>(t, {"id", "bid_deadline", "first_set_equivalence", "items", "criteria"});
-    tender.id = sv(*id);
+    tender.id = str(*id);
     // The schema's date-time format has already checked the text, so this cannot fail.
-    tender.evaluation_date = *china_date_of(sv(*deadline));
-    if (equivalence) tender.equivalence_declared = equivalence->GetBool();
+    tender.evaluation_date = *china_date_of(str(*deadline));
+    if (equivalence) tender.equivalence_declared = boolean(*equivalence);
 
-    if (const JsonValue* items = item_list) {
+    if (item_list) {
         tender.has_item_list = true;
-        const auto& a = items->GetArray();
-        tender.items.reserve(a.Size());
-        for (rapidjson::SizeType i = 0; i < a.Size(); ++i) {
-            const std::string_view item_id = sv(*member(a[i], "id"));
+        const JsonArray a = arr(*item_list);
+        tender.items.reserve(a.size());
+        std::size_t i = 0;
+        for (Json item : a) {
+            const std::string_view item_id = str(*member(item, "id"));
             for (std::size_t j = 0; j < tender.items.size(); ++j)
                 if (tender.items[j] == item_id)
                     schema_fail("DUPLICATE_ID", "item id \"" + std::string(item_id) + "\" is used twice in the tender",
                                 "招标文件中标的编号 \"" + std::string(item_id) + "\" 重复", pointer_of(base, "items", i, "id"));
             tender.items.push_back(item_id);
+            ++i;
         }
     }
 
-    const auto& criteria = criteria_list->GetArray();
-    tender.criteria.reserve(criteria.Size());
-    for (rapidjson::SizeType i = 0; i < criteria.Size(); ++i) {
+    const JsonArray criteria = arr(*criteria_list);
+    tender.criteria.reserve(criteria.size());
+    std::size_t i = 0;
+    for (Json criterion : criteria) {
         const auto [c_id, c_name, c_kind, c_mode, c_max, c_requirement, c_items] = members<7>(
-            criteria[i], {"id", "name", "kind", "mode", "max_points", "requirement_points", "items"});
+            criterion, {"id", "name", "kind", "mode", "max_points", "requirement_points", "items"});
         Criterion& k = tender.criteria.emplace_back();
-        k.id = sv(*c_id);
+        k.id = str(*c_id);
         for (std::size_t j = 0; j + 1 < tender.criteria.size(); ++j)
             if (tender.criteria[j].id == k.id)
                 schema_fail("DUPLICATE_ID", "criterion id \"" + std::string(k.id) + "\" is used twice in the tender",
                             "招标文件中评审因素编号 \"" + std::string(k.id) + "\" 重复",
                             pointer_of(base, "criteria", i, "id"));
-        if (c_name) k.name = sv(*c_name);
-        k.kind = sv(*c_kind);
-        k.scored = sv(*c_mode) == "scored";
+        if (c_name) k.name = str(*c_name);
+        k.kind = str(*c_kind);
+        k.scored = str(*c_mode) == "scored";
         k.deemed_kind = policy.deems(k.kind);
         if (c_max) k.max_points = read_points(*c_max, [&] { return pointer_of(base, "criteria", i, "max_points"); });
         if (c_requirement)
@@ -141,11 +144,12 @@ Tender read_tender(const JsonValue& t, const Policy& policy, std::string_view ba
                         "政策 " + policy.id + " 对视同满足的评审因素给予达标分，但评审因素 " + std::string(k.id) +
                             " 未给出 requirement_points",
                         pointer_of(base, "criteria", i, "requirement_points"));
-        if (const JsonValue* items = c_items) {
-            const auto& a = items->GetArray();
-            k.items.reserve(a.Size());
-            for (rapidjson::SizeType j = 0; j < a.Size(); ++j) {
-                std::string_view item = sv(a[j]);
+        if (c_items) {
+            const JsonArray a = arr(*c_items);
+            k.items.reserve(a.size());
+            std::size_t j = 0;
+            for (Json entry : a) {
+                const std::string_view item = str(entry);
                 if (tender.has_item_list &&
                     std::find(tender.items.begin(), tender.items.end(), item) == tender.items.end())
                     schema_fail("UNKNOWN_ITEM",
@@ -154,26 +158,29 @@ Tender read_tender(const JsonValue& t, const Policy& policy, std::string_view ba
                                 "评审因素 " + std::string(k.id) + " 引用的标的 \"" + std::string(item) + "\" 不在招标文件的标的清单中",
                                 pointer_of(pointer_of(base, "criteria", i, "items"), std::to_string(j)));
                 k.items.push_back(item);
+                ++j;
             }
         }
+        ++i;
     }
     return tender;
 }
 
-EvaluateRequest read_evaluate_request(const JsonValue& request, const Policy& policy) {
+EvaluateRequest read_evaluate_request(Json request, const Policy& policy) {
     EvaluateRequest r;
     const auto [tender, bid] = members<2>(request, {"tender", "bid"});
     r.tender = read_tender(*tender, policy, "/tender");
     const auto [bid_id, bidder, offer_list] = members<3>(*bid, {"id", "bidder", "offers"});
-    r.bid.id = sv(*bid_id);
+    r.bid.id = str(*bid_id);
     r.bid.bidder = read_party(*bidder);
-    const auto& offers = offer_list->GetArray();
-    r.bid.offers.reserve(offers.Size());
-    for (rapidjson::SizeType i = 0; i < offers.Size(); ++i) {
+    const JsonArray offers = arr(*offer_list);
+    r.bid.offers.reserve(offers.size());
+    std::size_t i = 0;
+    for (Json o : offers) {
         const auto [o_item, o_product, o_model, o_manufacturer, o_certificate] =
-            members<5>(offers[i], {"item", "product", "model", "manufacturer", "first_set_certificate"});
+            members<5>(o, {"item", "product", "model", "manufacturer", "first_set_certificate"});
         Offer& offer = r.bid.offers.emplace_back();
-        offer.item = sv(*o_item);
+        offer.item = str(*o_item);
         if (r.tender.has_item_list &&
             std::find(r.tender.items.begin(), r.tender.items.end(), offer.item) == r.tender.items.end())
             schema_fail("UNKNOWN_ITEM",
@@ -181,10 +188,11 @@ EvaluateRequest read_evaluate_request(const JsonValue& request, const Policy& po
                             "\", which the tender does not list",
                         "第 " + std::to_string(i) + " 项报价对应的标的 \"" + std::string(offer.item) + "\" 不在招标文件的标的清单中",
                         pointer_of("/bid", "offers", i, "item"));
-        if (o_product) offer.product = sv(*o_product);
-        offer.model = sv(*o_model);
+        if (o_product) offer.product = str(*o_product);
+        offer.model = str(*o_model);
         offer.manufacturer = read_party(*o_manufacturer);
-        if (o_certificate) offer.certificate = sv(*o_certificate);
+        if (o_certificate) offer.certificate = str(*o_certificate);
+        ++i;
     }
     return r;
 }

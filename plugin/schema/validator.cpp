@@ -1,9 +1,12 @@
 #include "schema/validator.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -49,14 +52,14 @@ public:
             throw std::invalid_argument(std::string(reinterpret_cast<char*>(message)) + " at offset " +
                                         std::to_string(offset));
         }
-        pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE);  // without JIT, matching is interpreted
+        jit_ = pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE) == 0;  // without JIT, matching is interpreted
     }
     Pattern(const Pattern&) = delete;
     Pattern& operator=(const Pattern&) = delete;
     ~Pattern() { pcre2_code_free(code_); }
 
-    // Searches text for the pattern (not anchored unless the pattern is). Text that is not
-    // UTF-8 does not match.
+    // Searches text for the pattern (not anchored unless the pattern is).
+    // REQUIRES: text is valid UTF-8 (every document firstset parses is checked for it).
     bool search(const char* text, std::size_t size) const {
         // Match data holds only the match position; one per thread serves every pattern.
         struct Data {
@@ -65,12 +68,22 @@ public:
         };
         thread_local Data data;
         if (!data.p) throw std::bad_alloc();
-        return pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(text), size, 0, 0, data.p, nullptr) >= 0;
+        const auto subject = reinterpret_cast<PCRE2_SPTR>(text);
+        if (jit_) return pcre2_jit_match(code_, subject, size, 0, 0, data.p, nullptr) >= 0;
+        return pcre2_match(code_, subject, size, 0, PCRE2_NO_UTF_CHECK, data.p, nullptr) >= 0;
     }
 
 private:
     pcre2_code* code_ = nullptr;
+    bool jit_ = false;
 };
+
+// A cheap hash of a member name for the property slots: its length and three of its bytes.
+inline unsigned name_hash(std::string_view name) {
+    if (name.empty()) return 0;
+    const auto at = [&](std::size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(name[i])); };
+    return static_cast<unsigned>(name.size()) * 37u + at(0) * 131u + at(name.size() - 1) * 17u + at(name.size() / 2) * 7u;
+}
 
 }  // namespace
 
@@ -84,6 +97,10 @@ struct Node {
         const Node* schema;
     };
     std::vector<Property> properties;
+    // Property lookup in one probe: slot[name_hash & 63] is the index of the only property
+    // whose name hashes there (-1: none). Used when no two names share a slot.
+    std::array<std::int8_t, 64> slot{};
+    bool slots_usable = false;
     std::vector<std::string> required;
     // For each required name: its index in properties, or -1 when properties does not list it.
     std::vector<int> required_index;
@@ -196,14 +213,6 @@ std::string stringify(const JsonValue& v) {
     return std::string(buf.GetString(), buf.GetSize());
 }
 
-std::size_t code_points(const JsonValue& s) {
-    std::size_t n = 0;
-    const char* p = s.GetString();
-    for (rapidjson::SizeType i = 0; i < s.GetStringLength(); ++i)
-        if ((static_cast<unsigned char>(p[i]) & 0xC0) != 0x80) ++n;
-    return n;
-}
-
 bool is_integer(const JsonValue& v) {
     if (v.IsInt64() || v.IsUint64()) return true;
     if (!v.IsDouble()) return false;
@@ -248,11 +257,6 @@ std::pair<std::string, std::string> describe_types(std::uint8_t bits) {
     return {en, zh};
 }
 
-std::pair<std::string, std::string> describe_instance_type(const JsonValue& v) {
-    std::uint8_t t = type_of(v);
-    if (t & t_integer) t = t_integer;
-    return describe_types(t);
-}
 
 std::string number_text(double d) {
     if (std::floor(d) == d && std::fabs(d) < 1e15) return std::to_string(static_cast<long long>(d));
@@ -452,6 +456,13 @@ const Node* Schemas::Impl::compile(const std::string& file, const std::string& p
         if (const JsonValue* t = member(v, "then")) node.then_schema = sub("then", *t);
         if (const JsonValue* e = member(v, "else")) node.else_schema = sub("else", *e);
     }
+    node.slot.fill(-1);
+    node.slots_usable = node.properties.size() <= 64;
+    for (std::size_t j = 0; j < node.properties.size() && node.slots_usable; ++j) {
+        auto& slot = node.slot[name_hash(node.properties[j].name) & 63];
+        if (slot >= 0) node.slots_usable = false;  // two names in one slot: search instead
+        slot = static_cast<std::int8_t>(j);
+    }
     for (const auto& r : node.required) {
         int index = -1;
         for (std::size_t i = 0; i < node.properties.size(); ++i)
@@ -463,13 +474,176 @@ const Node* Schemas::Impl::compile(const std::string& file, const std::string& p
 
 namespace {
 
-// One validation run: a path of reference tokens kept as the walk descends, turned into a
-// JSON Pointer only when a violation is reported, so that valid documents allocate nothing.
+// ---- the instance: a RapidJSON value (files) or a simdjson element (requests) -------------
+
+std::uint8_t type_of(Json v) {
+    switch (v.type()) {
+        case JsonType::NULL_VALUE: return t_null;
+        case JsonType::BOOL: return t_boolean;
+        case JsonType::OBJECT: return t_object;
+        case JsonType::ARRAY: return t_array;
+        case JsonType::STRING: return t_string;
+        case JsonType::INT64:
+        case JsonType::UINT64: return static_cast<std::uint8_t>(t_number | t_integer);
+        case JsonType::DOUBLE: {
+            const double d = v.get_double().value_unsafe();
+            return static_cast<std::uint8_t>(std::isfinite(d) && std::floor(d) == d ? t_number | t_integer
+                                                                                     : static_cast<int>(t_number));
+        }
+    }
+    return 0;
+}
+
+std::string_view text_of(const JsonValue& v) { return sv(v); }
+std::string_view text_of(Json v) { return str(v); }
+double number_of(Json v) { return v.get_double().value_unsafe(); }
+std::size_t member_count(const JsonValue& v) { return v.MemberCount(); }
+std::size_t member_count(Json v) { return obj(v).size(); }
+std::size_t item_count(const JsonValue& v) { return v.Size(); }
+std::size_t item_count(Json v) { return arr(v).size(); }
+std::string text(const JsonValue& v) { return stringify(v); }
+std::string text(Json v) { return to_text(v); }
+
+// f(name, value) for each member in order; stops when f returns false, and says whether all ran.
+template <typename F>
+bool each_member(const JsonValue& v, F&& f) {
+    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m)
+        if (!f(sv(m->name), m->value)) return false;
+    return true;
+}
+template <typename F>
+bool each_member(Json v, F&& f) {
+    for (auto kv : obj(v))
+        if (!f(kv.key, kv.value)) return false;
+    return true;
+}
+// f(index, value) for each entry in order, likewise.
+template <typename F>
+bool each_item(const JsonValue& v, F&& f) {
+    std::size_t i = 0;
+    for (const auto& e : v.GetArray())
+        if (!f(i++, e)) return false;
+    return true;
+}
+template <typename F>
+bool each_item(Json v, F&& f) {
+    std::size_t i = 0;
+    for (auto e : arr(v))
+        if (!f(i++, e)) return false;
+    return true;
+}
+
+template <typename V>
+bool has_member(const V& v, std::string_view name) {
+    return !each_member(v, [&](std::string_view n, const auto&) { return n != name; });
+}
+
+// JSON equality (numbers by value, objects regardless of member order).
+bool same(const JsonValue& a, const JsonValue& b) { return a == b; }
+bool same(Json a, Json b) {
+    const auto ta = type_of(a), tb = type_of(b);
+    if ((ta & t_number) && (tb & t_number)) return number_of(a) == number_of(b);
+    if (ta != tb) return false;
+    switch (a.type()) {
+        case JsonType::BOOL: return boolean(a) == boolean(b);
+        case JsonType::STRING: return str(a) == str(b);
+        case JsonType::ARRAY: {
+            JsonArray x = arr(a), y = arr(b);
+            if (x.size() != y.size()) return false;
+            auto j = y.begin();
+            for (auto e : x) {
+                if (!same(e, *j)) return false;
+                ++j;
+            }
+            return true;
+        }
+        case JsonType::OBJECT: {
+            JsonObject x = obj(a), y = obj(b);
+            if (x.size() != y.size()) return false;
+            for (auto kv : x) {
+                auto other = member(y, kv.key);
+                if (!other || !same(kv.value, *other)) return false;
+            }
+            return true;
+        }
+        default: return true;  // null
+    }
+}
+
+// A value from a schema (enum, const) against an instance.
+bool equals(const JsonValue& s, const JsonValue& v) { return s == v; }
+bool equals(const JsonValue& s, Json v) {
+    const auto tv = type_of(v);
+    if (s.IsNumber()) return (tv & t_number) && s.GetDouble() == number_of(v);
+    switch (s.GetType()) {
+        case rapidjson::kNullType: return tv == t_null;
+        case rapidjson::kFalseType:
+        case rapidjson::kTrueType: return tv == t_boolean && boolean(v) == s.GetBool();
+        case rapidjson::kStringType: return tv == t_string && str(v) == sv(s);
+        case rapidjson::kArrayType: {
+            if (tv != t_array || arr(v).size() != s.Size()) return false;
+            rapidjson::SizeType i = 0;
+            for (auto e : arr(v))
+                if (!equals(s[i++], e)) return false;
+            return true;
+        }
+        case rapidjson::kObjectType: {
+            if (tv != t_object || obj(v).size() != s.MemberCount()) return false;
+            for (auto kv : obj(v)) {
+                const JsonValue* m = member(s, kv.key);
+                if (!m || !equals(*m, kv.value)) return false;
+            }
+            return true;
+        }
+        default: return false;
+    }
+}
+
+template <typename V>
+std::pair<std::string, std::string> describe_instance_type(const V& v) {
+    std::uint8_t t = type_of(v);
+    if (t & t_integer) t = t_integer;
+    return describe_types(t);
+}
+
+std::size_t code_points(std::string_view s) {
+    std::size_t n = 0;
+    for (char c : s)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+// Index of the declared property with this name; -1 when none is.
+int property_index(const Node& n, std::string_view name) {
+    if (n.slots_usable) {
+        const int j = n.slot[name_hash(name) & 63];
+        if (j < 0) return -1;
+        return n.properties[static_cast<std::size_t>(j)].name == name ? j : -1;
+    }
+    for (std::size_t j = 0; j < n.properties.size(); ++j)
+        if (n.properties[j].name == name) return static_cast<int>(j);
+    return -1;
+}
+
+// One validation run over an instance of type V. Valid documents cost no path-keeping at all:
+// when a violation is reported, each level it passes on the way back up adds its reference
+// token, and the JSON Pointer is assembled from them at the end.
+template <typename V>
 class Run {
 public:
-    explicit Run(Violation* out) : out_(out) { path_.reserve(16); }
+    explicit Run(Violation* out) : out_(out) {}
 
-    bool check(const Node& n, const JsonValue& v);
+    bool check(const Node& n, const V& v);
+
+    // The reported violation's JSON Pointer.
+    std::string pointer() const {
+        std::string p;
+        for (auto t = unwound_.rbegin(); t != unwound_.rend(); ++t) {
+            if (t->name) append_pointer_token(p, std::string_view(t->name, t->size));
+            else append_pointer_token(p, t->size);
+        }
+        return p;
+    }
 
 private:
     struct Token {
@@ -477,14 +651,38 @@ private:
         std::size_t size;  // name length; or the index when name is nullptr
     };
 
+    // A child failed: if that failure is the reported one, note the level it passed.
+    bool passed_up(const char* name, std::size_t size) {
+        if (reported_) unwound_.push_back({name, size});
+        return false;
+    }
+
+    // Reports the first violation; callers write `out_ ? fail(...) : false` so that the
+    // messages of a failing probe (anyOf, if, ...) are never even built.
     bool fail(const Node& n, const char* keyword, const char* code, std::string en, std::string zh,
-              const char* extra_name = nullptr, std::size_t extra_size = 0);
-    bool check_object(const Node& n, const JsonValue& v);
-    bool check_array(const Node& n, const JsonValue& v);
-    bool check_string(const Node& n, const JsonValue& v);
-    bool check_number(const Node& n, const JsonValue& v);
-    bool check_combinators(const Node& n, const JsonValue& v);
-    bool probe(const Node& n, const JsonValue& v) {
+              const char* extra_name = nullptr, std::size_t extra_size = 0) {
+        if (!out_) return false;
+        if (extra_name) unwound_.push_back({extra_name, extra_size});
+        reported_ = true;
+        out_->keyword = keyword;
+        if (n.x_error) {
+            out_->code = n.x_error->code;
+            out_->message_en = n.x_error->en;
+            out_->message_zh = n.x_error->zh;
+        } else {
+            out_->code = code;
+            out_->message_en = std::move(en);
+            out_->message_zh = std::move(zh);
+        }
+        out_ = nullptr;  // the first violation is the one reported
+        return false;
+    }
+    bool check_object(const Node& n, const V& v);
+    bool check_array(const Node& n, const V& v);
+    bool check_string(const Node& n, const V& v);
+    bool check_number(const Node& n, const V& v);
+    bool check_combinators(const Node& n, const V& v);
+    bool probe(const Node& n, const V& v) {
         Violation* saved = out_;
         out_ = nullptr;
         bool ok = check(n, v);
@@ -493,56 +691,40 @@ private:
     }
 
     Violation* out_;
-    std::vector<Token> path_;
+    bool reported_ = false;
+    std::vector<Token> unwound_;  // deepest first
 };
 
-bool Run::fail(const Node& n, const char* keyword, const char* code, std::string en, std::string zh,
-               const char* extra_name, std::size_t extra_size) {
-    if (!out_) return false;
-    std::string pointer;
-    for (const auto& t : path_) {
-        if (t.name) append_pointer_token(pointer, std::string_view(t.name, t.size));
-        else append_pointer_token(pointer, t.size);
-    }
-    if (extra_name) append_pointer_token(pointer, std::string_view(extra_name, extra_size));
-    out_->path = std::move(pointer);
-    out_->keyword = keyword;
-    if (n.x_error) {
-        out_->code = n.x_error->code;
-        out_->message_en = n.x_error->en;
-        out_->message_zh = n.x_error->zh;
-    } else {
-        out_->code = code;
-        out_->message_en = std::move(en);
-        out_->message_zh = std::move(zh);
-    }
-    out_ = nullptr;  // the first violation is the one reported
-    return false;
-}
-
-bool Run::check(const Node& n, const JsonValue& v) {
+template <typename V>
+bool Run<V>::check(const Node& n, const V& v) {
     if (n.ref) return check(*n.ref, v);
     if (n.always_false)
-        return fail(n, "false", "SCHEMA_NOT_ALLOWED", "no value is allowed here", "此处不允许出现任何值");
+        return out_ ? fail(n, "false", "SCHEMA_NOT_ALLOWED", "no value is allowed here", "此处不允许出现任何值") : false;
     const std::uint8_t t = type_of(v);
     if (n.types && !(n.types & t)) {
+        if (!out_) return false;
         auto [want_en, want_zh] = describe_types(n.types);
         auto [got_en, got_zh] = describe_instance_type(v);
         return fail(n, "type", "SCHEMA_TYPE", "expected " + want_en + ", found " + got_en,
                     "应为" + want_zh + "，实际为" + got_zh);
     }
-    if (n.const_value && !(v == *n.const_value))
-        return fail(n, "const", "SCHEMA_CONST", "must be " + stringify(*n.const_value),
-                    "必须为 " + stringify(*n.const_value));
+    if (n.const_value && !equals(*n.const_value, v))
+        return out_ ? fail(n, "const", "SCHEMA_CONST", "must be " + stringify(*n.const_value),
+                           "必须为 " + stringify(*n.const_value))
+                    : false;
     if (!n.enum_values.empty()) {
         bool found = false;
         for (const JsonValue* e : n.enum_values)
-            if (*e == v) { found = true; break; }
+            if (equals(*e, v)) {
+                found = true;
+                break;
+            }
         if (!found) {
+            if (!out_) return false;
             std::string list;
             for (const JsonValue* e : n.enum_values) list += (list.empty() ? "" : ", ") + stringify(*e);
-            return fail(n, "enum", "SCHEMA_ENUM", "must be one of " + list + "; found " + stringify(v),
-                        "必须是以下之一：" + list + "；实际为 " + stringify(v));
+            return fail(n, "enum", "SCHEMA_ENUM", "must be one of " + list + "; found " + text(v),
+                        "必须是以下之一：" + list + "；实际为 " + text(v));
         }
     }
     bool ok = true;
@@ -553,27 +735,21 @@ bool Run::check(const Node& n, const JsonValue& v) {
     return ok && check_combinators(n, v);
 }
 
-// Index of the declared property named like the member; -1 when none is.
-int property_index(const Node& n, const JsonValue& name) {
-    const auto size = name.GetStringLength();
-    const char* text = name.GetString();
-    for (std::size_t j = 0; j < n.properties.size(); ++j) {
-        const std::string& p = n.properties[j].name;
-        if (p.size() == size && (size == 0 || (p[0] == text[0] && std::memcmp(p.data(), text, size) == 0)))
-            return static_cast<int>(j);
+template <typename V>
+bool Run<V>::check_object(const Node& n, const V& v) {
+    if (n.min_properties || n.max_properties) {
+        const std::size_t count = member_count(v);
+        if (n.min_properties && count < *n.min_properties)
+            return out_ ? fail(n, "minProperties", "SCHEMA_SIZE",
+                               "needs at least " + std::to_string(*n.min_properties) + " members",
+                               "至少需要 " + std::to_string(*n.min_properties) + " 项")
+                        : false;
+        if (n.max_properties && count > *n.max_properties)
+            return out_ ? fail(n, "maxProperties", "SCHEMA_SIZE",
+                               "allows at most " + std::to_string(*n.max_properties) + " members",
+                               "最多允许 " + std::to_string(*n.max_properties) + " 项")
+                        : false;
     }
-    return -1;
-}
-
-bool Run::check_object(const Node& n, const JsonValue& v) {
-    if (n.min_properties && v.MemberCount() < *n.min_properties)
-        return fail(n, "minProperties", "SCHEMA_SIZE",
-                    "needs at least " + std::to_string(*n.min_properties) + " members",
-                    "至少需要 " + std::to_string(*n.min_properties) + " 项");
-    if (n.max_properties && v.MemberCount() > *n.max_properties)
-        return fail(n, "maxProperties", "SCHEMA_SIZE",
-                    "allows at most " + std::to_string(*n.max_properties) + " members",
-                    "最多允许 " + std::to_string(*n.max_properties) + " 项");
     if (!n.object_keywords) return true;
 
     // First pass, without descending: which declared property each member is, and members
@@ -583,159 +759,182 @@ bool Run::check_object(const Node& n, const JsonValue& v) {
     const bool use_mask = n.properties.size() <= 64;
     constexpr std::size_t remembered = 64;  // members whose property index is kept for pass two
     std::int8_t index_of[remembered];
+    boost::container::small_vector<std::string_view, 8> undeclared;  // names outside the mask
     std::uint64_t seen = 0;
     std::size_t k = 0;
-    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m, ++k) {
-        const int index = property_index(n, m->name);
+    bool failed = !each_member(v, [&](std::string_view name, const auto&) {
+        const int index = property_index(n, name);
         if (k < remembered) index_of[k] = static_cast<std::int8_t>(use_mask ? index : -2);
-        if (closed) {
-            bool duplicate = false;
-            if (index >= 0 && use_mask) {
-                const std::uint64_t bit = std::uint64_t{1} << index;
-                duplicate = (seen & bit) != 0;
-                seen |= bit;
-            } else {  // an undeclared member, or too many properties for the mask
-                for (auto o = v.MemberBegin(); o != m; ++o)
-                    if (o->name == m->name) duplicate = true;
-            }
-            if (duplicate)
-                return fail(n, "properties", "SCHEMA_DUPLICATE_KEY",
-                            "the name \"" + std::string(sv(m->name)) + "\" appears twice in this object",
-                            "此对象中名称 \"" + std::string(sv(m->name)) + "\" 出现了两次", m->name.GetString(),
-                            m->name.GetStringLength());
-        } else if (index >= 0 && use_mask) {
-            seen |= std::uint64_t{1} << index;
+        ++k;
+        bool duplicate = false;
+        if (index >= 0 && use_mask) {
+            const std::uint64_t bit = std::uint64_t{1} << index;
+            duplicate = closed && (seen & bit) != 0;
+            seen |= bit;
+        } else if (closed) {
+            duplicate = std::find(undeclared.begin(), undeclared.end(), name) != undeclared.end();
+            undeclared.push_back(name);
         }
+        if (duplicate)
+            return out_ ? fail(n, "properties", "SCHEMA_DUPLICATE_KEY",
+                               "the name \"" + std::string(name) + "\" appears twice in this object",
+                               "此对象中名称 \"" + std::string(name) + "\" 出现了两次", name.data(), name.size())
+                        : false;
         if (index < 0 && n.additional_forbidden) {
+            if (!out_) return false;
             std::string allowed;
             for (const auto& p : n.properties) allowed += (allowed.empty() ? "" : ", ") + p.name;
             return fail(n, "additionalProperties", "SCHEMA_UNKNOWN_MEMBER",
-                        "member \"" + std::string(sv(m->name)) + "\" is not allowed here (allowed: " + allowed + ")",
-                        "此处不允许出现 \"" + std::string(sv(m->name)) + "\"（允许：" + allowed + "）",
-                        m->name.GetString(), m->name.GetStringLength());
+                        "member \"" + std::string(name) + "\" is not allowed here (allowed: " + allowed + ")",
+                        "此处不允许出现 \"" + std::string(name) + "\"（允许：" + allowed + "）", name.data(), name.size());
         }
-    }
+        return true;
+    });
+    if (failed) return false;
     for (std::size_t r = 0; r < n.required.size(); ++r) {
         const int index = n.required_index[r];
-        const bool present = index >= 0 && use_mask ? (seen >> index) & 1 : member(v, n.required[r]) != nullptr;
+        const bool present = index >= 0 && use_mask ? (seen >> index) & 1 : has_member(v, n.required[r]);
         if (!present) {
             const std::string& name = n.required[r];
-            return fail(n, "required", "SCHEMA_REQUIRED", "required member \"" + name + "\" is missing",
-                        "缺少必填项 \"" + name + "\"", name.data(), name.size());
+            return out_ ? fail(n, "required", "SCHEMA_REQUIRED", "required member \"" + name + "\" is missing",
+                               "缺少必填项 \"" + name + "\"", name.data(), name.size())
+                        : false;
         }
     }
 
     // Second pass: each member against its schema, in document order.
     if (n.properties.empty() && !n.additional) return true;
     k = 0;
-    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m, ++k) {
+    return each_member(v, [&](std::string_view name, const auto& value) {
         int index = k < remembered ? index_of[k] : -2;
-        if (index == -2) index = property_index(n, m->name);
+        ++k;
+        if (index == -2) index = property_index(n, name);
         const Node* s = index >= 0 ? n.properties[static_cast<std::size_t>(index)].schema : n.additional;
-        if (!s) continue;
-        path_.push_back({m->name.GetString(), m->name.GetStringLength()});
-        const bool ok = check(*s, m->value);
-        path_.pop_back();
-        if (!ok) return false;
+        if (!s || check(*s, value)) return true;
+        return passed_up(name.data(), name.size());
+    });
+}
+
+template <typename V>
+bool Run<V>::check_array(const Node& n, const V& v) {
+    if (n.min_items || n.max_items) {
+        const std::size_t size = item_count(v);
+        if (n.min_items && size < *n.min_items)
+            return out_ ? fail(n, "minItems", "SCHEMA_SIZE", "needs at least " + std::to_string(*n.min_items) + " entries",
+                               "至少需要 " + std::to_string(*n.min_items) + " 项")
+                        : false;
+        if (n.max_items && size > *n.max_items)
+            return out_ ? fail(n, "maxItems", "SCHEMA_SIZE", "allows at most " + std::to_string(*n.max_items) + " entries",
+                               "最多允许 " + std::to_string(*n.max_items) + " 项")
+                        : false;
     }
-    return true;
+    if (n.unique_items) {
+        std::size_t first = 0, second = 0;
+        const bool unique = each_item(v, [&](std::size_t i, const auto& a) {
+            return each_item(v, [&](std::size_t j, const auto& b) {
+                if (j <= i || !same(a, b)) return true;
+                first = i;
+                second = j;
+                return false;
+            });
+        });
+        if (!unique)
+            return out_ ? fail(n, "uniqueItems", "SCHEMA_UNIQUE",
+                               "entries " + std::to_string(first) + " and " + std::to_string(second) + " are the same",
+                               "第 " + std::to_string(first) + " 项与第 " + std::to_string(second) + " 项重复")
+                        : false;
+    }
+    if (!n.items) return true;
+    return each_item(v, [&](std::size_t i, const auto& e) { return check(*n.items, e) || passed_up(nullptr, i); });
 }
 
-bool Run::check_array(const Node& n, const JsonValue& v) {
-    const std::size_t size = v.Size();
-    if (n.min_items && size < *n.min_items)
-        return fail(n, "minItems", "SCHEMA_SIZE", "needs at least " + std::to_string(*n.min_items) + " entries",
-                    "至少需要 " + std::to_string(*n.min_items) + " 项");
-    if (n.max_items && size > *n.max_items)
-        return fail(n, "maxItems", "SCHEMA_SIZE", "allows at most " + std::to_string(*n.max_items) + " entries",
-                    "最多允许 " + std::to_string(*n.max_items) + " 项");
-    if (n.unique_items)
-        for (rapidjson::SizeType i = 0; i < size; ++i)
-            for (rapidjson::SizeType j = i + 1; j < size; ++j)
-                if (v[i] == v[j])
-                    return fail(n, "uniqueItems", "SCHEMA_UNIQUE",
-                                "entries " + std::to_string(i) + " and " + std::to_string(j) + " are the same",
-                                "第 " + std::to_string(i) + " 项与第 " + std::to_string(j) + " 项重复");
-    if (n.items)
-        for (rapidjson::SizeType i = 0; i < size; ++i) {
-            path_.push_back({nullptr, i});
-            bool ok = check(*n.items, v[i]);
-            path_.pop_back();
-            if (!ok) return false;
-        }
-    return true;
-}
-
-bool Run::check_string(const Node& n, const JsonValue& v) {
+template <typename V>
+bool Run<V>::check_string(const Node& n, const V& v) {
+    const std::string_view s = text_of(v);
     // Byte length bounds code points (1 to 4 bytes each): count only when it does not decide.
-    const std::size_t bytes = v.GetStringLength();
-    const bool length_decided = (!n.min_length || bytes / 4 >= *n.min_length) && (!n.max_length || bytes <= *n.max_length);
+    const bool length_decided =
+        (!n.min_length || s.size() / 4 >= *n.min_length) && (!n.max_length || s.size() <= *n.max_length);
     if ((n.min_length || n.max_length) && !length_decided) {
-        const std::size_t len = code_points(v);
+        const std::size_t len = code_points(s);
         if (n.min_length && len < *n.min_length)
-            return fail(n, "minLength", "SCHEMA_LENGTH",
-                        "must have at least " + std::to_string(*n.min_length) + " characters",
-                        "至少需要 " + std::to_string(*n.min_length) + " 个字符");
+            return out_ ? fail(n, "minLength", "SCHEMA_LENGTH",
+                               "must have at least " + std::to_string(*n.min_length) + " characters",
+                               "至少需要 " + std::to_string(*n.min_length) + " 个字符")
+                        : false;
         if (n.max_length && len > *n.max_length)
-            return fail(n, "maxLength", "SCHEMA_LENGTH",
-                        "must have at most " + std::to_string(*n.max_length) + " characters",
-                        "最多允许 " + std::to_string(*n.max_length) + " 个字符");
+            return out_ ? fail(n, "maxLength", "SCHEMA_LENGTH",
+                               "must have at most " + std::to_string(*n.max_length) + " characters",
+                               "最多允许 " + std::to_string(*n.max_length) + " 个字符")
+                        : false;
     }
-    if (n.pattern) {
-        if (!n.pattern->search(v.GetString(), v.GetStringLength()))
-            return fail(n, "pattern", "SCHEMA_PATTERN",
-                        "\"" + std::string(sv(v)) + "\" does not match the pattern " + n.pattern_source,
-                        "\"" + std::string(sv(v)) + "\" 不符合格式 " + n.pattern_source);
-    }
-    if (n.format == Format::date && !Date::parse(sv(v)))
-        return fail(n, "format", "SCHEMA_FORMAT",
-                    "\"" + std::string(sv(v)) + "\" is not a calendar date YYYY-MM-DD",
-                    "\"" + std::string(sv(v)) + "\" 不是有效的日期（YYYY-MM-DD）");
-    if (n.format == Format::date_time && !valid_date_time(sv(v)))
-        return fail(n, "format", "SCHEMA_FORMAT",
-                    "\"" + std::string(sv(v)) + "\" is not an RFC 3339 date-time with an offset, such as 2026-03-16T09:30:00+08:00",
-                    "\"" + std::string(sv(v)) + "\" 不是带时区偏移的 RFC 3339 时间，例如 2026-03-16T09:30:00+08:00");
+    if (n.pattern && !n.pattern->search(s.data(), s.size()))
+        return out_ ? fail(n, "pattern", "SCHEMA_PATTERN",
+                           "\"" + std::string(s) + "\" does not match the pattern " + n.pattern_source,
+                           "\"" + std::string(s) + "\" 不符合格式 " + n.pattern_source)
+                    : false;
+    if (n.format == Format::date && !Date::parse(s))
+        return out_ ? fail(n, "format", "SCHEMA_FORMAT", "\"" + std::string(s) + "\" is not a calendar date YYYY-MM-DD",
+                           "\"" + std::string(s) + "\" 不是有效的日期（YYYY-MM-DD）")
+                    : false;
+    if (n.format == Format::date_time && !valid_date_time(s))
+        return out_ ? fail(n, "format", "SCHEMA_FORMAT",
+                           "\"" + std::string(s) +
+                               "\" is not an RFC 3339 date-time with an offset, such as 2026-03-16T09:30:00+08:00",
+                           "\"" + std::string(s) + "\" 不是带时区偏移的 RFC 3339 时间，例如 2026-03-16T09:30:00+08:00")
+                    : false;
     return true;
 }
 
-bool Run::check_number(const Node& n, const JsonValue& v) {
+template <typename V>
+bool Run<V>::check_number(const Node& n, const V& v) {
+    if (!n.minimum && !n.maximum && !n.exclusive_minimum && !n.exclusive_maximum) return true;
     const double d = number_of(v);
     if (n.minimum && d < *n.minimum)
-        return fail(n, "minimum", "SCHEMA_RANGE", "must be at least " + number_text(*n.minimum),
-                    "不得小于 " + number_text(*n.minimum));
+        return out_ ? fail(n, "minimum", "SCHEMA_RANGE", "must be at least " + number_text(*n.minimum),
+                           "不得小于 " + number_text(*n.minimum))
+                    : false;
     if (n.maximum && d > *n.maximum)
-        return fail(n, "maximum", "SCHEMA_RANGE", "must be at most " + number_text(*n.maximum),
-                    "不得大于 " + number_text(*n.maximum));
+        return out_ ? fail(n, "maximum", "SCHEMA_RANGE", "must be at most " + number_text(*n.maximum),
+                           "不得大于 " + number_text(*n.maximum))
+                    : false;
     if (n.exclusive_minimum && d <= *n.exclusive_minimum)
-        return fail(n, "exclusiveMinimum", "SCHEMA_RANGE", "must be greater than " + number_text(*n.exclusive_minimum),
-                    "必须大于 " + number_text(*n.exclusive_minimum));
+        return out_ ? fail(n, "exclusiveMinimum", "SCHEMA_RANGE", "must be greater than " + number_text(*n.exclusive_minimum),
+                           "必须大于 " + number_text(*n.exclusive_minimum))
+                    : false;
     if (n.exclusive_maximum && d >= *n.exclusive_maximum)
-        return fail(n, "exclusiveMaximum", "SCHEMA_RANGE", "must be less than " + number_text(*n.exclusive_maximum),
-                    "必须小于 " + number_text(*n.exclusive_maximum));
+        return out_ ? fail(n, "exclusiveMaximum", "SCHEMA_RANGE", "must be less than " + number_text(*n.exclusive_maximum),
+                           "必须小于 " + number_text(*n.exclusive_maximum))
+                    : false;
     return true;
 }
 
-bool Run::check_combinators(const Node& n, const JsonValue& v) {
+template <typename V>
+bool Run<V>::check_combinators(const Node& n, const V& v) {
     for (const Node* s : n.all_of)
         if (!check(*s, v)) return false;
     if (!n.any_of.empty()) {
         bool any = false;
         for (const Node* s : n.any_of)
-            if (probe(*s, v)) { any = true; break; }
+            if (probe(*s, v)) {
+                any = true;
+                break;
+            }
         if (!any)
-            return fail(n, "anyOf", "SCHEMA_FORM", "matches none of the allowed forms", "不符合任何一种允许的形式");
+            return out_ ? fail(n, "anyOf", "SCHEMA_FORM", "matches none of the allowed forms", "不符合任何一种允许的形式")
+                        : false;
     }
     if (!n.one_of.empty()) {
         int matches = 0;
         for (const Node* s : n.one_of)
             if (probe(*s, v) && ++matches > 1) break;
         if (matches != 1)
-            return fail(n, "oneOf", "SCHEMA_FORM",
-                        matches == 0 ? "matches none of the allowed forms" : "matches more than one of the exclusive forms",
-                        matches == 0 ? "不符合任何一种允许的形式" : "同时符合多种互斥的形式");
+            return out_ ? fail(n, "oneOf", "SCHEMA_FORM",
+                               matches == 0 ? "matches none of the allowed forms" : "matches more than one of the exclusive forms",
+                               matches == 0 ? "不符合任何一种允许的形式" : "同时符合多种互斥的形式")
+                        : false;
     }
     if (n.not_schema && probe(*n.not_schema, v))
-        return fail(n, "not", "SCHEMA_FORM", "has a form that is not allowed here", "此处不允许这种形式");
+        return out_ ? fail(n, "not", "SCHEMA_FORM", "has a form that is not allowed here", "此处不允许这种形式") : false;
     if (n.if_schema) {
         if (probe(*n.if_schema, v)) {
             if (n.then_schema && !check(*n.then_schema, v)) return false;
@@ -769,15 +968,31 @@ Schemas::~Schemas() = default;
 
 bool Schemas::has(std::string_view name) const { return impl_->roots.find(name) != impl_->roots.end(); }
 
-std::optional<Violation> Schemas::validate(std::string_view name, const JsonValue& instance) const {
+const Node& Schemas::root(std::string_view name) const {
     auto it = impl_->roots.find(name);
     if (it == impl_->roots.end())
         throw Error(Status::internal, "SCHEMA_MISSING", "no compiled schema named " + std::string(name),
                     "没有名为 " + std::string(name) + " 的模式");
+    return *it->second;
+}
+
+namespace {
+template <typename V>
+std::optional<Violation> run_validation(const Node& root, const V& instance) {
     Violation v;
-    Run run(&v);
-    if (run.check(*it->second, instance)) return std::nullopt;
+    Run<V> run(&v);
+    if (run.check(root, instance)) return std::nullopt;
+    v.path = run.pointer();
     return v;
+}
+}  // namespace
+
+std::optional<Violation> Schemas::validate(std::string_view name, const JsonValue& instance) const {
+    return run_validation(root(name), instance);
+}
+
+std::optional<Violation> Schemas::validate(std::string_view name, Json instance) const {
+    return run_validation(root(name), instance);
 }
 
 }  // namespace firstset::schema

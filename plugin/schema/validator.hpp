@@ -54,11 +54,15 @@ public:
 
     // The first violation of the named schema by the instance, in document order; nullopt if
     // the instance is valid. `name` is a file name given to the constructor.
+    // REQUIRES: the instance's strings are valid UTF-8, as parse_json and SourceDocument
+    // guarantee for every document they return.
     std::optional<Violation> validate(std::string_view name, const JsonValue& instance) const;
+    std::optional<Violation> validate(std::string_view name, Json instance) const;
 
     bool has(std::string_view name) const;
 
 private:
+    const Node& root(std::string_view name) const;
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -1,13 +1,19 @@
-// The JSON layer of the plugin: RapidJSON, configured once here. Every plugin file includes
-// this header rather than RapidJSON's own, so that the assertion hook and the string support
-// are the same everywhere (one definition rule).
+// The JSON layer of the plugin, configured once here; every plugin file includes this header
+// rather than the libraries' own.
 //
-// RapidJSON was chosen over nlohmann-json for the hot path after measuring both on the
-// benchmark request (docs/performance.md): nlohmann's DOM parse alone took longer than the
-// whole call's budget.
+// Requests are parsed with simdjson (Json, JsonObject, JsonArray): on the benchmark request it
+// parses in a third of RapidJSON's time and checks UTF-8 and depth as it goes. Files
+// (configuration, policy pack, registry) are parsed with RapidJSON (JsonValue, JsonDocument),
+// in place: simdjson sizes its buffers for the worst case, about 13 bytes per input byte, far
+// over the memory budget for a 31 MB registry. RapidJSON also holds the compiled schemas and
+// replays a failed request parse to say where it failed, which simdjson does not report.
+// docs/performance.md has the figures.
 #pragma once
 
+#include <simdjson.h>
+
 #include <array>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -51,8 +57,36 @@ inline const JsonValue* member(const JsonValue& object, std::string_view name) {
     return nullptr;
 }
 
-// Finds several members in one pass over an object: found[i] is the member named names[i], or
-// nullptr. Cheaper than one search per name when an object is read whole.
+// ---- input documents (simdjson) --------------------------------------------------------
+
+// Limits a document is held to when it is parsed (docs/abi.md).
+struct JsonLimits {
+    std::size_t max_bytes;
+    unsigned max_depth;
+};
+
+
+using Json = simdjson::dom::element;
+using JsonObject = simdjson::dom::object;
+using JsonArray = simdjson::dom::array;
+using JsonType = simdjson::dom::element_type;
+
+// Accessors for requests that passed their schema, so the type is known.
+inline std::string_view str(Json e) { return e.get_string().value_unsafe(); }
+inline JsonObject obj(Json e) { return e.get_object().value_unsafe(); }
+inline JsonArray arr(Json e) { return e.get_array().value_unsafe(); }
+inline bool boolean(Json e) { return e.get_bool().value_unsafe(); }
+
+// A member of an object; nullopt when absent.
+inline std::optional<Json> member(JsonObject object, std::string_view name) {
+    for (auto kv : object)
+        if (kv.key == name) return kv.value;
+    return std::nullopt;
+}
+inline std::optional<Json> member(Json object, std::string_view name) { return member(obj(object), name); }
+
+// Several members in one pass over an object: found[i] is the member named names[i].
+// Cheaper than one search per name when an object is read whole.
 template <std::size_t N>
 std::array<const JsonValue*, N> members(const JsonValue& object, const std::array<std::string_view, N>& names) {
     std::array<const JsonValue*, N> found{};
@@ -66,6 +100,29 @@ std::array<const JsonValue*, N> members(const JsonValue& object, const std::arra
     }
     return found;
 }
+template <std::size_t N>
+std::array<std::optional<Json>, N> members(Json object, const std::array<std::string_view, N>& names) {
+    std::array<std::optional<Json>, N> found{};
+    for (auto kv : obj(object)) {
+        for (std::size_t i = 0; i < N; ++i)
+            if (names[i].size() == kv.key.size() && names[i] == kv.key) {
+                found[i] = kv.value;
+                break;
+            }
+    }
+    return found;
+}
+
+// A parsed input document. Elements from root() point into it: they are valid while it lives
+// and is not moved.
+class JsonDoc {
+public:
+    Json root() const { return doc_.root(); }
+
+private:
+    friend void parse_request(std::string_view, JsonDoc&, const JsonLimits&, std::string_view);
+    simdjson::dom::document doc_;
+};
 
 // 1-based line and column (in code points) of a byte offset in text.
 std::pair<int, int> line_column_at(std::string_view text, std::size_t offset);
@@ -74,33 +131,25 @@ std::pair<int, int> line_column_at(std::string_view text, std::size_t offset);
 void append_pointer_token(std::string& pointer, std::string_view token);
 void append_pointer_token(std::string& pointer, std::size_t index);
 
-// Limits every request is held to before it is parsed (docs/abi.md).
-struct JsonLimits {
-    std::size_t max_bytes;
-    unsigned max_depth;
-};
+// Parses a request (simdjson). Throws Error: LIMIT (INPUT_TOO_LARGE, INPUT_TOO_DEEP), PARSE
+// (JSON_SYNTAX, NOT_UTF8, with line and column) when the text is not well-formed JSON in UTF-8.
+// `what` names the document in messages ("request").
+void parse_request(std::string_view text, JsonDoc& out, const JsonLimits& limits, std::string_view what);
 
-// Parses NUL-terminated text into doc. Throws Error: LIMIT (INPUT_TOO_LARGE, INPUT_TOO_DEEP),
-// PARSE (JSON_SYNTAX, NOT_UTF8, with line and column) when the text is not well-formed JSON in
-// UTF-8. `what` names the document in messages ("request", a file name). A NUL inside the text
-// ends it, as it does for every C caller. The depth limit is enforced as the parser descends,
-// so that no document deeper than it is ever built.
+// Parses NUL-terminated text into a RapidJSON document (files, schemas, tests). Throws as
+// parse_request does. The depth limit is enforced as the parser descends.
 void parse_json(const char* text, JsonDocument& doc, const JsonLimits& limits, std::string_view what);
 
-// A request parsed in place: the DOM's strings point into `buffer`, a copy of the text, so
-// that strings are not copied again into the DOM (the fast path of firstset_evaluate).
-struct ParsedJson {
-    std::string buffer;
-    JsonDocument doc;
-};
-void parse_json_in_place(const char* text, ParsedJson& out, const JsonLimits& limits, std::string_view what);
-
-// Parses `buffer` in place: the DOM's strings point into it, and it is changed (unescaped,
-// NUL-terminated strings). `original` is the text as it was, for the line and column of an
-// error; given the changed buffer instead, the error's byte offset is still right (the parser
-// changes nothing after the point it reached) and the caller can recount from the original.
+// Parses `buffer` in place (RapidJSON): the DOM's strings point into it, and it is changed
+// (unescaped, NUL-terminated strings), which saves a copy of every string of a large file.
+// `original` is the text as it was, for the line and column of an error; given the changed
+// buffer instead, the error's byte offset is still right (the parser changes nothing after the
+// point it reached) and the caller can recount from the original.
 void parse_json_in_place(std::string& buffer, std::string_view original, JsonDocument& doc, const JsonLimits& limits,
                          std::string_view what);
+
+// The text of a value, compact, for messages.
+std::string to_text(Json value);
 
 // Writes a string value of a document.
 inline void write_string(JsonWriter& w, std::string_view s) {
