@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "policy/policy.hpp"
+#include "schema/embedded.hpp"
+#include "util/source_document.hpp"
 #include "support.hpp"
 #include "util/error.hpp"
 #include "util/json_out.hpp"
@@ -144,4 +146,25 @@ TEST_CASE("Policy: a pack that is not YAML is a PARSE error with its line", "[po
     CHECK(e.status() == Status::parse);
     CHECK(e.code() == "YAML_SYNTAX");
     CHECK(e.where().line > 0);
+}
+
+TEST_CASE("Templates: the comprehensive-scoring template is a valid tender whose points total 100", "[policy][template]") {
+    const auto doc = SourceDocument::read(test::source("criteria/templates/equipment-comprehensive.yaml"));
+    const JsonValue* tender = member(doc.root(), "tender");
+    REQUIRE(tender);
+    auto violation = schema::builtin().validate("tender.schema.json", *tender);
+    INFO((violation ? violation->path + ": " + violation->message_en : std::string()));
+    CHECK_FALSE(violation);
+    double total = 0;
+    bool has_deemed_requirement = true;
+    for (const auto& c : (*tender)["criteria"].GetArray()) {
+        if (sv(c["mode"]) == "scored") total += c["max_points"].GetDouble();
+        const auto kind = sv(c["kind"]);
+        if ((kind == "track_record" || kind == "market_share") && !member(c, "requirement_points"))
+            has_deemed_requirement = false;
+    }
+    CHECK(total == 100);
+    // Rule E: under a pack with deemed_points: requirement, deemed criteria need requirement points.
+    CHECK(has_deemed_requirement);
+    CHECK((*tender)["first_set_equivalence"].GetBool());
 }

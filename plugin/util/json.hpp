@@ -104,8 +104,9 @@ template <std::size_t N>
 std::array<std::optional<Json>, N> members(Json object, const std::array<std::string_view, N>& names) {
     std::array<std::optional<Json>, N> found{};
     for (auto kv : obj(object)) {
+        const std::string_view key = kv.key;
         for (std::size_t i = 0; i < N; ++i)
-            if (names[i].size() == kv.key.size() && names[i] == kv.key) {
+            if (names[i].size() == key.size() && !key.empty() && names[i][0] == key[0] && names[i] == key) {
                 found[i] = kv.value;
                 break;
             }
