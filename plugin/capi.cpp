@@ -56,4 +56,25 @@ FIRSTSET_API int firstset_evaluate(firstset_engine* engine, const char* request_
 
 FIRSTSET_API void firstset_free(char* json) { std::free(json); }
 
+FIRSTSET_API int firstset_record(firstset_engine* engine, const char* record_json, char** response_json) {
+    return guard(response_json, [&]() -> int {
+        if (!engine) return null_argument(response_json, "engine");
+        if (!record_json) return null_argument(response_json, "record_json");
+        firstset::TextBuffer response;
+        engine->engine->record(record_json, response);
+        *response_json = response.release();
+        return FIRSTSET_OK;
+    });
+}
+
+FIRSTSET_API int firstset_verify(const char* request_json, char** response_json) {
+    return guard(response_json, [&]() -> int {
+        if (!request_json) return null_argument(response_json, "request_json");
+        firstset::TextBuffer response;
+        firstset::verify_ledger(request_json, response);
+        *response_json = response.release();
+        return FIRSTSET_OK;
+    });
+}
+
 }  // extern "C"

@@ -9,6 +9,9 @@
 #include "evaluate/request.hpp"
 #include "evaluate/response.hpp"
 #include "evaluate/rules.hpp"
+#include "ledger/ledger.hpp"
+#include "ledger/verify_file.hpp"
+#include "tolerance/records.hpp"
 #include "firstset/firstset.h"
 #include "schema/embedded.hpp"
 #include "util/error.hpp"
@@ -76,6 +79,14 @@ std::unique_ptr<Engine> Engine::open(const std::filesystem::path& config_file) {
     e->log_ = make_logger(e->config_);
     e->policy_ = std::make_shared<const Policy>(Policy::load(e->config_.policy));
     e->registry_ = std::make_shared<const Registry>(Registry::load(e->config_.registry));
+    if (!e->config_.ledger.empty()) {
+        e->ledger_ = ledger::Ledger::open(e->config_.ledger);
+        if (e->ledger_->bytes_cut_at_open() > 0)
+            e->log_->warn("ledger {}: cut {} bytes of an unfinished last record into {}.broken", e->config_.ledger.string(),
+                          e->ledger_->bytes_cut_at_open(), e->config_.ledger.string());
+        e->log_->info("ledger {}: {} records, head {}", e->config_.ledger.string(), e->ledger_->head().seq,
+                      e->ledger_->head().id);
+    }
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     e->log_->info("opened: policy {} ({}), registry {} version {} with {} certificates, in {:.1f} ms",
                   e->policy_->id, e->policy_->document, e->registry_->id(), e->registry_->version(),
@@ -106,11 +117,37 @@ void Engine::evaluate(const char* request_json, TextBuffer& response) const {
     const EvaluateRequest request = read_evaluate_request(doc, policy);
     const Evaluation evaluation = evaluate_rules(policy, registry, request);
 
+    std::optional<ledger::Appended> recorded;
+    if (ledger_ && config_.log_evaluations)
+        recorded = record_evaluation(RecordContext{policy, registry, *ledger_}, request_json, request, evaluation);
     response.reserve(1024 + 700 * (request.tender.criteria.size() + evaluation.certificates.size()));
     JsonOut writer(response);
-    write_evaluate_response(writer, policy, registry, request, evaluation);
+    write_evaluate_response(writer, policy, registry, request, evaluation, recorded ? &*recorded : nullptr);
     log_->debug("evaluated tender {} bid {}: {} criteria, {} certificates claimed", request.tender.id,
                 request.bid.id, evaluation.criteria.size(), evaluation.certificates.size());
+}
+
+void Engine::record(const char* record_json, TextBuffer& out) const {
+    if (!ledger_)
+        throw Error(Status::config, "NO_LEDGER",
+                    "the configuration names no ledger (ledger: {path: ...}), so records cannot be kept",
+                    "配置文件未指定账本（ledger: {path: ...}），无法保存记录", Location{"/ledger", config_.file.string(), 0, 0});
+    JsonDoc parsed;
+    parse_request(record_json, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "record");
+    if (auto v = schema::builtin().validate("record-request.schema.json", parsed.root()))
+        throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
+                    Location{v->path, "", 0, 0});
+    firstset::record(RecordContext{*policy_, *registry_, *ledger_}, parsed.root(), out);
+    log_->info("recorded {} in ledger {}", str(*member(parsed.root(), "kind")), config_.ledger.string());
+}
+
+void verify_ledger(const char* request_json, TextBuffer& out) {
+    JsonDoc parsed;
+    parse_request(request_json, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "verify request");
+    if (auto v = schema::builtin().validate("verify-request.schema.json", parsed.root()))
+        throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
+                    Location{v->path, "", 0, 0});
+    ledger::verify_file(parsed.root(), out);
 }
 
 }  // namespace firstset

@@ -21,6 +21,9 @@ class logger;
 namespace firstset {
 
 class TextBuffer;
+namespace ledger {
+class Ledger;
+}
 
 struct EngineConfig {
     std::filesystem::path file;  // the configuration file itself
@@ -47,6 +50,13 @@ public:
     void evaluate(const char* request_json, TextBuffer& out) const;
     std::string evaluate(const char* request_json) const;
 
+    // firstset_record: appends an award, failure report or tolerance decision to the ledger
+    // (durable on return) and writes the response. Throws Error: CONFIG (no ledger configured),
+    // PARSE, SCHEMA, LIMIT, NOT_FOUND, IO.
+    void record(const char* record_json, TextBuffer& out) const;
+
+    ledger::Ledger* ledger() const { return ledger_.get(); }
+
     const Policy& policy() const { return *policy_; }
     const Registry& registry() const { return *registry_; }
     spdlog::logger& log() const { return *log_; }
@@ -58,6 +68,10 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     std::shared_ptr<const Policy> policy_;
     std::shared_ptr<const Registry> registry_;
+    std::unique_ptr<ledger::Ledger> ledger_;  // none when the configuration names no ledger
 };
+
+// firstset_verify: needs no engine.
+void verify_ledger(const char* request_json, TextBuffer& out);
 
 }  // namespace firstset

@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 #define FIRSTSET_ABI_MAJOR 1
-#define FIRSTSET_ABI_MINOR 0
+#define FIRSTSET_ABI_MINOR 1
 
 /* Status codes. The error document's "status" field carries the name in capitals. */
 enum firstset_status {
@@ -98,6 +98,25 @@ FIRSTSET_API int firstset_evaluate(firstset_engine* engine, const char* request_
 
 /* Releases a string returned by this library. NULL is a no-op. [thread-safe] */
 FIRSTSET_API void firstset_free(char* json);
+
+/* ---- ABI 1.1: the tolerance-of-failure decision log (docs/ledger-format.md) ---- */
+
+/* Appends one record to the engine's ledger: an award, a failure report or a tolerance
+ * decision (schemas/record-request.schema.json). The record is on disk (fdatasync) when the
+ * call returns; concurrent calls share one sync. *response_json: {"record": {"id", "seq",
+ * "kind"}, ...}: for an award its assessment (clause （六）: conditions, procedures and
+ * standards as of the award date), for a tolerance decision the proposal exempt | not_exempt |
+ * review with its reasons. NOT_FOUND when a referenced record does not exist; CONFIG when the
+ * configuration names no ledger; IO after a failed write or sync (then every later call too,
+ * until the engine is reopened). A record is never rewritten or removed. [thread-safe] */
+FIRSTSET_API int firstset_record(firstset_engine* engine, const char* record_json, char** response_json);
+
+/* Verifies a ledger file, needing no engine: {"ledger": "path", "expected_head": {"seq", "id"}}
+ * (expected_head optional). *response_json: {"ok", "records", "head", "first_bad_seq",
+ * "problems"}. Any change, insertion, deletion or reordering before the head is found; a cut
+ * tail is found when expected_head is given. Status 0 when the file could be read (then "ok"
+ * is the verdict), IO when it could not. [thread-safe] */
+FIRSTSET_API int firstset_verify(const char* request_json, char** response_json);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -74,6 +74,9 @@ struct Api {
     void (*close)(firstset_engine*) = nullptr;
     int (*evaluate)(firstset_engine*, const char*, char**) = nullptr;
     void (*free)(char*) = nullptr;
+    // ABI 1.1; null in a 1.0 library
+    int (*record)(firstset_engine*, const char*, char**) = nullptr;
+    int (*verify)(const char*, char**) = nullptr;
 
     // Takes ownership of a string the library returned.
     std::string take(char* s) const {
@@ -106,6 +109,13 @@ public:
 
     // firstset_evaluate: the response document, or throws Error. [thread-safe]
     std::string evaluate(const std::string& request_json) const { return call(api_->evaluate, request_json); }
+
+    // firstset_record (ABI 1.1): appends a record durably; the response, or throws Error.
+    // [thread-safe]
+    std::string record(const std::string& record_json) const {
+        if (!api_->record) throw std::runtime_error("this libfirstset has no firstset_record (ABI 1.0)");
+        return call(api_->record, record_json);
+    }
 
     // The raw handle, for functions this wrapper does not cover.
     firstset_engine* handle() const noexcept { return engine_; }
@@ -141,6 +151,17 @@ public:
     std::uint32_t abi_version() const { return api_->abi_version(); }
     std::string version() const { return api_->version(); }
 
+    // firstset_verify (ABI 1.1): the verdict on a ledger file; throws Error when it cannot be
+    // read. [thread-safe]
+    std::string verify(const std::string& request_json) const {
+        if (!api_->verify) throw std::runtime_error("this libfirstset has no firstset_verify (ABI 1.0)");
+        char* out = nullptr;
+        const int status = api_->verify(request_json.c_str(), &out);
+        std::string text = api_->take(out);
+        if (status != FIRSTSET_OK) throw Error(status, std::move(text));
+        return text;
+    }
+
     // firstset_open: throws Error (CONFIG, IO, PARSE, SCHEMA) with the error document.
     Engine open(const std::filesystem::path& config) const {
         firstset_engine* engine = nullptr;
@@ -166,6 +187,10 @@ private:
         api->close = &api->library.get<void(firstset_engine*)>("firstset_close");
         api->evaluate = &api->library.get<int(firstset_engine*, const char*, char**)>("firstset_evaluate");
         api->free = &api->library.get<void(char*)>("firstset_free");
+        if ((abi & 0xFFFF) >= 1) {
+            api->record = &api->library.get<int(firstset_engine*, const char*, char**)>("firstset_record");
+            api->verify = &api->library.get<int(const char*, char**)>("firstset_verify");
+        }
         return api;
     }
 

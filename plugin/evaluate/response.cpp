@@ -1,56 +1,12 @@
 #include "evaluate/response.hpp"
 
-#include <deque>
-
+#include "evaluate/reasons.hpp"
+#include "ledger/ledger.hpp"
 #include "registry/registry.hpp"
 
 namespace firstset {
 
 namespace {
-
-// Facts enter messages already escaped for JSON. Most text needs no escaping and is used as
-// it is; the rest is escaped once, here, however many messages mention it.
-class EscapedFacts {
-public:
-    std::string_view operator()(std::string_view raw) {
-        if (!needs_json_escape(raw)) return raw;
-        std::string& s = store_.emplace_back();
-        append_escaped(s, raw);
-        return s;
-    }
-
-private:
-    std::deque<std::string> store_;  // a deque keeps earlier strings where they are
-};
-
-class ReasonWriter {
-public:
-    ReasonWriter(JsonOut& w, const Policy& policy) : w_(w), policy_(policy) {}
-
-    // {"code", "message_zh", "message_en", "clause"[, "path"]}; facts escaped for JSON. The
-    // fixed parts were made JSON when the pack was loaded.
-    void write(Code code, const Facts& facts, std::string_view path = {}) {
-        const Message& m = policy_.message(code);
-        TextBuffer& out = w_.buffer();
-        w_.raw(m.json_open);
-        m.zh.append_json(facts, out);
-        out.append("\",\"message_en\":\"", 16);
-        m.en.append_json(facts, out);
-        out.append(m.json_close);
-        if (!path.empty()) {
-            out.append(",\"path\":\"", 9);
-            append_escaped(out, path);
-            out.push('"');
-        }
-        out.push('}');
-    }
-
-private:
-    JsonOut& w_;
-    const Policy& policy_;
-};
-
-void set(Facts& f, Fact k, std::string_view v) { f[static_cast<std::size_t>(k)] = v; }
 
 std::string join_codes(const ShortList<Code>& codes) {
     std::string s;
@@ -64,7 +20,7 @@ std::string join_codes(const ShortList<Code>& codes) {
 }  // namespace
 
 void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& registry,
-                             const EvaluateRequest& request, const Evaluation& ev) {
+                             const EvaluateRequest& request, const Evaluation& ev, const ledger::Appended* recorded) {
     const Tender& tender = request.tender;
     const Bid& bid = request.bid;
     ReasonWriter reasons(w, policy);
@@ -219,6 +175,15 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
     }
     if (ev.equivalence_not_declared) reasons.write(Code::EQUIVALENCE_NOT_DECLARED, common, "/tender/first_set_equivalence");
     w.end_array();
+    if (recorded) {
+        w.key("ledger");
+        w.begin_object();
+        w.key("seq");
+        w.number(static_cast<std::int64_t>(recorded->seq));
+        w.key("id");
+        w.string(recorded->id);
+        w.end_object();
+    }
     w.end_object();
 }
 

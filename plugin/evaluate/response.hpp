@@ -10,7 +10,13 @@ namespace firstset {
 
 class Registry;
 
+namespace ledger {
+struct Appended;
+}
+
+// `recorded`: the evaluation record appended to the ledger, named in the response; or null.
 void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& registry,
-                             const EvaluateRequest& request, const Evaluation& evaluation);
+                             const EvaluateRequest& request, const Evaluation& evaluation,
+                             const ledger::Appended* recorded = nullptr);
 
 }  // namespace firstset

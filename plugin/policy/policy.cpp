@@ -19,6 +19,11 @@ constexpr const char* code_names[code_count] = {
     "CERT_NOT_YET_VALID",    "CERT_EXPIRED",        "MANUFACTURER_MISMATCH", "MODEL_MISMATCH",
     "FIRST_SET_DEEMED",      "PARTIAL_COVERAGE",    "CERTIFICATE_REJECTED",  "NOT_CLAIMED",
     "KIND_NOT_DEEMED",       "USCC_CHECKSUM",       "EQUIVALENCE_NOT_DECLARED",
+    "AWARD_CONDITIONS_MET",  "PURCHASER_NOT_STATE_OWNED", "NO_FIRST_SET_CERTIFICATE",
+    "CERTIFICATE_NOT_ACCEPTED_AT_AWARD", "METHOD_NOT_ALLOWED", "PROCEDURE_NOT_COMPLETED",
+    "PROCEDURE_NOT_REPORTED", "LINT_NOT_AVAILABLE",
+    "TOLERANCE_EXEMPT",      "AWARD_CONDITIONS_NOT_MET", "AWARD_INFORMATION_MISSING",
+    "EXCLUSION_APPLIES",     "EXCLUSION_NOT_ESTABLISHED", "FINAL_DIFFERS_FROM_PROPOSAL",
 };
 
 constexpr const char* fact_names[fact_count] = {
@@ -26,6 +31,8 @@ constexpr const char* fact_names[fact_count] = {
     "valid_until",   "evaluation_date", "holder",       "holder_uscc",      "manufacturer",  "manufacturer_uscc",
     "offered_model", "certified_model", "criterion",    "criterion_name",   "kind",          "points",
     "certificates",  "covered",       "concerned",      "codes",            "uscc",          "path",
+    "award_date",    "ownership",     "procurement_method", "allowed_methods", "procedure_item", "exclusion_zh",
+    "exclusion_en",  "proposed",      "final_decision", "final_reason",
 };
 
 // Which facts each message may mention: the ones the rule knows when it gives that reason.
@@ -71,6 +78,29 @@ std::vector<Fact> facts_of(Code c) {
             return {F::uscc, F::path};
         case Code::EQUIVALENCE_NOT_DECLARED:
             return {F::evaluation_date};
+        case Code::AWARD_CONDITIONS_MET:
+            return {F::award_date, F::procurement_method, F::certificates};
+        case Code::PURCHASER_NOT_STATE_OWNED:
+            return {F::award_date, F::ownership};
+        case Code::NO_FIRST_SET_CERTIFICATE:
+        case Code::LINT_NOT_AVAILABLE:
+            return {F::award_date};
+        case Code::CERTIFICATE_NOT_ACCEPTED_AT_AWARD:
+            return {F::award_date, F::certificate, F::item, F::codes};
+        case Code::METHOD_NOT_ALLOWED:
+            return {F::award_date, F::procurement_method, F::allowed_methods};
+        case Code::PROCEDURE_NOT_COMPLETED:
+        case Code::PROCEDURE_NOT_REPORTED:
+            return {F::award_date, F::procedure_item};
+        case Code::TOLERANCE_EXEMPT:
+        case Code::AWARD_CONDITIONS_NOT_MET:
+        case Code::AWARD_INFORMATION_MISSING:
+            return {F::award_date};
+        case Code::EXCLUSION_APPLIES:
+        case Code::EXCLUSION_NOT_ESTABLISHED:
+            return {F::award_date, F::exclusion_zh, F::exclusion_en};
+        case Code::FINAL_DIFFERS_FROM_PROPOSAL:
+            return {F::award_date, F::proposed, F::final_decision, F::final_reason};
         case Code::count_:
             break;
     }
@@ -150,6 +180,10 @@ void MessageText::append_json(const Facts& escaped_facts, TextBuffer& out) const
     for (const auto& p : pieces) out.append(p.fact ? escaped_facts[static_cast<std::size_t>(*p.fact)] : p.literal);
 }
 
+bool Policy::Tolerance::allows_method(std::string_view m) const {
+    return std::find(procurement_methods.begin(), procurement_methods.end(), m) != procurement_methods.end();
+}
+
 bool Policy::deems(std::string_view kind) const {
     return std::find(tendering.deemed_kinds.begin(), tendering.deemed_kinds.end(), kind) != tendering.deemed_kinds.end();
 }
@@ -187,6 +221,12 @@ Policy Policy::from_document(const SourceDocument& doc) {
         x.citation = string_or(*tol, "citation", p.document + x.clause);
         x.procurement_methods = strings_of((*tol)["procurement_methods"]);
         x.procedure_items = strings_of((*tol)["procedure_items"]);
+        for (const auto& m : x.procurement_methods)
+            x.procurement_methods_text += (x.procurement_methods_text.empty() ? "" : ", ") + m;
+        const JsonValue& labels = (*tol)["exclusions"];
+        for (auto it = labels.MemberBegin(); it != labels.MemberEnd(); ++it)
+            x.exclusions.emplace_back(std::string(sv(it->name)),
+                                      Tolerance::Label{std::string(sv(it->value["zh"])), std::string(sv(it->value["en"]))});
         p.tolerance = std::move(x);
     }
 

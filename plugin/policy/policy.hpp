@@ -39,6 +39,22 @@ enum class Code : std::uint8_t {
     // warnings
     USCC_CHECKSUM,
     EQUIVALENCE_NOT_DECLARED,
+    // Rule T: the conditions of an award, as of its date
+    AWARD_CONDITIONS_MET,
+    PURCHASER_NOT_STATE_OWNED,
+    NO_FIRST_SET_CERTIFICATE,
+    CERTIFICATE_NOT_ACCEPTED_AT_AWARD,
+    METHOD_NOT_ALLOWED,
+    PROCEDURE_NOT_COMPLETED,
+    PROCEDURE_NOT_REPORTED,
+    LINT_NOT_AVAILABLE,
+    // Rule T: the proposal on a failure
+    TOLERANCE_EXEMPT,
+    AWARD_CONDITIONS_NOT_MET,
+    AWARD_INFORMATION_MISSING,
+    EXCLUSION_APPLIES,
+    EXCLUSION_NOT_ESTABLISHED,
+    FINAL_DIFFERS_FROM_PROPOSAL,
     count_
 };
 inline constexpr std::size_t code_count = static_cast<std::size_t>(Code::count_);
@@ -71,6 +87,16 @@ enum class Fact : std::uint8_t {
     codes,             // reason codes of a rejected certificate, comma-separated
     uscc,              // a USCC
     path,              // JSON Pointer in the request
+    award_date,        // YYYY-MM-DD
+    ownership,         // state_owned | state_controlled | government | private
+    procurement_method,
+    allowed_methods,   // the pack's procurement methods, comma-separated
+    procedure_item,
+    exclusion_zh,      // an exclusion's label from the pack, in Chinese
+    exclusion_en,      // and in English
+    proposed,          // exempt | not_exempt | review
+    final_decision,    // exempt | not_exempt
+    final_reason,      // the authority's written reason
     count_
 };
 inline constexpr std::size_t fact_count = static_cast<std::size_t>(Fact::count_);
@@ -121,6 +147,14 @@ struct Policy {
         std::string clause, citation;
         std::vector<std::string> procurement_methods;
         std::vector<std::string> procedure_items;
+        std::string procurement_methods_text;  // "open_tender, ...", for messages
+        struct Label {
+            std::string zh, en;
+        };
+        // The exclusions of Rule T (personal_gain, collusion, falsified_documents,
+        // breach_of_law, ignored_known_risk) and how messages name them.
+        std::vector<std::pair<std::string, Label>> exclusions;
+        bool allows_method(std::string_view m) const;
     };
     std::optional<Tolerance> tolerance;
 

@@ -5,8 +5,24 @@
 #include <string>
 #include <string_view>
 
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
+
 namespace firstset {
 
 std::string sha256_hex(std::string_view bytes);
+
+// A SHA-256 context reused across many digests (no allocation per digest). Not thread-safe.
+class Sha256 {
+public:
+    Sha256();
+    ~Sha256();
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
+    // The hex digest of bytes, into out (64 characters).
+    void hex(std::string_view bytes, std::string& out);
+
+private:
+    ::evp_md_ctx_st* ctx_;
+};
 
 }  // namespace firstset

@@ -1,0 +1,265 @@
+#include "ledger/ledger.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace firstset::ledger {
+
+namespace {
+
+std::string errno_text(int e) { return std::strerror(e); }
+
+[[noreturn]] void io_error(const std::string& code, const std::filesystem::path& file, const std::string& en,
+                           const std::string& zh) {
+    throw Error(Status::io, code, en, zh, Location{"", file.string(), 0, 0});
+}
+
+class FileStorage : public Storage {
+public:
+    FileStorage(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
+
+    void append(std::string_view bytes) override {
+        const char* p = bytes.data();
+        std::size_t left = bytes.size();
+        while (left > 0) {
+            const ssize_t n = ::write(fd_, p, left);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                const int e = n < 0 ? errno : EIO;
+                io_error("LEDGER_WRITE_FAILED", path_, "writing the ledger " + path_.string() + " failed: " + errno_text(e),
+                         "写入账本 " + path_.string() + " 失败：" + errno_text(e));
+            }
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        }
+    }
+
+    void sync() override {
+        if (::fdatasync(fd_) != 0) {
+            const int e = errno;
+            io_error("LEDGER_SYNC_FAILED", path_, "syncing the ledger " + path_.string() + " to disk failed: " + errno_text(e),
+                     "将账本 " + path_.string() + " 同步到磁盘失败：" + errno_text(e));
+        }
+    }
+
+private:
+    int fd_;
+    std::filesystem::path path_;
+};
+
+void sync_directory(const std::filesystem::path& dir) {
+    const int d = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0) return;  // best effort: the file itself is synced
+    ::fsync(d);
+    ::close(d);
+}
+
+std::string read_all(int fd, const std::filesystem::path& path) {
+    std::string bytes;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) bytes.reserve(static_cast<std::size_t>(st.st_size));
+    char buf[1 << 16];
+    for (off_t offset = 0;;) {
+        const ssize_t n = ::pread(fd, buf, sizeof buf, offset);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int e = errno;
+            io_error("FILE_UNREADABLE", path, "cannot read the ledger " + path.string() + ": " + errno_text(e),
+                     "无法读取账本 " + path.string() + "：" + errno_text(e));
+        }
+        if (n == 0) break;
+        bytes.append(buf, static_cast<std::size_t>(n));
+        offset += n;
+    }
+    return bytes;
+}
+
+std::string random_hex(std::size_t bytes) {
+    std::random_device rd;
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < bytes; ++i) {
+        const auto b = static_cast<unsigned>(rd()) & 0xFF;
+        out.push_back(hex[b >> 4]);
+        out.push_back(hex[b & 0xF]);
+    }
+    return out;
+}
+
+bool indexed_kind(std::string_view kind) {
+    return kind == "award" || kind == "failure_report" || kind == "tolerance_decision";
+}
+
+// Takes <path>.lock exclusively, writing who holds it; a holder elsewhere is named in the error.
+int take_lock(const std::filesystem::path& path) {
+    const std::filesystem::path lock_path = path.string() + ".lock";
+    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        const int e = errno;
+        io_error("FILE_UNREADABLE", lock_path, "cannot open the ledger lock " + lock_path.string() + ": " + errno_text(e),
+                 "无法打开账本锁文件 " + lock_path.string() + "：" + errno_text(e));
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        char holder[256] = {};
+        const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
+        ::close(fd);
+        std::string who = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "another process";
+        while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
+        io_error("LEDGER_LOCKED", path,
+                 "the ledger " + path.string() + " is already open for writing by " + who +
+                     "; one process writes a ledger at a time",
+                 "账本 " + path.string() + " 已被其他进程打开写入（" + who + "）；同一时间只能有一个进程写入账本");
+    }
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    const std::string holder = "pid " + std::to_string(::getpid()) + " on host " + host + " since " + utc_now() + "\n";
+    if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, holder.data(), holder.size(), 0);
+    return fd;
+}
+
+}  // namespace
+
+std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageFactory storage) {
+    std::unique_ptr<Ledger> l(new Ledger);
+    l->path_ = path;
+    if (!path.parent_path().empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(path.parent_path(), ec);
+    }
+    l->lock_fd_ = take_lock(path);
+
+    const bool existed = std::filesystem::exists(path);
+    l->fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (l->fd_ < 0) {
+        const int e = errno;
+        io_error("FILE_UNREADABLE", path, "cannot open the ledger " + path.string() + ": " + errno_text(e),
+                 "无法打开账本 " + path.string() + "：" + errno_text(e));
+    }
+    l->storage_ = storage ? storage(l->fd_, path) : std::make_unique<FileStorage>(l->fd_, path);
+
+    const std::string bytes = read_all(l->fd_, path);
+    const Verdict verdict = verify(bytes, std::nullopt, [&](const Located& r) {
+        if (indexed_kind(r.kind)) l->index(r.seq, r.kind, r.id, r.line);
+    });
+    if (!verdict.ok() && !verdict.torn_tail) {
+        const Problem& p = verdict.problems.front();
+        throw Error(Status::integrity, "LEDGER_DAMAGED",
+                    "the ledger " + path.string() + " is damaged, so nothing is appended to it: " + p.message_en +
+                        " [" + p.code + "]",
+                    "账本 " + path.string() + " 已损坏，不再追加任何记录：" + p.message_zh + " [" + p.code + "]",
+                    Location{"", path.string(), 0, 0});
+    }
+    if (verdict.torn_tail) {
+        // Keep the cut bytes, then cut them: a crash interrupted a write nobody was told succeeded.
+        const std::filesystem::path broken = path.string() + ".broken";
+        const std::string_view tail = std::string_view(bytes).substr(verdict.good_bytes);
+        const int b = ::open(broken.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        const std::string header = "# " + utc_now() + ": cut from " + path.filename().string() + " at byte " +
+                                   std::to_string(verdict.good_bytes) + ", " + std::to_string(tail.size()) + " bytes\n";
+        bool kept = b >= 0 && ::write(b, header.data(), header.size()) == static_cast<ssize_t>(header.size()) &&
+                    ::write(b, tail.data(), tail.size()) == static_cast<ssize_t>(tail.size()) &&
+                    ::write(b, "\n", 1) == 1 && ::fsync(b) == 0;
+        if (b >= 0) ::close(b);
+        if (!kept || ::ftruncate(l->fd_, static_cast<off_t>(verdict.good_bytes)) != 0 || ::fdatasync(l->fd_) != 0) {
+            const int e = errno;
+            io_error("LEDGER_WRITE_FAILED", path,
+                     "cannot cut the incomplete last record of " + path.string() + " into " + broken.string() + ": " +
+                         errno_text(e),
+                     "无法将 " + path.string() + " 末尾不完整的记录移入 " + broken.string() + "：" + errno_text(e));
+        }
+        l->bytes_cut_at_open_ = tail.size();
+    }
+    l->head_ = verdict.head;
+    l->durable_seq_ = verdict.head.seq;
+    l->records_at_open_ = verdict.records;
+    if (verdict.records == 0) {
+        // A new ledger: its genesis record names it.
+        const std::string body = "{\"format\":\"" + std::string(format_name) + "\",\"ledger\":\"" + random_hex(16) + "\"}";
+        l->append("genesis", body);
+        if (!existed) sync_directory(path.parent_path());
+    }
+    return l;
+}
+
+Ledger::~Ledger() {
+    if (fd_ >= 0) ::close(fd_);
+    if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+void Ledger::index(std::uint64_t seq, std::string_view kind, const std::string& id, std::string_view line) {
+    index_[id] = Indexed{seq, std::string(kind), std::string(line)};
+}
+
+Appended Ledger::append(std::string_view kind, std::string_view body) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (failed_) {
+        throw Error(Status::io, "LEDGER_FAILED",
+                    std::string("the ledger takes no more records after a failed write or sync; reopen the engine (") +
+                        failed_->message_en() + ")",
+                    "账本写入或同步失败后不再接受记录，请重新打开引擎（" + failed_->message_zh() + "）",
+                    Location{"", path_.string(), 0, 0});
+    }
+    const std::uint64_t seq = head_.seq + 1;
+    const std::string line =
+        make_line(seq, head_.seq == 0 ? std::string(genesis_prev) : head_.id, utc_now(), kind, body);
+    std::string id;
+    sha_.hex(line, id);
+    head_ = Head{seq, id};
+    pending_ += line;
+    pending_ += '\n';
+    if (indexed_kind(kind)) index(seq, kind, id, line);
+
+    // Group commit: whoever finds no flush under way writes and syncs everything pending; the
+    // others wait for a flush that covers their record.
+    while (durable_seq_ < seq && !failed_) {
+        if (flushing_) {
+            flushed_.wait(lock);
+            continue;
+        }
+        flushing_ = true;
+        std::string batch;
+        batch.swap(pending_);
+        const std::uint64_t batch_last = head_.seq;
+        lock.unlock();
+        std::optional<Error> error;
+        try {
+            storage_->append(batch);
+            storage_->sync();
+        } catch (const Error& e) {
+            error = e;
+        }
+        lock.lock();
+        flushing_ = false;
+        if (error) failed_ = error;
+        else durable_seq_ = batch_last;
+        flushed_.notify_all();
+    }
+    if (durable_seq_ < seq) {
+        throw Error(Status::io, failed_->code(),
+                    "the record was not written: " + std::string(failed_->message_en()) +
+                        "; the ledger takes no more records until it is reopened",
+                    "记录未写入：" + failed_->message_zh() + "；在重新打开之前账本不再接受记录",
+                    Location{"", path_.string(), 0, 0});
+    }
+    return Appended{seq, id};
+}
+
+std::optional<Indexed> Ledger::find(std::string_view id) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = index_.find(std::string(id));
+    if (it == index_.end()) return std::nullopt;
+    return it->second;
+}
+
+Head Ledger::head() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return head_;
+}
+
+}  // namespace firstset::ledger

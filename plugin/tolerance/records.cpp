@@ -1,0 +1,492 @@
+#include "tolerance/records.hpp"
+
+#include <algorithm>
+
+#include "evaluate/reasons.hpp"
+#include "registry/registry.hpp"
+#include "util/digest.hpp"
+#include "util/error.hpp"
+
+namespace firstset {
+
+namespace {
+
+const char* status_text(CertificateStatus s) {
+    switch (s) {
+        case CertificateStatus::valid: return "valid";
+        case CertificateStatus::revoked: return "revoked";
+        case CertificateStatus::suspended: return "suspended";
+    }
+    return "valid";
+}
+
+std::string join_codes(const ShortList<Code>& codes) {
+    std::string s;
+    for (Code c : codes) s += (s.empty() ? "" : ", ") + std::string(code_name(c));
+    return s;
+}
+
+// The request as given, compact, with members added before its closing brace.
+std::string body_with(Json request, std::string_view extra_members) {
+    std::string body = to_text(request);
+    body.pop_back();  // '}'
+    body += extra_members;
+    body += '}';
+    return body;
+}
+
+void write_record_ref(JsonOut& w, const ledger::Appended& a, std::string_view kind) {
+    w.key("record");
+    w.begin_object();
+    w.key("id");
+    w.string(a.id);
+    w.key("seq");
+    w.number(static_cast<std::int64_t>(a.seq));
+    w.key("kind");
+    w.string(kind);
+    w.end_object();
+}
+
+[[noreturn]] void not_found(std::string_view id, std::string_view pointer, std::string_view what_en,
+                            std::string_view what_zh) {
+    throw Error(Status::not_found, "RECORD_NOT_FOUND",
+                "there is no " + std::string(what_en) + " record " + std::string(id) + " in the ledger",
+                "账本中没有编号为 " + std::string(id) + " 的" + std::string(what_zh) + "记录",
+                Location{std::string(pointer), "", 0, 0});
+}
+
+[[noreturn]] void wrong_kind(std::string_view id, std::string_view kind, std::string_view pointer,
+                             std::string_view want) {
+    throw Error(Status::schema, "RECORD_KIND_MISMATCH",
+                "record " + std::string(id) + " is a " + std::string(kind) + " record, not " + std::string(want),
+                "记录 " + std::string(id) + " 是 " + std::string(kind) + " 记录，而不是 " + std::string(want) + " 记录",
+                Location{std::string(pointer), "", 0, 0});
+}
+
+// ---- award ----------------------------------------------------------------------------
+
+void record_award(const RecordContext& c, Json request, TextBuffer& response) {
+    const Policy& policy = c.policy;
+    if (!policy.tolerance)
+        throw Error(Status::config, "POLICY_NO_TOLERANCE",
+                    "policy " + policy.id + " has no tolerance section, so awards cannot be assessed",
+                    "政策 " + policy.id + " 没有容错（tolerance）设置，无法评估授标记录");
+    const Policy::Tolerance& tol = *policy.tolerance;
+    const EvaluateRequest parsed = read_evaluate_request(request, policy);
+    const auto [purchaser, award_date_v, method_v, procedure_v] =
+        members<4>(request, {"purchaser", "award_date", "procurement_method", "procedure"});
+    const std::string_view ownership = str(*member(*purchaser, "ownership"));
+    const std::string award_date_text(str(*award_date_v));
+    const Date award_date = *Date::parse(award_date_text);  // schema: a real date
+    const std::string_view method = str(*method_v);
+
+    // Conditions, procedures and standards as of the award date.
+    std::vector<std::string> failed, missing;
+    const bool state_owned = ownership != "private";
+    if (!state_owned) failed.emplace_back("PURCHASER_NOT_STATE_OWNED");
+    std::vector<CertificateCheck> checks;
+    for (std::uint32_t i = 0; i < parsed.bid.offers.size(); ++i) {
+        const Offer& offer = parsed.bid.offers[i];
+        if (!offer.certificate) continue;
+        CertificateCheck check = check_certificate(policy, c.registry, offer, *offer.certificate, award_date);
+        check.offer = i;
+        if (!check.accepted()) failed.emplace_back("CERTIFICATE_NOT_ACCEPTED_AT_AWARD");
+        checks.push_back(std::move(check));
+    }
+    if (checks.empty()) failed.emplace_back("NO_FIRST_SET_CERTIFICATE");
+    const bool method_allowed = tol.allows_method(method);
+    if (!method_allowed) failed.emplace_back("METHOD_NOT_ALLOWED");
+    std::vector<std::optional<bool>> done;
+    for (const auto& item : tol.procedure_items) {
+        std::optional<bool> d;
+        if (auto v = member(*procedure_v, item); v && v->type() == JsonType::BOOL) d = boolean(*v);
+        if (!d) missing.push_back("PROCEDURE_NOT_REPORTED:" + item);
+        else if (!*d) failed.push_back("PROCEDURE_NOT_COMPLETED:" + item);
+        done.push_back(d);
+    }
+    missing.emplace_back("LINT_NOT_AVAILABLE");
+    const bool conditions_met = failed.empty() && missing.empty();
+
+    // The assessment, as JSON: the same text goes into the record and the response.
+    TextBuffer a;
+    JsonOut w(a);
+    EscapedFacts esc;
+    ReasonWriter reasons(w, policy);
+    w.begin_object();
+    w.key("as_of");
+    w.string(award_date_text);
+    w.key("policy");
+    w.begin_object();
+    w.key("id");
+    w.string(policy.id);
+    w.key("document");
+    w.string(policy.document);
+    w.key("sha256");
+    w.string(policy.sha256);
+    w.end_object();
+    w.key("registry");
+    w.begin_object();
+    w.key("id");
+    w.string(c.registry.id());
+    w.key("version");
+    w.string(c.registry.version());
+    w.key("sha256");
+    w.string(c.registry.sha256());
+    w.end_object();
+    w.key("purchaser");
+    w.begin_object();
+    w.key("ownership");
+    w.string(ownership);
+    w.key("state_owned");
+    w.boolean(state_owned);
+    w.end_object();
+    // The certificates as they stood on the award date, with what the registry said of them.
+    w.key("certificates");
+    w.begin_array();
+    std::string certificates_text;
+    for (const CertificateCheck& check : checks) {
+        const Offer& offer = parsed.bid.offers[check.offer];
+        const Certificate* cert = check.certificate;
+        if (check.accepted()) certificates_text += (certificates_text.empty() ? "" : ", ") + std::string(*offer.certificate);
+        w.begin_object();
+        w.key("id");
+        w.string(*offer.certificate);
+        w.key("item");
+        w.string(offer.item);
+        w.key("offer");
+        w.number(check.offer);
+        w.key("accepted");
+        w.boolean(check.accepted());
+        w.key("codes");
+        w.begin_array();
+        for (Code code : check.reasons) w.string(code_name(code));
+        w.end_array();
+        if (cert) {
+            w.key("issuer");
+            w.string(cert->issuer);
+            w.key("product");
+            w.string(cert->product);
+            w.key("model");
+            w.string(cert->model);
+            w.key("holder");
+            w.begin_object();
+            w.key("name");
+            w.string(cert->holder_name);
+            w.key("uscc");
+            w.string(cert->holder_uscc);
+            w.end_object();
+            w.key("status");
+            w.string(status_text(cert->status));
+            w.key("valid_from");
+            w.string(check.valid_from.to_string());
+            w.key("valid_until");
+            w.string(check.valid_until.to_string());
+            if (!cert->catalogue.empty()) {
+                w.key("catalogue");
+                w.string(cert->catalogue);
+            }
+        }
+        w.end_object();
+    }
+    w.end_array();
+    w.key("procurement_method");
+    w.begin_object();
+    w.key("value");
+    w.string(method);
+    w.key("allowed");
+    w.boolean(method_allowed);
+    w.end_object();
+    w.key("procedure");
+    w.begin_array();
+    for (std::size_t i = 0; i < tol.procedure_items.size(); ++i) {
+        w.begin_object();
+        w.key("item");
+        w.string(tol.procedure_items[i]);
+        w.key("done");
+        if (done[i]) w.boolean(*done[i]);
+        else w.null();
+        w.end_object();
+    }
+    w.end_array();
+    w.key("lint");
+    w.null();
+    w.key("failed");
+    w.begin_array();
+    for (const auto& f : failed) w.string(f);
+    w.end_array();
+    w.key("missing");
+    w.begin_array();
+    for (const auto& m : missing) w.string(m);
+    w.end_array();
+    w.key("conditions_met");
+    w.boolean(conditions_met);
+    w.key("reasons");
+    w.begin_array();
+    Facts f{};
+    set(f, Fact::award_date, award_date_text);
+    set(f, Fact::ownership, ownership);  // schema: an enum
+    set(f, Fact::procurement_method, method);  // schema: [a-z0-9_]
+    set(f, Fact::allowed_methods, tol.procurement_methods_text);
+    set(f, Fact::certificates, esc(certificates_text));
+    if (conditions_met) reasons.write(Code::AWARD_CONDITIONS_MET, f);
+    if (!state_owned) reasons.write(Code::PURCHASER_NOT_STATE_OWNED, f);
+    if (checks.empty()) reasons.write(Code::NO_FIRST_SET_CERTIFICATE, f);
+    std::string codes_text;
+    for (const CertificateCheck& check : checks) {
+        if (check.accepted()) continue;
+        const Offer& offer = parsed.bid.offers[check.offer];
+        codes_text = join_codes(check.reasons);
+        Facts cf = f;
+        set(cf, Fact::certificate, esc(*offer.certificate));
+        set(cf, Fact::item, esc(offer.item));
+        set(cf, Fact::codes, codes_text);
+        reasons.write(Code::CERTIFICATE_NOT_ACCEPTED_AT_AWARD, cf);
+    }
+    if (!method_allowed) reasons.write(Code::METHOD_NOT_ALLOWED, f);
+    for (std::size_t i = 0; i < tol.procedure_items.size(); ++i) {
+        if (done[i] && *done[i]) continue;
+        Facts pf = f;
+        set(pf, Fact::procedure_item, esc(tol.procedure_items[i]));
+        reasons.write(done[i] ? Code::PROCEDURE_NOT_COMPLETED : Code::PROCEDURE_NOT_REPORTED, pf,
+                      "/procedure/" + tol.procedure_items[i]);
+    }
+    reasons.write(Code::LINT_NOT_AVAILABLE, f);
+    w.end_array();
+    w.end_object();
+    const std::string assessment(a.view());
+
+    const ledger::Appended appended = c.ledger.append("award", body_with(request, ",\"assessment\":" + assessment));
+    JsonOut out(response);
+    out.begin_object();
+    write_record_ref(out, appended, "award");
+    out.key("assessment");
+    out.raw(assessment);
+    out.end_object();
+}
+
+// ---- failure report -------------------------------------------------------------------------
+
+void record_failure(const RecordContext& c, Json request, TextBuffer& response) {
+    const std::string_view award = str(*member(request, "award"));
+    const auto found = c.ledger.find(award);
+    if (!found) not_found(award, "/award", "award", "授标");
+    if (found->kind != "award") wrong_kind(award, found->kind, "/award", "award");
+    const ledger::Appended appended = c.ledger.append("failure_report", to_text(request));
+    JsonOut out(response);
+    out.begin_object();
+    write_record_ref(out, appended, "failure_report");
+    out.key("award_seq");
+    out.number(static_cast<std::int64_t>(found->seq));
+    out.end_object();
+}
+
+// ---- tolerance decision ---------------------------------------------------------------------
+
+// What the proposal needs from the award record: its date and its assessment's verdicts.
+struct AwardFacts {
+    std::string award_date;
+    std::size_t failed = 0, missing = 0;
+};
+
+AwardFacts read_award(const ledger::Indexed& award) {
+    JsonDocument doc;
+    doc.Parse(award.line.data(), award.line.size());
+    AwardFacts facts;
+    const JsonValue* body = doc.IsObject() ? member(doc, "body") : nullptr;
+    const JsonValue* assessment = body && body->IsObject() ? member(*body, "assessment") : nullptr;
+    const JsonValue* as_of = assessment ? member(*assessment, "as_of") : nullptr;
+    const JsonValue* failed = assessment ? member(*assessment, "failed") : nullptr;
+    const JsonValue* missing = assessment ? member(*assessment, "missing") : nullptr;
+    if (!as_of || !as_of->IsString() || !failed || !failed->IsArray() || !missing || !missing->IsArray())
+        throw Error(Status::integrity, "AWARD_RECORD_UNREADABLE",
+                    "award record " + std::to_string(award.seq) + " has no readable assessment",
+                    "第 " + std::to_string(award.seq) + " 条授标记录的评估内容无法读取");
+    facts.award_date = std::string(sv(*as_of));
+    facts.failed = failed->Size();
+    facts.missing = missing->Size();
+    return facts;
+}
+
+void record_decision(const RecordContext& c, Json request, TextBuffer& response) {
+    const Policy& policy = c.policy;
+    if (!policy.tolerance)
+        throw Error(Status::config, "POLICY_NO_TOLERANCE",
+                    "policy " + policy.id + " has no tolerance section, so no decision can be proposed",
+                    "政策 " + policy.id + " 没有容错（tolerance）设置，无法提出处理建议");
+    const auto [award_v, failure_v, exclusions_v, final_v, final_reason_v] =
+        members<5>(request, {"award", "failure", "exclusions", "final", "final_reason"});
+    const std::string_view award_id = str(*award_v), failure_id = str(*failure_v);
+    const auto award = c.ledger.find(award_id);
+    if (!award) not_found(award_id, "/award", "award", "授标");
+    if (award->kind != "award") wrong_kind(award_id, award->kind, "/award", "award");
+    // The award record must still be what was written: its id is the digest of its line.
+    if (sha256_hex(award->line) != award_id)
+        throw Error(Status::integrity, "AWARD_RECORD_ALTERED",
+                    "award record " + std::string(award_id) + " no longer matches its id",
+                    "授标记录 " + std::string(award_id) + " 与其编号不符（已被改动）", Location{"/award", "", 0, 0});
+    const auto failure = c.ledger.find(failure_id);
+    if (!failure) not_found(failure_id, "/failure", "failure report", "故障报告");
+    if (failure->kind != "failure_report") wrong_kind(failure_id, failure->kind, "/failure", "failure_report");
+    {
+        JsonDocument doc;
+        doc.Parse(failure->line.data(), failure->line.size());
+        const JsonValue* body = doc.IsObject() ? member(doc, "body") : nullptr;
+        const JsonValue* of = body && body->IsObject() ? member(*body, "award") : nullptr;
+        if (!of || !of->IsString() || sv(*of) != award_id)
+            throw Error(Status::schema, "FAILURE_OF_OTHER_AWARD",
+                        "failure report " + std::string(failure_id) + " is about another award",
+                        "故障报告 " + std::string(failure_id) + " 针对的是另一条授标记录", Location{"/failure", "", 0, 0});
+    }
+    const AwardFacts facts = read_award(*award);
+
+    // The proposal: a failed condition or any exclusion gives not_exempt; anything not
+    // established gives review; otherwise exempt.
+    struct Finding {
+        Code code;
+        const Policy::Tolerance::Label* label;
+    };
+    std::vector<Finding> findings;
+    bool excluded = false, unknown = false;
+    for (const auto& [key, label] : policy.tolerance->exclusions) {
+        const auto v = member(*exclusions_v, key);
+        if (v && v->type() == JsonType::BOOL) {
+            if (boolean(*v)) {
+                findings.push_back({Code::EXCLUSION_APPLIES, &label});
+                excluded = true;
+            }
+        } else {
+            findings.push_back({Code::EXCLUSION_NOT_ESTABLISHED, &label});
+            unknown = true;
+        }
+    }
+    const bool conditions_failed = facts.failed > 0;
+    const bool information_missing = facts.missing > 0;
+    const char* proposed = excluded || conditions_failed ? "not_exempt"
+                           : unknown || information_missing ? "review"
+                                                            : "exempt";
+    const bool has_final = final_v && final_v->type() == JsonType::STRING;
+    const std::string final_text = has_final ? std::string(str(*final_v)) : std::string();
+    if (has_final && final_text != proposed && !final_reason_v)
+        throw Error(Status::schema, "FINAL_REASON_REQUIRED",
+                    std::string("the final decision ") + final_text + " differs from the proposal " + proposed +
+                        ", so it needs a written reason (final_reason)",
+                    "最终决定 " + final_text + " 与建议 " + proposed + " 不同，须给出书面理由（final_reason）",
+                    Location{"/final_reason", "", 0, 0});
+
+    TextBuffer r;
+    JsonOut w(r);
+    EscapedFacts esc;
+    ReasonWriter reasons(w, policy);
+    Facts f{};
+    set(f, Fact::award_date, facts.award_date);
+    w.begin_array();
+    if (std::string_view(proposed) == "exempt") reasons.write(Code::TOLERANCE_EXEMPT, f);
+    if (conditions_failed) reasons.write(Code::AWARD_CONDITIONS_NOT_MET, f);
+    if (information_missing) reasons.write(Code::AWARD_INFORMATION_MISSING, f);
+    for (const Finding& finding : findings) {
+        Facts ef = f;
+        set(ef, Fact::exclusion_zh, esc(finding.label->zh));
+        set(ef, Fact::exclusion_en, esc(finding.label->en));
+        reasons.write(finding.code, ef);
+    }
+    if (has_final && final_text != proposed) {
+        Facts ff = f;
+        set(ff, Fact::proposed, proposed);
+        set(ff, Fact::final_decision, final_text);
+        set(ff, Fact::final_reason, esc(str(*final_reason_v)));
+        reasons.write(Code::FINAL_DIFFERS_FROM_PROPOSAL, ff);
+    }
+    w.end_array();
+    const std::string reasons_json(r.view());
+
+    const ledger::Appended appended = c.ledger.append(
+        "tolerance_decision",
+        body_with(request, std::string(",\"proposed\":\"") + proposed + "\",\"reasons\":" + reasons_json));
+    JsonOut out(response);
+    out.begin_object();
+    write_record_ref(out, appended, "tolerance_decision");
+    out.key("proposed");
+    out.string(proposed);
+    out.key("final");
+    if (has_final) out.string(final_text);
+    else out.null();
+    out.key("reasons");
+    out.raw(reasons_json);
+    out.end_object();
+}
+
+}  // namespace
+
+void record(const RecordContext& context, Json request, TextBuffer& response) {
+    const std::string_view kind = str(*member(request, "kind"));
+    if (kind == "award") record_award(context, request, response);
+    else if (kind == "failure_report") record_failure(context, request, response);
+    else record_decision(context, request, response);
+}
+
+ledger::Appended record_evaluation(const RecordContext& context, std::string_view request_text,
+                                   const EvaluateRequest& request, const Evaluation& ev) {
+    TextBuffer b;
+    JsonOut w(b);
+    w.begin_object();
+    w.key("tender");
+    w.string(request.tender.id);
+    w.key("bid");
+    w.string(request.bid.id);
+    w.key("request_sha256");
+    w.string(sha256_hex(request_text));
+    w.key("evaluation_date");
+    w.string(ev.evaluation_date.to_string());
+    w.key("policy");
+    w.begin_object();
+    w.key("id");
+    w.string(context.policy.id);
+    w.key("sha256");
+    w.string(context.policy.sha256);
+    w.end_object();
+    w.key("registry");
+    w.begin_object();
+    w.key("id");
+    w.string(context.registry.id());
+    w.key("version");
+    w.string(context.registry.version());
+    w.key("sha256");
+    w.string(context.registry.sha256());
+    w.end_object();
+    w.key("certificates");
+    w.begin_array();
+    for (const CertificateCheck& check : ev.certificates) {
+        const Offer& offer = request.bid.offers[check.offer];
+        w.begin_object();
+        w.key("id");
+        w.string(*offer.certificate);
+        w.key("item");
+        w.string(offer.item);
+        w.key("accepted");
+        w.boolean(check.accepted());
+        w.key("codes");
+        w.begin_array();
+        for (Code c : check.reasons) w.string(code_name(c));
+        w.end_array();
+        w.end_object();
+    }
+    w.end_array();
+    w.key("criteria");
+    w.begin_array();
+    for (const CriterionOutcome& out : ev.criteria) {
+        w.begin_object();
+        w.key("id");
+        w.string(request.tender.criteria[out.criterion].id);
+        w.key("outcome");
+        w.string(outcome_name(out.outcome));
+        w.key("points");
+        if (out.points) w.raw(out.points->to_string());
+        else w.null();
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+    return context.ledger.append("evaluation", b.view());
+}
+
+}  // namespace firstset

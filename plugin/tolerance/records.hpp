@@ -1,0 +1,41 @@
+// The records of the tolerance-of-failure decision log (clause （六）, Rule T of DOMAIN.md):
+//   - award: the award of first-set equipment, assessed as of its date: the certificates
+//     re-checked on that date, the procurement method against the pack's list, every procedure
+//     item of the pack, the tender's audit for discriminatory criteria;
+//   - failure_report: the equipment failed in use;
+//   - tolerance_decision: the proposal exempt | not_exempt | review with its reasons, beside
+//     the competent authority's final decision and who made it.
+// And the evaluation record firstset_evaluate leaves. Every record is appended to the ledger
+// with what it relied on, so that it reads the same years later whatever the pack or registry
+// has become since.
+#pragma once
+
+#include <string_view>
+
+#include "evaluate/request.hpp"
+#include "evaluate/rules.hpp"
+#include "ledger/ledger.hpp"
+#include "util/json.hpp"
+#include "util/json_out.hpp"
+
+namespace firstset {
+
+class Registry;
+
+struct RecordContext {
+    const Policy& policy;
+    const Registry& registry;
+    ledger::Ledger& ledger;
+};
+
+// firstset_record: validates nothing (the caller has validated against record-request), checks
+// references, applies Rule T, appends the record and writes the response. Throws Error
+// (NOT_FOUND for an unknown referenced id, SCHEMA for a reference of the wrong kind or a final
+// decision without its written reason, IO from the ledger).
+void record(const RecordContext& context, Json request, TextBuffer& response);
+
+// The evaluation record of firstset_evaluate: the request's digest and the outcomes.
+ledger::Appended record_evaluation(const RecordContext& context, std::string_view request_text,
+                                   const EvaluateRequest& request, const Evaluation& evaluation);
+
+}  // namespace firstset
