@@ -1,17 +1,33 @@
 #include "ledger/ledger.hpp"
 
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <sys/file.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <random>
 
 namespace firstset::ledger {
 
 namespace {
+
+// Sleeps while word still holds expected (or until a wake; callers re-check what they wait for).
+void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected) {
+    static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t) &&
+                  std::atomic<std::uint32_t>::is_always_lock_free);
+    ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, nullptr, nullptr, 0);
+}
+
+void futex_wake_all(std::atomic<std::uint32_t>& word) {
+    ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
+}
 
 std::string errno_text(int e) { return std::strerror(e); }
 
@@ -22,13 +38,30 @@ std::string errno_text(int e) { return std::strerror(e); }
 
 class FileStorage : public Storage {
 public:
-    FileStorage(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
+    // Writes go through fd; slot 0 syncs through fd too, the other slots through descriptors of
+    // their own, opened here on the same file (see Storage::sync).
+    FileStorage(int fd, std::filesystem::path path) : path_(std::move(path)) {
+        sync_fds_.fill(-1);
+        sync_fds_[0] = fd;
+        for (unsigned slot = 1; slot < sync_slots; ++slot) {
+            sync_fds_[slot] = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+            if (sync_fds_[slot] < 0) {
+                const int e = errno;
+                close_own();
+                io_error("FILE_UNREADABLE", path_, "cannot open the ledger " + path_.string() + ": " + errno_text(e),
+                         "无法打开账本 " + path_.string() + "：" + errno_text(e));
+            }
+        }
+    }
+    ~FileStorage() override { close_own(); }
+    FileStorage(const FileStorage&) = delete;
+    FileStorage& operator=(const FileStorage&) = delete;
 
     void append(std::string_view bytes) override {
         const char* p = bytes.data();
         std::size_t left = bytes.size();
         while (left > 0) {
-            const ssize_t n = ::write(fd_, p, left);
+            const ssize_t n = ::write(sync_fds_[0], p, left);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) {
                 const int e = n < 0 ? errno : EIO;
@@ -40,8 +73,8 @@ public:
         }
     }
 
-    void sync() override {
-        if (::fdatasync(fd_) != 0) {
+    void sync(unsigned slot) override {
+        if (::fdatasync(sync_fds_[slot]) != 0) {
             const int e = errno;
             io_error("LEDGER_SYNC_FAILED", path_, "syncing the ledger " + path_.string() + " to disk failed: " + errno_text(e),
                      "将账本 " + path_.string() + " 同步到磁盘失败：" + errno_text(e));
@@ -49,8 +82,13 @@ public:
     }
 
 private:
-    int fd_;
+    void close_own() {
+        for (unsigned slot = 1; slot < sync_slots; ++slot)
+            if (sync_fds_[slot] >= 0) ::close(sync_fds_[slot]);
+    }
+
     std::filesystem::path path_;
+    std::array<int, sync_slots> sync_fds_;
 };
 
 void sync_directory(const std::filesystem::path& dir) {
@@ -176,7 +214,8 @@ std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageF
         l->bytes_cut_at_open_ = tail.size();
     }
     l->head_ = verdict.head;
-    l->durable_seq_ = verdict.head.seq;
+    l->durable_seq_.store(verdict.head.seq);
+    l->written_seq_ = verdict.head.seq;
     l->records_at_open_ = verdict.records;
     if (verdict.records == 0) {
         // A new ledger: its genesis record names it.
@@ -213,41 +252,90 @@ Appended Ledger::append(std::string_view kind, std::string_view body) {
     head_ = Head{seq, id};
     pending_ += line;
     pending_ += '\n';
+    ++pending_records_;
+    if (gathering_ && pending_records_ >= gather_target_) gathered_.notify_one();
     if (indexed_kind(kind)) index(seq, kind, id, line);
 
-    // Group commit: whoever finds no flush under way writes and syncs everything pending; the
-    // others wait for a flush that covers their record.
-    while (durable_seq_ < seq && !failed_) {
-        if (flushing_) {
-            flushed_.wait(lock);
+    // Group commit: a writer whose record is still pending and finds a sync slot free writes
+    // everything pending and syncs it; the others sleep until a sync ends and return without
+    // the mutex when it covered their record, so a sync releasing eight writers does not make
+    // them queue for the mutex one by one. Up to sync_slots syncs run at once: the disk takes
+    // the next batch while the last one is still being flushed.
+    for (;;) {
+        if (durable_seq_.load(std::memory_order_acquire) >= seq) return Appended{seq, id};
+        if (failed_) break;
+        if (written_seq_ < seq && free_slots_ != 0 && !gathering_) {
+            gather(lock);
+            flush(lock);
             continue;
         }
-        flushing_ = true;
-        std::string batch;
-        batch.swap(pending_);
-        const std::uint64_t batch_last = head_.seq;
+        const std::uint32_t epoch = sync_epoch_.load(std::memory_order_acquire);
         lock.unlock();
-        std::optional<Error> error;
+        futex_wait(sync_epoch_, epoch);
+        if (durable_seq_.load(std::memory_order_acquire) >= seq) return Appended{seq, id};
+        lock.lock();
+    }
+    throw Error(Status::io, failed_->code(),
+                "the record was not written: " + std::string(failed_->message_en()) +
+                    "; the ledger takes no more records until it is reopened",
+                "记录未写入：" + failed_->message_zh() + "；在重新打开之前账本不再接受记录",
+                Location{"", path_.string(), 0, 0});
+}
+
+void Ledger::gather(std::unique_lock<std::mutex>& lock) {
+    // With the disk idle, sync at once: a lone writer never waits. With a sync running, the
+    // disk is busy anyway, so wait a little (at most half a sync) for as many records as the
+    // last batch held: writers that the last sync released are appending again right now, and
+    // without the pause each would take a free slot for its record alone.
+    if (free_slots_ == all_slots || last_batch_ <= 1 || pending_records_ >= last_batch_) return;
+    gathering_ = true;
+    gather_target_ = last_batch_;
+    const auto pause = std::min<std::chrono::nanoseconds>(last_sync_ / 2, std::chrono::microseconds(500));
+    gathered_.wait_for(lock, pause, [&] { return pending_records_ >= gather_target_ || free_slots_ == all_slots || failed_; });
+    gathering_ = false;
+}
+
+void Ledger::flush(std::unique_lock<std::mutex>& lock) {
+    // Batches are written in chain order, under the mutex; only the syncs run side by side.
+    // A sync that returns covers every byte written before it began, on whichever descriptor,
+    // so the durable mark moves to the end of its batch (never back). After any failure it
+    // moves no more: a record is acknowledged only when no write or sync has failed.
+    const unsigned slot = static_cast<unsigned>(__builtin_ctz(free_slots_));
+    free_slots_ &= ~(1u << slot);
+    std::string batch;
+    batch.swap(pending_);
+    const std::size_t batch_records = pending_records_;
+    pending_records_ = 0;
+    const std::uint64_t batch_last = head_.seq;
+    std::optional<Error> error;
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        storage_->append(batch);
+    } catch (const Error& e) {
+        error = e;
+    }
+    if (!error) {
+        written_seq_ = batch_last;
+        lock.unlock();
         try {
-            storage_->append(batch);
-            storage_->sync();
+            storage_->sync(slot);
         } catch (const Error& e) {
             error = e;
         }
         lock.lock();
-        flushing_ = false;
-        if (error) failed_ = error;
-        else durable_seq_ = batch_last;
-        flushed_.notify_all();
     }
-    if (durable_seq_ < seq) {
-        throw Error(Status::io, failed_->code(),
-                    "the record was not written: " + std::string(failed_->message_en()) +
-                        "; the ledger takes no more records until it is reopened",
-                    "记录未写入：" + failed_->message_zh() + "；在重新打开之前账本不再接受记录",
-                    Location{"", path_.string(), 0, 0});
+    free_slots_ |= 1u << slot;
+    ++syncs_;
+    last_batch_ = batch_records;
+    last_sync_ = std::chrono::steady_clock::now() - started;
+    if (gathering_ && free_slots_ == all_slots) gathered_.notify_one();  // the disk is idle now
+    if (error) {
+        if (!failed_) failed_ = error;
+    } else if (!failed_ && durable_seq_.load(std::memory_order_relaxed) < batch_last) {
+        durable_seq_.store(batch_last, std::memory_order_release);
     }
-    return Appended{seq, id};
+    sync_epoch_.fetch_add(1, std::memory_order_acq_rel);
+    futex_wake_all(sync_epoch_);
 }
 
 std::optional<Indexed> Ledger::find(std::string_view id) const {
@@ -255,6 +343,11 @@ std::optional<Indexed> Ledger::find(std::string_view id) const {
     auto it = index_.find(std::string(id));
     if (it == index_.end()) return std::nullopt;
     return it->second;
+}
+
+std::uint64_t Ledger::syncs() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return syncs_;
 }
 
 Head Ledger::head() const {

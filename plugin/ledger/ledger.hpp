@@ -1,6 +1,8 @@
 // The decision log: an append-only file of hash-chained records (ledger/format.hpp), written
 // durably. A record is on disk (fdatasync) before append() returns; appends from many threads
-// at once share one write and one sync (group commit), so throughput grows with writers.
+// at once share one write and one sync (group commit), so throughput grows with writers. Up to
+// sync_slots syncs run side by side, each on a descriptor of its own, so the disk can take the
+// next batch while it flushes the last.
 //
 // One process writes a ledger: open() takes an exclusive lock (flock on <path>.lock, which names
 // the holder) and a second writer is refused with the holder's pid and host. Opening checks the
@@ -12,6 +14,8 @@
 // Thread safety: append(), find() and head() may be called from many threads at once.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -33,9 +37,18 @@ namespace firstset::ledger {
 class Storage {
 public:
     virtual ~Storage() = default;
-    virtual void append(std::string_view bytes) = 0;  // all of it, or throws Error(IO)
-    virtual void sync() = 0;                          // fdatasync, or throws Error(IO)
+    // Writes all of bytes at the end, or throws Error(IO). Called by one thread at a time, in
+    // chain order.
+    virtual void append(std::string_view bytes) = 0;
+    // fdatasync, or throws Error(IO). Calls with different slots (0 .. sync_slots-1) may run at
+    // once; each must report a writeback error that happened before it returned, so the file
+    // writer gives every slot a descriptor of its own (Linux reports such an error once per
+    // open file description).
+    virtual void sync(unsigned slot) = 0;
 };
+
+// How many syncs may run at once (see Ledger::flush).
+inline constexpr unsigned sync_slots = 4;
 
 struct Appended {
     std::uint64_t seq;
@@ -73,9 +86,15 @@ public:
     // What opening found and did: records, and bytes cut off into the .broken file.
     std::uint64_t records_at_open() const { return records_at_open_; }
     std::size_t bytes_cut_at_open() const { return bytes_cut_at_open_; }
+    // Syncs done since open (records per sync shows the group commit at work).
+    std::uint64_t syncs() const;
 
 private:
     Ledger() = default;
+    // Writes and syncs what is pending; the caller holds mutex_ (released during the I/O).
+    void flush(std::unique_lock<std::mutex>& lock);
+    // Before a flush: waits briefly for more records when a sync is already running.
+    void gather(std::unique_lock<std::mutex>& lock);
     void index(std::uint64_t seq, std::string_view kind, const std::string& id, std::string_view line);
 
     std::filesystem::path path_;
@@ -86,12 +105,21 @@ private:
     std::size_t bytes_cut_at_open_ = 0;
 
     mutable std::mutex mutex_;
-    std::condition_variable flushed_;
     Sha256 sha_;                         // guarded by mutex_
     Head head_;                          // the last record appended (maybe not yet durable)
     std::string pending_;                // lines appended but not yet written
-    std::uint64_t durable_seq_ = 0;      // records known to be on disk
-    bool flushing_ = false;              // a thread is writing and syncing a batch
+    std::uint64_t written_seq_ = 0;      // records handed to the storage (maybe not yet synced)
+    std::atomic<std::uint64_t> durable_seq_{0};  // records known to be on disk
+    std::atomic<std::uint32_t> sync_epoch_{0};   // bumped as each sync ends; waiters sleep on it
+    static constexpr std::uint32_t all_slots = (1u << sync_slots) - 1;
+    std::uint32_t free_slots_ = all_slots;  // bit i: sync slot i is free
+    std::size_t pending_records_ = 0;    // records in pending_
+    bool gathering_ = false;             // a writer waits on gathered_ for more records to sync
+    std::size_t gather_target_ = 0;      // ... until pending_ holds this many
+    std::condition_variable gathered_;
+    std::size_t last_batch_ = 0;         // records in the last batch synced
+    std::chrono::steady_clock::duration last_sync_{};  // how long its write and sync took
+    std::uint64_t syncs_ = 0;            // syncs done
     std::optional<Error> failed_;        // set by a failed write or sync; final until reopened
     std::unordered_map<std::string, Indexed> index_;
 };
