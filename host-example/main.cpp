@@ -26,6 +26,7 @@ const char* const help_text = R"(firstset-host — 首台（套）重大技术�
 
 用法 Usage:
   firstset-host evaluate --config CONFIG.yaml [options] TENDER.yaml
+  firstset-host record   --config CONFIG.yaml [--award ID] [--failure ID] [options] RECORD.yaml
 
 对招标文件中的每份投标调用 firstset 插件，按渝经信规范〔2024〕9号（四）判断市场占有率、应用业绩
 等评审因素是否视同满足，再按综合评分法计算总分并排名。
@@ -34,6 +35,11 @@ deemed to meet), computes the comprehensive score and prints the ranking with th
 
 TENDER.yaml holds `tender` (sent to the plugin) and `bids` (each with price, experts' scores and
 the committee's evidence); see examples/tender-CQJT-2026-014.yaml.
+
+record 将授标、故障报告或容错决定写入决策账本（渝经信规范〔2024〕9号（六））。
+record appends an award, a failure report or a tolerance decision to the engine's decision log
+(the configuration must name a ledger: examples/config-ledger.yaml) and prints the assessment
+or the proposal; see examples/records/. --award and --failure fill in the records referred to.
 
 退出码 Exit status: 0 完成 done · 2 用法错误 usage · 3 输入文件有误 input file · 4 插件或配置不可用
 plugin or configuration · 5 插件拒绝了某份投标 the plugin refused a bid · 1 其他 unexpected
@@ -70,7 +76,7 @@ int fail(int code, const std::string& zh, const std::string& en) {
 
 int main(int argc, char** argv) {
     host::use_utf8_ctype();
-    std::string command, config, plugin_path, tender_path, lang = "both";
+    std::string command, config, plugin_path, tender_path, lang = "both", award_id, failure_id;
     bool json = false;
     po::options_description options(help_text);
     options.add_options()
@@ -79,7 +85,9 @@ int main(int argc, char** argv) {
         ("plugin,p", po::value(&plugin_path),
          "插件路径 path of libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program)")
         ("json", po::bool_switch(&json), "输出 JSON output JSON for machines")
-        ("lang", po::value(&lang), "语言 zh | en | both (default both)");
+        ("lang", po::value(&lang), "语言 zh | en | both (default both)")
+        ("award", po::value(&award_id), "record: 授标记录编号 id of the award record referred to")
+        ("failure", po::value(&failure_id), "record: 故障报告编号 id of the failure report referred to");
     po::options_description hidden;
     hidden.add_options()("command", po::value(&command))("tender", po::value(&tender_path));
     po::options_description all;
@@ -98,11 +106,11 @@ int main(int argc, char** argv) {
         std::cout << options << "\n";
         return argc == 1 ? usage : ok;
     }
-    if (command != "evaluate")
-        return fail(usage, "未知命令 \"" + command + "\"，可用命令：evaluate（--help 查看用法）",
-                    "unknown command \"" + command + "\"; available: evaluate (see --help)");
+    if (command != "evaluate" && command != "record")
+        return fail(usage, "未知命令 \"" + command + "\"，可用命令：evaluate、record（--help 查看用法）",
+                    "unknown command \"" + command + "\"; available: evaluate, record (see --help)");
     if (config.empty() || tender_path.empty())
-        return fail(usage, "需要 --config 配置文件和招标文件（--help 查看用法）", "need --config and a tender file (see --help)");
+        return fail(usage, "需要 --config 配置文件和输入文件（--help 查看用法）", "need --config and an input file (see --help)");
     host::Language language = host::Language::both;
     if (lang == "zh") language = host::Language::zh;
     else if (lang == "en") language = host::Language::en;
@@ -114,8 +122,10 @@ int main(int argc, char** argv) {
 
     try {
         host::TenderFile tender;
+        nlohmann::json record;
         try {
-            tender = host::read_tender_file(tender_path);
+            if (command == "evaluate") tender = host::read_tender_file(tender_path);
+            else record = host::read_record_file(tender_path, award_id, failure_id);
         } catch (const host::InputError& e) {
             std::string at = e.file + (e.line ? ":" + std::to_string(e.line) : "");
             return fail(input, at + "：" + e.zh, at + ": " + e.what());
@@ -134,6 +144,20 @@ int main(int argc, char** argv) {
             auto f = read_error(e.document());
             return fail(plugin, "配置不可用（" + f.where + "）：" + f.zh + " [" + f.code + "]",
                         "the configuration is unusable (" + f.where + "): " + f.en + " [" + f.code + "]");
+        }
+
+        if (command == "record") {
+            try {
+                const auto response = nlohmann::json::parse(engine->record(record.dump()));
+                if (json) std::cout << response.dump(2) << "\n";
+                else host::print_record(std::cout, response, language);
+                return ok;
+            } catch (const firstset::Error& e) {
+                auto f = read_error(e.document());
+                return fail(e.status() == FIRSTSET_CONFIG ? plugin : refused,
+                            "记录未写入（" + f.where + "）：" + f.zh + " [" + f.code + "]",
+                            "the record was not written (" + f.where + "): " + f.en + " [" + f.code + "]");
+            }
         }
 
         std::vector<nlohmann::json> responses;

@@ -133,6 +133,34 @@ void print_report(std::ostream& out, const TenderFile& t, const std::vector<BidR
     }
 }
 
+void print_record(std::ostream& out, const nlohmann::json& r, Language l) {
+    const auto& rec = r.at("record");
+    out << bilingual(l, "已记录", "Recorded") << "  " << rec.at("kind").get<std::string>() << "  #" << rec.at("seq").get<long>()
+        << "\n" << bilingual(l, "记录编号", "Record id") << "  " << rec.at("id").get<std::string>() << "\n";
+    if (r.contains("assessment")) {
+        const auto& a = r.at("assessment");
+        out << "\n" << bilingual(l, "授标日评估", "Assessment as of the award date") << " " << a.at("as_of").get<std::string>()
+            << ": " << (a.at("conditions_met").get<bool>() ? bilingual(l, "符合条件、程序和标准", "conditions, procedures and standards met")
+                                                          : bilingual(l, "未全部满足或尚待查明", "not all met or established"))
+            << "\n";
+        for (const auto& c : a.at("certificates"))
+            out << "  " << (c.at("accepted").get<bool>() ? "✓ " : "✗ ") << c.at("id").get<std::string>() << " ("
+                << c.at("item").get<std::string>() << ")\n";
+        out << "  " << bilingual(l, "采购方式", "procurement method") << " " << a.at("procurement_method").at("value").get<std::string>()
+            << (a.at("procurement_method").at("allowed").get<bool>() ? " ✓" : " ✗") << "\n";
+        for (const auto& p : a.at("procedure"))
+            out << "  " << p.at("item").get<std::string>() << " "
+                << (p.at("done").is_null() ? "?" : p.at("done").get<bool>() ? "✓" : "✗") << "\n";
+        for (const auto& reason : a.at("reasons")) print_reason(out, l, reason, "      ");
+    }
+    if (r.contains("proposed")) {
+        out << "\n" << bilingual(l, "处理建议", "Proposal") << "  " << r.at("proposed").get<std::string>();
+        if (!r.at("final").is_null()) out << "   " << bilingual(l, "最终决定", "final decision") << "  " << r.at("final").get<std::string>();
+        out << "\n";
+        for (const auto& reason : r.at("reasons")) print_reason(out, l, reason, "      ");
+    }
+}
+
 nlohmann::json report_json(const TenderFile& t, const std::vector<BidResult>& results) {
     nlohmann::json ranking = nlohmann::json::array();
     for (const auto& r : results) {

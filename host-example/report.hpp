@@ -16,6 +16,10 @@ enum class Language { both, zh, en };
 void print_report(std::ostream& out, const TenderFile& tender, const std::vector<BidResult>& results,
                   Language language);
 
+// What firstset_record answered: the record's place in the ledger and, for an award, its
+// assessment; for a tolerance decision, the proposal.
+void print_record(std::ostream& out, const nlohmann::json& response, Language language);
+
 // Scores as decimal strings ("90.70") so that no reader turns them into binary floating point.
 nlohmann::json report_json(const TenderFile& tender, const std::vector<BidResult>& results);
 

@@ -61,18 +61,21 @@ struct Reader {
     }
 };
 
-}  // namespace
-
-TenderFile read_tender_file(const std::filesystem::path& path) {
-    Reader r{path.string()};
-    YAML::Node root;
+YAML::Node load_yaml(const std::filesystem::path& path) {
     try {
-        root = YAML::LoadFile(path.string());
+        return YAML::LoadFile(path.string());
     } catch (const YAML::BadFile&) {
         throw InputError("cannot read " + path.string(), "无法读取文件 " + path.string(), path.string(), 0);
     } catch (const YAML::Exception& e) {
         throw InputError("not well-formed YAML: " + e.msg, "YAML 格式错误：" + e.msg, path.string(), e.mark.line + 1);
     }
+}
+
+}  // namespace
+
+TenderFile read_tender_file(const std::filesystem::path& path) {
+    Reader r{path.string()};
+    const YAML::Node root = load_yaml(path);
     if (!root.IsMap()) r.fail(root, "the file must hold a mapping with tender and bids", "文件应包含 tender 和 bids 两部分");
     const YAML::Node tender = root["tender"];
     if (!tender || !tender.IsMap()) r.fail(root, "missing \"tender\"", "缺少招标项目（tender）");
@@ -157,6 +160,28 @@ TenderFile read_tender_file(const std::filesystem::path& path) {
         out.bids.push_back(std::move(bid));
     }
     return out;
+}
+
+nlohmann::json read_record_file(const std::filesystem::path& path, const std::string& award,
+                                const std::string& failure) {
+    Reader r{path.string()};
+    const YAML::Node root = load_yaml(path);
+    if (!root.IsMap()) r.fail(root, "a record file holds a mapping", "记录文件应为映射（键值对）");
+    nlohmann::json record = r.to_json(root);
+    if (record.value("kind", "") == "award" && root["tender_file"]) {
+        const std::filesystem::path tender_path = path.parent_path() / root["tender_file"].Scalar();
+        const std::string bid_id = r.text(root, "bid", "中标投标编号");
+        TenderFile tender = read_tender_file(tender_path);
+        const auto bid = std::find_if(tender.bids.begin(), tender.bids.end(), [&](const BidEntry& b) { return b.id == bid_id; });
+        if (bid == tender.bids.end())
+            r.fail(root["bid"], "bid " + bid_id + " is not in " + tender_path.string(), "投标 " + bid_id + " 不在 " + tender_path.string() + " 中");
+        record.erase("tender_file");
+        record["tender"] = tender.tender;
+        record["bid"] = bid->plugin_bid;
+    }
+    if (!award.empty()) record["award"] = award;
+    if (!failure.empty()) record["failure"] = failure;
+    return record;
 }
 
 }  // namespace host

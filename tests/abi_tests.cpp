@@ -25,6 +25,8 @@ struct Raw {
     decltype(&firstset_close) close = &lib.get<decltype(firstset_close)>("firstset_close");
     decltype(&firstset_evaluate) evaluate = &lib.get<decltype(firstset_evaluate)>("firstset_evaluate");
     decltype(&firstset_free) free = &lib.get<decltype(firstset_free)>("firstset_free");
+    decltype(&firstset_record) record = &lib.get<decltype(firstset_record)>("firstset_record");
+    decltype(&firstset_verify) verify = &lib.get<decltype(firstset_verify)>("firstset_verify");
 
     nlohmann::json take(char* s) const {
         REQUIRE(s != nullptr);
@@ -247,4 +249,88 @@ TEST_CASE("ABI: a library of another major version is refused before any call", 
     // The wrapper checks the major version; the real library passes.
     CHECK_NOTHROW(firstset::Library(library_path));
     CHECK_THROWS(firstset::Library("/nonexistent/libfirstset.so"));
+}
+
+TEST_CASE("ABI 1.1: an award, a failure and a tolerance decision recorded and verified through the .so", "[abi][ledger]") {
+    REQUIRE((library().abi_version() & 0xFFFF) >= 1);
+    test::TempDir dir;
+    test::write_file(dir / "c.yaml", "policy: " + test::source("criteria/policies/cn-cq-2024-9.yaml").string() +
+                                         "\nregistry: {file: " + test::source("examples/registry.yaml").string() +
+                                         "}\nledger: {path: ledger.jsonl}\n");
+    firstset::Engine e = library().open(dir / "c.yaml");
+    auto req = test::sample_request();
+    nlohmann::json award = {{"kind", "award"}, {"tender", req["tender"]}, {"bid", req["bid"]},
+                            {"purchaser", {{"name", "示例集团（样例）"}, {"uscc", "91500000EXAMPLE04J"}, {"ownership", "state_owned"}}},
+                            {"award_date", "2026-04-02"}, {"procurement_method", "open_tender"},
+                            {"procedure", {{"committee_formed", true}}},
+                            {"decision_makers", {{{"role", "采购负责人"}, {"id", "EMP-0047"}}}}, {"evidence", nlohmann::json::array()}};
+    auto a = nlohmann::json::parse(e.record(award.dump()));
+    const std::string award_id = a["record"]["id"];
+    auto f = nlohmann::json::parse(e.record(nlohmann::json{{"kind", "failure_report"}, {"award", award_id}, {"date", "2026-09-30"},
+                                                           {"description", "停机"}, {"severity", "minor"}}
+                                                .dump()));
+    auto d = nlohmann::json::parse(e.record(nlohmann::json{{"kind", "tolerance_decision"}, {"award", award_id},
+                                                           {"failure", f["record"]["id"]}, {"exclusions", nlohmann::json::object()},
+                                                           {"decided_by", {{"role", "主管部门"}, {"id", "X-1"}}}, {"final", nullptr}}
+                                                .dump()));
+    CHECK(d["proposed"] == "review");
+    const nlohmann::json head = {{"seq", d["record"]["seq"]}, {"id", d["record"]["id"]}};
+    auto v = nlohmann::json::parse(library().verify(nlohmann::json{{"ledger", (dir / "ledger.jsonl").string()}, {"expected_head", head}}.dump()));
+    CHECK(v["ok"] == true);
+    CHECK(v["records"] == 4);
+    CHECK(v["head"] == head);
+    CHECK(v["problems"].empty());
+}
+
+TEST_CASE("ABI 1.1: INTEGRITY, NOT_FOUND and IO from the ledger functions, with error documents", "[abi][ledger]") {
+    test::TempDir dir;
+    test::write_file(dir / "c.yaml", "policy: " + test::source("criteria/policies/cn-cq-2024-9.yaml").string() +
+                                         "\nregistry: {file: " + test::source("examples/registry.yaml").string() +
+                                         "}\nledger: {path: ledger.jsonl}\n");
+    char* out = nullptr;
+    {
+        firstset::Engine e = library().open(dir / "c.yaml");
+        // NOT_FOUND: a failure report about an award that is not in the ledger
+        const std::string failure =
+            nlohmann::json{{"kind", "failure_report"}, {"award", std::string(64, 'a')}, {"date", "2026-09-30"},
+                           {"description", "x"}, {"severity", "minor"}}
+                .dump();
+        CHECK(raw().record(e.handle(), failure.c_str(), &out) == FIRSTSET_NOT_FOUND);
+        auto doc = raw().take(out);
+        check_error_document(FIRSTSET_NOT_FOUND, doc);
+        CHECK(doc["error"]["path"] == "/award");
+        CHECK(raw().record(e.handle(), nullptr, &out) == FIRSTSET_ARGUMENT);
+        check_error_document(FIRSTSET_ARGUMENT, raw().take(out));
+        CHECK(raw().record(nullptr, failure.c_str(), &out) == FIRSTSET_ARGUMENT);
+        check_error_document(FIRSTSET_ARGUMENT, raw().take(out));
+        CHECK(raw().record(e.handle(), failure.c_str(), nullptr) == FIRSTSET_ARGUMENT);
+        CHECK(raw().record(e.handle(), "{", &out) == FIRSTSET_PARSE);
+        check_error_document(FIRSTSET_PARSE, raw().take(out));
+        CHECK(raw().record(e.handle(), "{\"kind\": \"award\"}", &out) == FIRSTSET_SCHEMA);
+        check_error_document(FIRSTSET_SCHEMA, raw().take(out));
+        e.evaluate(test::sample_request().dump());
+    }
+    // INTEGRITY: a damaged ledger refuses the engine
+    std::string bytes = test::read_file(dir / "ledger.jsonl");
+    bytes[bytes.find("\"genesis\"") + 2] ^= 0x01;
+    test::write_file(dir / "ledger.jsonl", bytes);
+    firstset_engine* engine = nullptr;
+    CHECK(raw().open((dir / "c.yaml").string().c_str(), &engine, &out) == FIRSTSET_INTEGRITY);
+    CHECK(engine == nullptr);
+    auto doc = raw().take(out);
+    check_error_document(FIRSTSET_INTEGRITY, doc);
+    CHECK(doc["error"]["code"] == "LEDGER_DAMAGED");
+    // firstset_verify: status 0 with the verdict for a readable file, IO for a missing one
+    const std::string request = nlohmann::json{{"ledger", (dir / "ledger.jsonl").string()}}.dump();
+    REQUIRE(raw().verify(request.c_str(), &out) == FIRSTSET_OK);
+    auto verdict = raw().take(out);
+    CHECK(verdict["ok"] == false);
+    CHECK(verdict["first_bad_seq"] == 1);
+    const std::string missing = nlohmann::json{{"ledger", (dir / "none.jsonl").string()}}.dump();
+    CHECK(raw().verify(missing.c_str(), &out) == FIRSTSET_IO);
+    check_error_document(FIRSTSET_IO, raw().take(out));
+    CHECK(raw().verify(nullptr, &out) == FIRSTSET_ARGUMENT);
+    check_error_document(FIRSTSET_ARGUMENT, raw().take(out));
+    CHECK(raw().verify("{\"ledger\": 3}", &out) == FIRSTSET_SCHEMA);
+    check_error_document(FIRSTSET_SCHEMA, raw().take(out));
 }

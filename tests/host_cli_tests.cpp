@@ -4,31 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <sstream>
-#include <cstdio>
-#include <sys/wait.h>
 
 #include "support.hpp"
 
 namespace {
 
-struct Run {
-    int status;
-    std::string out;  // standard output and standard error together
-};
+using test::Run;
 
-Run host(const std::string& args) {
-    const std::string command = std::string(FIRSTSET_HOST) + " " + args + " 2>&1";
-    FILE* p = popen(command.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::string out;
-    std::array<char, 4096> buf;
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    const int raw = pclose(p);
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
-}
+Run host(const std::string& args) { return test::run(FIRSTSET_HOST, args); }
 
 std::string sample_args(const std::string& extra = "") {
     return "evaluate --config " + test::source("examples/config.yaml").string() + " " + extra + " " +

@@ -3,6 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -48,6 +52,24 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+// A program run through the shell: its exit status and its standard output and error together.
+struct Run {
+    int status;  // -1 when it did not exit normally
+    std::string out;
+};
+
+inline Run run(const std::string& program, const std::string& args) {
+    const std::string command = program + " " + args + " 2>&1";
+    FILE* p = popen(command.c_str(), "r");
+    if (p == nullptr) return {-1, "popen failed: " + command};
+    std::string out;
+    std::array<char, 4096> buf;
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    const int raw = pclose(p);
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
+}
 
 // The sample request for bid B1 of the sample tender (tests/data/request-b1.json).
 inline nlohmann::json sample_request() { return nlohmann::json::parse(read_file(source("tests/data/request-b1.json"))); }

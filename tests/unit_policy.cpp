@@ -97,6 +97,17 @@ TEST_CASE("Policy: deemed_points and validity_years are the pack's to set", "[po
     CHECK(p.tendering.validity_years == 2);
 }
 
+TEST_CASE("Policy: a message without its own clause cites its rule's clause: (4) for C, D, E; (6) for T", "[policy][rule-t]") {
+    test::TempDir dir;
+    const std::string tolerance_clause = "    clause: 渝经信规范〔2024〕9号（六）\n  PURCHASER_NOT_STATE_OWNED:";
+    const Policy p = load_variant(dir, tolerance_clause, "  PURCHASER_NOT_STATE_OWNED:");
+    CHECK(p.message(Code::AWARD_CONDITIONS_MET).clause == p.tolerance->citation);
+    CHECK(p.tolerance->citation == "渝经信规范〔2024〕9号（六）");
+    const Policy q = load_variant(dir, "    clause: 渝经信规范〔2024〕9号（四）\n\n  # Rule T: the proposal", "\n  # Rule T: the proposal");
+    CHECK(q.message(Code::LINT_NOT_AVAILABLE).clause == "渝经信规范〔2024〕9号（六）");
+    CHECK(q.message(Code::CERT_EXPIRED).clause == "渝经信规范〔2024〕9号（四）");
+}
+
 TEST_CASE("Policy: a pack that lacks a message is refused with file and line", "[policy]") {
     test::TempDir dir;
     Error e = load_error(dir, "  MODEL_MISMATCH:", "  MODEL_MISMATCH_X:");

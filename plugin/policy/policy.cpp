@@ -246,7 +246,9 @@ Policy Policy::from_document(const SourceDocument& doc) {
         Message& out = p.messages[i];
         out.zh = compile_text(doc, sv((*m)["zh"]), allowed, pointer + "/zh", code);
         out.en = compile_text(doc, sv((*m)["en"]), allowed, pointer + "/en", code);
-        out.clause = string_or(*m, "clause", p.tendering.citation);
+        // Rule T's reasons rest on the tolerance clause unless they say otherwise.
+        const bool rule_t = code >= Code::AWARD_CONDITIONS_MET && p.tolerance;
+        out.clause = string_or(*m, "clause", rule_t ? p.tolerance->citation : p.tendering.citation);
         out.json_open = std::string("{\"code\":\"") + code_names[i] + "\",\"message_zh\":\"";
         out.json_close = "\",\"clause\":\"" + escaped(out.clause) + "\"";
     }

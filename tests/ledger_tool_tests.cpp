@@ -1,0 +1,135 @@
+// The decision log from the command line: recording with the example host, and the compliance
+// officers' tool verifying, listing and putting together a dossier (issue 3).
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "support.hpp"
+
+namespace {
+
+using test::Run;
+
+Run host(const std::string& args) { return test::run(FIRSTSET_HOST, args); }
+Run tool(const std::string& args) { return test::run(FIRSTSET_LEDGER_TOOL, args); }
+
+// A ledger with an award, a failure report and a tolerance decision, recorded with the host.
+struct Recorded {
+    test::TempDir dir;
+    std::string config, ledger, award, failure, decision;
+    std::uint64_t head_seq = 0;
+
+    Recorded() {
+        config = (dir / "config.yaml").string();
+        ledger = (dir / "ledger.jsonl").string();
+        test::write_file(config, "policy: " + test::source("criteria/policies/cn-cq-2024-9.yaml").string() +
+                                     "\nregistry: {file: " + test::source("examples/registry.yaml").string() +
+                                     "}\nledger: {path: ledger.jsonl}\n");
+        const std::string records = test::source("examples/records").string();
+        award = id_of(host("record --json --config " + config + " " + records + "/award-CQJT-2026-014.yaml"));
+        failure = id_of(host("record --json --config " + config + " --award " + award + " " + records + "/failure-CQJT-2026-014.yaml"));
+        const Run d = host("record --json --config " + config + " --award " + award + " --failure " + failure + " " + records +
+                           "/decision-CQJT-2026-014.yaml");
+        decision = id_of(d);
+        head_seq = nlohmann::json::parse(d.out)["record"]["seq"];
+    }
+
+    static std::string id_of(const Run& r) {
+        INFO(r.out);
+        REQUIRE(r.status == 0);
+        return nlohmann::json::parse(r.out)["record"]["id"];
+    }
+};
+
+}  // namespace
+
+TEST_CASE("Host: an award, a failure and a tolerance decision are recorded from the sample files", "[host][ledger]") {
+    Recorded r;
+    CHECK(r.head_seq == 4);  // genesis, award, failure, decision
+    const Run award = host("record --lang en --config " + r.config + " " + test::source("examples/records/award-CQJT-2026-014.yaml").string());
+    CHECK(award.status == 0);
+    CHECK(award.out.find("Recorded  award  #5") != std::string::npos);
+    CHECK(award.out.find("CQ-STT-2024-0017") != std::string::npos);
+    CHECK(award.out.find("LINT_NOT_AVAILABLE") != std::string::npos);
+    // A failure about an award not in the ledger is refused, naming the field.
+    const Run missing = host("record --config " + r.config + " --award " + std::string(64, 'b') + " " +
+                             test::source("examples/records/failure-CQJT-2026-014.yaml").string());
+    CHECK(missing.status == 5);
+    CHECK(missing.out.find("RECORD_NOT_FOUND") != std::string::npos);
+    CHECK(missing.out.find("/award") != std::string::npos);
+    // Without a ledger in the configuration, recording is a configuration problem.
+    const Run none = host("record --config " + test::source("examples/config.yaml").string() + " " +
+                          test::source("examples/records/award-CQJT-2026-014.yaml").string());
+    CHECK(none.status == 4);
+    CHECK(none.out.find("NO_LEDGER") != std::string::npos);
+}
+
+TEST_CASE("Tool: verify says whether the chain holds, and finds a cut tail against the kept head", "[tool][ledger]") {
+    Recorded r;
+    Run v = tool("verify " + r.ledger);
+    CHECK(v.status == 0);
+    CHECK(v.out.find("intact: 4 records") != std::string::npos);
+    CHECK(tool("verify " + r.ledger + " --head 4:" + r.decision).status == 0);
+
+    const std::string original = test::read_file(r.ledger);
+    std::string tampered = original;
+    tampered[tampered.find("主轴轴承过热")] ^= 0x01;  // inside the failure report
+    test::write_file(r.ledger, tampered);
+    v = tool("verify " + r.ledger);
+    CHECK(v.status == 1);
+    CHECK(v.out.find("CHAIN_BROKEN") != std::string::npos);
+
+    test::write_file(r.ledger, original.substr(0, original.rfind('\n', original.size() - 2) + 1));  // drop the decision
+    CHECK(tool("verify " + r.ledger).status == 0);  // still a chain
+    v = tool("verify " + r.ledger + " --head 4:" + r.decision);
+    CHECK(v.status == 1);
+    CHECK(v.out.find("TRUNCATED") != std::string::npos);
+
+    v = tool("verify " + r.ledger + " --json");
+    CHECK(nlohmann::json::parse(v.out)["records"] == 3);
+    CHECK(tool("verify " + (r.dir / "none.jsonl").string()).status == 3);
+    CHECK(tool("verify " + r.ledger + " --head nonsense").status == 2);
+}
+
+TEST_CASE("Tool: show lists records by kind, tender, id and date", "[tool][ledger]") {
+    Recorded r;
+    Run s = tool("show " + r.ledger);
+    CHECK(s.status == 0);
+    CHECK(s.out.find("4 / 4 records") != std::string::npos);
+    s = tool("show " + r.ledger + " --kind award");
+    CHECK(s.out.find("1 / 4 records") != std::string::npos);
+    CHECK(s.out.find("tender CQJT-2026-014 bid B1") != std::string::npos);
+    CHECK(tool("show " + r.ledger + " --tender CQJT-2026-014").out.find("1 / 4 records") != std::string::npos);
+    CHECK(tool("show " + r.ledger + " --id " + r.failure.substr(0, 10)).out.find("failure_report") != std::string::npos);
+    CHECK(tool("show " + r.ledger + " --from 2000-01-01 --to 2000-12-31").out.find("0 / 4 records") != std::string::npos);
+    s = tool("show " + r.ledger + " --kind tolerance_decision --json");
+    const auto j = nlohmann::json::parse(s.out);
+    CHECK(j["id"] == r.decision);
+    CHECK(j["body"]["proposed"] == "review");
+}
+
+TEST_CASE("Tool: the dossier of an award, as Markdown and as one self-contained HTML page", "[tool][ledger]") {
+    Recorded r;
+    Run md = tool("dossier " + r.ledger + " " + r.award);
+    REQUIRE(md.status == 0);
+    for (const char* part : {"# 首台（套）重大技术装备采购容错档案", "## 授标 Award", "## 授标日评估", "## 故障 Failures",
+                             "## 容错处理 Tolerance decisions", "## 链式校验 Chain proof", "CQ-STT-2024-0017", "主轴轴承过热",
+                             "SASAC-CQ-07", "review", "AWARD_INFORMATION_MISSING"})
+        CHECK(md.out.find(part) != std::string::npos);
+    CHECK(md.out.find(r.award) != std::string::npos);
+    CHECK(md.out.find(r.decision) != std::string::npos);
+
+    const std::string html_path = (r.dir / "dossier.html").string();
+    REQUIRE(tool("dossier " + r.ledger + " " + r.award + " --format html --out " + html_path).status == 0);
+    const std::string html = test::read_file(html_path);
+    CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+    CHECK(html.find("<meta charset=\"utf-8\">") != std::string::npos);
+    CHECK(html.find("链式校验 Chain proof") != std::string::npos);
+    CHECK(html.find("✓ 完好 intact") != std::string::npos);
+    // One page with nothing to fetch: no scripts, no external styles, images or links.
+    for (const char* external : {"<script", "<link", "src=", "http://", "https://", "@import"}) CHECK(html.find(external) == std::string::npos);
+    CHECK(std::count(html.begin(), html.end(), '<') > 100);
+
+    CHECK(tool("dossier " + r.ledger + " " + std::string(64, 'c')).status == 5);
+    CHECK(tool("dossier " + r.ledger + " " + r.award + " --format pdf").status == 2);
+}

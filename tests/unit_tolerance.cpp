@@ -1,0 +1,279 @@
+// Rule T through the engine: awards assessed as of their date, failure reports, proposals,
+// final decisions, and the evaluation records firstset_evaluate leaves (issue 3).
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "engine.hpp"
+#include "ledger/format.hpp"
+#include "ledger/ledger.hpp"
+#include "support.hpp"
+#include "util/error.hpp"
+#include "util/digest.hpp"
+#include "util/json_out.hpp"
+
+using namespace firstset;
+using nlohmann::json;
+
+namespace {
+
+struct Fixture {
+    test::TempDir dir;
+    std::unique_ptr<Engine> engine;
+
+    explicit Fixture(bool log_evaluations = true) {
+        test::write_file(dir / "config.yaml",
+                         "policy: " + test::source("criteria/policies/cn-cq-2024-9.yaml").string() +
+                             "\nregistry: {file: " + test::source("examples/registry.yaml").string() +
+                             "}\nledger: {path: var/ledger.jsonl, log_evaluations: " + (log_evaluations ? "true" : "false") +
+                             "}\n");
+        engine = Engine::open(dir / "config.yaml");
+    }
+    void reopen() {
+        engine.reset();
+        engine = Engine::open(dir / "config.yaml");
+    }
+    json record(const json& r) {
+        TextBuffer out;
+        engine->record(r.dump().c_str(), out);
+        return json::parse(out.str());
+    }
+    Error record_error(const json& r) {
+        try {
+            record(r);
+        } catch (const Error& e) {
+            return e;
+        }
+        FAIL("the record was accepted: " << r.dump().substr(0, 300));
+        throw;
+    }
+    std::string ledger_text() const { return test::read_file(dir / "var/ledger.jsonl"); }
+};
+
+// The award of bid B1 of the sample tender, all in order.
+json award() {
+    const json req = test::sample_request();
+    return {{"kind", "award"},
+            {"tender", req["tender"]},
+            {"bid", req["bid"]},
+            {"purchaser", {{"name", "重庆示例产业投资集团有限公司（样例）"}, {"uscc", "91500000EXAMPLE04J"}, {"ownership", "state_owned"}}},
+            {"award_date", "2026-04-02"},
+            {"procurement_method", "open_tender"},
+            {"procedure",
+             {{"committee_formed", true}, {"evaluation_report_signed", true}, {"publicity_completed", true}, {"complaints_resolved", true}}},
+            {"decision_makers", {{{"role", "评标委员会主任"}, {"id", "EMP-0012"}}}},
+            {"evidence", {{{"name", "评标报告.pdf"}, {"sha256", std::string(64, 'a')}}}}};
+}
+
+json failure(const std::string& award_id) {
+    return {{"kind", "failure_report"}, {"award", award_id}, {"date", "2026-09-30"},
+            {"description", "主轴轴承过热停机"}, {"severity", "major"}};
+}
+
+json decision(const std::string& award_id, const std::string& failure_id, const json& final = nullptr) {
+    return {{"kind", "tolerance_decision"},
+            {"award", award_id},
+            {"failure", failure_id},
+            {"exclusions",
+             {{"personal_gain", false}, {"collusion", false}, {"falsified_documents", false}, {"breach_of_law", false},
+              {"ignored_known_risk", false}}},
+            {"decided_by", {{"role", "市国资委"}, {"id", "SASAC-CQ-07"}}},
+            {"final", final}};
+}
+
+std::vector<std::string> codes(const json& reasons) {
+    std::vector<std::string> out;
+    for (const auto& r : reasons) out.push_back(r["code"]);
+    return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+}  // namespace
+
+TEST_CASE("Rule T: an award is assessed as of its date and kept with what it relied on", "[tolerance]") {
+    Fixture f;
+    const json r = f.record(award());
+    CHECK(r["record"]["kind"] == "award");
+    CHECK(r["record"]["seq"] == 2);  // after the genesis record
+    const json& a = r["assessment"];
+    CHECK(a["as_of"] == "2026-04-02");
+    CHECK(a["purchaser"]["state_owned"] == true);
+    REQUIRE(a["certificates"].size() == 2);
+    CHECK(a["certificates"][0]["accepted"] == true);
+    CHECK(a["certificates"][0]["holder"]["uscc"] == "91500107EXAMPLE01K");  // as the registry had it
+    CHECK(a["certificates"][0]["valid_until"] == "2027-05-12");
+    CHECK(a["procurement_method"]["allowed"] == true);
+    CHECK(a["procedure"].size() == 4);
+    // Until the tender's evaluation method has been audited, that much is not established.
+    CHECK(a["failed"].empty());
+    CHECK(has(a["missing"].get<std::vector<std::string>>(), "LINT_NOT_AVAILABLE"));
+    CHECK(a["conditions_met"] == false);
+    CHECK(a["policy"]["id"] == "cn-cq-2024-9");
+    CHECK(a["registry"]["version"] == "2026-11-01");
+    // The ledger line holds the request and the same assessment.
+    const std::string text = f.ledger_text();
+    CHECK(text.find("\"kind\":\"award\",\"body\":{") != std::string::npos);
+    CHECK(text.find("\"conditions_met\":false") != std::string::npos);
+    CHECK(ledger::verify(text, ledger::Head{2, r["record"]["id"]}).ok());
+}
+
+TEST_CASE("Rule T: each failed condition of an award has its own reason", "[tolerance]") {
+    Fixture f;
+    json a = award();
+    a["purchaser"]["ownership"] = "private";
+    a["procurement_method"] = "single_source";
+    a["procedure"]["publicity_completed"] = false;
+    a["procedure"].erase("complaints_resolved");
+    a["award_date"] = "2027-06-01";  // CQ-STT-2024-0017 expired on 2027-05-12
+    const json r = f.record(a);
+    const auto failed = r["assessment"]["failed"].get<std::vector<std::string>>();
+    CHECK(has(failed, "PURCHASER_NOT_STATE_OWNED"));
+    CHECK(has(failed, "METHOD_NOT_ALLOWED"));
+    CHECK(has(failed, "CERTIFICATE_NOT_ACCEPTED_AT_AWARD"));
+    CHECK(has(failed, "PROCEDURE_NOT_COMPLETED:publicity_completed"));
+    CHECK(has(r["assessment"]["missing"].get<std::vector<std::string>>(), "PROCEDURE_NOT_REPORTED:complaints_resolved"));
+    const auto c = codes(r["assessment"]["reasons"]);
+    CHECK(has(c, "PURCHASER_NOT_STATE_OWNED"));
+    CHECK(has(c, "METHOD_NOT_ALLOWED"));
+    CHECK(has(c, "CERTIFICATE_NOT_ACCEPTED_AT_AWARD"));
+    CHECK(has(c, "PROCEDURE_NOT_COMPLETED"));
+    CHECK(has(c, "PROCEDURE_NOT_REPORTED"));
+    for (const auto& reason : r["assessment"]["reasons"]) {
+        CHECK_FALSE(reason["message_zh"].get<std::string>().empty());
+        CHECK_FALSE(reason["message_en"].get<std::string>().empty());
+    }
+    CHECK(r["assessment"]["certificates"][0]["codes"][0] == "CERT_EXPIRED");
+
+    json none = award();
+    for (auto& o : none["bid"]["offers"]) o.erase("first_set_certificate");
+    CHECK(has(f.record(none)["assessment"]["failed"].get<std::vector<std::string>>(), "NO_FIRST_SET_CERTIFICATE"));
+}
+
+TEST_CASE("Rule T: the proposal follows the exclusions and the award's assessment", "[tolerance]") {
+    Fixture f;
+    const std::string award_id = f.record(award())["record"]["id"];
+    const std::string failure_id = f.record(failure(award_id))["record"]["id"];
+
+    // The award's audit for discriminatory criteria is not established yet: review.
+    json r = f.record(decision(award_id, failure_id));
+    CHECK(r["proposed"] == "review");
+    CHECK(has(codes(r["reasons"]), "AWARD_INFORMATION_MISSING"));
+
+    // Any exclusion gives not_exempt, with its name in both languages.
+    json d = decision(award_id, failure_id);
+    d["exclusions"]["collusion"] = true;
+    r = f.record(d);
+    CHECK(r["proposed"] == "not_exempt");
+    REQUIRE(has(codes(r["reasons"]), "EXCLUSION_APPLIES"));
+    for (const auto& reason : r["reasons"])
+        if (reason["code"] == "EXCLUSION_APPLIES") {
+            CHECK(reason["message_zh"].get<std::string>().find("串通") != std::string::npos);
+            CHECK(reason["message_en"].get<std::string>().find("collusion") != std::string::npos);
+        }
+
+    // An exclusion nobody has looked into: review.
+    d = decision(award_id, failure_id);
+    d["exclusions"].erase("personal_gain");
+    d["exclusions"]["breach_of_law"] = nullptr;
+    r = f.record(d);
+    CHECK(r["proposed"] == "review");
+    const auto found = codes(r["reasons"]);
+    CHECK(std::count(found.begin(), found.end(), "EXCLUSION_NOT_ESTABLISHED") == 2);
+
+    // A failed condition of the award: not_exempt, whatever the exclusions.
+    json bad = award();
+    bad["procurement_method"] = "single_source";
+    const std::string bad_award = f.record(bad)["record"]["id"];
+    const std::string bad_failure = f.record(failure(bad_award))["record"]["id"];
+    r = f.record(decision(bad_award, bad_failure));
+    CHECK(r["proposed"] == "not_exempt");
+    CHECK(has(codes(r["reasons"]), "AWARD_CONDITIONS_NOT_MET"));
+}
+
+TEST_CASE("Rule T: a final decision is stored beside the proposal; differing from it needs a written reason", "[tolerance]") {
+    Fixture f;
+    const std::string award_id = f.record(award())["record"]["id"];
+    const std::string failure_id = f.record(failure(award_id))["record"]["id"];
+    Error e = f.record_error(decision(award_id, failure_id, "exempt"));  // proposal: review
+    CHECK(e.status() == Status::schema);
+    CHECK(e.code() == "FINAL_REASON_REQUIRED");
+    CHECK(e.where().path == "/final_reason");
+
+    json d = decision(award_id, failure_id, "exempt");
+    d["final_reason"] = "市国资委会同纪检部门复核，评标办法经人工审查无歧视性条款。";
+    const json r = f.record(d);
+    CHECK(r["proposed"] == "review");
+    CHECK(r["final"] == "exempt");
+    CHECK(has(codes(r["reasons"]), "FINAL_DIFFERS_FROM_PROPOSAL"));
+    // Both are in the ledger, with who decided; the earlier record is untouched.
+    const std::string text = f.ledger_text();
+    CHECK(text.find("\"final\":\"exempt\"") != std::string::npos);
+    CHECK(text.find("\"proposed\":\"review\"") != std::string::npos);
+    CHECK(text.find("SASAC-CQ-07") != std::string::npos);
+    CHECK(ledger::verify(text).ok());
+}
+
+TEST_CASE("Rule T: references must exist, be of the right kind and belong together", "[tolerance]") {
+    Fixture f;
+    const std::string award_id = f.record(award())["record"]["id"];
+    const std::string failure_id = f.record(failure(award_id))["record"]["id"];
+    const std::string unknown(64, 'e');
+
+    Error e = f.record_error(failure(unknown));
+    CHECK(e.status() == Status::not_found);
+    CHECK(e.code() == "RECORD_NOT_FOUND");
+    CHECK(e.where().path == "/award");
+
+    e = f.record_error(failure(failure_id));  // a failure report is not an award
+    CHECK(e.status() == Status::schema);
+    CHECK(e.code() == "RECORD_KIND_MISMATCH");
+
+    e = f.record_error(decision(award_id, unknown));
+    CHECK(e.status() == Status::not_found);
+    CHECK(e.where().path == "/failure");
+
+    const std::string other_award = f.record(award())["record"]["id"];
+    e = f.record_error(decision(other_award, failure_id));
+    CHECK(e.code() == "FAILURE_OF_OTHER_AWARD");
+
+    json bad = failure(award_id);
+    bad["severity"] = "catastrophic";
+    e = f.record_error(bad);
+    CHECK(e.status() == Status::schema);
+    CHECK(e.where().path == "/severity");
+
+    // After reopening, the index is rebuilt from the file: references still resolve.
+    f.reopen();
+    CHECK(f.record(decision(award_id, failure_id))["proposed"] == "review");
+}
+
+TEST_CASE("Ledger: firstset_evaluate leaves an evaluation record unless told not to", "[tolerance][ledger]") {
+    Fixture f;
+    const std::string request = test::sample_request().dump();
+    const json r = json::parse(f.engine->evaluate(request.c_str()));
+    REQUIRE(r.contains("ledger"));
+    CHECK(r["ledger"]["seq"] == 2);
+    const std::string text = f.ledger_text();
+    CHECK(text.find("\"kind\":\"evaluation\"") != std::string::npos);
+    CHECK(text.find("\"request_sha256\":\"" + sha256_hex(request) + "\"") != std::string::npos);
+    CHECK(text.find("\"id\":\"C4\",\"outcome\":\"deemed_met\",\"points\":10") != std::string::npos);
+    CHECK(ledger::verify(text, ledger::Head{2, r["ledger"]["id"]}).ok());
+
+    Fixture quiet(false);
+    const json q = json::parse(quiet.engine->evaluate(request.c_str()));
+    CHECK_FALSE(q.contains("ledger"));
+    CHECK(quiet.ledger_text().find("evaluation") == std::string::npos);
+}
+
+TEST_CASE("Ledger: recording without a configured ledger is a CONFIG error", "[tolerance]") {
+    auto engine = Engine::open(test::source("examples/config.yaml"));
+    TextBuffer out;
+    try {
+        engine->record(award().dump().c_str(), out);
+        FAIL("recorded without a ledger");
+    } catch (const Error& e) {
+        CHECK(e.status() == Status::config);
+        CHECK(e.code() == "NO_LEDGER");
+    }
+}

@@ -1,0 +1,216 @@
+// firstset-ledger: the decision log for compliance officers (纪检、审计、国资监管). It needs no
+// engine configuration: verify a ledger (optionally against a head kept earlier), show its
+// records, and put together the dossier of one award.
+//
+// Exit status: 0 done (verify: the ledger is intact); 1 verify found problems; 2 usage;
+// 3 the ledger cannot be read; 4 the library cannot be loaded; 5 no such award.
+#include <boost/program_options.hpp>
+
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "firstset/firstset.hpp"
+#include "ledger_file.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+enum Exit { ok = 0, damaged = 1, usage = 2, unreadable = 3, no_library = 4, no_award = 5 };
+
+const char* const help_text = R"(firstset-ledger — 决策账本核查工具 / the decision log for compliance officers
+
+用法 Usage:
+  firstset-ledger verify  LEDGER [--head SEQ:ID] [--json]
+  firstset-ledger show    LEDGER [--id ID] [--kind KIND] [--tender ID] [--from DATE] [--to DATE] [--json]
+  firstset-ledger dossier LEDGER AWARD_ID [--format md|html] [--out FILE]
+
+verify   校验账本的哈希链；给出之前保存的账本头（序号:编号）时，也能发现被截掉的记录。
+         Checks the hash chain; with a head kept earlier (seq:id), also finds records cut off.
+show     列出记录，可按编号、类别、招标项目或日期（北京时间）筛选。
+         Lists records, by id, kind, tender or date (China Standard Time).
+dossier  一个授标的完整档案：授标及其评估、当时的证书、故障、处理建议与最终决定、链式校验。
+         The dossier of one award: the award and its assessment, the certificates as they stood,
+         failures, proposals and final decisions, and the chain proof; Markdown or one HTML page.
+
+退出码 Exit status: 0 完成/账本完好 done, intact · 1 账本有问题 problems found · 2 用法错误 usage ·
+3 无法读取账本 unreadable · 4 无法加载插件 library unusable · 5 无此授标记录 no such award
+
+Options)";
+
+int fail(int code, const std::string& zh, const std::string& en) {
+    std::cerr << "错误：" << zh << "\nerror: " << en << "\n";
+    return code;
+}
+
+std::string now_utc() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string summary(const tool::Record& r) {
+    const auto& b = r.body;
+    auto s = [&](const nlohmann::json& j, const char* k) { return j.is_object() && j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; };
+    if (r.kind == "award")
+        return "tender " + s(b["tender"], "id") + " bid " + s(b["bid"], "id") + " on " + s(b, "award_date") + ", conditions met: " +
+               (b["assessment"].value("conditions_met", false) ? "yes" : "no");
+    if (r.kind == "failure_report") return s(b, "severity") + " failure on " + s(b, "date") + " of award " + s(b, "award").substr(0, 12) + "…";
+    if (r.kind == "tolerance_decision")
+        return "proposed " + s(b, "proposed") + ", final " + (b["final"].is_string() ? b["final"].get<std::string>() : "pending") +
+               " (award " + s(b, "award").substr(0, 12) + "…)";
+    if (r.kind == "evaluation") return "tender " + s(b, "tender") + " bid " + s(b, "bid") + " on " + s(b, "evaluation_date");
+    if (r.kind == "genesis") return "ledger " + s(b, "ledger");
+    return "";
+}
+
+std::string tender_of(const tool::Record& r) {
+    const auto& b = r.body;
+    if (b.contains("tender") && b["tender"].is_object()) return b["tender"].value("id", "");
+    if (b.contains("tender") && b["tender"].is_string()) return b["tender"].get<std::string>();
+    return "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string command, ledger, award, head, id, kind, tender, from, to, format = "md", out, plugin_path;
+    bool json = false;
+    po::options_description options(help_text);
+    options.add_options()
+        ("help,h", "显示帮助 show this help")
+        ("head", po::value(&head), "verify: 之前保存的账本头 the head kept earlier, SEQ:ID")
+        ("id", po::value(&id), "show: 记录编号 record id (or its start)")
+        ("kind", po::value(&kind), "show: genesis | evaluation | award | failure_report | tolerance_decision")
+        ("tender", po::value(&tender), "show: 招标项目编号 tender id")
+        ("from", po::value(&from), "show: 起始日期 from this date (YYYY-MM-DD, China time)")
+        ("to", po::value(&to), "show: 截止日期 to this date, inclusive")
+        ("format", po::value(&format), "dossier: md | html (default md)")
+        ("out", po::value(&out), "dossier: 输出文件 write to this file instead of standard output")
+        ("json", po::bool_switch(&json), "输出 JSON output JSON")
+        ("plugin", po::value(&plugin_path), "libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program)");
+    po::options_description hidden;
+    hidden.add_options()("command", po::value(&command))("ledger", po::value(&ledger))("award", po::value(&award));
+    po::options_description all;
+    all.add(options).add(hidden);
+    po::positional_options_description positional;
+    positional.add("command", 1).add("ledger", 1).add("award", 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        return fail(usage, std::string("命令行参数有误：") + e.what(), std::string("bad command line: ") + e.what());
+    }
+    if (vm.count("help") || argc == 1) {
+        std::cout << options << "\n";
+        return argc == 1 ? usage : ok;
+    }
+    if (ledger.empty()) return fail(usage, "需要账本文件（--help 查看用法）", "need a ledger file (see --help)");
+
+    if (command == "verify") {
+        if (plugin_path.empty()) {
+            const char* env = std::getenv("FIRSTSET_PLUGIN");
+            plugin_path = env && *env ? env : FIRSTSET_DEFAULT_PLUGIN;
+        }
+        nlohmann::json request = {{"ledger", ledger}};
+        if (!head.empty()) {
+            const auto colon = head.find(':');
+            if (colon == std::string::npos) return fail(usage, "--head 的格式为 序号:编号", "--head is SEQ:ID");
+            try {
+                request["expected_head"] = {{"seq", std::stoull(head.substr(0, colon))}, {"id", head.substr(colon + 1)}};
+            } catch (const std::exception&) {
+                return fail(usage, "--head 的格式为 序号:编号", "--head is SEQ:ID");
+            }
+        }
+        nlohmann::json verdict;
+        try {
+            firstset::Library lib(plugin_path);
+            verdict = nlohmann::json::parse(lib.verify(request.dump()));
+        } catch (const firstset::Error& e) {
+            auto doc = nlohmann::json::parse(e.document(), nullptr, false);
+            const auto& err = doc.is_object() ? doc["error"] : doc;
+            return fail(e.status() == FIRSTSET_IO ? unreadable : usage, err.value("message_zh", e.document()),
+                        err.value("message", e.document()));
+        } catch (const std::exception& e) {
+            return fail(no_library, std::string("无法加载插件：") + e.what(), std::string("cannot load the library: ") + e.what());
+        }
+        if (json) {
+            std::cout << verdict.dump(2) << "\n";
+        } else if (verdict["ok"].get<bool>()) {
+            std::cout << "账本完好 The ledger is intact: " << verdict["records"] << " records, head #" << verdict["head"]["seq"]
+                      << " " << verdict["head"]["id"].get<std::string>() << "\n"
+                      << "保存此账本头以便日后发现截断 Keep this head to detect a cut later: --head "
+                      << verdict["head"]["seq"] << ":" << verdict["head"]["id"].get<std::string>() << "\n";
+        } else {
+            std::cout << "账本有问题 The ledger does not verify (first bad record: " << verdict["first_bad_seq"] << ")\n";
+            for (const auto& p : verdict["problems"])
+                std::cout << "  ✗ " << p["code"].get<std::string>() << "  " << p["message_zh"].get<std::string>() << "\n     "
+                          << p["message_en"].get<std::string>() << "\n";
+        }
+        return verdict["ok"].get<bool>() ? ok : damaged;
+    }
+
+    std::vector<tool::Record> records;
+    try {
+        records = tool::read_records(ledger);
+    } catch (const std::exception& e) {
+        return fail(unreadable, "无法读取账本 " + ledger, e.what());
+    }
+
+    if (command == "show") {
+        std::size_t shown = 0;
+        for (const auto& r : records) {
+            if (!id.empty() && r.id.rfind(id, 0) != 0) continue;
+            if (!kind.empty() && r.kind != kind) continue;
+            if (!tender.empty() && tender_of(r) != tender) continue;
+            const std::string date = tool::china_date(r.time);
+            if (!from.empty() && date < from) continue;
+            if (!to.empty() && date > to) continue;
+            ++shown;
+            if (json) {
+                std::cout << nlohmann::json{{"seq", r.seq}, {"id", r.id}, {"prev", r.prev}, {"time", r.time}, {"kind", r.kind}, {"body", r.body}}
+                                 .dump()
+                          << "\n";
+            } else {
+                std::cout << "#" << r.seq << "  " << r.time << "  " << r.kind << "  " << r.id.substr(0, 16) << "…  " << summary(r) << "\n";
+            }
+        }
+        if (!json) std::cout << shown << " / " << records.size() << " records\n";
+        return ok;
+    }
+
+    if (command == "dossier") {
+        if (award.empty()) return fail(usage, "需要授标记录编号", "need the award record's id");
+        if (format != "md" && format != "html") return fail(usage, "--format 只能是 md 或 html", "--format is md or html");
+        auto d = tool::collect_dossier(records, award);
+        if (!d) return fail(no_award, "账本中没有编号为 " + award + " 的授标记录", "no award record " + award + " in the ledger");
+        if (plugin_path.empty()) {
+            const char* env = std::getenv("FIRSTSET_PLUGIN");
+            plugin_path = env && *env ? env : FIRSTSET_DEFAULT_PLUGIN;
+        }
+        try {
+            firstset::Library lib(plugin_path);
+            d->verdict = nlohmann::json::parse(lib.verify(nlohmann::json{{"ledger", ledger}}.dump()));
+        } catch (const std::exception& e) {
+            return fail(no_library, std::string("无法校验账本：") + e.what(), std::string("cannot verify the ledger: ") + e.what());
+        }
+        d->ledger_path = ledger;
+        d->generated_at = now_utc();
+        const std::string text = format == "html" ? tool::dossier_html(*d) : tool::dossier_markdown(*d);
+        if (out.empty()) {
+            std::cout << text;
+        } else {
+            std::ofstream file(out, std::ios::binary);
+            file << text;
+            if (!file) return fail(unreadable, "无法写入 " + out, "cannot write " + out);
+        }
+        return ok;
+    }
+    return fail(usage, "未知命令 \"" + command + "\"，可用：verify、show、dossier", "unknown command \"" + command + "\"; available: verify, show, dossier");
+}
