@@ -77,4 +77,15 @@ FIRSTSET_API int firstset_verify(const char* request_json, char** response_json)
     });
 }
 
+FIRSTSET_API int firstset_lint(firstset_engine* engine, const char* tender_json, char** response_json) {
+    return guard(response_json, [&]() -> int {
+        if (!engine) return null_argument(response_json, "engine");
+        if (!tender_json) return null_argument(response_json, "tender_json");
+        firstset::TextBuffer response;
+        engine->engine->lint(tender_json, response);
+        *response_json = response.release();
+        return FIRSTSET_OK;
+    });
+}
+
 }  // extern "C"

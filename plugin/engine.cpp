@@ -10,6 +10,7 @@
 #include "evaluate/response.hpp"
 #include "evaluate/rules.hpp"
 #include "ledger/ledger.hpp"
+#include "lint/lint.hpp"
 #include "ledger/verify_file.hpp"
 #include "tolerance/records.hpp"
 #include "firstset/firstset.h"
@@ -59,7 +60,9 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
     const auto base = std::filesystem::absolute(file).parent_path();
     EngineConfig c;
     c.file = file;
-    c.policy = resolve(base, sv(root["policy"]));
+    if (const JsonValue* p = member(root, "policy")) c.policy = resolve(base, sv(*p));
+    if (const JsonValue* list = member(root, "policies"))
+        for (const auto& p : list->GetArray()) c.policies.push_back(resolve(base, sv(p)));
     c.registry = resolve(base, sv(root["registry"]["file"]));
     if (const JsonValue* ledger = member(root, "ledger")) {
         if (const JsonValue* p = member(*ledger, "path")) c.ledger = resolve(base, sv(*p));
@@ -77,7 +80,17 @@ std::unique_ptr<Engine> Engine::open(const std::filesystem::path& config_file) {
     std::unique_ptr<Engine> e(new Engine);
     e->config_ = EngineConfig::load(config_file);
     e->log_ = make_logger(e->config_);
-    e->policy_ = std::make_shared<const Policy>(Policy::load(e->config_.policy));
+    {
+        std::vector<std::shared_ptr<const Policy>> scoped;
+        for (const auto& file : e->config_.policies) scoped.push_back(std::make_shared<const Policy>(Policy::load(file)));
+        std::shared_ptr<const Policy> fallback;
+        if (!e->config_.policy.empty()) {
+            for (const auto& p : scoped)
+                if (std::filesystem::equivalent(p->file, e->config_.policy)) fallback = p;
+            if (!fallback) fallback = std::make_shared<const Policy>(Policy::load(e->config_.policy));
+        }
+        e->policies_ = std::make_shared<const PolicySet>(std::move(scoped), std::move(fallback), config_file.string());
+    }
     e->registry_ = std::make_shared<const Registry>(Registry::load(e->config_.registry));
     if (!e->config_.ledger.empty()) {
         e->ledger_ = ledger::Ledger::open(e->config_.ledger);
@@ -88,9 +101,11 @@ std::unique_ptr<Engine> Engine::open(const std::filesystem::path& config_file) {
                       e->ledger_->head().id);
     }
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    e->log_->info("opened: policy {} ({}), registry {} version {} with {} certificates, in {:.1f} ms",
-                  e->policy_->id, e->policy_->document, e->registry_->id(), e->registry_->version(),
-                  e->registry_->size(), ms);
+    std::string packs;
+    for (const auto& p : e->policies_->all())
+        packs += (packs.empty() ? "" : ", ") + p->id + " (" + p->document + "; for " + p->scope.describe() + ")";
+    e->log_->info("opened: policies {}, registry {} version {} with {} certificates, in {:.1f} ms", packs,
+                  e->registry_->id(), e->registry_->version(), e->registry_->size(), ms);
     if (e->registry_->holder_checksum_warnings() > 0)
         e->log_->warn("registry {}: {} holder USCCs have a wrong check character; they are compared as written",
                       e->registry_->id(), e->registry_->holder_checksum_warnings());
@@ -112,19 +127,39 @@ void Engine::evaluate(const char* request_json, TextBuffer& response) const {
     if (auto v = schema::builtin().validate("evaluate-request.schema.json", doc))
         throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
                     Location{v->path, "", 0, 0});
-    const Policy& policy = *policy_;
+    const Policy& policy = policies_->select_for(*member(doc, "tender"), "/tender");
     const Registry& registry = *registry_;
     const EvaluateRequest request = read_evaluate_request(doc, policy);
     const Evaluation evaluation = evaluate_rules(policy, registry, request);
 
     std::optional<ledger::Appended> recorded;
     if (ledger_ && config_.log_evaluations)
-        recorded = record_evaluation(RecordContext{policy, registry, *ledger_}, request_json, request, evaluation);
+        recorded = record_evaluation(RecordContext{*policies_, registry, *ledger_}, policy, request_json, request, evaluation);
     response.reserve(1024 + 700 * (request.tender.criteria.size() + evaluation.certificates.size()));
     JsonOut writer(response);
     write_evaluate_response(writer, policy, registry, request, evaluation, recorded ? &*recorded : nullptr);
     log_->debug("evaluated tender {} bid {}: {} criteria, {} certificates claimed", request.tender.id,
                 request.bid.id, evaluation.criteria.size(), evaluation.certificates.size());
+}
+
+void Engine::lint(const char* tender_json, TextBuffer& out) const {
+    JsonDoc parsed;
+    parse_request(tender_json, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "tender");
+    const Json tender = parsed.root();
+    if (auto v = schema::builtin().validate("lint-request.schema.json", tender))
+        throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
+                    Location{v->path, "", 0, 0});
+    const Policy& policy = policies_->select_for(tender, "");
+    if (!policy.lint)
+        throw Error(Status::config, "POLICY_NO_LINT",
+                    "policy " + policy.id + " has no lint section, so evaluation methods cannot be audited under it",
+                    "政策 " + policy.id + " 没有评标办法审查（lint）设置，无法据此审查评标办法", Location{"", policy.file, 0, 0});
+    const lint::Input input = lint::read_input(tender, policy, "");
+    const lint::Result result = lint::run(policy, input);
+    JsonOut writer(out);
+    lint::write_response(writer, policy, input, result);
+    log_->debug("linted tender {} under {}: {} errors, {} warnings", input.tender.id, policy.id, result.errors,
+                result.warnings);
 }
 
 void Engine::record(const char* record_json, TextBuffer& out) const {
@@ -137,7 +172,7 @@ void Engine::record(const char* record_json, TextBuffer& out) const {
     if (auto v = schema::builtin().validate("record-request.schema.json", parsed.root()))
         throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
                     Location{v->path, "", 0, 0});
-    firstset::record(RecordContext{*policy_, *registry_, *ledger_}, parsed.root(), out);
+    firstset::record(RecordContext{*policies_, *registry_, *ledger_}, parsed.root(), out);
     log_->info("recorded {} in ledger {}", str(*member(parsed.root(), "kind")), config_.ledger.string());
 }
 

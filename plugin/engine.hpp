@@ -1,4 +1,4 @@
-// An engine: the loaded policy pack and certificate registry, a private logger, and the
+// An engine: the loaded policy packs and certificate registry, a private logger, and the
 // evaluate pipeline (parse and limits -> schema -> plain values -> rules -> response).
 //
 // Thread safety: an Engine is safe for concurrent calls from many threads without external
@@ -11,7 +11,10 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
 #include "policy/policy.hpp"
+#include "policy/policy_set.hpp"
 #include "registry/registry.hpp"
 
 namespace spdlog {
@@ -27,7 +30,8 @@ class Ledger;
 
 struct EngineConfig {
     std::filesystem::path file;  // the configuration file itself
-    std::filesystem::path policy;
+    std::filesystem::path policy;                 // the fallback pack (`policy`); may be empty
+    std::vector<std::filesystem::path> policies;  // the scoped packs (`policies`), in order
     std::filesystem::path registry;
     std::filesystem::path ledger;  // empty: none configured
     bool log_evaluations = true;
@@ -50,6 +54,10 @@ public:
     void evaluate(const char* request_json, TextBuffer& out) const;
     std::string evaluate(const char* request_json) const;
 
+    // firstset_lint: audits a tender's evaluation method (Rule L) under the pack chosen for it.
+    // Throws Error (PARSE, SCHEMA, LIMIT, CONFIG when no pack is for the tender).
+    void lint(const char* tender_json, TextBuffer& out) const;
+
     // firstset_record: appends an award, failure report or tolerance decision to the ledger
     // (durable on return) and writes the response. Throws Error: CONFIG (no ledger configured),
     // PARSE, SCHEMA, LIMIT, NOT_FOUND, IO.
@@ -57,7 +65,7 @@ public:
 
     ledger::Ledger* ledger() const { return ledger_.get(); }
 
-    const Policy& policy() const { return *policy_; }
+    const PolicySet& policies() const { return *policies_; }
     const Registry& registry() const { return *registry_; }
     spdlog::logger& log() const { return *log_; }
 
@@ -66,7 +74,7 @@ private:
 
     EngineConfig config_;
     std::shared_ptr<spdlog::logger> log_;
-    std::shared_ptr<const Policy> policy_;
+    std::shared_ptr<const PolicySet> policies_;
     std::shared_ptr<const Registry> registry_;
     std::unique_ptr<ledger::Ledger> ledger_;  // none when the configuration names no ledger
 };

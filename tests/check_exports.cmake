@@ -21,7 +21,7 @@ foreach(line IN LISTS lines)
   math(EXPR found "${found} + 1")
 endforeach()
 foreach(required firstset_abi_version firstset_version firstset_open firstset_close firstset_evaluate firstset_free
-                 firstset_record firstset_verify)
+                 firstset_record firstset_verify firstset_lint)
   if(NOT symbols MATCHES "${required}")
     message(FATAL_ERROR "missing exported symbol ${required}")
   endif()

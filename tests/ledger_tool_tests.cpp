@@ -50,7 +50,8 @@ TEST_CASE("Host: an award, a failure and a tolerance decision are recorded from 
     CHECK(award.status == 0);
     CHECK(award.out.find("Recorded  award  #5") != std::string::npos);
     CHECK(award.out.find("CQ-STT-2024-0017") != std::string::npos);
-    CHECK(award.out.find("LINT_NOT_AVAILABLE") != std::string::npos);
+    // The sample tender scores market share: its evaluation method fails the audit.
+    CHECK(award.out.find("LINT_ERRORS_AT_AWARD") != std::string::npos);
     // A failure about an award not in the ledger is refused, naming the field.
     const Run missing = host("record --config " + r.config + " --award " + std::string(64, 'b') + " " +
                              test::source("examples/records/failure-CQJT-2026-014.yaml").string());
@@ -105,7 +106,7 @@ TEST_CASE("Tool: show lists records by kind, tender, id and date", "[tool][ledge
     s = tool("show " + r.ledger + " --kind tolerance_decision --json");
     const auto j = nlohmann::json::parse(s.out);
     CHECK(j["id"] == r.decision);
-    CHECK(j["body"]["proposed"] == "review");
+    CHECK(j["body"]["proposed"] == "not_exempt");
 }
 
 TEST_CASE("Tool: the dossier of an award, as Markdown and as one self-contained HTML page", "[tool][ledger]") {
@@ -114,7 +115,8 @@ TEST_CASE("Tool: the dossier of an award, as Markdown and as one self-contained 
     REQUIRE(md.status == 0);
     for (const char* part : {"# 首台（套）重大技术装备采购容错档案", "## 授标 Award", "## 授标日评估", "## 故障 Failures",
                              "## 容错处理 Tolerance decisions", "## 链式校验 Chain proof", "CQ-STT-2024-0017", "主轴轴承过热",
-                             "SASAC-CQ-07", "review", "AWARD_INFORMATION_MISSING"})
+                             "SASAC-CQ-07", "not_exempt", "AWARD_CONDITIONS_NOT_MET",
+                             "SCORE_BY_MARKET_SHARE"})
         CHECK(md.out.find(part) != std::string::npos);
     CHECK(md.out.find(r.award) != std::string::npos);
     CHECK(md.out.find(r.decision) != std::string::npos);

@@ -245,7 +245,8 @@ TEST_CASE("Engine: relative paths in the configuration are relative to its folde
     CHECK(engine->registry().size() == 8);
     engine.reset();
     // the engine's private logger wrote where the configuration said
-    CHECK(test::read_file(dir / "conf/log/firstset.log").find("opened: policy cn-cq-2024-9") != std::string::npos);
+    CHECK(test::read_file(dir / "conf/log/firstset.log").find("opened: policies cn-cq-2024-9 (渝经信规范〔2024〕9号; for jurisdictions=CN-CQ)") !=
+          std::string::npos);
 }
 
 TEST_CASE("Engine: configuration errors name the file and line", "[engine]") {
@@ -274,8 +275,9 @@ TEST_CASE("Engine: configuration errors name the file and line", "[engine]") {
     CHECK(e.where().file == (dir / "missing.yaml").string());
 
     e = open_error("registry: {file: " + registry + "}\n");
-    CHECK(e.code() == "SCHEMA_REQUIRED");
-    CHECK(e.where().path == "/policy");
+    CHECK(e.status() == Status::config);
+    CHECK(e.code() == "NO_POLICY");
+    CHECK(std::string(e.message_en()).find("give policy (one pack) or policies") != std::string::npos);
 
     try {
         Engine::open(dir / "nothing-here.yaml");

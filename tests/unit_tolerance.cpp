@@ -50,11 +50,20 @@ struct Fixture {
     std::string ledger_text() const { return test::read_file(dir / "var/ledger.jsonl"); }
 };
 
-// The award of bid B1 of the sample tender, all in order.
-json award() {
+// The award of bid B1 of the sample tender, all in order. The sample tender scores market share
+// (criterion C5), which rule L finds discriminatory; without it the tender passes the audit
+// (with a warning: track record holds 10 of 90 points, above the pack's 10 %).
+json award(bool compliant_tender = true) {
     const json req = test::sample_request();
+    json tender = req["tender"];
+    if (compliant_tender) {
+        json kept = json::array();
+        for (const auto& c : tender["criteria"])
+            if (c["id"] != "C5") kept.push_back(c);
+        tender["criteria"] = kept;
+    }
     return {{"kind", "award"},
-            {"tender", req["tender"]},
+            {"tender", tender},
             {"bid", req["bid"]},
             {"purchaser", {{"name", "重庆示例产业投资集团有限公司（样例）"}, {"uscc", "91500000EXAMPLE04J"}, {"ownership", "state_owned"}}},
             {"award_date", "2026-04-02"},
@@ -105,16 +114,21 @@ TEST_CASE("Rule T: an award is assessed as of its date and kept with what it rel
     CHECK(a["certificates"][0]["valid_until"] == "2027-05-12");
     CHECK(a["procurement_method"]["allowed"] == true);
     CHECK(a["procedure"].size() == 4);
-    // Until the tender's evaluation method has been audited, that much is not established.
+    // The tender's evaluation method, audited under the same pack: a warning, no error.
+    CHECK(a["lint"]["passed"] == true);
+    CHECK(a["lint"]["errors"] == 0);
+    REQUIRE(a["lint"]["findings"].size() == 1);
+    CHECK(a["lint"]["findings"][0]["code"] == "DEEMED_POINTS_SHARE");
     CHECK(a["failed"].empty());
-    CHECK(has(a["missing"].get<std::vector<std::string>>(), "LINT_NOT_AVAILABLE"));
-    CHECK(a["conditions_met"] == false);
+    CHECK(a["missing"].empty());
+    CHECK(a["conditions_met"] == true);
+    CHECK(codes(a["reasons"]) == std::vector<std::string>{"AWARD_CONDITIONS_MET"});
     CHECK(a["policy"]["id"] == "cn-cq-2024-9");
     CHECK(a["registry"]["version"] == "2026-11-01");
     // The ledger line holds the request and the same assessment.
     const std::string text = f.ledger_text();
     CHECK(text.find("\"kind\":\"award\",\"body\":{") != std::string::npos);
-    CHECK(text.find("\"conditions_met\":false") != std::string::npos);
+    CHECK(text.find("\"conditions_met\":true") != std::string::npos);
     CHECK(ledger::verify(text, ledger::Head{2, r["record"]["id"]}).ok());
 }
 
@@ -150,15 +164,58 @@ TEST_CASE("Rule T: each failed condition of an award has its own reason", "[tole
     CHECK(has(f.record(none)["assessment"]["failed"].get<std::vector<std::string>>(), "NO_FIRST_SET_CERTIFICATE"));
 }
 
+TEST_CASE("Rule T: an award on a tender whose evaluation method discriminates fails that condition", "[tolerance][rule-l]") {
+    Fixture f;
+    const json r = f.record(award(false));  // the sample tender as it is: market share scored
+    const json& a = r["assessment"];
+    CHECK(a["lint"]["passed"] == false);
+    CHECK(a["lint"]["findings"][0]["code"] == "SCORE_BY_MARKET_SHARE");
+    CHECK(a["lint"]["findings"][0]["path"] == "/tender/criteria/4/name");
+    CHECK(a["failed"] == json::array({"LINT_ERRORS_AT_AWARD"}));
+    CHECK(a["conditions_met"] == false);
+    bool found = false;
+    for (const auto& reason : a["reasons"])
+        if (reason["code"] == "LINT_ERRORS_AT_AWARD") {
+            found = true;
+            CHECK(reason["message_en"].get<std::string>().find("(SCORE_BY_MARKET_SHARE)") != std::string::npos);
+            CHECK(reason["path"] == "/tender/criteria");
+        }
+    CHECK(found);
+    // So a failure of that equipment is not tolerated.
+    const std::string award_id = r["record"]["id"];
+    const std::string failure_id = f.record(failure(award_id))["record"]["id"];
+    CHECK(f.record(decision(award_id, failure_id))["proposed"] == "not_exempt");
+}
+
+TEST_CASE("Rule T: a pack without a lint section cannot establish the audit: review at best", "[tolerance][rule-l]") {
+    test::TempDir dir;
+    std::string pack = test::read_file(test::source("criteria/policies/cn-cq-2024-9.yaml"));
+    const auto from = pack.find("\nlint:\n"), to = pack.find("\nmessages:\n");
+    REQUIRE(from != std::string::npos);
+    REQUIRE(to != std::string::npos);
+    pack.erase(from, to - from);
+    test::write_file(dir / "pack.yaml", pack);
+    test::write_file(dir / "config.yaml", "policy: pack.yaml\nregistry: {file: " +
+                                              test::source("examples/registry.yaml").string() +
+                                              "}\nledger: {path: ledger.jsonl}\n");
+    auto engine = Engine::open(dir / "config.yaml");
+    TextBuffer out;
+    engine->record(award().dump().c_str(), out);
+    const json a = json::parse(out.str())["assessment"];
+    CHECK(a["lint"].is_null());
+    CHECK(a["missing"] == json::array({"LINT_NOT_AVAILABLE"}));
+    CHECK(a["conditions_met"] == false);
+}
+
 TEST_CASE("Rule T: the proposal follows the exclusions and the award's assessment", "[tolerance]") {
     Fixture f;
     const std::string award_id = f.record(award())["record"]["id"];
     const std::string failure_id = f.record(failure(award_id))["record"]["id"];
 
-    // The award's audit for discriminatory criteria is not established yet: review.
+    // Every condition met at the award and every exclusion ruled out: exempt.
     json r = f.record(decision(award_id, failure_id));
-    CHECK(r["proposed"] == "review");
-    CHECK(has(codes(r["reasons"]), "AWARD_INFORMATION_MISSING"));
+    CHECK(r["proposed"] == "exempt");
+    CHECK(codes(r["reasons"]) == std::vector<std::string>{"TOLERANCE_EXEMPT"});
 
     // Any exclusion gives not_exempt, with its name in both languages.
     json d = decision(award_id, failure_id);
@@ -181,6 +238,15 @@ TEST_CASE("Rule T: the proposal follows the exclusions and the award's assessmen
     const auto found = codes(r["reasons"]);
     CHECK(std::count(found.begin(), found.end(), "EXCLUSION_NOT_ESTABLISHED") == 2);
 
+    // Information missing at the award (a procedure item not reported): review.
+    json unclear = award();
+    unclear["procedure"].erase("publicity_completed");
+    const std::string unclear_award = f.record(unclear)["record"]["id"];
+    const std::string unclear_failure = f.record(failure(unclear_award))["record"]["id"];
+    r = f.record(decision(unclear_award, unclear_failure));
+    CHECK(r["proposed"] == "review");
+    CHECK(has(codes(r["reasons"]), "AWARD_INFORMATION_MISSING"));
+
     // A failed condition of the award: not_exempt, whatever the exclusions.
     json bad = award();
     bad["procurement_method"] = "single_source";
@@ -195,21 +261,24 @@ TEST_CASE("Rule T: a final decision is stored beside the proposal; differing fro
     Fixture f;
     const std::string award_id = f.record(award())["record"]["id"];
     const std::string failure_id = f.record(failure(award_id))["record"]["id"];
-    Error e = f.record_error(decision(award_id, failure_id, "exempt"));  // proposal: review
+    // The same as the proposal: no reason needed.
+    CHECK(f.record(decision(award_id, failure_id, "exempt"))["final"] == "exempt");
+
+    Error e = f.record_error(decision(award_id, failure_id, "not_exempt"));  // proposal: exempt
     CHECK(e.status() == Status::schema);
     CHECK(e.code() == "FINAL_REASON_REQUIRED");
     CHECK(e.where().path == "/final_reason");
 
-    json d = decision(award_id, failure_id, "exempt");
-    d["final_reason"] = "市国资委会同纪检部门复核，评标办法经人工审查无歧视性条款。";
+    json d = decision(award_id, failure_id, "not_exempt");
+    d["final_reason"] = "市国资委会同纪检部门复核，发现验收记录与实际到货型号不符，不予免责。";
     const json r = f.record(d);
-    CHECK(r["proposed"] == "review");
-    CHECK(r["final"] == "exempt");
+    CHECK(r["proposed"] == "exempt");
+    CHECK(r["final"] == "not_exempt");
     CHECK(has(codes(r["reasons"]), "FINAL_DIFFERS_FROM_PROPOSAL"));
     // Both are in the ledger, with who decided; the earlier record is untouched.
     const std::string text = f.ledger_text();
-    CHECK(text.find("\"final\":\"exempt\"") != std::string::npos);
-    CHECK(text.find("\"proposed\":\"review\"") != std::string::npos);
+    CHECK(text.find("\"final\":\"not_exempt\"") != std::string::npos);
+    CHECK(text.find("\"proposed\":\"exempt\"") != std::string::npos);
     CHECK(text.find("SASAC-CQ-07") != std::string::npos);
     CHECK(ledger::verify(text).ok());
 }
@@ -245,7 +314,7 @@ TEST_CASE("Rule T: references must exist, be of the right kind and belong togeth
 
     // After reopening, the index is rebuilt from the file: references still resolve.
     f.reopen();
-    CHECK(f.record(decision(award_id, failure_id))["proposed"] == "review");
+    CHECK(f.record(decision(award_id, failure_id))["proposed"] == "exempt");
 }
 
 TEST_CASE("Ledger: firstset_evaluate leaves an evaluation record unless told not to", "[tolerance][ledger]") {

@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 #define FIRSTSET_ABI_MAJOR 1
-#define FIRSTSET_ABI_MINOR 1
+#define FIRSTSET_ABI_MINOR 2
 
 /* Status codes. The error document's "status" field carries the name in capitals. */
 enum firstset_status {
@@ -117,6 +117,20 @@ FIRSTSET_API int firstset_record(firstset_engine* engine, const char* record_jso
  * tail is found when expected_head is given. Status 0 when the file could be read (then "ok"
  * is the verdict), IO when it could not. [thread-safe] */
 FIRSTSET_API int firstset_verify(const char* request_json, char** response_json);
+
+/* ---- ABI 1.2: the evaluation-method audit (rule L) ---- */
+
+/* Audits a tender's evaluation method for discriminatory criteria before it is published:
+ * criteria on market share or track record without the first-set equivalence, track record
+ * restricted to a region, industry, brand or customer, years in service or units sold, scale
+ * conditions, scores by market share, too many points on either, missing statements a policy
+ * requires. tender_json: a Tender (schemas/lint-request.schema.json); the engine chooses the
+ * policy pack for it (its jurisdiction and purchaser ownership). *response_json: {"tender",
+ * "policy", "findings": [{"criterion", "severity", "code", "message_zh", "message_en",
+ * "clause", "path", "matched"}], "passed", "errors", "warnings"} (schemas/lint-response.schema.json);
+ * "passed" is false when any finding is an error. CONFIG when no configured pack is for the
+ * tender or the pack has no lint section. [thread-safe] */
+FIRSTSET_API int firstset_lint(firstset_engine* engine, const char* tender_json, char** response_json);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -77,6 +77,7 @@ struct Api {
     // ABI 1.1; null in a 1.0 library
     int (*record)(firstset_engine*, const char*, char**) = nullptr;
     int (*verify)(const char*, char**) = nullptr;
+    int (*lint)(firstset_engine*, const char*, char**) = nullptr;
 
     // Takes ownership of a string the library returned.
     std::string take(char* s) const {
@@ -115,6 +116,13 @@ public:
     std::string record(const std::string& record_json) const {
         if (!api_->record) throw std::runtime_error("this libfirstset has no firstset_record (ABI 1.0)");
         return call(api_->record, record_json);
+    }
+
+    // firstset_lint (ABI 1.2): the audit of a tender's evaluation method, or throws Error.
+    // [thread-safe]
+    std::string lint(const std::string& tender_json) const {
+        if (!api_->lint) throw std::runtime_error("this libfirstset has no firstset_lint (ABI 1.0 or 1.1)");
+        return call(api_->lint, tender_json);
     }
 
     // The raw handle, for functions this wrapper does not cover.
@@ -191,6 +199,8 @@ private:
             api->record = &api->library.get<int(firstset_engine*, const char*, char**)>("firstset_record");
             api->verify = &api->library.get<int(const char*, char**)>("firstset_verify");
         }
+        if ((abi & 0xFFFF) >= 2)
+            api->lint = &api->library.get<int(firstset_engine*, const char*, char**)>("firstset_lint");
         return api;
     }
 

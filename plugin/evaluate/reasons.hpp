@@ -36,13 +36,7 @@ public:
     // {"code", "message_zh", "message_en", "clause"[, "path"]}; facts escaped for JSON. The
     // fixed parts were made JSON when the pack was loaded.
     void write(Code code, const Facts& facts, std::string_view path = {}) {
-        const Message& m = policy_.message(code);
-        TextBuffer& out = w_.buffer();
-        w_.raw(m.json_open);
-        m.zh.append_json(facts, out);
-        out.append("\",\"message_en\":\"", 16);
-        m.en.append_json(facts, out);
-        out.append(m.json_close);
+        TextBuffer& out = begin(code, facts, {});
         if (!path.empty()) {
             out.append(",\"path\":\"", 9);
             append_escaped(out, path);
@@ -51,7 +45,28 @@ public:
         out.push('}');
     }
 
+    // The same object with members of the caller's before "code" (`before`: JSON members each
+    // followed by a comma) and after "clause" (`after`: each preceded by a comma).
+    void write(Code code, const Facts& facts, std::string_view before, std::string_view after) {
+        TextBuffer& out = begin(code, facts, before);
+        out.append(after);
+        out.push('}');
+    }
+
 private:
+    TextBuffer& begin(Code code, const Facts& facts, std::string_view before) {
+        const Message& m = policy_.message(code);
+        TextBuffer& out = w_.buffer();
+        w_.raw("{");
+        out.append(before);
+        out.append(std::string_view(m.json_open).substr(1));  // without its "{"
+        m.zh.append_json(facts, out);
+        out.append("\",\"message_en\":\"", 16);
+        m.en.append_json(facts, out);
+        out.append(m.json_close);
+        return out;
+    }
+
     JsonOut& w_;
     const Policy& policy_;
 };

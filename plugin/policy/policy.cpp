@@ -2,38 +2,49 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <iterator>
+#include <stdexcept>
 
 #include "schema/embedded.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
 #include "util/json_out.hpp"
+#include "util/regex.hpp"
 #include "util/source_document.hpp"
 
 namespace firstset {
 
 namespace {
 
-constexpr const char* code_names[code_count] = {
+constexpr const char* code_names[] = {
     "CERT_UNKNOWN",          "ISSUER_NOT_ACCEPTED", "CERT_REVOKED",         "CERT_SUSPENDED",
     "CERT_NOT_YET_VALID",    "CERT_EXPIRED",        "MANUFACTURER_MISMATCH", "MODEL_MISMATCH",
     "FIRST_SET_DEEMED",      "PARTIAL_COVERAGE",    "CERTIFICATE_REJECTED",  "NOT_CLAIMED",
     "KIND_NOT_DEEMED",       "USCC_CHECKSUM",       "EQUIVALENCE_NOT_DECLARED",
     "AWARD_CONDITIONS_MET",  "PURCHASER_NOT_STATE_OWNED", "NO_FIRST_SET_CERTIFICATE",
     "CERTIFICATE_NOT_ACCEPTED_AT_AWARD", "METHOD_NOT_ALLOWED", "PROCEDURE_NOT_COMPLETED",
-    "PROCEDURE_NOT_REPORTED", "LINT_NOT_AVAILABLE",
+    "PROCEDURE_NOT_REPORTED", "LINT_NOT_AVAILABLE", "LINT_ERRORS_AT_AWARD",
     "TOLERANCE_EXEMPT",      "AWARD_CONDITIONS_NOT_MET", "AWARD_INFORMATION_MISSING",
     "EXCLUSION_APPLIES",     "EXCLUSION_NOT_ESTABLISHED", "FINAL_DIFFERS_FROM_PROPOSAL",
+    "DEEMED_CRITERION_WITHOUT_EQUIVALENCE", "TRACK_RECORD_REGION", "TRACK_RECORD_INDUSTRY",
+    "TRACK_RECORD_BRAND",    "TRACK_RECORD_CUSTOMER", "YEARS_IN_SERVICE", "UNITS_SOLD", "SCALE_CONDITION",
+    "SCORE_BY_MARKET_SHARE", "DEEMED_POINTS_SHARE", "REMOTE_CONTROL_REQUIREMENT_MISSING",
+    "DATA_LOCALITY_REQUIREMENT_MISSING",
 };
 
-constexpr const char* fact_names[fact_count] = {
+constexpr const char* fact_names[] = {
     "certificate",   "item",          "issuer",         "accepted_issuers", "registry",      "valid_from",
     "valid_until",   "evaluation_date", "holder",       "holder_uscc",      "manufacturer",  "manufacturer_uscc",
     "offered_model", "certified_model", "criterion",    "criterion_name",   "kind",          "points",
     "certificates",  "covered",       "concerned",      "codes",            "uscc",          "path",
     "award_date",    "ownership",     "procurement_method", "allowed_methods", "procedure_item", "exclusion_zh",
-    "exclusion_en",  "proposed",      "final_decision", "final_reason",
+    "exclusion_en",  "proposed",      "final_decision", "final_reason",   "tender",        "matched",
+    "criteria",      "total_points",  "share_percent",  "max_percent",
 };
+
+static_assert(std::size(code_names) == code_count, "a name for every code");
+static_assert(std::size(fact_names) == fact_count, "a name for every fact");
 
 // Which facts each message may mention: the ones the rule knows when it gives that reason.
 std::vector<Fact> facts_of(Code c) {
@@ -85,6 +96,8 @@ std::vector<Fact> facts_of(Code c) {
         case Code::NO_FIRST_SET_CERTIFICATE:
         case Code::LINT_NOT_AVAILABLE:
             return {F::award_date};
+        case Code::LINT_ERRORS_AT_AWARD:
+            return {F::award_date, F::codes};
         case Code::CERTIFICATE_NOT_ACCEPTED_AT_AWARD:
             return {F::award_date, F::certificate, F::item, F::codes};
         case Code::METHOD_NOT_ALLOWED:
@@ -101,6 +114,22 @@ std::vector<Fact> facts_of(Code c) {
             return {F::award_date, F::exclusion_zh, F::exclusion_en};
         case Code::FINAL_DIFFERS_FROM_PROPOSAL:
             return {F::award_date, F::proposed, F::final_decision, F::final_reason};
+        case Code::DEEMED_CRITERION_WITHOUT_EQUIVALENCE:
+        case Code::TRACK_RECORD_REGION:
+        case Code::TRACK_RECORD_INDUSTRY:
+        case Code::TRACK_RECORD_BRAND:
+        case Code::TRACK_RECORD_CUSTOMER:
+        case Code::YEARS_IN_SERVICE:
+        case Code::UNITS_SOLD:
+        case Code::SCALE_CONDITION:
+            return {F::tender, F::criterion, F::criterion_name, F::kind, F::matched};
+        case Code::SCORE_BY_MARKET_SHARE:
+            return {F::tender, F::criterion, F::criterion_name, F::kind, F::matched, F::points};
+        case Code::DEEMED_POINTS_SHARE:
+            return {F::tender, F::criteria, F::points, F::total_points, F::share_percent, F::max_percent};
+        case Code::REMOTE_CONTROL_REQUIREMENT_MISSING:
+        case Code::DATA_LOCALITY_REQUIREMENT_MISSING:
+            return {F::tender};
         case Code::count_:
             break;
     }
@@ -169,11 +198,93 @@ std::string string_or(const JsonValue& object, std::string_view name, std::strin
     return v ? std::string(sv(*v)) : std::move(fallback);
 }
 
+// Compiles a pack's list of patterns (caseless, over normalise_wording's form); a pattern PCRE2
+// refuses is a CONFIG error at its place in the pack.
+std::vector<std::shared_ptr<const Regex>> patterns_of(const SourceDocument& doc, const JsonValue* array,
+                                                      const std::string& pointer) {
+    std::vector<std::shared_ptr<const Regex>> out;
+    if (!array) return out;
+    std::size_t i = 0;
+    for (const auto& v : array->GetArray()) {
+        try {
+            out.push_back(std::make_shared<const Regex>(sv(v), Regex::caseless));
+        } catch (const std::invalid_argument& e) {
+            std::string at = pointer;
+            append_pointer_token(at, i);
+            doc.fail(Status::config, "POLICY_BAD_PATTERN",
+                     "\"" + std::string(sv(v)) + "\" is not a valid pattern: " + e.what(),
+                     "\"" + std::string(sv(v)) + "\" 不是有效的正则表达式：" + e.what(), at);
+        }
+        ++i;
+    }
+    return out;
+}
+
+Policy::Lint read_lint(const SourceDocument& doc, const JsonValue& lint, const Policy& p) {
+    Policy::Lint out;
+    out.citation = string_or(lint, "citation", p.tendering.citation);
+    const JsonValue& topics = lint["topics"];
+    auto topic = [&](Policy::Lint::Topic& t, const char* name) {
+        const JsonValue& v = topics[name];
+        const std::string at = std::string("/lint/topics/") + name;
+        if (const JsonValue* k = member(v, "kinds")) t.kinds = strings_of(*k);
+        t.words = patterns_of(doc, member(v, "words"), at + "/words");
+        t.unless = patterns_of(doc, member(v, "unless"), at + "/unless");
+    };
+    topic(out.track_record, "track_record");
+    topic(out.market_share, "market_share");
+    const JsonValue& checks = lint["checks"];
+    for (std::size_t i = 0; i < lint_check_count; ++i) {
+        const char* name = code_name(code_of(static_cast<LintCheck>(i)));
+        const JsonValue* c = member(checks, name);
+        if (!c) continue;
+        Policy::Lint::Check& check = out.checks[i];
+        const std::string at = std::string("/lint/checks/") + name;
+        check.enabled = true;
+        check.severity = sv((*c)["severity"]) == "warning" ? Severity::warning : Severity::error;
+        check.words = patterns_of(doc, member(*c, "words"), at + "/words");
+        check.unless = patterns_of(doc, member(*c, "unless"), at + "/unless");
+        if (const JsonValue* m = member(*c, "max_percent")) check.max_hundredths_percent = m->GetInt64() * 100;
+    }
+    return out;
+}
+
 }  // namespace
 
 const char* code_name(Code c) noexcept {
     auto i = static_cast<std::size_t>(c);
     return i < code_count ? code_names[i] : "UNKNOWN";
+}
+
+CodeGroup code_group(Code c) noexcept {
+    if (c >= Code::DEEMED_CRITERION_WITHOUT_EQUIVALENCE) return CodeGroup::lint;
+    if (c >= Code::AWARD_CONDITIONS_MET) return CodeGroup::tolerance;
+    return CodeGroup::tendering;
+}
+
+bool Policy::Scope::matches(std::string_view jurisdiction, std::string_view ownership) const {
+    if (!jurisdictions.empty() &&
+        std::none_of(jurisdictions.begin(), jurisdictions.end(), [&](const std::string& j) {
+            return jurisdiction == j || (jurisdiction.size() > j.size() && jurisdiction.substr(0, j.size()) == j &&
+                                         jurisdiction[j.size()] == '-');
+        }))
+        return false;
+    if (!purchaser_ownership.empty() &&
+        std::find(purchaser_ownership.begin(), purchaser_ownership.end(), ownership) == purchaser_ownership.end())
+        return false;
+    return true;
+}
+
+std::string Policy::Scope::describe() const {
+    auto join = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+        return out;
+    };
+    std::string out;
+    if (!jurisdictions.empty()) out += "jurisdictions=" + join(jurisdictions);
+    if (!purchaser_ownership.empty()) out += std::string(out.empty() ? "" : "; ") + "purchaser_ownership=" + join(purchaser_ownership);
+    return out.empty() ? "*" : out;
 }
 
 void MessageText::append_json(const Facts& escaped_facts, TextBuffer& out) const {
@@ -230,25 +341,41 @@ Policy Policy::from_document(const SourceDocument& doc) {
         p.tolerance = std::move(x);
     }
 
+    if (const JsonValue* scope = member(root, "scope")) {
+        if (const JsonValue* j = member(*scope, "jurisdictions")) p.scope.jurisdictions = strings_of(*j);
+        if (const JsonValue* o = member(*scope, "purchaser_ownership")) p.scope.purchaser_ownership = strings_of(*o);
+    }
+
+    if (const JsonValue* lint = member(root, "lint")) p.lint = read_lint(doc, *lint, p);
+
     const JsonValue& messages = root["messages"];
     for (std::size_t i = 0; i < code_count; ++i) {
         const Code code = static_cast<Code>(i);
+        const CodeGroup group = code_group(code);
+        const bool needed =
+            group == CodeGroup::tendering || (group == CodeGroup::tolerance && p.tolerance) ||
+            (group == CodeGroup::lint && p.lint &&
+             p.lint->checks[i - static_cast<std::size_t>(Code::DEEMED_CRITERION_WITHOUT_EQUIVALENCE)].enabled);
         const JsonValue* m = member(messages, code_names[i]);
         std::string pointer = "/messages";
+        if (!m && !needed) continue;
         if (!m)
             doc.fail(Status::config, "POLICY_MESSAGE_MISSING",
                      "the pack has no message for " + std::string(code_names[i]) +
-                         "; every reason the rules give needs Chinese and English text",
-                     "政策包缺少 " + std::string(code_names[i]) + " 的消息；规则给出的每个理由都需要中英文说明",
+                         "; every reason the pack's rules can give needs Chinese and English text",
+                     "政策包缺少 " + std::string(code_names[i]) + " 的消息；政策包中的规则可能给出的每个理由都需要中英文说明",
                      pointer);
         append_pointer_token(pointer, code_names[i]);
         const auto allowed = facts_of(code);
         Message& out = p.messages[i];
         out.zh = compile_text(doc, sv((*m)["zh"]), allowed, pointer + "/zh", code);
         out.en = compile_text(doc, sv((*m)["en"]), allowed, pointer + "/en", code);
-        // Rule T's reasons rest on the tolerance clause unless they say otherwise.
-        const bool rule_t = code >= Code::AWARD_CONDITIONS_MET && p.tolerance;
-        out.clause = string_or(*m, "clause", rule_t ? p.tolerance->citation : p.tendering.citation);
+        // Rule T's reasons rest on the tolerance clause, rule L's on the lint citation, unless
+        // they say otherwise.
+        std::string clause = p.tendering.citation;
+        if (group == CodeGroup::tolerance && p.tolerance) clause = p.tolerance->citation;
+        if (group == CodeGroup::lint && p.lint) clause = p.lint->citation;
+        out.clause = string_or(*m, "clause", clause);
         out.json_open = std::string("{\"code\":\"") + code_names[i] + "\",\"message_zh\":\"";
         out.json_close = "\",\"clause\":\"" + escaped(out.clause) + "\"";
     }

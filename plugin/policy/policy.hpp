@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 
 namespace firstset {
 
+class Regex;
 class SourceDocument;
 class TextBuffer;
 
@@ -48,6 +50,7 @@ enum class Code : std::uint8_t {
     PROCEDURE_NOT_COMPLETED,
     PROCEDURE_NOT_REPORTED,
     LINT_NOT_AVAILABLE,
+    LINT_ERRORS_AT_AWARD,
     // Rule T: the proposal on a failure
     TOLERANCE_EXEMPT,
     AWARD_CONDITIONS_NOT_MET,
@@ -55,11 +58,51 @@ enum class Code : std::uint8_t {
     EXCLUSION_APPLIES,
     EXCLUSION_NOT_ESTABLISHED,
     FINAL_DIFFERS_FROM_PROPOSAL,
+    // Rule L: the evaluation-method audit, one code per check (LintCheck below, same order)
+    DEEMED_CRITERION_WITHOUT_EQUIVALENCE,
+    TRACK_RECORD_REGION,
+    TRACK_RECORD_INDUSTRY,
+    TRACK_RECORD_BRAND,
+    TRACK_RECORD_CUSTOMER,
+    YEARS_IN_SERVICE,
+    UNITS_SOLD,
+    SCALE_CONDITION,
+    SCORE_BY_MARKET_SHARE,
+    DEEMED_POINTS_SHARE,
+    REMOTE_CONTROL_REQUIREMENT_MISSING,
+    DATA_LOCALITY_REQUIREMENT_MISSING,
     count_
 };
 inline constexpr std::size_t code_count = static_cast<std::size_t>(Code::count_);
 
 const char* code_name(Code c) noexcept;
+
+// Which rule gives a code: C, D and E (and the warnings) always; T only with a pack's tolerance
+// section; L only for the checks a pack's lint section turns on. A pack needs messages for
+// exactly the codes its rules can give (and may carry others).
+enum class CodeGroup { tendering, tolerance, lint };
+CodeGroup code_group(Code c) noexcept;
+
+// The checks of Rule L, in the order of their codes.
+enum class LintCheck : std::uint8_t {
+    deemed_without_equivalence,
+    region,
+    industry,
+    brand,
+    customer,
+    years_in_service,
+    units_sold,
+    scale,
+    score_by_market_share,
+    deemed_points_share,
+    remote_control,
+    data_locality,
+    count_
+};
+inline constexpr std::size_t lint_check_count = static_cast<std::size_t>(LintCheck::count_);
+inline Code code_of(LintCheck c) {
+    return static_cast<Code>(static_cast<std::size_t>(Code::DEEMED_CRITERION_WITHOUT_EQUIVALENCE) + static_cast<std::size_t>(c));
+}
 
 // The facts a message may mention, written {name} in a pack's message text.
 enum class Fact : std::uint8_t {
@@ -97,6 +140,12 @@ enum class Fact : std::uint8_t {
     proposed,          // exempt | not_exempt | review
     final_decision,    // exempt | not_exempt
     final_reason,      // the authority's written reason
+    tender,            // tender id
+    matched,           // the words of a criterion a lint check found
+    criteria,          // criterion ids, comma-separated
+    total_points,      // the points of every scored criterion together
+    share_percent,     // a part of total_points, in per cent (exact to two decimals)
+    max_percent,       // the pack's limit for that share
     count_
 };
 inline constexpr std::size_t fact_count = static_cast<std::size_t>(Fact::count_);
@@ -126,6 +175,8 @@ struct Message {
 };
 
 enum class DeemedPoints { max, requirement };
+
+enum class Severity { error, warning };
 
 struct Policy {
     std::string id;
@@ -157,6 +208,35 @@ struct Policy {
         bool allows_method(std::string_view m) const;
     };
     std::optional<Tolerance> tolerance;
+
+    // Which tenders the pack is for, when a configuration holds several (empty: any).
+    struct Scope {
+        std::vector<std::string> jurisdictions;        // CN covers CN-CQ
+        std::vector<std::string> purchaser_ownership;  // state_owned, ...
+        bool matches(std::string_view jurisdiction, std::string_view ownership) const;
+        std::string describe() const;  // for messages: "jurisdictions CN-CQ; purchaser_ownership ..."
+    } scope;
+
+    // Rule L: the checks, their vocabularies (PCRE2 patterns over normalise_wording's form)
+    // and thresholds.
+    struct Lint {
+        std::string citation;  // default clause of the lint messages
+        struct Topic {
+            std::vector<std::string> kinds;                  // criteria of these kinds are on the topic
+            std::vector<std::shared_ptr<const Regex>> words;  // and so is wording that matches
+            std::vector<std::shared_ptr<const Regex>> unless; // spans blanked before matching words
+        };
+        Topic track_record, market_share;
+        struct Check {
+            bool enabled = false;
+            Severity severity = Severity::error;
+            std::vector<std::shared_ptr<const Regex>> words, unless;
+            std::int64_t max_hundredths_percent = 0;  // deemed_points_share: 10 % is 1000
+        };
+        std::array<Check, lint_check_count> checks;
+        const Check& check(LintCheck c) const { return checks[static_cast<std::size_t>(c)]; }
+    };
+    std::optional<Lint> lint;
 
     std::array<Message, code_count> messages;
     std::string accepted_issuers_text;  // "CN, CN-CQ", for messages

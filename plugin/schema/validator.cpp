@@ -2,9 +2,6 @@
 
 #include <boost/container/small_vector.hpp>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -16,6 +13,7 @@
 
 #include "util/civil_date.hpp"
 #include "util/error.hpp"
+#include "util/regex.hpp"
 
 namespace firstset::schema {
 
@@ -36,47 +34,6 @@ struct XError {
 };
 
 enum class Format { none, date, date_time };
-
-// A compiled "pattern": PCRE2, JIT-compiled where the platform allows. ECMAScript's "$" matches
-// only at the very end (PCRE2_DOLLAR_ENDONLY); both match code points of UTF-8 text here.
-class Pattern {
-public:
-    explicit Pattern(const std::string& source) {
-        int error = 0;
-        PCRE2_SIZE offset = 0;
-        code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(),
-                              PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, &error, &offset, nullptr);
-        if (!code_) {
-            PCRE2_UCHAR message[256];
-            pcre2_get_error_message(error, message, sizeof message);
-            throw std::invalid_argument(std::string(reinterpret_cast<char*>(message)) + " at offset " +
-                                        std::to_string(offset));
-        }
-        jit_ = pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE) == 0;  // without JIT, matching is interpreted
-    }
-    Pattern(const Pattern&) = delete;
-    Pattern& operator=(const Pattern&) = delete;
-    ~Pattern() { pcre2_code_free(code_); }
-
-    // Searches text for the pattern (not anchored unless the pattern is).
-    // REQUIRES: text is valid UTF-8 (every document firstset parses is checked for it).
-    bool search(const char* text, std::size_t size) const {
-        // Match data holds only the match position; one per thread serves every pattern.
-        struct Data {
-            pcre2_match_data* p = pcre2_match_data_create(1, nullptr);
-            ~Data() { pcre2_match_data_free(p); }
-        };
-        thread_local Data data;
-        if (!data.p) throw std::bad_alloc();
-        const auto subject = reinterpret_cast<PCRE2_SPTR>(text);
-        if (jit_) return pcre2_jit_match(code_, subject, size, 0, 0, data.p, nullptr) >= 0;
-        return pcre2_match(code_, subject, size, 0, PCRE2_NO_UTF_CHECK, data.p, nullptr) >= 0;
-    }
-
-private:
-    pcre2_code* code_ = nullptr;
-    bool jit_ = false;
-};
 
 // A cheap hash of a member name for the property slots: its length and three of its bytes.
 inline unsigned name_hash(std::string_view name) {
@@ -114,7 +71,7 @@ struct Node {
     bool unique_items = false;
 
     std::optional<std::size_t> min_length, max_length;
-    std::unique_ptr<Pattern> pattern;
+    std::unique_ptr<Regex> pattern;  // ECMAScript's "$": Regex::dollar_end_only
     std::string pattern_source;
     Format format = Format::none;
 
@@ -431,7 +388,7 @@ const Node* Schemas::Impl::compile(const std::string& file, const std::string& p
         if (!x->IsString()) bad("pattern must be a string");
         node.pattern_source = std::string(sv(*x));
         try {
-            node.pattern = std::make_unique<Pattern>(node.pattern_source);
+            node.pattern = std::make_unique<Regex>(node.pattern_source, Regex::dollar_end_only);
         } catch (const std::invalid_argument& e) {
             bad("pattern does not compile: " + std::string(e.what()));
         }
@@ -867,7 +824,7 @@ bool Run<V>::check_string(const Node& n, const V& v) {
                                "最多允许 " + std::to_string(*n.max_length) + " 个字符")
                         : false;
     }
-    if (n.pattern && !n.pattern->search(s.data(), s.size()))
+    if (n.pattern && !n.pattern->search(std::string_view(s.data(), s.size())))
         return out_ ? fail(n, "pattern", "SCHEMA_PATTERN",
                            "\"" + std::string(s) + "\" does not match the pattern " + n.pattern_source,
                            "\"" + std::string(s) + "\" 不符合格式 " + n.pattern_source)

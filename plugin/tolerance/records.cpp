@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "evaluate/reasons.hpp"
+#include "lint/lint.hpp"
 #include "registry/registry.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
@@ -66,16 +67,17 @@ void write_record_ref(JsonOut& w, const ledger::Appended& a, std::string_view ki
 // ---- award ----------------------------------------------------------------------------
 
 void record_award(const RecordContext& c, Json request, TextBuffer& response) {
-    const Policy& policy = c.policy;
+    const auto [tender_v, purchaser, award_date_v, method_v, procedure_v] =
+        members<5>(request, {"tender", "purchaser", "award_date", "procurement_method", "procedure"});
+    const std::string_view ownership = str(*member(*purchaser, "ownership"));
+    // The pack for the award's tender; the award's purchaser when the tender names none.
+    const Policy& policy = c.policies.select_for(*tender_v, "/tender", ownership);
     if (!policy.tolerance)
         throw Error(Status::config, "POLICY_NO_TOLERANCE",
                     "policy " + policy.id + " has no tolerance section, so awards cannot be assessed",
                     "政策 " + policy.id + " 没有容错（tolerance）设置，无法评估授标记录");
     const Policy::Tolerance& tol = *policy.tolerance;
     const EvaluateRequest parsed = read_evaluate_request(request, policy);
-    const auto [purchaser, award_date_v, method_v, procedure_v] =
-        members<4>(request, {"purchaser", "award_date", "procurement_method", "procedure"});
-    const std::string_view ownership = str(*member(*purchaser, "ownership"));
     const std::string award_date_text(str(*award_date_v));
     const Date award_date = *Date::parse(award_date_text);  // schema: a real date
     const std::string_view method = str(*method_v);
@@ -104,7 +106,22 @@ void record_award(const RecordContext& c, Json request, TextBuffer& response) {
         else if (!*d) failed.push_back("PROCEDURE_NOT_COMPLETED:" + item);
         done.push_back(d);
     }
-    missing.emplace_back("LINT_NOT_AVAILABLE");
+    // The tender's evaluation method, audited under the same pack (Rule L).
+    std::optional<lint::Input> lint_input;
+    lint::Result lint_result;
+    std::string lint_errors;
+    if (policy.lint) {
+        lint_input = lint::read_input(*tender_v, policy, "/tender");
+        lint_result = lint::run(policy, *lint_input);
+        for (const lint::Finding& finding : lint_result.findings)
+            if (finding.severity == Severity::error) {
+                const std::string code = code_name(code_of(finding.check));
+                if (lint_errors.find(code) == std::string::npos) lint_errors += (lint_errors.empty() ? "" : ", ") + code;
+            }
+        if (!lint_result.passed()) failed.emplace_back("LINT_ERRORS_AT_AWARD");
+    } else {
+        missing.emplace_back("LINT_NOT_AVAILABLE");
+    }
     const bool conditions_met = failed.empty() && missing.empty();
 
     // The assessment, as JSON: the same text goes into the record and the response.
@@ -209,7 +226,20 @@ void record_award(const RecordContext& c, Json request, TextBuffer& response) {
     }
     w.end_array();
     w.key("lint");
-    w.null();
+    if (lint_input) {
+        w.begin_object();
+        w.key("passed");
+        w.boolean(lint_result.passed());
+        w.key("errors");
+        w.number(static_cast<std::int64_t>(lint_result.errors));
+        w.key("warnings");
+        w.number(static_cast<std::int64_t>(lint_result.warnings));
+        w.key("findings");
+        lint::write_findings(w, policy, *lint_input, lint_result);
+        w.end_object();
+    } else {
+        w.null();
+    }
     w.key("failed");
     w.begin_array();
     for (const auto& f : failed) w.string(f);
@@ -250,7 +280,12 @@ void record_award(const RecordContext& c, Json request, TextBuffer& response) {
         reasons.write(done[i] ? Code::PROCEDURE_NOT_COMPLETED : Code::PROCEDURE_NOT_REPORTED, pf,
                       "/procedure/" + tol.procedure_items[i]);
     }
-    reasons.write(Code::LINT_NOT_AVAILABLE, f);
+    if (!lint_input) reasons.write(Code::LINT_NOT_AVAILABLE, f);
+    if (lint_input && !lint_result.passed()) {
+        Facts lf = f;
+        set(lf, Fact::codes, lint_errors);
+        reasons.write(Code::LINT_ERRORS_AT_AWARD, lf, "/tender/criteria");
+    }
     w.end_array();
     w.end_object();
     const std::string assessment(a.view());
@@ -285,6 +320,7 @@ void record_failure(const RecordContext& c, Json request, TextBuffer& response) 
 // What the proposal needs from the award record: its date and its assessment's verdicts.
 struct AwardFacts {
     std::string award_date;
+    std::string policy_id;  // the pack the award was assessed under
     std::size_t failed = 0, missing = 0;
 };
 
@@ -297,22 +333,21 @@ AwardFacts read_award(const ledger::Indexed& award) {
     const JsonValue* as_of = assessment ? member(*assessment, "as_of") : nullptr;
     const JsonValue* failed = assessment ? member(*assessment, "failed") : nullptr;
     const JsonValue* missing = assessment ? member(*assessment, "missing") : nullptr;
-    if (!as_of || !as_of->IsString() || !failed || !failed->IsArray() || !missing || !missing->IsArray())
+    const JsonValue* policy = assessment ? member(*assessment, "policy") : nullptr;
+    const JsonValue* policy_id = policy && policy->IsObject() ? member(*policy, "id") : nullptr;
+    if (!as_of || !as_of->IsString() || !failed || !failed->IsArray() || !missing || !missing->IsArray() ||
+        !policy_id || !policy_id->IsString())
         throw Error(Status::integrity, "AWARD_RECORD_UNREADABLE",
                     "award record " + std::to_string(award.seq) + " has no readable assessment",
                     "第 " + std::to_string(award.seq) + " 条授标记录的评估内容无法读取");
     facts.award_date = std::string(sv(*as_of));
+    facts.policy_id = std::string(sv(*policy_id));
     facts.failed = failed->Size();
     facts.missing = missing->Size();
     return facts;
 }
 
 void record_decision(const RecordContext& c, Json request, TextBuffer& response) {
-    const Policy& policy = c.policy;
-    if (!policy.tolerance)
-        throw Error(Status::config, "POLICY_NO_TOLERANCE",
-                    "policy " + policy.id + " has no tolerance section, so no decision can be proposed",
-                    "政策 " + policy.id + " 没有容错（tolerance）设置，无法提出处理建议");
     const auto [award_v, failure_v, exclusions_v, final_v, final_reason_v] =
         members<5>(request, {"award", "failure", "exclusions", "final", "final_reason"});
     const std::string_view award_id = str(*award_v), failure_id = str(*failure_v);
@@ -338,6 +373,19 @@ void record_decision(const RecordContext& c, Json request, TextBuffer& response)
                         "故障报告 " + std::string(failure_id) + " 针对的是另一条授标记录", Location{"/failure", "", 0, 0});
     }
     const AwardFacts facts = read_award(*award);
+    // The decision is taken under the pack the award was assessed under.
+    const Policy* found_policy = c.policies.by_id(facts.policy_id);
+    if (!found_policy)
+        throw Error(Status::config, "AWARD_POLICY_NOT_LOADED",
+                    "the award was assessed under policy " + facts.policy_id +
+                        ", which this engine's configuration does not load",
+                    "该授标记录依据政策 " + facts.policy_id + " 评估，而本引擎的配置未加载该政策包",
+                    Location{"/award", "", 0, 0});
+    const Policy& policy = *found_policy;
+    if (!policy.tolerance)
+        throw Error(Status::config, "POLICY_NO_TOLERANCE",
+                    "policy " + policy.id + " has no tolerance section, so no decision can be proposed",
+                    "政策 " + policy.id + " 没有容错（tolerance）设置，无法提出处理建议");
 
     // The proposal: a failed condition or any exclusion gives not_exempt; anything not
     // established gives review; otherwise exempt.
@@ -424,7 +472,7 @@ void record(const RecordContext& context, Json request, TextBuffer& response) {
     else record_decision(context, request, response);
 }
 
-ledger::Appended record_evaluation(const RecordContext& context, std::string_view request_text,
+ledger::Appended record_evaluation(const RecordContext& context, const Policy& policy, std::string_view request_text,
                                    const EvaluateRequest& request, const Evaluation& ev) {
     TextBuffer b;
     JsonOut w(b);
@@ -440,9 +488,9 @@ ledger::Appended record_evaluation(const RecordContext& context, std::string_vie
     w.key("policy");
     w.begin_object();
     w.key("id");
-    w.string(context.policy.id);
+    w.string(policy.id);
     w.key("sha256");
-    w.string(context.policy.sha256);
+    w.string(policy.sha256);
     w.end_object();
     w.key("registry");
     w.begin_object();

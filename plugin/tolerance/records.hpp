@@ -14,6 +14,7 @@
 
 #include "evaluate/request.hpp"
 #include "evaluate/rules.hpp"
+#include "policy/policy_set.hpp"
 #include "ledger/ledger.hpp"
 #include "util/json.hpp"
 #include "util/json_out.hpp"
@@ -23,7 +24,7 @@ namespace firstset {
 class Registry;
 
 struct RecordContext {
-    const Policy& policy;
+    const PolicySet& policies;  // an award is assessed under the pack for its tender
     const Registry& registry;
     ledger::Ledger& ledger;
 };
@@ -35,7 +36,7 @@ struct RecordContext {
 void record(const RecordContext& context, Json request, TextBuffer& response);
 
 // The evaluation record of firstset_evaluate: the request's digest and the outcomes.
-ledger::Appended record_evaluation(const RecordContext& context, std::string_view request_text,
+ledger::Appended record_evaluation(const RecordContext& context, const Policy& policy, std::string_view request_text,
                                    const EvaluateRequest& request, const Evaluation& evaluation);
 
 }  // namespace firstset

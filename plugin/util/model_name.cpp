@@ -15,16 +15,15 @@ bool ignored(char32_t cp) {
     }
 }
 
-}  // namespace
-
-std::string normalise_model(std::string_view model) {
+// The two normalisations share this loop; `drop` removes spaces and hyphens (models only).
+std::string fold(std::string_view model, bool drop) {
     std::string out;
     out.reserve(model.size());
     for (std::size_t i = 0; i < model.size();) {
         const unsigned char b = static_cast<unsigned char>(model[i]);
         if (b < 0x80) {  // fast path: ASCII
             ++i;
-            if (b == ' ' || b == '\t' || b == '-') continue;
+            if (drop && (b == ' ' || b == '\t' || b == '-')) continue;
             out.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b));
             continue;
         }
@@ -36,11 +35,17 @@ std::string normalise_model(std::string_view model) {
         }
         i += len;
         if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width form -> ASCII
-        if (ignored(cp)) continue;
+        if (drop && ignored(cp)) continue;
+        if (cp == U'\u3000') cp = U' ';
         if (cp >= U'A' && cp <= U'Z') cp += 32;
         utf8::append(out, cp);
     }
     return out;
 }
+
+}  // namespace
+
+std::string normalise_model(std::string_view model) { return fold(model, true); }
+std::string normalise_wording(std::string_view text) { return fold(text, false); }
 
 }  // namespace firstset

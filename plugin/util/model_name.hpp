@@ -15,4 +15,9 @@ namespace firstset {
 
 std::string normalise_model(std::string_view model);
 
+// Wording for the evaluation-method audit (Rule L): full-width forms become ASCII (so （ is (,
+// ； is ; and ３ is 3), the ideographic space a space, and ASCII letters lower case; nothing is
+// dropped. Policy packs' vocabularies are written against this form.
+std::string normalise_wording(std::string_view text);
+
 }  // namespace firstset

@@ -109,6 +109,14 @@ std::vector<Section> sections(const Dossier& d) {
     conditions.rows.push_back({"评标办法合规审查 Evaluation-method audit",
                                a.contains("lint") && a["lint"].is_object() ? mark(a["lint"]["passed"]) : "?"});
     assessment.tables.push_back(conditions);
+    if (a.contains("lint") && a["lint"].is_object() && !a["lint"].value("findings", nlohmann::json::array()).empty()) {
+        Table audit{{"评审因素 Criterion", "结论 Finding", "说明 Explanation", "依据 Clause"}, {}};
+        for (const auto& f : a["lint"]["findings"])
+            audit.rows.push_back({f["criterion"].is_string() ? f["criterion"].get<std::string>() : "—",
+                                  str(f, "severity") + " " + str(f, "code"),
+                                  str(f, "message_zh") + "\n" + str(f, "message_en"), str(f, "clause")});
+        assessment.tables.push_back(audit);
+    }
     Table why{{"理由 Reasons", "Reasons"}, {}};
     for (const auto& r : a.value("reasons", nlohmann::json::array()))
         why.rows.push_back({str(r, "message_zh") + "（" + str(r, "clause") + "）", str(r, "message_en") + " [" + str(r, "code") + "]"});

@@ -1,0 +1,89 @@
+// Rule L: the audit of an evaluation method for discriminatory criteria (firstset_lint).
+//
+// What each check means is here; what words it looks for, how severe it is and its thresholds
+// are the policy pack's (Policy::Lint). A criterion's wording is its name, description and band
+// texts, read after normalise_wording (full-width forms to ASCII, letters lower case) and split
+// into sentences at 。 ; ! ? and line ends. Spans a check's `unless` patterns match are blanked
+// out before its `words` are looked for.
+//
+//   deemed_without_equivalence  a criterion on track record or market share (by kind or wording)
+//                               in a tender that does not declare the first-set equivalence
+//   region, industry, brand,    a sentence on track record (or any sentence of a criterion
+//   customer                    whose kind is track record) that also has the check's words
+//   years_in_service,           the check's words anywhere in a criterion
+//   units_sold, scale
+//   score_by_market_share       a scored criterion on market share
+//   deemed_points_share         the scored criteria on track record or market share together
+//                               hold more than max_percent of all scored points
+//   remote_control,             no criterion and no requirement of the tender has the words
+//   data_locality
+//
+// Each check gives at most one finding per criterion (its first match), in criterion order,
+// tender-wide findings last.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "evaluate/request.hpp"
+#include "policy/policy.hpp"
+#include "util/json.hpp"
+
+namespace firstset {
+
+class JsonOut;
+
+namespace lint {
+
+// A piece of the tender's wording and where it is (a JSON Pointer into the request).
+struct Wording {
+    std::string pointer;
+    std::string text;  // normalise_wording'd
+};
+
+struct CriterionWording {
+    std::vector<Wording> fields;  // name, description, band texts
+};
+
+struct Input {
+    Tender tender;  // ids, kinds, modes, points (read_tender's checks done)
+    std::vector<CriterionWording> criteria;  // in tender order
+    std::vector<Wording> requirements;       // the tender's requirements texts
+};
+
+// Reads a tender that passed the tender schema. `base` is the tender's JSON Pointer in the
+// request ("" for firstset_lint, "/tender" in a record). Throws Error(SCHEMA) as read_tender.
+Input read_input(Json tender, const Policy& policy, std::string_view base);
+
+struct Finding {
+    std::optional<std::size_t> criterion;  // index into the tender's criteria; none: tender-wide
+    LintCheck check;
+    Severity severity;
+    std::string matched;  // the words found (normalised), or the criterion's kind
+    std::string pointer;  // where they are; empty for tender-wide findings
+};
+
+struct Result {
+    std::vector<Finding> findings;
+    std::size_t errors = 0, warnings = 0;
+    bool passed() const { return errors == 0; }
+    // For deemed_points_share: the scored criteria on track record or market share, their
+    // points and all scored points.
+    std::vector<std::string_view> deemed_criteria;
+    Points deemed_points, total_points;
+};
+
+// REQUIRES: policy.lint (else the result is empty and passed).
+Result run(const Policy& policy, const Input& input);
+
+// The findings as a JSON array of {"criterion", "severity", "code", "message_zh", "message_en",
+// "clause", "path", "matched"}.
+void write_findings(JsonOut& w, const Policy& policy, const Input& input, const Result& result);
+
+// The firstset_lint response: {"tender", "policy", "findings", "passed", "errors", "warnings"}.
+void write_response(JsonOut& w, const Policy& policy, const Input& input, const Result& result);
+
+}  // namespace lint
+}  // namespace firstset
