@@ -24,6 +24,13 @@ public:
         append_escaped(s, raw);
         return s;
     }
+    // A temporary is kept here, so the view stays valid as long as this object.
+    std::string_view operator()(std::string&& raw) {
+        std::string& s = store_.emplace_back();
+        if (needs_json_escape(raw)) append_escaped(s, raw);
+        else s = std::move(raw);
+        return s;
+    }
 
 private:
     std::deque<std::string> store_;  // a deque keeps earlier strings where they are

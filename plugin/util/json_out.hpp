@@ -33,6 +33,7 @@ public:
         capacity_ = capacity + 1;
     }
     void append(const char* s, std::size_t n) {
+        if (n == 0) return;  // s may be null then (an empty string_view); memcpy must not see it
         if (size_ + n + 1 > capacity_) reserve((size_ + n) * 2 + 64);
         std::memcpy(data_ + size_, s, n);
         size_ += n;
