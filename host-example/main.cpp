@@ -3,7 +3,8 @@
 // comprehensive score.
 //
 // Exit status: 0 done; 2 usage; 3 the input file is unusable; 4 the plugin or its
-// configuration is unusable; 5 the plugin refused a bid; 1 anything unexpected.
+// configuration is unusable; 5 the plugin refused a bid or a record; 6 lint found errors
+// (discriminatory criteria); 1 anything unexpected.
 #include <boost/program_options.hpp>
 
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "firstset/firstset.hpp"
+#include "lint_report.hpp"
 #include "report.hpp"
 #include "scoring.hpp"
 #include "tender_file.hpp"
@@ -20,13 +22,14 @@ namespace po = boost::program_options;
 
 namespace {
 
-enum Exit { ok = 0, unexpected = 1, usage = 2, input = 3, plugin = 4, refused = 5 };
+enum Exit { ok = 0, unexpected = 1, usage = 2, input = 3, plugin = 4, refused = 5, lint_errors = 6 };
 
 const char* const help_text = R"(firstset-host — 首台（套）重大技术装备招标评审示例程序 / example evaluation host
 
 用法 Usage:
   firstset-host evaluate --config CONFIG.yaml [options] TENDER.yaml
   firstset-host record   --config CONFIG.yaml [--award ID] [--failure ID] [options] RECORD.yaml
+  firstset-host lint     --config CONFIG.yaml [options] TENDER.yaml
 
 对招标文件中的每份投标调用 firstset 插件，按渝经信规范〔2024〕9号（四）判断市场占有率、应用业绩
 等评审因素是否视同满足，再按综合评分法计算总分并排名。
@@ -41,8 +44,14 @@ record appends an award, a failure report or a tolerance decision to the engine'
 (the configuration must name a ledger: examples/config-ledger.yaml) and prints the assessment
 or the proposal; see examples/records/. --award and --failure fill in the records referred to.
 
+lint 在招标文件发布前审查评标办法是否设置歧视性评审标准（市场占有率、应用业绩、地区或行业限定、
+企业规模等），按招标项目所在地区和采购人性质选用政策包。
+lint audits the tender's evaluation method for discriminatory criteria before it is published,
+under the policy pack the configuration chooses for it (examples/config.yaml holds two).
+
 退出码 Exit status: 0 完成 done · 2 用法错误 usage · 3 输入文件有误 input file · 4 插件或配置不可用
-plugin or configuration · 5 插件拒绝了某份投标 the plugin refused a bid · 1 其他 unexpected
+plugin or configuration · 5 插件拒绝了投标或记录 the plugin refused a bid or record · 6 评标办法
+存在歧视性评审标准 lint found errors · 1 其他 unexpected
 
 Options)";
 
@@ -106,9 +115,9 @@ int main(int argc, char** argv) {
         std::cout << options << "\n";
         return argc == 1 ? usage : ok;
     }
-    if (command != "evaluate" && command != "record")
-        return fail(usage, "未知命令 \"" + command + "\"，可用命令：evaluate、record（--help 查看用法）",
-                    "unknown command \"" + command + "\"; available: evaluate, record (see --help)");
+    if (command != "evaluate" && command != "record" && command != "lint")
+        return fail(usage, "未知命令 \"" + command + "\"，可用命令：evaluate、record、lint（--help 查看用法）",
+                    "unknown command \"" + command + "\"; available: evaluate, record, lint (see --help)");
     if (config.empty() || tender_path.empty())
         return fail(usage, "需要 --config 配置文件和输入文件（--help 查看用法）", "need --config and an input file (see --help)");
     host::Language language = host::Language::both;
@@ -122,9 +131,10 @@ int main(int argc, char** argv) {
 
     try {
         host::TenderFile tender;
-        nlohmann::json record;
+        nlohmann::json record, lint_tender;
         try {
             if (command == "evaluate") tender = host::read_tender_file(tender_path);
+            else if (command == "lint") lint_tender = host::read_tender_only(tender_path);
             else record = host::read_record_file(tender_path, award_id, failure_id);
         } catch (const host::InputError& e) {
             std::string at = e.file + (e.line ? ":" + std::to_string(e.line) : "");
@@ -144,6 +154,20 @@ int main(int argc, char** argv) {
             auto f = read_error(e.document());
             return fail(plugin, "配置不可用（" + f.where + "）：" + f.zh + " [" + f.code + "]",
                         "the configuration is unusable (" + f.where + "): " + f.en + " [" + f.code + "]");
+        }
+
+        if (command == "lint") {
+            try {
+                const auto response = nlohmann::json::parse(engine->lint(lint_tender.dump()));
+                if (json) std::cout << response.dump(2) << "\n";
+                else host::print_lint(std::cout, lint_tender, response, language);
+                return response.at("passed").get<bool>() ? ok : lint_errors;
+            } catch (const firstset::Error& e) {
+                auto f = read_error(e.document());
+                return fail(e.status() == FIRSTSET_CONFIG ? plugin : refused,
+                            "无法审查（" + f.where + "）：" + f.zh + " [" + f.code + "]",
+                            "the tender cannot be audited (" + f.where + "): " + f.en + " [" + f.code + "]");
+            }
         }
 
         if (command == "record") {

@@ -8,27 +8,11 @@ namespace host {
 
 namespace {
 
-std::string bilingual(Language l, const std::string& zh, const std::string& en) {
-    switch (l) {
-        case Language::zh: return zh;
-        case Language::en: return en;
-        case Language::both: return zh + " " + en;
-    }
-    return zh;
-}
-
 std::string outcome_text(Language l, const std::string& outcome) {
     if (outcome == "deemed_met") return bilingual(l, "视同满足", "deemed met");
     if (outcome == "claim_rejected") return bilingual(l, "主张未被采信", "claim rejected");
     if (outcome == "not_claimed") return bilingual(l, "未主张", "not claimed");
     return bilingual(l, "不适用", "not applicable");
-}
-
-void print_reason(std::ostream& out, Language l, const nlohmann::json& r, const std::string& indent) {
-    if (l != Language::en) out << indent << r.at("message_zh").get<std::string>() << "\n";
-    if (l != Language::zh) out << indent << r.at("message_en").get<std::string>() << "\n";
-    out << indent << bilingual(l, "依据", "per") << " " << r.value("clause", "") << " [" << r.at("code").get<std::string>()
-        << "]\n";
 }
 
 }  // namespace

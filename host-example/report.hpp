@@ -7,11 +7,10 @@
 #include <ostream>
 #include <vector>
 
+#include "bilingual.hpp"
 #include "scoring.hpp"
 
 namespace host {
-
-enum class Language { both, zh, en };
 
 void print_report(std::ostream& out, const TenderFile& tender, const std::vector<BidResult>& results,
                   Language language);

@@ -162,6 +162,18 @@ TenderFile read_tender_file(const std::filesystem::path& path) {
     return out;
 }
 
+nlohmann::json read_tender_only(const std::filesystem::path& path) {
+    Reader r{path.string()};
+    const YAML::Node root = load_yaml(path);
+    if (!root.IsMap()) r.fail(root, "the file must hold a tender (a mapping)", "文件应包含招标项目（映射）");
+    if (const YAML::Node tender = root["tender"]) {
+        if (!tender.IsMap()) r.fail(tender, "\"tender\" must be a mapping", "tender 应为映射");
+        return r.to_json(tender);
+    }
+    if (!root["criteria"]) r.fail(root, "missing \"tender\" (or a tender's \"criteria\")", "缺少招标项目（tender）或其评审因素（criteria）");
+    return r.to_json(root);
+}
+
 nlohmann::json read_record_file(const std::filesystem::path& path, const std::string& award,
                                 const std::string& failure) {
     Reader r{path.string()};

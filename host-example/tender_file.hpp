@@ -64,6 +64,10 @@ struct TenderFile {
 // Reads and checks the file. Throws InputError naming the line at fault.
 TenderFile read_tender_file(const std::filesystem::path& path);
 
+// Reads a tender for the evaluation-method audit: a YAML or JSON file holding `tender` (bids,
+// if any, are ignored) or holding a tender itself (`id`, `criteria`, ...). Throws InputError.
+nlohmann::json read_tender_only(const std::filesystem::path& path);
+
 // Reads a record file (examples/records/*.yaml) into the document firstset_record takes. An
 // award's `tender_file` and `bid` are replaced by that tender and bid, read from the tender
 // file; `award` and `failure`, when given, replace the file's references. Throws InputError.

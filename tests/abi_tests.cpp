@@ -27,6 +27,7 @@ struct Raw {
     decltype(&firstset_free) free = &lib.get<decltype(firstset_free)>("firstset_free");
     decltype(&firstset_record) record = &lib.get<decltype(firstset_record)>("firstset_record");
     decltype(&firstset_verify) verify = &lib.get<decltype(firstset_verify)>("firstset_verify");
+    decltype(&firstset_lint) lint = &lib.get<decltype(firstset_lint)>("firstset_lint");
 
     nlohmann::json take(char* s) const {
         REQUIRE(s != nullptr);
@@ -193,11 +194,13 @@ TEST_CASE("ABI: malformed input never crashes and always gets a status and an er
             continue;
         }
         ++refused;
-        CHECK((status == FIRSTSET_PARSE || status == FIRSTSET_SCHEMA || status == FIRSTSET_LIMIT));
         auto doc = nlohmann::json::parse(out, nullptr, false);
         raw().free(out);
         REQUIRE_FALSE(doc.is_discarded());
         CHECK(doc["error"]["status"] == firstset::status_name(status));
+        // A mutated jurisdiction may name a place no configured pack is for: CONFIG, and only that.
+        CHECK((status == FIRSTSET_PARSE || status == FIRSTSET_SCHEMA || status == FIRSTSET_LIMIT ||
+               (status == FIRSTSET_CONFIG && doc["error"]["code"] == "NO_POLICY_FOR_TENDER")));
     }
     CHECK(refused > 2000);  // most mutations break the document
     WARN(ok << " mutated requests still valid, " << refused << " refused with an error document");
@@ -334,4 +337,110 @@ TEST_CASE("ABI 1.1: INTEGRITY, NOT_FOUND and IO from the ledger functions, with 
     check_error_document(FIRSTSET_ARGUMENT, raw().take(out));
     CHECK(raw().verify("{\"ledger\": 3}", &out) == FIRSTSET_SCHEMA);
     check_error_document(FIRSTSET_SCHEMA, raw().take(out));
+}
+
+namespace {
+
+nlohmann::json lint_raw(const std::string& tender, int expected_status) {
+    char* out = nullptr;
+    const int status = raw().lint(engine().handle(), tender.c_str(), &out);
+    CHECK(status == expected_status);
+    auto doc = raw().take(out);
+    if (status != FIRSTSET_OK) check_error_document(status, doc);
+    return doc;
+}
+
+}  // namespace
+
+TEST_CASE("ABI 1.2: firstset_lint audits a tender through the .so under the pack chosen for it", "[abi][lint]") {
+    REQUIRE((library().abi_version() & 0xFFFF) >= 2);
+    const nlohmann::json tender = test::sample_request()["tender"];
+    const auto r = nlohmann::json::parse(engine().lint(tender.dump()));
+    CHECK(r["tender"] == "CQJT-2026-014");
+    CHECK(r["policy"]["id"] == "cn-cq-2024-9");
+    CHECK(r["passed"] == false);  // the sample tender scores market share
+    REQUIRE(r["findings"].size() == 2);
+    for (const auto& f : r["findings"]) {
+        for (const char* k : {"criterion", "severity", "code", "message_zh", "message_en", "clause", "path", "matched"})
+            CHECK(f.contains(k));
+        CHECK_FALSE(f["message_zh"].get<std::string>().empty());
+        CHECK_FALSE(f["clause"].get<std::string>().empty());
+    }
+    CHECK(r["findings"][0]["code"] == "SCORE_BY_MARKET_SHARE");
+    CHECK(r["findings"][0]["criterion"] == "C5");
+    CHECK(r["findings"][1]["code"] == "DEEMED_POINTS_SHARE");
+
+    // The same tender of a state-owned purchaser in another province: the national pack.
+    nlohmann::json elsewhere = tender;
+    elsewhere["jurisdiction"] = "CN-SC";
+    elsewhere["purchaser"] = {{"name", "四川示例能源集团有限公司（样例）"}, {"ownership", "state_owned"}};
+    CHECK(nlohmann::json::parse(engine().lint(elsewhere.dump()))["policy"]["id"] == "cn-2023-127");
+}
+
+TEST_CASE("ABI 1.2: firstset_lint answers every bad input with a status and an error document", "[abi][lint]") {
+    char* out = nullptr;
+    const std::string tender = test::sample_request()["tender"].dump();
+    CHECK(raw().lint(nullptr, tender.c_str(), &out) == FIRSTSET_ARGUMENT);
+    check_error_document(FIRSTSET_ARGUMENT, raw().take(out));
+    CHECK(raw().lint(engine().handle(), nullptr, &out) == FIRSTSET_ARGUMENT);
+    CHECK(raw().take(out)["error"]["message"].get<std::string>().find("tender_json") != std::string::npos);
+    CHECK(raw().lint(engine().handle(), tender.c_str(), nullptr) == FIRSTSET_ARGUMENT);
+
+    CHECK(lint_raw("{\"id\": \"T\",\n \"criteria\": [}", FIRSTSET_PARSE)["error"]["line"] == 2);
+    auto t = test::sample_request()["tender"];
+    t["criteria"][1]["mode"] = "points";
+    CHECK(lint_raw(t.dump(), FIRSTSET_SCHEMA)["error"]["path"] == "/criteria/1/mode");
+    t = test::sample_request()["tender"];
+    t["criteria"][1]["id"] = "C1";
+    CHECK(lint_raw(t.dump(), FIRSTSET_SCHEMA)["error"]["code"] == "DUPLICATE_ID");
+    // An evaluate request is not a tender.
+    CHECK(lint_raw(test::sample_request().dump(), FIRSTSET_SCHEMA)["error"]["code"] == "SCHEMA_UNKNOWN_MEMBER");
+    t = test::sample_request()["tender"];
+    t["jurisdiction"] = "CN-SC";
+    t["purchaser"] = {{"name", "四川示例民营企业（样例）"}, {"ownership", "private"}};
+    CHECK(lint_raw(t.dump(), FIRSTSET_CONFIG)["error"]["code"] == "NO_POLICY_FOR_TENDER");
+    lint_raw(std::string(FIRSTSET_MAX_REQUEST_BYTES + 1, ' '), FIRSTSET_LIMIT);
+    lint_raw(std::string(200, '[') + std::string(200, ']'), FIRSTSET_LIMIT);
+
+    // Mutations of a real tender: never a crash, always a status and a document.
+    std::mt19937 rng(20261122);
+    const std::string base = tender;
+    for (int i = 0; i < 1000; ++i) {
+        std::string input = base;
+        for (int k = 0; k < 1 + static_cast<int>(rng() % 6); ++k) {
+            const std::size_t at = rng() % input.size();
+            if (rng() % 2) input[at] = "{}[]\",:0aZ\xE4\xB8\xAD"[rng() % 13];
+            else input.erase(at, 1 + rng() % 12);
+            if (input.empty()) input = "x";
+        }
+        char* o = nullptr;
+        const int status = raw().lint(engine().handle(), input.c_str(), &o);
+        REQUIRE(o != nullptr);
+        auto doc = nlohmann::json::parse(o, nullptr, false);
+        raw().free(o);
+        INFO(input);
+        REQUIRE_FALSE(doc.is_discarded());
+        if (status != FIRSTSET_OK) CHECK(doc["error"]["status"] == firstset::status_name(status));
+        else CHECK(doc.contains("passed"));
+    }
+}
+
+TEST_CASE("ABI 1.2: many threads linting at once get the same answers as one thread", "[abi][lint][threads]") {
+    const std::string cq = test::sample_request()["tender"].dump();
+    auto national = test::sample_request()["tender"];
+    national["jurisdiction"] = "CN-SC";
+    national["purchaser"] = {{"name", "四川示例能源集团有限公司（样例）"}, {"ownership", "state_owned"}};
+    const std::string sc_text = national.dump();
+    const std::string expected_cq = engine().lint(cq), expected_sc = engine().lint(sc_text);
+    std::atomic<int> mismatches{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < 8; ++t)
+        pool.emplace_back([&, t] {
+            for (int i = 0; i < 200; ++i) {
+                const bool which = (i + t) % 2 == 0;
+                if (engine().lint(which ? cq : sc_text) != (which ? expected_cq : expected_sc)) ++mismatches;
+            }
+        });
+    for (auto& th : pool) th.join();
+    CHECK(mismatches == 0);
 }

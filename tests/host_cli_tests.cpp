@@ -156,3 +156,57 @@ TEST_CASE("Host: a bid the plugin refuses exits 5 naming the bid and the place",
     CHECK(r.out.find("/bid/bidder/uscc") != std::string::npos);
     CHECK(r.out.find("USCC_FORMAT") != std::string::npos);
 }
+
+TEST_CASE("Host: lint reports each discriminatory criterion with its reason and clause, and exits 6 on errors",
+          "[host][lint]") {
+    const std::string config = test::source("examples/config.yaml").string();
+    // The Chongqing sample scores market share.
+    Run r = host("lint --lang en --config " + config + " " + test::source("examples/tender-CQJT-2026-014.yaml").string());
+    CHECK(r.status == 6);
+    CHECK(r.out.find("Policy  渝经信规范〔2024〕9号 (cn-cq-2024-9)") != std::string::npos);
+    CHECK(r.out.find("✗ error  C5 市场占有率") != std::string::npos);
+    CHECK(r.out.find("[SCORE_BY_MARKET_SHARE]") != std::string::npos);
+    CHECK(r.out.find("at /criteria/4/name") != std::string::npos);
+    CHECK(r.out.find("Result: not passed") != std::string::npos);
+
+    // The Sichuan sample of a state-owned enterprise: the national pack, three errors.
+    r = host("lint --json --config " + config + " " + test::source("examples/tender-SCNY-2026-031.yaml").string());
+    CHECK(r.status == 6);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["policy"]["id"] == "cn-2023-127");
+    std::vector<std::string> codes;
+    for (const auto& f : j["findings"]) codes.push_back(f["code"]);
+    CHECK(codes == std::vector<std::string>{"TRACK_RECORD_REGION", "SCALE_CONDITION", "DATA_LOCALITY_REQUIREMENT_MISSING"});
+
+    // Fixed, it passes: exit 0. A bare tender (no `tender:` wrapper, no bids) is read too.
+    test::TempDir dir;
+    std::string text = test::read_file(test::source("examples/tender-SCNY-2026-031.yaml"));
+    text = text.substr(0, text.find("\nbids:"));
+    auto replace = [&](const std::string& from, const std::string& to) {
+        const auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+    };
+    replace("近三年在四川省内完成的", "近三年完成的");
+    replace("投标人注册资本不低于１亿元的得５分，否则不得分。", "投标人售后服务网点覆盖项目所在地的得５分。");
+    replace("text: 注册资本达到1亿元", "text: 服务网点覆盖");
+    replace("投标人须书面承诺。}", "投标人须书面承诺。}\n    - {id: R2, text: 运营中收集和产生的个人信息和重要数据应当在境内存储。}");
+    test::write_file(dir / "fixed.yaml", text);
+    r = host("lint --lang zh --config " + config + " " + (dir / "fixed.yaml").string());
+    INFO(r.out);
+    CHECK(r.status == 0);
+    CHECK(r.out.find("未发现歧视性评审标准") != std::string::npos);
+    CHECK(r.out.find("结论：通过") != std::string::npos);
+
+    // No pack for the tender: a configuration problem, exit 4, naming the packs.
+    replace("ownership: state_owned", "ownership: private");
+    test::write_file(dir / "private.yaml", text);
+    r = host("lint --config " + config + " " + (dir / "private.yaml").string());
+    CHECK(r.status == 4);
+    CHECK(r.out.find("NO_POLICY_FOR_TENDER") != std::string::npos);
+    // A file without a tender: exit 3 with the file.
+    test::write_file(dir / "empty.yaml", "bids: []\n");
+    r = host("lint --config " + config + " " + (dir / "empty.yaml").string());
+    CHECK(r.status == 3);
+    CHECK(r.out.find("empty.yaml") != std::string::npos);
+}

@@ -11,6 +11,7 @@
 
 #include "engine.hpp"
 #include "policy/policy.hpp"
+#include "schema/embedded.hpp"
 #include "support.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -329,4 +330,37 @@ TEST_CASE("Policy packs: a lint check the pack lists needs its message; one it d
     CHECK_FALSE(p.lint->check(LintCheck::remote_control).enabled);
     CHECK(p.lint->check(LintCheck::units_sold).enabled);
     CHECK(p.lint->check(LintCheck::deemed_points_share).max_hundredths_percent == 1000);
+}
+
+TEST_CASE("Lint: every response is valid against schemas/lint-response.schema.json", "[lint][schema]") {
+    Fixture fx;
+    for (const std::string file : {"examples/tender-CQJT-2026-014.yaml", "examples/tender-SCNY-2026-031.yaml"}) {
+        const SourceDocument doc = SourceDocument::read(test::source(file));
+        rapidjson::StringBuffer buffer;
+        JsonWriter writer(buffer);
+        doc.root()["tender"].Accept(writer);
+        TextBuffer out;
+        fx.engine->lint(buffer.GetString(), out);
+        const std::string text = out.str();
+        JsonDoc parsed;
+        parse_request(text, parsed, JsonLimits{1 << 24, 64}, "response");
+        INFO(file << ": " << text);
+        const auto violation = schema::builtin().validate("lint-response.schema.json", parsed.root());
+        CHECK_FALSE(violation.has_value());
+    }
+}
+
+TEST_CASE("Policy choice: two packs with one id in a configuration are refused", "[lint][policies]") {
+    test::TempDir dir;
+    test::write_file(dir / "copy.yaml", test::read_file(test::source(cq_pack)));
+    test::write_file(dir / "config.yaml", "policies: [" + test::source(cq_pack).string() + ", copy.yaml]\nregistry: {file: " +
+                                              test::source("examples/registry.yaml").string() + "}\n");
+    try {
+        Engine::open(dir / "config.yaml");
+        FAIL("two packs with one id were accepted");
+    } catch (const Error& e) {
+        CHECK(e.status() == Status::config);
+        CHECK(e.code() == "DUPLICATE_POLICY");
+        CHECK(std::string(e.message_en()).find("cn-cq-2024-9") != std::string::npos);
+    }
 }

@@ -317,6 +317,26 @@ TEST_CASE("Rule T: references must exist, be of the right kind and belong togeth
     CHECK(f.record(decision(award_id, failure_id))["proposed"] == "exempt");
 }
 
+TEST_CASE("Rule T: a decision is proposed under the pack its award was assessed under", "[tolerance][policies]") {
+    Fixture f;
+    const std::string award_id = f.record(award())["record"]["id"];
+    const std::string failure_id = f.record(failure(award_id))["record"]["id"];
+    // The engine reopened on the same ledger with another pack (a copy under another id): the
+    // award's pack is not loaded, so no proposal can honestly be made.
+    std::string pack = test::read_file(test::source("criteria/policies/cn-cq-2024-9.yaml"));
+    pack.replace(pack.find("id: cn-cq-2024-9"), 16, "id: cn-cq-2024-9b");
+    test::write_file(f.dir / "other.yaml", pack);
+    test::write_file(f.dir / "config.yaml", "policy: other.yaml\nregistry: {file: " +
+                                                test::source("examples/registry.yaml").string() +
+                                                "}\nledger: {path: var/ledger.jsonl}\n");
+    f.reopen();
+    const Error e = f.record_error(decision(award_id, failure_id));
+    CHECK(e.status() == Status::config);
+    CHECK(e.code() == "AWARD_POLICY_NOT_LOADED");
+    CHECK(std::string(e.message_en()).find("cn-cq-2024-9") != std::string::npos);
+    CHECK(e.where().path == "/award");
+}
+
 TEST_CASE("Ledger: firstset_evaluate leaves an evaluation record unless told not to", "[tolerance][ledger]") {
     Fixture f;
     const std::string request = test::sample_request().dump();

@@ -1,9 +1,11 @@
 // firstset-ledger: the decision log for compliance officers (纪检、审计、国资监管). It needs no
 // engine configuration: verify a ledger (optionally against a head kept earlier), show its
-// records, and put together the dossier of one award.
+// records, and put together the dossier of one award. With a configuration (its policy packs),
+// it also audits a tender's evaluation method (lint).
 //
-// Exit status: 0 done (verify: the ledger is intact); 1 verify found problems; 2 usage;
-// 3 the ledger cannot be read; 4 the library cannot be loaded; 5 no such award.
+// Exit status: 0 done (verify: the ledger is intact; lint: no error); 1 verify or lint found
+// problems; 2 usage; 3 the ledger or tender cannot be read; 4 the library or configuration
+// cannot be used; 5 no such award.
 #include <boost/program_options.hpp>
 
 #include <ctime>
@@ -13,6 +15,8 @@
 
 #include "firstset/firstset.hpp"
 #include "ledger_file.hpp"
+#include "lint_report.hpp"
+#include "tender_file.hpp"
 
 namespace po = boost::program_options;
 
@@ -26,6 +30,7 @@ const char* const help_text = R"(firstset-ledger — 决策账本核查工具 / 
   firstset-ledger verify  LEDGER [--head SEQ:ID] [--json]
   firstset-ledger show    LEDGER [--id ID] [--kind KIND] [--tender ID] [--from DATE] [--to DATE] [--json]
   firstset-ledger dossier LEDGER AWARD_ID [--format md|html] [--out FILE]
+  firstset-ledger lint    TENDER.yaml --config CONFIG.yaml [--json]
 
 verify   校验账本的哈希链；给出之前保存的账本头（序号:编号）时，也能发现被截掉的记录。
          Checks the hash chain; with a head kept earlier (seq:id), also finds records cut off.
@@ -34,15 +39,25 @@ show     列出记录，可按编号、类别、招标项目或日期（北京�
 dossier  一个授标的完整档案：授标及其评估、当时的证书、故障、处理建议与最终决定、链式校验。
          The dossier of one award: the award and its assessment, the certificates as they stood,
          failures, proposals and final decisions, and the chain proof; Markdown or one HTML page.
+lint     审查招标文件的评标办法是否设置歧视性评审标准（按配置中的政策包）。
+         Audits a tender's evaluation method for discriminatory criteria, under the configuration's
+         policy packs (the one for the tender's jurisdiction and purchaser).
 
-退出码 Exit status: 0 完成/账本完好 done, intact · 1 账本有问题 problems found · 2 用法错误 usage ·
-3 无法读取账本 unreadable · 4 无法加载插件 library unusable · 5 无此授标记录 no such award
+退出码 Exit status: 0 完成/账本完好/审查通过 done, intact, passed · 1 账本有问题或评标办法有错误
+problems found · 2 用法错误 usage · 3 无法读取账本或招标文件 unreadable · 4 无法加载插件或配置
+library or configuration unusable · 5 无此授标记录 no such award
 
 Options)";
 
 int fail(int code, const std::string& zh, const std::string& en) {
     std::cerr << "错误：" << zh << "\nerror: " << en << "\n";
     return code;
+}
+
+std::string plugin_or_default(std::string path) {
+    if (!path.empty()) return path;
+    const char* env = std::getenv("FIRSTSET_PLUGIN");
+    return env && *env ? env : FIRSTSET_DEFAULT_PLUGIN;
 }
 
 std::string now_utc() {
@@ -79,7 +94,7 @@ std::string tender_of(const tool::Record& r) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string command, ledger, award, head, id, kind, tender, from, to, format = "md", out, plugin_path;
+    std::string command, ledger, award, head, id, kind, tender, from, to, format = "md", out, plugin_path, config;
     bool json = false;
     po::options_description options(help_text);
     options.add_options()
@@ -92,6 +107,7 @@ int main(int argc, char** argv) {
         ("to", po::value(&to), "show: 截止日期 to this date, inclusive")
         ("format", po::value(&format), "dossier: md | html (default md)")
         ("out", po::value(&out), "dossier: 输出文件 write to this file instead of standard output")
+        ("config,c", po::value(&config), "lint: 引擎配置文件 engine configuration (its policy packs)")
         ("json", po::bool_switch(&json), "输出 JSON output JSON")
         ("plugin", po::value(&plugin_path), "libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program)");
     po::options_description hidden;
@@ -111,13 +127,40 @@ int main(int argc, char** argv) {
         std::cout << options << "\n";
         return argc == 1 ? usage : ok;
     }
-    if (ledger.empty()) return fail(usage, "需要账本文件（--help 查看用法）", "need a ledger file (see --help)");
+    if (ledger.empty())
+        return command == "lint" ? fail(usage, "需要招标文件（--help 查看用法）", "need a tender file (see --help)")
+                                 : fail(usage, "需要账本文件（--help 查看用法）", "need a ledger file (see --help)");
+    plugin_path = plugin_or_default(plugin_path);
+
+    if (command == "lint") {
+        const std::string& tender_path = ledger;  // the positional argument
+        if (config.empty()) return fail(usage, "lint 需要 --config 配置文件（其中的政策包）", "lint needs --config (for its policy packs)");
+        nlohmann::json tender_doc;
+        try {
+            tender_doc = host::read_tender_only(tender_path);
+        } catch (const host::InputError& e) {
+            const std::string at = e.file + (e.line ? ":" + std::to_string(e.line) : "");
+            return fail(unreadable, at + "：" + e.zh, at + ": " + e.what());
+        }
+        try {
+            firstset::Library lib(plugin_path);
+            const firstset::Engine engine = lib.open(config);
+            const auto response = nlohmann::json::parse(engine.lint(tender_doc.dump()));
+            if (json) std::cout << response.dump(2) << "\n";
+            else host::print_lint(std::cout, tender_doc, response, host::Language::both);
+            return response.at("passed").get<bool>() ? ok : damaged;
+        } catch (const firstset::Error& e) {
+            auto doc = nlohmann::json::parse(e.document(), nullptr, false);
+            const auto& err = doc.is_object() ? doc["error"] : doc;
+            return fail(e.status() == FIRSTSET_CONFIG || e.status() == FIRSTSET_IO ? no_library : unreadable,
+                        err.value("message_zh", e.document()) + " [" + err.value("code", "") + "]",
+                        err.value("message", e.document()) + " [" + err.value("code", "") + "]");
+        } catch (const std::exception& e) {
+            return fail(no_library, std::string("无法加载插件：") + e.what(), std::string("cannot load the library: ") + e.what());
+        }
+    }
 
     if (command == "verify") {
-        if (plugin_path.empty()) {
-            const char* env = std::getenv("FIRSTSET_PLUGIN");
-            plugin_path = env && *env ? env : FIRSTSET_DEFAULT_PLUGIN;
-        }
         nlohmann::json request = {{"ledger", ledger}};
         if (!head.empty()) {
             const auto colon = head.find(':');
@@ -190,10 +233,6 @@ int main(int argc, char** argv) {
         if (format != "md" && format != "html") return fail(usage, "--format 只能是 md 或 html", "--format is md or html");
         auto d = tool::collect_dossier(records, award);
         if (!d) return fail(no_award, "账本中没有编号为 " + award + " 的授标记录", "no award record " + award + " in the ledger");
-        if (plugin_path.empty()) {
-            const char* env = std::getenv("FIRSTSET_PLUGIN");
-            plugin_path = env && *env ? env : FIRSTSET_DEFAULT_PLUGIN;
-        }
         try {
             firstset::Library lib(plugin_path);
             d->verdict = nlohmann::json::parse(lib.verify(nlohmann::json{{"ledger", ledger}}.dump()));
@@ -212,5 +251,6 @@ int main(int argc, char** argv) {
         }
         return ok;
     }
-    return fail(usage, "未知命令 \"" + command + "\"，可用：verify、show、dossier", "unknown command \"" + command + "\"; available: verify, show, dossier");
+    return fail(usage, "未知命令 \"" + command + "\"，可用：verify、show、dossier、lint",
+                "unknown command \"" + command + "\"; available: verify, show, dossier, lint");
 }
