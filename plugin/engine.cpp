@@ -63,7 +63,36 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
     if (const JsonValue* p = member(root, "policy")) c.policy = resolve(base, sv(*p));
     if (const JsonValue* list = member(root, "policies"))
         for (const auto& p : list->GetArray()) c.policies.push_back(resolve(base, sv(p)));
-    c.registry = resolve(base, sv(root["registry"]["file"]));
+    const JsonValue& reg = root["registry"];
+    if (const JsonValue* f = member(reg, "file")) {
+        c.registry = resolve(base, sv(*f));
+    } else {
+        RegistryFeedConfig feed;
+        feed.url = std::string(sv(reg["url"]));
+        feed.cache = member(reg, "cache") ? resolve(base, sv(reg["cache"])) : base / "var" / "registry-cache";
+        if (const JsonValue* v = member(reg, "sha256")) feed.sha256 = std::string(sv(*v));
+        if (const JsonValue* v = member(reg, "public_key")) {
+            std::string why;
+            feed.public_key = parse_verifier_key(sv(*v), why);
+            if (!feed.public_key)
+                doc.fail(Status::config, "REGISTRY_BAD_KEY", "registry.public_key is not an Ed25519 verifier key: " + why,
+                         "registry.public_key 不是 Ed25519 验证公钥：" + why, "/registry/public_key");
+        }
+        if (feed.sha256.empty() && !feed.public_key)
+            doc.fail(Status::config, "REGISTRY_NO_INTEGRITY",
+                     "a registry fetched from a URL needs registry.sha256 (a pinned digest) or registry.public_key (an "
+                     "Ed25519 key its publisher signs with)",
+                     "从网址获取的认定名录须配置 registry.sha256（固定摘要）或 registry.public_key（发布方签名所用的 Ed25519 公钥）",
+                     "/registry");
+        if (const JsonValue* v = member(reg, "signature_url")) feed.signature_url = std::string(sv(*v));
+        if (const JsonValue* v = member(reg, "refresh_seconds")) feed.refresh = std::chrono::seconds(v->GetInt64());
+        if (const JsonValue* v = member(reg, "warn_after_seconds")) feed.warn_after = std::chrono::seconds(v->GetInt64());
+        if (const JsonValue* v = member(reg, "refuse_after_seconds")) feed.refuse_after = std::chrono::seconds(v->GetInt64());
+        if (const JsonValue* v = member(reg, "ca_file")) feed.http.ca_file = resolve(base, sv(*v)).string();
+        if (const JsonValue* v = member(reg, "timeout_seconds")) feed.http.timeout_ms = v->GetInt64() * 1000;
+        feed.http.connect_timeout_ms = std::min<long>(feed.http.connect_timeout_ms, feed.http.timeout_ms);
+        c.registry_feed = std::move(feed);
+    }
     if (const JsonValue* ledger = member(root, "ledger")) {
         if (const JsonValue* p = member(*ledger, "path")) c.ledger = resolve(base, sv(*p));
         if (const JsonValue* l = member(*ledger, "log_evaluations")) c.log_evaluations = l->GetBool();
@@ -91,7 +120,13 @@ std::unique_ptr<Engine> Engine::open(const std::filesystem::path& config_file) {
         }
         e->policies_ = std::make_shared<const PolicySet>(std::move(scoped), std::move(fallback), config_file.string());
     }
-    e->registry_ = std::make_shared<const Registry>(Registry::load(e->config_.registry));
+    if (e->config_.registry_feed) {
+        e->feed_ = std::make_unique<RegistryFeed>(*e->config_.registry_feed, e->log_);
+        e->feed_->start();
+    } else {
+        e->registry_ = std::make_shared<const Registry>(Registry::load(e->config_.registry));
+    }
+    const auto registry = e->registry();
     if (!e->config_.ledger.empty()) {
         e->ledger_ = ledger::Ledger::open(e->config_.ledger);
         if (e->ledger_->bytes_cut_at_open() > 0)
@@ -105,10 +140,10 @@ std::unique_ptr<Engine> Engine::open(const std::filesystem::path& config_file) {
     for (const auto& p : e->policies_->all())
         packs += (packs.empty() ? "" : ", ") + p->id + " (" + p->document + "; for " + p->scope.describe() + ")";
     e->log_->info("opened: policies {}, registry {} version {} with {} certificates, in {:.1f} ms", packs,
-                  e->registry_->id(), e->registry_->version(), e->registry_->size(), ms);
-    if (e->registry_->holder_checksum_warnings() > 0)
+                  registry->id(), registry->version(), registry->size(), ms);
+    if (registry->holder_checksum_warnings() > 0)
         e->log_->warn("registry {}: {} holder USCCs have a wrong check character; they are compared as written",
-                      e->registry_->id(), e->registry_->holder_checksum_warnings());
+                      registry->id(), registry->holder_checksum_warnings());
     return e;
 }
 
@@ -128,7 +163,10 @@ void Engine::evaluate(const char* request_json, TextBuffer& response) const {
         throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
                     Location{v->path, "", 0, 0});
     const Policy& policy = policies_->select_for(*member(doc, "tender"), "/tender");
-    const Registry& registry = *registry_;
+    std::optional<RegistryFreshness> freshness;
+    if (feed_) freshness = feed_->check_age();  // IO REGISTRY_TOO_OLD past refuse_after
+    const std::shared_ptr<const Registry> snapshot = registry();
+    const Registry& registry = *snapshot;
     const EvaluateRequest request = read_evaluate_request(doc, policy);
     const Evaluation evaluation = evaluate_rules(policy, registry, request);
 
@@ -137,7 +175,8 @@ void Engine::evaluate(const char* request_json, TextBuffer& response) const {
         recorded = record_evaluation(RecordContext{*policies_, registry, *ledger_}, policy, request_json, request, evaluation);
     response.reserve(1024 + 700 * (request.tender.criteria.size() + evaluation.certificates.size()));
     JsonOut writer(response);
-    write_evaluate_response(writer, policy, registry, request, evaluation, recorded ? &*recorded : nullptr);
+    write_evaluate_response(writer, policy, registry, request, evaluation, recorded ? &*recorded : nullptr,
+                            freshness ? &*freshness : nullptr);
     log_->debug("evaluated tender {} bid {}: {} criteria, {} certificates claimed", request.tender.id,
                 request.bid.id, evaluation.criteria.size(), evaluation.certificates.size());
 }
@@ -172,7 +211,9 @@ void Engine::record(const char* record_json, TextBuffer& out) const {
     if (auto v = schema::builtin().validate("record-request.schema.json", parsed.root()))
         throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
                     Location{v->path, "", 0, 0});
-    firstset::record(RecordContext{*policies_, *registry_, *ledger_}, parsed.root(), out);
+    if (feed_) feed_->check_age();
+    const std::shared_ptr<const Registry> snapshot = registry();
+    firstset::record(RecordContext{*policies_, *snapshot, *ledger_}, parsed.root(), out);
     log_->info("recorded {} in ledger {}", str(*member(parsed.root(), "kind")), config_.ledger.string());
 }
 

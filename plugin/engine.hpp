@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,7 @@
 
 #include "policy/policy.hpp"
 #include "policy/policy_set.hpp"
+#include "registry/feed.hpp"
 #include "registry/registry.hpp"
 
 namespace spdlog {
@@ -32,7 +34,8 @@ struct EngineConfig {
     std::filesystem::path file;  // the configuration file itself
     std::filesystem::path policy;                 // the fallback pack (`policy`); may be empty
     std::vector<std::filesystem::path> policies;  // the scoped packs (`policies`), in order
-    std::filesystem::path registry;
+    std::filesystem::path registry;  // a local file; empty when the registry comes from a URL
+    std::optional<RegistryFeedConfig> registry_feed;  // registry.url and its settings
     std::filesystem::path ledger;  // empty: none configured
     bool log_evaluations = true;
     std::string log_level = "warn";
@@ -66,7 +69,9 @@ public:
     ledger::Ledger* ledger() const { return ledger_.get(); }
 
     const PolicySet& policies() const { return *policies_; }
-    const Registry& registry() const { return *registry_; }
+    // The registry in force now: a snapshot that stays valid while held, whatever a refresh does.
+    std::shared_ptr<const Registry> registry() const { return feed_ ? feed_->current() : registry_; }
+    RegistryFeed* registry_feed() const { return feed_.get(); }
     spdlog::logger& log() const { return *log_; }
 
 private:
@@ -75,7 +80,8 @@ private:
     EngineConfig config_;
     std::shared_ptr<spdlog::logger> log_;
     std::shared_ptr<const PolicySet> policies_;
-    std::shared_ptr<const Registry> registry_;
+    std::shared_ptr<const Registry> registry_;  // a registry file
+    std::unique_ptr<RegistryFeed> feed_;         // or a registry followed from a URL
     std::unique_ptr<ledger::Ledger> ledger_;  // none when the configuration names no ledger
 };
 

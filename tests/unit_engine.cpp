@@ -242,7 +242,7 @@ TEST_CASE("Engine: relative paths in the configuration are relative to its folde
     test::write_file(dir / "conf/data/registry.yaml", test::read_file(test::source("examples/registry.yaml")));
     std::filesystem::create_directories(dir / "conf/log");
     auto engine = Engine::open(dir / "conf/firstset.yaml");
-    CHECK(engine->registry().size() == 8);
+    CHECK(engine->registry()->size() == 8);
     engine.reset();
     // the engine's private logger wrote where the configuration said
     CHECK(test::read_file(dir / "conf/log/firstset.log").find("opened: policies cn-cq-2024-9 (渝经信规范〔2024〕9号; for jurisdictions=CN-CQ)") !=

@@ -2,6 +2,7 @@
 
 #include "evaluate/reasons.hpp"
 #include "ledger/ledger.hpp"
+#include "registry/feed.hpp"
 #include "registry/registry.hpp"
 
 namespace firstset {
@@ -20,7 +21,8 @@ std::string join_codes(const ShortList<Code>& codes) {
 }  // namespace
 
 void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& registry,
-                             const EvaluateRequest& request, const Evaluation& ev, const ledger::Appended* recorded) {
+                             const EvaluateRequest& request, const Evaluation& ev, const ledger::Appended* recorded,
+                             const RegistryFreshness* freshness) {
     const Tender& tender = request.tender;
     const Bid& bid = request.bid;
     ReasonWriter reasons(w, policy);
@@ -52,6 +54,21 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
     w.string(registry.version());
     w.key("sha256");
     w.string(registry.sha256());
+    if (freshness) {
+        w.key("source");
+        w.begin_object();
+        w.key("url");
+        w.string(freshness->url);
+        w.key("etag");
+        w.string(freshness->etag);
+        w.key("checked_at");
+        w.string(utc_timestamp(freshness->checked_at));
+        w.key("age_seconds");
+        w.number(freshness->age_seconds);
+        w.key("stale");
+        w.boolean(freshness->stale);
+        w.end_object();
+    }
     w.end_object();
 
     // Facts every message may share.

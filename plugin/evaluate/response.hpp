@@ -9,14 +9,17 @@
 namespace firstset {
 
 class Registry;
+struct RegistryFreshness;
 
 namespace ledger {
 struct Appended;
 }
 
 // `recorded`: the evaluation record appended to the ledger, named in the response; or null.
+// `freshness`: for a registry followed from a URL, where it came from and how fresh it is.
 void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& registry,
                              const EvaluateRequest& request, const Evaluation& evaluation,
-                             const ledger::Appended* recorded = nullptr);
+                             const ledger::Appended* recorded = nullptr,
+                             const RegistryFreshness* freshness = nullptr);
 
 }  // namespace firstset

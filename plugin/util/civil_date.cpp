@@ -1,5 +1,7 @@
 #include "util/civil_date.hpp"
 
+#include <ctime>
+
 
 namespace firstset {
 namespace {
@@ -125,6 +127,19 @@ std::optional<Date> china_date_of(std::string_view t) noexcept {
     std::int64_t day = china_minutes / 1440;
     if (china_minutes % 1440 < 0) --day;
     return Date::from_days(static_cast<std::int32_t>(day));
+}
+
+}  // namespace firstset
+
+namespace firstset {
+
+std::string utc_timestamp(std::int64_t unix_seconds) {
+    const std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
 }
 
 }  // namespace firstset

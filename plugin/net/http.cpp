@@ -1,0 +1,154 @@
+#include "net/http.hpp"
+
+#include <curl/curl.h>
+
+#include <cstring>
+#include <memory>
+#include <mutex>
+
+namespace firstset::net {
+namespace {
+
+struct EasyFree {
+    void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct ListFree {
+    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+struct Sink {
+    HttpResult* result;
+    std::size_t max;
+    bool too_large = false;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* sink = static_cast<Sink*>(user);
+    const std::size_t n = size * count;
+    if (sink->result->body.size() + n > sink->max) {
+        sink->too_large = true;
+        return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
+    }
+    sink->result->body.append(data, n);
+    return n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* result = static_cast<HttpResult*>(user);
+    const std::size_t n = size * count;
+    std::string_view line(data, n);
+    if (line.size() > 5 && strncasecmp(line.data(), "etag:", 5) == 0) {
+        line.remove_prefix(5);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' ')) line.remove_suffix(1);
+        result->etag = std::string(line);
+    }
+    return n;
+}
+
+struct Upload {
+    std::string_view body;
+    std::size_t offset = 0;
+};
+
+std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
+    auto* up = static_cast<Upload*>(user);
+    const std::size_t n = std::min(size * count, up->body.size() - up->offset);
+    std::memcpy(buffer, up->body.data() + up->offset, n);
+    up->offset += n;
+    return n;
+}
+
+int on_seek(void* user, curl_off_t offset, int origin) {
+    auto* up = static_cast<Upload*>(user);
+    if (origin != SEEK_SET || offset < 0 || static_cast<std::size_t>(offset) > up->body.size()) return CURL_SEEKFUNC_FAIL;
+    up->offset = static_cast<std::size_t>(offset);
+    return CURL_SEEKFUNC_OK;
+}
+
+HttpResult perform(CURL* curl, const std::string& url, const HttpOptions& o, curl_slist* headers, Sink& sink) {
+    HttpResult& r = *sink.result;
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, o.connect_timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, o.timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!o.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, o.ca_file.c_str());
+    if (!o.aws_sigv4.empty()) curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, o.aws_sigv4.c_str());
+    if (!o.user_password.empty()) curl_easy_setopt(curl, CURLOPT_USERPWD, o.user_password.c_str());
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "firstset/" FIRSTSET_VERSION_STRING);
+    if (headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    const CURLcode rc = curl_easy_perform(curl);
+    if (rc != CURLE_OK) {
+        r.transport_ok = false;
+        r.error = sink.too_large ? "the response is larger than " + std::to_string(sink.max) + " bytes"
+                                 : std::string(curl_easy_strerror(rc)) + (errbuf[0] ? std::string(": ") + errbuf : "");
+        return r;
+    }
+    r.transport_ok = true;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+    return r;
+}
+
+}  // namespace
+
+std::string HttpResult::describe() const {
+    return transport_ok ? "HTTP " + std::to_string(status) : error;
+}
+
+void global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+HttpResult get(const std::string& url, const HttpOptions& options, std::string_view if_none_match) {
+    global_init();
+    HttpResult r;
+    std::unique_ptr<CURL, EasyFree> curl(curl_easy_init());
+    if (!curl) {
+        r.error = "curl_easy_init failed";
+        return r;
+    }
+    std::unique_ptr<curl_slist, ListFree> headers;
+    if (!if_none_match.empty())
+        headers.reset(curl_slist_append(nullptr, ("If-None-Match: " + std::string(if_none_match)).c_str()));
+    curl_easy_setopt(curl.get(), CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(curl.get(), CURLOPT_ACCEPT_ENCODING, "");  // gzip or deflate when the server offers it
+    Sink sink{&r, options.max_body_bytes};
+    return perform(curl.get(), url, options, headers.get(), sink);
+}
+
+HttpResult put(const std::string& url, const HttpOptions& options, std::string_view body,
+               const std::vector<std::string>& extra) {
+    global_init();
+    HttpResult r;
+    std::unique_ptr<CURL, EasyFree> curl(curl_easy_init());
+    if (!curl) {
+        r.error = "curl_easy_init failed";
+        return r;
+    }
+    std::unique_ptr<curl_slist, ListFree> headers;
+    curl_slist* list = nullptr;
+    for (const auto& h : extra) list = curl_slist_append(list, h.c_str());
+    list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+    headers.reset(list);
+    Upload up{body, 0};
+    curl_easy_setopt(curl.get(), CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl.get(), CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(curl.get(), CURLOPT_READDATA, &up);
+    curl_easy_setopt(curl.get(), CURLOPT_SEEKFUNCTION, on_seek);
+    curl_easy_setopt(curl.get(), CURLOPT_SEEKDATA, &up);
+    curl_easy_setopt(curl.get(), CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    Sink sink{&r, std::size_t{1} << 20};
+    return perform(curl.get(), url, options, headers.get(), sink);
+}
+
+}  // namespace firstset::net

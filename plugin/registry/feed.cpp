@@ -1,0 +1,330 @@
+#include "registry/feed.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "util/digest.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"  // before any RapidJSON header: it sets RapidJSON's options
+#include "util/source_document.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace firstset {
+namespace {
+
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Writes path atomically and durably: a temporary file, fsync, rename, fsync of the folder.
+void write_file_durably(const std::filesystem::path& path, std::string_view bytes) {
+    const std::filesystem::path tmp = path.string() + ".tmp";
+    auto fail = [&](const char* what) {
+        const std::string why = std::string(what) + " " + tmp.string() + ": " + std::strerror(errno);
+        throw Error(Status::io, "CACHE_WRITE_FAILED", "cannot write the registry cache: " + why,
+                    "无法写入认定名录缓存：" + why);
+    };
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail("open");
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            ::close(fd);
+            fail("write");
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0) {
+        ::close(fd);
+        fail("fsync");
+    }
+    ::close(fd);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) fail("rename");
+    const int dir = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
+}
+
+std::optional<std::string> read_whole(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string trimmed(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    std::size_t i = 0;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\n')) ++i;
+    return s.substr(i);
+}
+
+SourceDocument::Format format_of(const std::string& url, const std::string& body) {
+    auto q = url.find_first_of("?#");
+    const std::string path = url.substr(0, q);
+    auto ends = [&](std::string_view e) { return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0; };
+    if (ends(".json")) return SourceDocument::Format::json;
+    if (ends(".yaml") || ends(".yml")) return SourceDocument::Format::yaml;
+    for (char c : body)
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return c == '{' ? SourceDocument::Format::json : SourceDocument::Format::yaml;
+    return SourceDocument::Format::yaml;
+}
+
+}  // namespace
+
+struct RegistryFeed::Fetched {
+    enum class Kind { not_modified, document, unreachable } kind = Kind::unreachable;
+    std::string body, signature, etag, error;
+};
+
+RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)), log_(std::move(log)) {
+    if (config_.signature_url.empty()) config_.signature_url = config_.url + ".sig";
+    Fetched f = fetch("");
+    if (f.kind == Fetched::Kind::document) {
+        // A document that fails a check is an error, even with a cache: the server is wrong.
+        auto registry = check_and_load(f.body, f.signature, config_.url);
+        const std::int64_t now = now_seconds();
+        std::atomic_store(&current_, std::move(registry));
+        checked_at_ = now;
+        etag_ = f.etag;
+        counters_.fetches = 1;
+        counters_.updates = 1;
+        try {
+            write_cache(f.body, f.signature, f.etag, now);
+        } catch (const Error& e) {
+            log_->warn("registry {}: {}", config_.url, e.what());
+        }
+        log_->info("registry {} version {} from {} ({} certificates)", current_->id(), current_->version(), config_.url,
+                   current_->size());
+        return;
+    }
+    counters_.failures = 1;
+    counters_.last_error = f.error;
+    if (!load_cache())
+        throw Error(Status::io, "REGISTRY_UNREACHABLE",
+                    "the registry " + config_.url + " cannot be fetched (" + f.error + ") and there is no usable cache at " +
+                        config_.cache.string(),
+                    "无法获取认定名录 " + config_.url + "（" + f.error + "），且 " + config_.cache.string() + " 处没有可用的缓存");
+    log_->warn("registry {} cannot be fetched ({}); using the cache {}: {} version {}, checked {} s ago", config_.url, f.error,
+               config_.cache.string(), current_->id(), current_->version(), now_seconds() - checked_at_.load());
+    check_age();  // a cache past refuse_after cannot open an engine
+}
+
+RegistryFeed::~RegistryFeed() {
+    {
+        std::lock_guard<std::mutex> lock(wake_mutex_);
+        stop_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void RegistryFeed::start() {
+    if (config_.refresh.count() > 0 && !thread_.joinable()) thread_ = std::thread([this] { run(); });
+}
+
+void RegistryFeed::run() {
+    std::unique_lock<std::mutex> lock(wake_mutex_);
+    while (!stop_) {
+        if (wake_.wait_for(lock, config_.refresh, [this] { return stop_; })) break;
+        lock.unlock();
+        try {
+            refresh();
+        } catch (const std::exception& e) {  // refresh() reports its own failures; this is a bug
+            log_->error("registry refresh: {}", e.what());
+        }
+        lock.lock();
+    }
+}
+
+std::shared_ptr<const Registry> RegistryFeed::current() const { return std::atomic_load(&current_); }
+
+RegistryFreshness RegistryFeed::check_age() const {
+    RegistryFreshness f;
+    f.url = config_.url;
+    f.checked_at = checked_at_.load();
+    f.age_seconds = std::max<std::int64_t>(0, now_seconds() - f.checked_at);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        f.etag = etag_;
+    }
+    f.stale = f.age_seconds > config_.warn_after.count();
+    if (f.age_seconds > config_.refuse_after.count())
+        throw Error(Status::io, "REGISTRY_TOO_OLD",
+                    "the registry from " + config_.url + " was last confirmed " + std::to_string(f.age_seconds) +
+                        " s ago, more than refuse_after_seconds (" + std::to_string(config_.refuse_after.count()) +
+                        "): certificates may have been revoked since; restore access to the registry server",
+                    "来自 " + config_.url + " 的认定名录已有 " + std::to_string(f.age_seconds) + " 秒未得到确认，超过 refuse_after_seconds（" +
+                        std::to_string(config_.refuse_after.count()) + " 秒）：其间可能有证书被撤销，请恢复对名录服务器的访问");
+    return f;
+}
+
+RegistryFeed::Fetched RegistryFeed::fetch(const std::string& etag) {
+    Fetched f;
+    net::HttpResult r = net::get(config_.url, config_.http, etag);
+    if (r.transport_ok && r.status == 304 && !etag.empty()) {
+        f.kind = Fetched::Kind::not_modified;
+        return f;
+    }
+    if (!r.ok()) {
+        f.error = r.describe() + " from " + config_.url;
+        return f;
+    }
+    f.body = std::move(r.body);
+    f.etag = r.etag;
+    if (config_.public_key) {
+        net::HttpResult s = net::get(config_.signature_url, config_.http);
+        if (!s.ok()) {
+            f.error = s.describe() + " from " + config_.signature_url;
+            return f;
+        }
+        f.signature = trimmed(std::move(s.body));
+    }
+    f.kind = Fetched::Kind::document;
+    return f;
+}
+
+std::shared_ptr<const Registry> RegistryFeed::check_and_load(const std::string& body, const std::string& signature,
+                                                             const std::string& source) const {
+    if (!config_.sha256.empty()) {
+        const std::string got = sha256_hex(body);
+        if (got != config_.sha256)
+            throw Error(Status::integrity, "REGISTRY_DIGEST_MISMATCH",
+                        "the registry from " + source + " has SHA-256 " + got + ", not the pinned " + config_.sha256,
+                        "来自 " + source + " 的认定名录 SHA-256 为 " + got + "，与配置固定的 " + config_.sha256 + " 不符",
+                        Location{"", source, 0, 0});
+    }
+    if (config_.public_key) {
+        const auto raw = base64_decode(signature);
+        if (!raw || !ed25519_verify(config_.public_key->public_key, body, *raw))
+            throw Error(Status::integrity, "REGISTRY_BAD_SIGNATURE",
+                        "the registry from " + source + " does not carry a valid Ed25519 signature of key " +
+                            config_.public_key->name + " (signature from " + config_.signature_url + ")",
+                        "来自 " + source + " 的认定名录没有密钥 " + config_.public_key->name + " 的有效 Ed25519 签名（签名取自 " +
+                            config_.signature_url + "）",
+                        Location{"", source, 0, 0});
+    }
+    SourceDocument doc = SourceDocument::parse(body, source, format_of(config_.url, body));
+    return std::make_shared<const Registry>(Registry::from_document(doc));
+}
+
+void RegistryFeed::write_cache(const std::string& body, const std::string& signature, const std::string& etag,
+                               std::int64_t checked_at) const {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("url");
+    w.String(config_.url.c_str(), static_cast<rapidjson::SizeType>(config_.url.size()));
+    w.Key("etag");
+    w.String(etag.c_str(), static_cast<rapidjson::SizeType>(etag.size()));
+    w.Key("signature");
+    w.String(signature.c_str(), static_cast<rapidjson::SizeType>(signature.size()));
+    w.Key("checked_at");
+    w.Int64(checked_at);
+    w.EndObject();
+    write_file_durably(config_.cache, body);
+    write_file_durably(config_.cache.string() + ".meta.json", std::string_view(buf.GetString(), buf.GetSize()));
+}
+
+bool RegistryFeed::load_cache() {
+    const auto body = read_whole(config_.cache);
+    const auto meta_text = read_whole(config_.cache.string() + ".meta.json");
+    if (!body || !meta_text) return false;
+    rapidjson::Document meta;
+    meta.Parse(meta_text->c_str(), meta_text->size());
+    if (meta.HasParseError() || !meta.IsObject() || !meta.HasMember("url") || !meta["url"].IsString() ||
+        !meta.HasMember("checked_at") || !meta["checked_at"].IsInt64() || !meta.HasMember("etag") ||
+        !meta["etag"].IsString() || !meta.HasMember("signature") || !meta["signature"].IsString()) {
+        log_->warn("registry cache {}: its metadata is unreadable; ignored", config_.cache.string());
+        return false;
+    }
+    if (config_.url != meta["url"].GetString()) {
+        log_->warn("registry cache {} is of {}, not {}; ignored", config_.cache.string(), meta["url"].GetString(), config_.url);
+        return false;
+    }
+    // The cache is checked like a download: a tampered cache is not used.
+    auto registry = check_and_load(*body, meta["signature"].GetString(), config_.cache.string());
+    std::atomic_store(&current_, std::move(registry));
+    checked_at_ = meta["checked_at"].GetInt64();
+    etag_ = meta["etag"].GetString();
+    return true;
+}
+
+bool RegistryFeed::refresh() {
+    std::lock_guard<std::mutex> one_at_a_time(refresh_mutex_);
+    std::string etag;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        etag = etag_;
+        ++counters_.fetches;
+    }
+    Fetched f = fetch(etag);
+    const std::int64_t now = now_seconds();
+    if (f.kind == Fetched::Kind::not_modified) {
+        checked_at_ = now;
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++counters_.not_modified;
+        return false;
+    }
+    std::string error = f.error;
+    if (f.kind == Fetched::Kind::document) {
+        try {
+            auto registry = check_and_load(f.body, f.signature, config_.url);
+            const auto old = current();
+            log_->info("registry {}: version {} replaces {} ({} certificates)", config_.url, registry->version(),
+                       old ? old->version() : "-", registry->size());
+            std::atomic_store(&current_, std::shared_ptr<const Registry>(std::move(registry)));
+            checked_at_ = now;
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                etag_ = f.etag;
+                ++counters_.updates;
+            }
+            try {
+                write_cache(f.body, f.signature, f.etag, now);
+            } catch (const Error& e) {
+                log_->warn("registry {}: {}", config_.url, e.what());
+            }
+            return true;
+        } catch (const Error& e) {
+            error = std::string(e.code()) + ": " + e.what();
+        }
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++counters_.failures;
+        counters_.last_error = error;
+    }
+    const auto age = now - checked_at_.load();
+    log_->warn("registry refresh failed, keeping version {} (confirmed {} s ago): {}", current()->version(), age, error);
+    if (age > config_.refuse_after.count())
+        log_->error("registry {} is older than refuse_after_seconds ({} s): evaluations are refused until it is refreshed",
+                    config_.url, config_.refuse_after.count());
+    else if (age > config_.warn_after.count())
+        log_->warn("registry {} is older than warn_after_seconds ({} s)", config_.url, config_.warn_after.count());
+    return false;
+}
+
+RegistryFeed::Counters RegistryFeed::counters() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return counters_;
+}
+
+}  // namespace firstset

@@ -1,0 +1,104 @@
+// A certificate registry followed from a URL (issue 5): fetched with conditional requests
+// (ETag / If-None-Match), checked against a pinned SHA-256 or an Ed25519 signature before it is
+// used, kept in a local cache for starts when the server cannot be reached, and refreshed on an
+// interval by a background thread that swaps the new registry in atomically. Evaluations take a
+// snapshot (`current()`), so they never wait on the network and never see a half-loaded
+// registry; a document that fails any check is refused and the previous registry stays.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "net/http.hpp"
+#include "registry/registry.hpp"
+#include "util/signing.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace firstset {
+
+struct RegistryFeedConfig {
+    std::string url;
+    std::filesystem::path cache;          // the last good document; <cache>.meta.json beside it
+    std::string sha256;                   // pinned digest (lower-case hex), or empty
+    std::optional<VerifierKey> public_key;  // Ed25519 verifier key, or none
+    std::string signature_url;            // default: url + ".sig" (base64 of the 64-byte signature)
+    std::chrono::seconds refresh{300};    // 0: no background refresh
+    std::chrono::seconds warn_after{86400};
+    std::chrono::seconds refuse_after{7 * 86400};
+    net::HttpOptions http;
+};
+
+struct RegistryFreshness {
+    std::string url;
+    std::string etag;
+    std::int64_t checked_at = 0;  // Unix seconds of the last answer from the server that confirmed it
+    std::int64_t age_seconds = 0;
+    bool stale = false;           // older than warn_after
+};
+
+class RegistryFeed {
+public:
+    // Fetches the registry, or falls back to the cache when the server cannot be reached (not
+    // when it answers with a document that fails a check). Throws Error: IO (REGISTRY_UNREACHABLE
+    // with no usable cache), INTEGRITY (REGISTRY_DIGEST_MISMATCH, REGISTRY_BAD_SIGNATURE), CONFIG
+    // (a registry that breaks its schema), REGISTRY_TOO_OLD when even the cache is too old.
+    RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::logger> log);
+    ~RegistryFeed();
+    RegistryFeed(const RegistryFeed&) = delete;
+    RegistryFeed& operator=(const RegistryFeed&) = delete;
+
+    // Starts the background refresh (when the interval is not 0).
+    void start();
+
+    // The registry in force. [thread-safe, never blocks on the network]
+    std::shared_ptr<const Registry> current() const;
+
+    // Freshness now; throws Error IO REGISTRY_TOO_OLD past refuse_after. [thread-safe]
+    RegistryFreshness check_age() const;
+
+    // One refresh: conditional GET, checks, swap, cache. Returns true when a new registry is in
+    // force. Failures are logged and counted; the registry in force stays. [thread-safe]
+    bool refresh();
+
+    struct Counters {
+        std::uint64_t fetches = 0, not_modified = 0, updates = 0, failures = 0;
+        std::string last_error;
+    };
+    Counters counters() const;
+    const RegistryFeedConfig& config() const { return config_; }
+
+private:
+    struct Fetched;
+    Fetched fetch(const std::string& etag);
+    std::shared_ptr<const Registry> check_and_load(const std::string& body, const std::string& signature,
+                                                   const std::string& source) const;
+    void write_cache(const std::string& body, const std::string& signature, const std::string& etag,
+                     std::int64_t checked_at) const;
+    bool load_cache();
+    void run();
+
+    RegistryFeedConfig config_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<const Registry> current_;  // read and written with std::atomic_load/store
+    std::atomic<std::int64_t> checked_at_{0};
+    mutable std::mutex mutex_;  // etag_, counters_, and one refresh at a time
+    std::string etag_;
+    Counters counters_;
+    std::mutex refresh_mutex_;
+    std::condition_variable wake_;
+    std::mutex wake_mutex_;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+}  // namespace firstset
