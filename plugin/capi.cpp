@@ -88,4 +88,14 @@ FIRSTSET_API int firstset_lint(firstset_engine* engine, const char* tender_json,
     });
 }
 
+FIRSTSET_API int firstset_status(firstset_engine* engine, char** status_json) {
+    return guard(status_json, [&]() -> int {
+        if (!engine) return null_argument(status_json, "engine");
+        firstset::TextBuffer out;
+        engine->engine->status(out);
+        *status_json = out.release();
+        return FIRSTSET_OK;
+    });
+}
+
 }  // extern "C"

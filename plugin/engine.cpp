@@ -1,5 +1,10 @@
 #include "engine.hpp"
 
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -12,6 +17,9 @@
 #include "ledger/ledger.hpp"
 #include "lint/lint.hpp"
 #include "ledger/verify_file.hpp"
+#include "util/civil_date.hpp"
+#include "util/file_io.hpp"
+#include "util/signing.hpp"
 #include "tolerance/records.hpp"
 #include "firstset/firstset.h"
 #include "schema/embedded.hpp"
@@ -96,6 +104,68 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
     if (const JsonValue* ledger = member(root, "ledger")) {
         if (const JsonValue* p = member(*ledger, "path")) c.ledger = resolve(base, sv(*p));
         if (const JsonValue* l = member(*ledger, "log_evaluations")) c.log_evaluations = l->GetBool();
+        if (const JsonValue* n = member(*ledger, "node")) {
+            c.node = std::string(sv(*n));
+        } else {
+            char host[256] = {0};
+            c.node = ::gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "firstset";
+            for (char& ch : c.node)
+                if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-') ch = '-';
+        }
+        const bool wants_ledger = member(*ledger, "checkpoint") || member(*ledger, "ship");
+        if (wants_ledger && c.ledger.empty())
+            doc.fail(Status::config, "LEDGER_PATH_REQUIRED", "checkpoints and shipping need ledger.path",
+                     "签名检查点和账本发送需要配置 ledger.path", "/ledger");
+        if (const JsonValue* cp = member(*ledger, "checkpoint")) {
+            ledger::CheckpointConfig k;
+            const auto key_file = resolve(base, sv((*cp)["key_file"]));
+            const auto text = read_whole_file(key_file);
+            std::string why = "the file cannot be read";
+            std::optional<SignerKey> key;
+            if (text) {
+                std::string t = *text;
+                while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+                key = parse_signer_key(t, why);
+            }
+            if (!key)
+                doc.fail(Status::config, "CHECKPOINT_BAD_KEY",
+                         "ledger.checkpoint.key_file " + key_file.string() + " holds no Ed25519 signer key: " + why,
+                         "ledger.checkpoint.key_file " + key_file.string() + " 中没有 Ed25519 签名私钥：" + why,
+                         "/ledger/checkpoint/key_file");
+            k.key = *key;
+            k.origin = member(*cp, "origin") ? std::string(sv((*cp)["origin"])) : "firstset/" + c.node;
+            if (const JsonValue* v = member(*cp, "interval_seconds")) k.interval = std::chrono::seconds(v->GetInt64());
+            k.file = c.ledger.string() + ".checkpoint";
+            c.checkpoint = std::move(k);
+        }
+        if (const JsonValue* sh = member(*ledger, "ship")) {
+            ledger::ShipConfig k;
+            auto ms = [](const JsonValue& v) { return std::chrono::milliseconds(static_cast<std::int64_t>(v.GetDouble() * 1000)); };
+            k.url = std::string(sv((*sh)["url"]));
+            k.node = c.node;
+            if (const JsonValue* v = member(*sh, "interval_seconds")) k.interval = ms(*v);
+            if (const JsonValue* v = member(*sh, "batch_bytes")) k.batch_bytes = static_cast<std::size_t>(v->GetInt64());
+            if (const JsonValue* v = member(*sh, "backoff_min_seconds")) k.backoff_min = ms(*v);
+            if (const JsonValue* v = member(*sh, "backoff_max_seconds")) k.backoff_max = ms(*v);
+            if (const JsonValue* v = member(*sh, "timeout_seconds")) k.http.timeout_ms = v->GetInt64() * 1000;
+            k.http.connect_timeout_ms = std::min<long>(k.http.connect_timeout_ms, k.http.timeout_ms);
+            if (const JsonValue* v = member(*sh, "ca_file")) k.http.ca_file = resolve(base, sv(*v)).string();
+            if (const JsonValue* v = member(*sh, "aws_sigv4")) k.http.aws_sigv4 = std::string(sv(*v));
+            std::string user, secret;
+            if (const JsonValue* v = member(*sh, "access_key")) user = std::string(sv(*v));
+            if (const JsonValue* v = member(*sh, "secret_env")) {
+                const char* value = std::getenv(std::string(sv(*v)).c_str());
+                if (!value)
+                    doc.fail(Status::config, "SHIP_SECRET_MISSING",
+                             "the environment variable " + std::string(sv(*v)) + " (ledger.ship.secret_env) is not set",
+                             "环境变量 " + std::string(sv(*v)) + "（ledger.ship.secret_env）未设置", "/ledger/ship/secret_env");
+                secret = value;
+            }
+            if (!user.empty() || !secret.empty()) k.http.user_password = user + ":" + secret;
+            k.cursor = c.ledger.string() + ".ship-cursor";
+            if (c.checkpoint) k.checkpoint = c.checkpoint->file;
+            c.ship = std::move(k);
+        }
     }
     if (const JsonValue* log = member(root, "log")) {
         if (const JsonValue* l = member(*log, "level")) c.log_level = std::string(sv(*l));
@@ -134,6 +204,9 @@ std::unique_ptr<Engine> Engine::open(const std::filesystem::path& config_file) {
                           e->ledger_->bytes_cut_at_open(), e->config_.ledger.string());
         e->log_->info("ledger {}: {} records, head {}", e->config_.ledger.string(), e->ledger_->head().seq,
                       e->ledger_->head().id);
+        if (e->config_.checkpoint)
+            e->checkpoints_ = std::make_unique<ledger::CheckpointWriter>(*e->config_.checkpoint, *e->ledger_, e->log_);
+        if (e->config_.ship) e->shipper_ = std::make_unique<ledger::Shipper>(*e->config_.ship, *e->ledger_, e->log_);
     }
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     std::string packs;
@@ -224,6 +297,126 @@ void verify_ledger(const char* request_json, TextBuffer& out) {
         throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
                     Location{v->path, "", 0, 0});
     ledger::verify_file(parsed.root(), out);
+}
+
+}  // namespace firstset
+
+namespace firstset {
+
+void Engine::status(TextBuffer& out) const {
+    JsonOut w(out);
+    w.begin_object();
+    const auto registry = this->registry();
+    w.key("registry");
+    w.begin_object();
+    w.key("id");
+    w.string(registry->id());
+    w.key("version");
+    w.string(registry->version());
+    w.key("sha256");
+    w.string(registry->sha256());
+    w.key("certificates");
+    w.number(static_cast<std::int64_t>(registry->size()));
+    w.key("source");
+    if (feed_) {
+        const RegistryFreshness f = feed_->freshness();
+        const RegistryFeed::Counters c = feed_->counters();
+        w.begin_object();
+        w.key("url");
+        w.string(f.url);
+        w.key("etag");
+        w.string(f.etag);
+        w.key("checked_at");
+        w.string(utc_timestamp(f.checked_at));
+        w.key("age_seconds");
+        w.number(f.age_seconds);
+        w.key("stale");
+        w.boolean(f.stale);
+        w.key("refused");
+        w.boolean(f.age_seconds > feed_->config().refuse_after.count());
+        w.key("fetches");
+        w.number(static_cast<std::int64_t>(c.fetches));
+        w.key("not_modified");
+        w.number(static_cast<std::int64_t>(c.not_modified));
+        w.key("updates");
+        w.number(static_cast<std::int64_t>(c.updates));
+        w.key("failures");
+        w.number(static_cast<std::int64_t>(c.failures));
+        w.key("last_error");
+        if (c.last_error.empty()) w.null();
+        else w.string(c.last_error);
+        w.end_object();
+    } else {
+        w.null();
+    }
+    w.end_object();
+    w.key("ledger");
+    if (!ledger_) {
+        w.null();
+        w.end_object();
+        return;
+    }
+    w.begin_object();
+    w.key("path");
+    w.string(config_.ledger.string());
+    w.key("node");
+    w.string(config_.node);
+    const ledger::Head head = ledger_->head();
+    w.key("records");
+    w.number(static_cast<std::int64_t>(ledger_->durable_seq()));
+    w.key("head");
+    w.begin_object();
+    w.key("seq");
+    w.number(static_cast<std::int64_t>(head.seq));
+    w.key("id");
+    w.string(head.id);
+    w.end_object();
+    w.key("checkpoint");
+    const auto cp = checkpoints_ ? checkpoints_->last() : std::nullopt;
+    if (cp) {
+        w.begin_object();
+        w.key("file");
+        w.string(checkpoints_->config().file.string());
+        w.key("origin");
+        w.string(cp->origin);
+        w.key("size");
+        w.number(static_cast<std::int64_t>(cp->size));
+        w.key("head_id");
+        w.string(cp->head_id);
+        w.key("key");
+        w.string(checkpoints_->config().key.verifier().text());
+        w.end_object();
+    } else {
+        w.null();
+    }
+    w.key("shipping");
+    if (shipper_) {
+        const ledger::ShipCounters c = shipper_->counters();
+        w.begin_object();
+        w.key("url");
+        w.string(shipper_->config().url);
+        w.key("shipped_records");
+        w.number(static_cast<std::int64_t>(c.shipped_records));
+        w.key("pending_records");
+        w.number(static_cast<std::int64_t>(c.pending_records));
+        w.key("shipped_batches");
+        w.number(static_cast<std::int64_t>(c.shipped_batches));
+        w.key("failures");
+        w.number(static_cast<std::int64_t>(c.failures));
+        w.key("consecutive_failures");
+        w.number(static_cast<std::int64_t>(c.consecutive_failures));
+        w.key("last_error");
+        if (c.last_error.empty()) w.null();
+        else w.string(c.last_error);
+        w.key("last_success");
+        if (c.last_success == 0) w.null();
+        else w.string(utc_timestamp(c.last_success));
+        w.end_object();
+    } else {
+        w.null();
+    }
+    w.end_object();
+    w.end_object();
 }
 
 }  // namespace firstset

@@ -16,6 +16,8 @@
 
 #include "policy/policy.hpp"
 #include "policy/policy_set.hpp"
+#include "ledger/checkpoint.hpp"
+#include "ledger/ship.hpp"
 #include "registry/feed.hpp"
 #include "registry/registry.hpp"
 
@@ -38,6 +40,9 @@ struct EngineConfig {
     std::optional<RegistryFeedConfig> registry_feed;  // registry.url and its settings
     std::filesystem::path ledger;  // empty: none configured
     bool log_evaluations = true;
+    std::string node;  // ledger.node, default the host name
+    std::optional<ledger::CheckpointConfig> checkpoint;
+    std::optional<ledger::ShipConfig> ship;
     std::string log_level = "warn";
     std::filesystem::path log_file;  // empty: standard error
 
@@ -67,6 +72,11 @@ public:
     void record(const char* record_json, TextBuffer& out) const;
 
     ledger::Ledger* ledger() const { return ledger_.get(); }
+    ledger::Shipper* shipper() const { return shipper_.get(); }
+    ledger::CheckpointWriter* checkpoints() const { return checkpoints_.get(); }
+
+    // firstset_status: the registry's freshness, the ledger's head, checkpoints and shipping.
+    void status(TextBuffer& out) const;
 
     const PolicySet& policies() const { return *policies_; }
     // The registry in force now: a snapshot that stays valid while held, whatever a refresh does.
@@ -83,6 +93,10 @@ private:
     std::shared_ptr<const Registry> registry_;  // a registry file
     std::unique_ptr<RegistryFeed> feed_;         // or a registry followed from a URL
     std::unique_ptr<ledger::Ledger> ledger_;  // none when the configuration names no ledger
+    // Declared after the ledger, so destroyed before it: first the checkpoint writer (a last
+    // checkpoint of the durable head), then the shipper (a last pass, which ships it).
+    std::unique_ptr<ledger::Shipper> shipper_;
+    std::unique_ptr<ledger::CheckpointWriter> checkpoints_;
 };
 
 // firstset_verify: needs no engine.

@@ -50,11 +50,12 @@ inline bool port_accepts(int port) {
 
 class Nginx {
 public:
-    explicit Nginx(const std::filesystem::path& dir, bool tls = false) : dir_(dir), tls_(tls) {
+    // port 0: a free one.
+    explicit Nginx(const std::filesystem::path& dir, bool tls = false, int port = 0) : dir_(dir), tls_(tls) {
         std::filesystem::create_directories(dir_ / "www");
         std::filesystem::create_directories(dir_ / "tmp");
         if (tls_) make_certificates();
-        port_ = free_loopback_port();
+        port_ = port ? port : free_loopback_port();
         start();
     }
     ~Nginx() { stop(); }
@@ -100,6 +101,7 @@ public:
                std::to_string(port_) + "/" + path;
     }
     std::filesystem::path www() const { return dir_ / "www"; }
+    int port() const { return port_; }
     std::filesystem::path ca_file() const { return dir_ / "ca.pem"; }
     void fail_with_500(bool on) { flag(".fail500", on); }
     void slow(bool on) { flag(".slow", on); }
@@ -146,6 +148,31 @@ private:
     bool tls_;
     int port_ = 0;
     pid_t pid_ = -1;
+};
+
+// A collector that accepts connections and never answers: every request to it times out.
+class BlackHole {
+public:
+    explicit BlackHole(int port) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        const int one = 1;
+        ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons(static_cast<uint16_t>(port));
+        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 16) != 0)
+            throw std::runtime_error("black hole: cannot listen on " + std::to_string(port));
+    }
+    ~BlackHole() {
+        ::shutdown(fd_, SHUT_RDWR);
+        ::close(fd_);  // pending connections are reset; accepted ones never were
+    }
+    BlackHole(const BlackHole&) = delete;
+    BlackHole& operator=(const BlackHole&) = delete;
+
+private:
+    int fd_ = -1;  // the kernel completes handshakes into the backlog; nobody reads or answers
 };
 
 }  // namespace test

@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 #define FIRSTSET_ABI_MAJOR 1
-#define FIRSTSET_ABI_MINOR 2
+#define FIRSTSET_ABI_MINOR 3
 
 /* Status codes. The error document's "status" field carries the name in capitals. */
 enum firstset_status {
@@ -131,6 +131,18 @@ FIRSTSET_API int firstset_verify(const char* request_json, char** response_json)
  * "passed" is false when any finding is an error. CONFIG when no configured pack is for the
  * tender or the pack has no lint section. [thread-safe] */
 FIRSTSET_API int firstset_lint(firstset_engine* engine, const char* tender_json, char** response_json);
+
+/* ---- ABI 1.3: beyond one machine (docs/operations.md) ---- */
+
+/* The engine's state for monitoring: *status_json = {"registry": {"id", "version", "sha256",
+ * "certificates", "source": null | {"url", "etag", "checked_at", "age_seconds", "stale",
+ * "refused", "fetches", "not_modified", "updates", "failures", "last_error"}}, "ledger": null |
+ * {"path", "node", "records", "head", "checkpoint": null | {"file", "origin", "size", "head_id",
+ * "key"}, "shipping": null | {"url", "shipped_records", "pending_records", "shipped_batches",
+ * "failures", "consecutive_failures", "last_error", "last_success"}}}. Never waits on the
+ * network. firstset_verify since 1.3 also takes "checkpoint" (a path) and "public_key" (a
+ * signed-note verifier key) and checks the ledger against the signed checkpoint. [thread-safe] */
+FIRSTSET_API int firstset_status(firstset_engine* engine, char** status_json);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -82,6 +82,8 @@ public:
     std::optional<Indexed> find(std::string_view id) const;
 
     Head head() const;
+    // Records known to be on disk (acknowledged); the checkpoint writer and shipper go no further.
+    std::uint64_t durable_seq() const { return durable_seq_.load(std::memory_order_acquire); }
     const std::filesystem::path& path() const { return path_; }
     // What opening found and did: records, and bytes cut off into the .broken file.
     std::uint64_t records_at_open() const { return records_at_open_; }

@@ -8,7 +8,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "ledger/checkpoint.hpp"
 #include "ledger/format.hpp"
+#include "util/file_io.hpp"
+#include "util/signing.hpp"
 #include "util/error.hpp"
 
 namespace firstset::ledger {
@@ -54,15 +57,62 @@ private:
 }  // namespace
 
 void verify_file(Json request, TextBuffer& response) {
-    const auto [ledger_v, expected_v] = members<2>(request, {"ledger", "expected_head"});
+    const auto [ledger_v, expected_v, checkpoint_v, key_v] =
+        members<4>(request, {"ledger", "expected_head", "checkpoint", "public_key"});
     const std::string path(str(*ledger_v));
     std::optional<Head> expected;
     if (expected_v) {
         const auto [seq, id] = members<2>(*expected_v, {"seq", "id"});
         expected = Head{seq->get_uint64().value_unsafe(), std::string(str(*id))};
     }
+    if (bool(checkpoint_v) != bool(key_v)) {
+        const char* missing = checkpoint_v ? "public_key" : "checkpoint";
+        throw Error(Status::schema, "SCHEMA_REQUIRED",
+                    std::string("checkpoint and public_key go together: ") + missing + " is missing",
+                    std::string("checkpoint 与 public_key 须同时给出：缺少 ") + missing, Location{"", "", 0, 0});
+    }
+    std::optional<VerifierKey> key;
+    std::string checkpoint_text;
+    if (key_v) {
+        std::string why;
+        key = parse_verifier_key(str(*key_v), why);
+        if (!key)
+            throw Error(Status::schema, "KEY_FORMAT", "/public_key: not a signed-note verifier key: " + why,
+                        "/public_key：不是 signed-note 验证公钥：" + why, Location{"/public_key", "", 0, 0});
+        const std::string cp_path(str(*checkpoint_v));
+        const auto text = read_whole_file(cp_path);
+        if (!text)
+            throw Error(Status::io, "FILE_UNREADABLE", "cannot read the checkpoint " + cp_path,
+                        "无法读取检查点 " + cp_path, Location{"/checkpoint", cp_path, 0, 0});
+        checkpoint_text = *text;
+    }
+    CheckpointProblem cp_problem;
+    const std::optional<Checkpoint> checkpoint =
+        key ? open_checkpoint(checkpoint_text, *key, cp_problem) : std::optional<Checkpoint>();
+    std::string id_at_checkpoint;
     const MappedFile file(path);
-    const Verdict v = verify(file.bytes(), expected);
+    Verdict v = verify(file.bytes(), expected, checkpoint ? std::function<void(const Located&)>([&](const Located& r) {
+        if (r.seq == checkpoint->size) id_at_checkpoint = r.id;
+    }) : std::function<void(const Located&)>());
+    if (key && !checkpoint) {
+        v.problems.push_back(Problem{std::nullopt, cp_problem.code, cp_problem.message_en, cp_problem.message_zh});
+    } else if (checkpoint) {
+        if (v.records < checkpoint->size) {
+            if (!v.first_bad_seq) v.first_bad_seq = v.records + 1;
+            v.problems.push_back(Problem{v.records + 1, "TRUNCATED",
+                                         "the ledger has " + std::to_string(v.records) + " complete records; the signed checkpoint covers " +
+                                             std::to_string(checkpoint->size) + " (records were cut off)",
+                                         "账本只有 " + std::to_string(v.records) + " 条完整记录，而签名检查点覆盖 " +
+                                             std::to_string(checkpoint->size) + " 条（记录被截断）"});
+        } else if (id_at_checkpoint != checkpoint->head_id) {
+            if (!v.first_bad_seq || *v.first_bad_seq > checkpoint->size) v.first_bad_seq = checkpoint->size;
+            v.problems.push_back(Problem{checkpoint->size, "CHECKPOINT_MISMATCH",
+                                         "record " + std::to_string(checkpoint->size) + " is not the one the signed checkpoint names (" +
+                                             checkpoint->head_id + "): the ledger was changed",
+                                         "第 " + std::to_string(checkpoint->size) + " 条记录不是签名检查点所指的记录（" +
+                                             checkpoint->head_id + "）：账本已被改动"});
+        }
+    }
 
     JsonOut w(response);
     w.begin_object();
@@ -82,6 +132,21 @@ void verify_file(Json request, TextBuffer& response) {
         w.key("id");
         w.string(v.head.id);
         w.end_object();
+    }
+    w.key("checkpoint");
+    if (checkpoint) {
+        w.begin_object();
+        w.key("origin");
+        w.string(checkpoint->origin);
+        w.key("size");
+        w.number(static_cast<std::int64_t>(checkpoint->size));
+        w.key("head_id");
+        w.string(checkpoint->head_id);
+        w.key("key");
+        w.string(key->name);
+        w.end_object();
+    } else {
+        w.null();
     }
     w.key("first_bad_seq");
     if (v.first_bad_seq) w.number(static_cast<std::int64_t>(*v.first_bad_seq));

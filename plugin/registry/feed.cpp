@@ -1,17 +1,14 @@
 #include "registry/feed.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "util/digest.hpp"
 #include "util/error.hpp"
+#include "util/file_io.hpp"
 #include "util/json.hpp"  // before any RapidJSON header: it sets RapidJSON's options
 #include "util/source_document.hpp"
 
@@ -23,49 +20,6 @@ namespace {
 
 std::int64_t now_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// Writes path atomically and durably: a temporary file, fsync, rename, fsync of the folder.
-void write_file_durably(const std::filesystem::path& path, std::string_view bytes) {
-    const std::filesystem::path tmp = path.string() + ".tmp";
-    auto fail = [&](const char* what) {
-        const std::string why = std::string(what) + " " + tmp.string() + ": " + std::strerror(errno);
-        throw Error(Status::io, "CACHE_WRITE_FAILED", "cannot write the registry cache: " + why,
-                    "无法写入认定名录缓存：" + why);
-    };
-    std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail("open");
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            ::close(fd);
-            fail("write");
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) {
-        ::close(fd);
-        fail("fsync");
-    }
-    ::close(fd);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) fail("rename");
-    const int dir = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
-}
-
-std::optional<std::string> read_whole(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 std::string trimmed(std::string s) {
@@ -156,7 +110,7 @@ void RegistryFeed::run() {
 
 std::shared_ptr<const Registry> RegistryFeed::current() const { return std::atomic_load(&current_); }
 
-RegistryFreshness RegistryFeed::check_age() const {
+RegistryFreshness RegistryFeed::freshness() const {
     RegistryFreshness f;
     f.url = config_.url;
     f.checked_at = checked_at_.load();
@@ -166,6 +120,11 @@ RegistryFreshness RegistryFeed::check_age() const {
         f.etag = etag_;
     }
     f.stale = f.age_seconds > config_.warn_after.count();
+    return f;
+}
+
+RegistryFreshness RegistryFeed::check_age() const {
+    const RegistryFreshness f = freshness();
     if (f.age_seconds > config_.refuse_after.count())
         throw Error(Status::io, "REGISTRY_TOO_OLD",
                     "the registry from " + config_.url + " was last confirmed " + std::to_string(f.age_seconds) +
@@ -239,13 +198,14 @@ void RegistryFeed::write_cache(const std::string& body, const std::string& signa
     w.Key("checked_at");
     w.Int64(checked_at);
     w.EndObject();
-    write_file_durably(config_.cache, body);
-    write_file_durably(config_.cache.string() + ".meta.json", std::string_view(buf.GetString(), buf.GetSize()));
+    write_file_durably(config_.cache, body, "CACHE_WRITE_FAILED");
+    write_file_durably(config_.cache.string() + ".meta.json", std::string_view(buf.GetString(), buf.GetSize()),
+                       "CACHE_WRITE_FAILED");
 }
 
 bool RegistryFeed::load_cache() {
-    const auto body = read_whole(config_.cache);
-    const auto meta_text = read_whole(config_.cache.string() + ".meta.json");
+    const auto body = read_whole_file(config_.cache);
+    const auto meta_text = read_whole_file(config_.cache.string() + ".meta.json");
     if (!body || !meta_text) return false;
     rapidjson::Document meta;
     meta.Parse(meta_text->c_str(), meta_text->size());

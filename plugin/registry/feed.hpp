@@ -63,7 +63,9 @@ public:
     // The registry in force. [thread-safe, never blocks on the network]
     std::shared_ptr<const Registry> current() const;
 
-    // Freshness now; throws Error IO REGISTRY_TOO_OLD past refuse_after. [thread-safe]
+    // Freshness now. [thread-safe]
+    RegistryFreshness freshness() const;
+    // The same; throws Error IO REGISTRY_TOO_OLD past refuse_after. [thread-safe]
     RegistryFreshness check_age() const;
 
     // One refresh: conditional GET, checks, swap, cache. Returns true when a new registry is in

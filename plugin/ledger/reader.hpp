@@ -1,0 +1,37 @@
+// Reads a ledger file forward from a known position, record by record, for the checkpoint
+// writer and the shipper. It reads only whole lines, never past the records the writer has made
+// durable (the caller says how far), and keeps the id (SHA-256) of the last record read.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "util/digest.hpp"
+
+namespace firstset::ledger {
+
+struct Position {
+    std::uint64_t seq = 0;    // records read so far
+    std::uint64_t offset = 0;  // bytes up to the end of record `seq`
+    std::string id;           // id of record `seq`; empty for 0
+};
+
+class LedgerReader {
+public:
+    explicit LedgerReader(std::filesystem::path path, Position from = {}) : path_(std::move(path)), pos_(std::move(from)) {}
+
+    // Appends up to `max_records` whole records after the position, none beyond record `last_seq`
+    // and no more than `max_bytes` of them (at least one when there is one), to `out` (lines with
+    // their newlines); returns how many. Throws Error(IO, LEDGER_READ_FAILED).
+    std::size_t read(std::uint64_t last_seq, std::size_t max_bytes, std::string& out);
+
+    const Position& position() const { return pos_; }
+
+private:
+    std::filesystem::path path_;
+    Position pos_;
+    Sha256 sha_;
+};
+
+}  // namespace firstset::ledger
