@@ -14,6 +14,8 @@
 #include "firstset/firstset.hpp"
 #include "lint_report.hpp"
 #include "report.hpp"
+#include "serve.hpp"
+#include "status_report.hpp"
 #include "scoring.hpp"
 #include "tender_file.hpp"
 #include "text.hpp"
@@ -30,6 +32,8 @@ const char* const help_text = R"(firstset-host — 首台（套）重大技术�
   firstset-host evaluate --config CONFIG.yaml [options] TENDER.yaml
   firstset-host record   --config CONFIG.yaml [--award ID] [--failure ID] [options] RECORD.yaml
   firstset-host lint     --config CONFIG.yaml [options] TENDER.yaml
+  firstset-host status   --config CONFIG.yaml [--json]
+  firstset-host serve    --config CONFIG.yaml
 
 对招标文件中的每份投标调用 firstset 插件，按渝经信规范〔2024〕9号（四）判断市场占有率、应用业绩
 等评审因素是否视同满足，再按综合评分法计算总分并排名。
@@ -48,6 +52,18 @@ lint 在招标文件发布前审查评标办法是否设置歧视性评审标准
 企业规模等），按招标项目所在地区和采购人性质选用政策包。
 lint audits the tender's evaluation method for discriminatory criteria before it is published,
 under the policy pack the configuration chooses for it (examples/config.yaml holds two).
+
+status 报告认定名录的来源与新旧、账本、签名检查点和向归档发送的进度（firstset_status）。
+status reports the registry's source and age, the ledger, its signed checkpoint and shipping.
+
+serve 作为常驻评审进程：从标准输入逐行读取 JSON 请求，每行输出一个 JSON 应答；引擎一直打开，
+在后台刷新认定名录、签署检查点、向归档发送账本。请求：{"evaluate": 请求} {"record": 记录}
+{"lint": 招标项目} {"status": {}}；出错时应答为错误文档 {"error": {...}}。标准输入结束即退出。
+serve runs as a long-lived evaluation process: one JSON request per line on standard input, one
+JSON answer per line on standard output, with the engine kept open so that it follows the
+registry, signs checkpoints and ships its ledger in the background. Requests: {"evaluate": R},
+{"record": R}, {"lint": TENDER}, {"status": {}}; a failure answers the error document
+{"error": {...}}. It exits when standard input ends (after a last checkpoint and shipping pass).
 
 退出码 Exit status: 0 完成 done · 2 用法错误 usage · 3 输入文件有误 input file · 4 插件或配置不可用
 plugin or configuration · 5 插件拒绝了投标或记录 the plugin refused a bid or record · 6 评标办法
@@ -115,10 +131,11 @@ int main(int argc, char** argv) {
         std::cout << options << "\n";
         return argc == 1 ? usage : ok;
     }
-    if (command != "evaluate" && command != "record" && command != "lint")
-        return fail(usage, "未知命令 \"" + command + "\"，可用命令：evaluate、record、lint（--help 查看用法）",
-                    "unknown command \"" + command + "\"; available: evaluate, record, lint (see --help)");
-    if (config.empty() || tender_path.empty())
+    if (command != "evaluate" && command != "record" && command != "lint" && command != "status" && command != "serve")
+        return fail(usage, "未知命令 \"" + command + "\"，可用命令：evaluate、record、lint、status、serve（--help 查看用法）",
+                    "unknown command \"" + command + "\"; available: evaluate, record, lint, status, serve (see --help)");
+    const bool needs_file = command != "status" && command != "serve";
+    if (config.empty() || (needs_file && tender_path.empty()))
         return fail(usage, "需要 --config 配置文件和输入文件（--help 查看用法）", "need --config and an input file (see --help)");
     host::Language language = host::Language::both;
     if (lang == "zh") language = host::Language::zh;
@@ -135,7 +152,7 @@ int main(int argc, char** argv) {
         try {
             if (command == "evaluate") tender = host::read_tender_file(tender_path);
             else if (command == "lint") lint_tender = host::read_tender_only(tender_path);
-            else record = host::read_record_file(tender_path, award_id, failure_id);
+            else if (command == "record") record = host::read_record_file(tender_path, award_id, failure_id);
         } catch (const host::InputError& e) {
             std::string at = e.file + (e.line ? ":" + std::to_string(e.line) : "");
             return fail(input, at + "：" + e.zh, at + ": " + e.what());
@@ -155,6 +172,20 @@ int main(int argc, char** argv) {
             return fail(plugin, "配置不可用（" + f.where + "）：" + f.zh + " [" + f.code + "]",
                         "the configuration is unusable (" + f.where + "): " + f.en + " [" + f.code + "]");
         }
+
+        if (command == "status") {
+            try {
+                const auto status = nlohmann::json::parse(engine->status());
+                if (json) std::cout << status.dump(2) << "\n";
+                else host::print_status(std::cout, status);
+                return ok;
+            } catch (const firstset::Error& e) {
+                auto f = read_error(e.document());
+                return fail(plugin, f.zh + " [" + f.code + "]", f.en + " [" + f.code + "]");
+            }
+        }
+
+        if (command == "serve") return host::serve(*engine, std::cin, std::cout);
 
         if (command == "lint") {
             try {

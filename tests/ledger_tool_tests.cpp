@@ -149,3 +149,45 @@ TEST_CASE("Tool: lint audits a tender file for a compliance officer, exit 1 on e
     CHECK(tool("lint " + test::source("examples/tender-SCNY-2026-031.yaml").string()).status == 2);  // no --config
     CHECK(tool("lint /nonexistent/tender.yaml --config " + config).status == 3);
 }
+
+TEST_CASE("Tool: keygen, a host signing checkpoints, and verify against the checkpoint and its key (issue 5)",
+          "[tool][checkpoint]") {
+    test::TempDir dir;
+    const Run made = tool("keygen node-7.firstset.example --out " + (dir / "node").string());
+    INFO(made.out);
+    REQUIRE(made.status == 0);
+    CHECK((std::filesystem::status(dir / "node.key").permissions() & std::filesystem::perms::group_all) ==
+          std::filesystem::perms::none);  // the signer key is for its owner only
+    CHECK(tool("keygen node-7.firstset.example --out " + (dir / "node").string()).status != 0);  // never overwritten
+
+    const std::string config = (dir / "config.yaml").string();
+    test::write_file(config, "policy: " + test::source("criteria/policies/cn-cq-2024-9.yaml").string() +
+                                 "\nregistry: {file: " + test::source("examples/registry.yaml").string() +
+                                 "}\nledger: {path: ledger.jsonl, node: node-7, checkpoint: {key_file: node.key}}\n");
+    REQUIRE(host("record --config " + config + " " + test::source("examples/records/award-CQJT-2026-014.yaml").string()).status == 0);
+    const std::string ledger = (dir / "ledger.jsonl").string(), checkpoint = ledger + ".checkpoint";
+    REQUIRE(std::filesystem::exists(checkpoint));
+    CHECK(test::read_file(checkpoint).rfind("firstset/node-7\n2\n", 0) == 0);  // origin, then 2 records
+
+    Run v = tool("verify " + ledger + " --checkpoint " + checkpoint + " --key @" + (dir / "node.pub").string());
+    CHECK(v.status == 0);
+    CHECK(v.out.find("Matches the signed checkpoint of firstset/node-7 (2 records") != std::string::npos);
+
+    const std::string bytes = test::read_file(ledger);
+    test::write_file(dir / "cut.jsonl", bytes.substr(0, bytes.rfind('\n', bytes.size() - 2) + 1));
+    v = tool("verify " + (dir / "cut.jsonl").string() + " --checkpoint " + checkpoint + " --key @" + (dir / "node.pub").string());
+    CHECK(v.status == 1);
+    CHECK(v.out.find("TRUNCATED") != std::string::npos);
+    CHECK(tool("verify " + ledger + " --checkpoint " + checkpoint).status == 2);  // the key is needed too
+
+    const Run st = tool("status --config " + config);
+    CHECK(st.status == 0);
+    CHECK(st.out.find("2 records, signed by node-7.firstset.example+") != std::string::npos);
+
+    // sign: a detached signature as registry.public_key expects it (base64 of 64 bytes).
+    test::write_file(dir / "registry.yaml", test::read_file(test::source("examples/registry.yaml")));
+    const Run s = tool("sign " + (dir / "registry.yaml").string() + " --key " + (dir / "node.key").string());
+    CHECK(s.status == 0);
+    std::string sig = test::read_file(dir / "registry.yaml.sig");
+    CHECK(sig.size() == 89);  // 88 base64 characters and a newline
+}

@@ -97,8 +97,9 @@ public:
     }
 
     std::string url(const std::string& path) const {
-        return std::string(tls_ ? "https" : "http") + "://" + (tls_ ? "localhost" : "127.0.0.1") + ":" +
-               std::to_string(port_) + "/" + path;
+        // An address, not "localhost": a bare machine may have no /etc/hosts. The test certificate
+        // names IP:127.0.0.1, which libcurl checks.
+        return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) + "/" + path;
     }
     std::filesystem::path www() const { return dir_ / "www"; }
     int port() const { return port_; }

@@ -78,6 +78,7 @@ struct Api {
     int (*record)(firstset_engine*, const char*, char**) = nullptr;
     int (*verify)(const char*, char**) = nullptr;
     int (*lint)(firstset_engine*, const char*, char**) = nullptr;
+    int (*status)(firstset_engine*, char**) = nullptr;  // ABI 1.3
 
     // Takes ownership of a string the library returned.
     std::string take(char* s) const {
@@ -123,6 +124,17 @@ public:
     std::string lint(const std::string& tender_json) const {
         if (!api_->lint) throw std::runtime_error("this libfirstset has no firstset_lint (ABI 1.0 or 1.1)");
         return call(api_->lint, tender_json);
+    }
+
+    // firstset_status (ABI 1.3): the registry's freshness, the ledger, checkpoints and shipping.
+    // [thread-safe]
+    std::string status() const {
+        if (!api_->status) throw std::runtime_error("this libfirstset has no firstset_status (ABI 1.0 to 1.2)");
+        char* out = nullptr;
+        const int rc = api_->status(engine_, &out);
+        std::string text = api_->take(out);
+        if (rc != FIRSTSET_OK) throw Error(rc, std::move(text));
+        return text;
     }
 
     // The raw handle, for functions this wrapper does not cover.
@@ -201,6 +213,7 @@ private:
         }
         if ((abi & 0xFFFF) >= 2)
             api->lint = &api->library.get<int(firstset_engine*, const char*, char**)>("firstset_lint");
+        if ((abi & 0xFFFF) >= 3) api->status = &api->library.get<int(firstset_engine*, char**)>("firstset_status");
         return api;
     }
 

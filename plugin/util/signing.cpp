@@ -5,15 +5,14 @@
 
 #include <memory>
 
-#include "util/error.hpp"
+#include <stdexcept>
 
 namespace firstset {
 namespace {
 
-[[noreturn]] void openssl_failed(const char* what) {
-    throw Error(Status::internal, "SIGNING_FAILED", std::string("OpenSSL failed: ") + what,
-                std::string("OpenSSL 出错：") + what);
-}
+// std::runtime_error, not Error: this file is also built into firstset-ledger (keygen, sign),
+// which must not see the core's Error type. The C ABI's guard reports it as INTERNAL.
+[[noreturn]] void openssl_failed(const char* what) { throw std::runtime_error(std::string("OpenSSL failed: ") + what); }
 
 struct PkeyFree {
     void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }

@@ -40,11 +40,11 @@ struct SignerKey {
 std::optional<VerifierKey> parse_verifier_key(std::string_view text, std::string& why);
 std::optional<SignerKey> parse_signer_key(std::string_view text, std::string& why);
 
-// A new key from the operating system's random source (OpenSSL RAND). Throws Error INTERNAL
-// when OpenSSL fails.
+// A new key from the operating system's random source (OpenSSL RAND). Throws
+// std::runtime_error when OpenSSL fails.
 SignerKey generate_signer_key(std::string_view name);
 
-// Ed25519 over message. Throws Error INTERNAL when OpenSSL fails.
+// Ed25519 over message. Throws std::runtime_error when OpenSSL fails.
 std::array<unsigned char, 64> ed25519_sign(const SignerKey& key, std::string_view message);
 bool ed25519_verify(const std::array<unsigned char, 32>& public_key, std::string_view message,
                     std::string_view signature);

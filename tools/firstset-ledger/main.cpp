@@ -14,8 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include "firstset/firstset.hpp"
+#include "keys.hpp"
 #include "ledger_file.hpp"
 #include "lint_report.hpp"
+#include "status_report.hpp"
 #include "tender_file.hpp"
 
 namespace po = boost::program_options;
@@ -27,13 +29,18 @@ enum Exit { ok = 0, damaged = 1, usage = 2, unreadable = 3, no_library = 4, no_a
 const char* const help_text = R"(firstset-ledger — 决策账本核查工具 / the decision log for compliance officers
 
 用法 Usage:
-  firstset-ledger verify  LEDGER [--head SEQ:ID] [--json]
+  firstset-ledger verify  LEDGER [--head SEQ:ID] [--checkpoint FILE --key VERIFIER_KEY] [--json]
   firstset-ledger show    LEDGER [--id ID] [--kind KIND] [--tender ID] [--from DATE] [--to DATE] [--json]
   firstset-ledger dossier LEDGER AWARD_ID [--format md|html] [--out FILE]
   firstset-ledger lint    TENDER.yaml --config CONFIG.yaml [--json]
+  firstset-ledger status  --config CONFIG.yaml [--json]
+  firstset-ledger keygen  NAME [--out PREFIX]
+  firstset-ledger sign    DOCUMENT --key SIGNER_KEY_FILE
 
 verify   校验账本的哈希链；给出之前保存的账本头（序号:编号）时，也能发现被截掉的记录。
          Checks the hash chain; with a head kept earlier (seq:id), also finds records cut off.
+         给出签名检查点与其公钥（或 @公钥文件）时，按检查点核对（归档副本用此法核查）。
+         With a signed checkpoint and its verifier key (or @file), checks the ledger against it.
 show     列出记录，可按编号、类别、招标项目或日期（北京时间）筛选。
          Lists records, by id, kind, tender or date (China Standard Time).
 dossier  一个授标的完整档案：授标及其评估、当时的证书、故障、处理建议与最终决定、链式校验。
@@ -42,6 +49,13 @@ dossier  一个授标的完整档案：授标及其评估、当时的证书、�
 lint     审查招标文件的评标办法是否设置歧视性评审标准（按配置中的政策包）。
          Audits a tender's evaluation method for discriminatory criteria, under the configuration's
          policy packs (the one for the tender's jurisdiction and purchaser).
+status   打开引擎并报告：认定名录的来源与新旧、账本记录数、签名检查点、向归档发送的进度与错误。
+         Opens the engine and reports the registry's source and age, the ledger's records, the
+         signed checkpoint, and shipping to the archive (shipped, pending, failures, last error).
+keygen   生成 Ed25519 密钥（C2SP signed-note 格式）：PREFIX.key 私钥、PREFIX.pub 公钥。
+         Makes an Ed25519 key pair (signed-note format): PREFIX.key (keep secret), PREFIX.pub.
+sign     用私钥签署文件（如认定名录），写出 DOCUMENT.sig，供 registry.public_key 校验。
+         Signs a file (a registry, say) and writes DOCUMENT.sig, which registry.public_key checks.
 
 退出码 Exit status: 0 完成/账本完好/审查通过 done, intact, passed · 1 账本有问题或评标办法有错误
 problems found · 2 用法错误 usage · 3 无法读取账本或招标文件 unreadable · 4 无法加载插件或配置
@@ -95,6 +109,7 @@ std::string tender_of(const tool::Record& r) {
 
 int main(int argc, char** argv) {
     std::string command, ledger, award, head, id, kind, tender, from, to, format = "md", out, plugin_path, config;
+    std::string checkpoint, key;
     bool json = false;
     po::options_description options(help_text);
     options.add_options()
@@ -106,8 +121,10 @@ int main(int argc, char** argv) {
         ("from", po::value(&from), "show: 起始日期 from this date (YYYY-MM-DD, China time)")
         ("to", po::value(&to), "show: 截止日期 to this date, inclusive")
         ("format", po::value(&format), "dossier: md | html (default md)")
-        ("out", po::value(&out), "dossier: 输出文件 write to this file instead of standard output")
-        ("config,c", po::value(&config), "lint: 引擎配置文件 engine configuration (its policy packs)")
+        ("out", po::value(&out), "dossier: 输出文件 output file; keygen: 文件名前缀 file prefix (default NAME)")
+        ("config,c", po::value(&config), "lint, status: 引擎配置文件 engine configuration")
+        ("checkpoint", po::value(&checkpoint), "verify: 签名检查点文件 a signed checkpoint")
+        ("key", po::value(&key), "verify: 验证公钥或 @文件 verifier key or @file; sign: 私钥文件 signer key file")
         ("json", po::bool_switch(&json), "输出 JSON output JSON")
         ("plugin", po::value(&plugin_path), "libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program)");
     po::options_description hidden;
@@ -126,6 +143,45 @@ int main(int argc, char** argv) {
     if (vm.count("help") || argc == 1) {
         std::cout << options << "\n";
         return argc == 1 ? usage : ok;
+    }
+    if (command == "status") {
+        if (config.empty()) return fail(usage, "status 需要 --config 配置文件", "status needs --config");
+        nlohmann::json st;
+        try {
+            firstset::Library lib(plugin_or_default(plugin_path));
+            firstset::Engine engine = lib.open(config);
+            st = nlohmann::json::parse(engine.status());
+        } catch (const firstset::Error& e) {
+            auto doc = nlohmann::json::parse(e.document(), nullptr, false);
+            const auto& err = doc.is_object() ? doc["error"] : doc;
+            return fail(no_library, err.value("message_zh", e.document()), err.value("message", e.document()));
+        } catch (const std::exception& e) {
+            return fail(no_library, std::string("无法加载插件：") + e.what(), std::string("cannot load the library: ") + e.what());
+        }
+        if (json) {
+            std::cout << st.dump(2) << "\n";
+            return ok;
+        }
+        host::print_status(std::cout, st);
+        return ok;
+    }
+    if (command == "keygen" || command == "sign") {
+        if (ledger.empty())
+            return fail(usage, command == "keygen" ? "需要密钥名称" : "需要待签署的文件",
+                        command == "keygen" ? "need the key's name" : "need the document to sign");
+        try {
+            if (command == "keygen") {
+                const std::string pub = tool::keygen(ledger, out.empty() ? ledger : out);
+                std::cout << "私钥 signer key: " << (out.empty() ? ledger : out) << ".key（保密 keep it secret）\n"
+                          << "公钥 verifier key: " << pub << "\n";
+            } else {
+                if (key.empty()) return fail(usage, "sign 需要 --key 私钥文件", "sign needs --key SIGNER_KEY_FILE");
+                std::cout << tool::sign_file(key, ledger) << "\n";
+            }
+        } catch (const std::exception& e) {
+            return fail(unreadable, e.what(), e.what());
+        }
+        return ok;
     }
     if (ledger.empty())
         return command == "lint" ? fail(usage, "需要招标文件（--help 查看用法）", "need a tender file (see --help)")
@@ -162,6 +218,16 @@ int main(int argc, char** argv) {
 
     if (command == "verify") {
         nlohmann::json request = {{"ledger", ledger}};
+        if (checkpoint.empty() != key.empty())
+            return fail(usage, "--checkpoint 与 --key 须同时给出", "--checkpoint and --key go together");
+        if (!checkpoint.empty()) {
+            if (key.size() > 1 && key[0] == '@') {
+                std::ifstream in(key.substr(1));
+                if (!std::getline(in, key)) return fail(unreadable, "无法读取公钥文件 " + key.substr(1), "cannot read the key file " + key.substr(1));
+            }
+            request["checkpoint"] = checkpoint;
+            request["public_key"] = key;
+        }
         if (!head.empty()) {
             const auto colon = head.find(':');
             if (colon == std::string::npos) return fail(usage, "--head 的格式为 序号:编号", "--head is SEQ:ID");
@@ -190,6 +256,10 @@ int main(int argc, char** argv) {
                       << " " << verdict["head"]["id"].get<std::string>() << "\n"
                       << "保存此账本头以便日后发现截断 Keep this head to detect a cut later: --head "
                       << verdict["head"]["seq"] << ":" << verdict["head"]["id"].get<std::string>() << "\n";
+            if (verdict.contains("checkpoint") && verdict["checkpoint"].is_object())
+                std::cout << "与签名检查点一致 Matches the signed checkpoint of " << verdict["checkpoint"]["origin"].get<std::string>()
+                          << " (" << verdict["checkpoint"]["size"] << " records, key "
+                          << verdict["checkpoint"]["key"].get<std::string>() << ")\n";
         } else {
             std::cout << "账本有问题 The ledger does not verify (first bad record: " << verdict["first_bad_seq"] << ")\n";
             for (const auto& p : verdict["problems"])
@@ -251,6 +321,6 @@ int main(int argc, char** argv) {
         }
         return ok;
     }
-    return fail(usage, "未知命令 \"" + command + "\"，可用：verify、show、dossier、lint",
-                "unknown command \"" + command + "\"; available: verify, show, dossier, lint");
+    return fail(usage, "未知命令 \"" + command + "\"，可用：verify、show、dossier、lint、status、keygen、sign",
+                "unknown command \"" + command + "\"; available: verify, show, dossier, lint, status, keygen, sign");
 }

@@ -1,0 +1,61 @@
+#include "keys.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "util/signing.hpp"
+
+namespace tool {
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_new(const std::string& path, const std::string& text, mode_t mode) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace
+
+std::string keygen(const std::string& name, const std::string& prefix) {
+    if (!firstset::valid_key_name(name)) throw std::runtime_error("a key name has no spaces and no '+'");
+    const firstset::SignerKey key = firstset::generate_signer_key(name);
+    write_new(prefix + ".key", key.text() + "\n", 0600);
+    write_new(prefix + ".pub", key.verifier().text() + "\n", 0644);
+    return key.verifier().text();
+}
+
+std::string sign_file(const std::string& key_file, const std::string& document) {
+    std::string text = read_file(key_file);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    std::string why;
+    const auto key = firstset::parse_signer_key(text, why);
+    if (!key) throw std::runtime_error(key_file + " holds no signer key: " + why);
+    const auto sig = firstset::ed25519_sign(*key, read_file(document));
+    const std::string out = document + ".sig";
+    const std::string tmp = out + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        f << firstset::base64_encode(std::string(reinterpret_cast<const char*>(sig.data()), sig.size())) << "\n";
+        if (!f) throw std::runtime_error("cannot write " + tmp);
+    }
+    if (std::rename(tmp.c_str(), out.c_str()) != 0) throw std::runtime_error("cannot write " + out);
+    return out;
+}
+
+}  // namespace tool
