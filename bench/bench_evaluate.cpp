@@ -257,3 +257,90 @@ BENCHMARK(BM_RegistryLoad)->Unit(benchmark::kMillisecond)->UseManualTime()->Iter
 }  // namespace
 
 BENCHMARK_MAIN();
+
+// ---- issue 5: evaluations never wait on the network ------------------------------------
+//
+// The same evaluation on an engine whose registry comes from a URL, while another thread keeps a
+// refresh in flight against a server that accepts connections and never answers (each refresh
+// waits out its 1 s timeout), side by side with the engine reading the registry file. Equal
+// medians mean the refresh does not stand in an evaluation's way.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <thread>
+
+#include "engine.hpp"
+#include "util/digest.hpp"
+#include "util/file_io.hpp"
+
+namespace {
+
+struct Silent {  // listens on loopback, never accepts: requests hang until their timeout
+    int fd = -1, port = 0;
+    Silent() {
+        fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        ::listen(fd, 64);
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+        port = ntohs(a.sin_port);
+    }
+};
+
+std::unique_ptr<Engine> url_engine(const Silent& server) {
+    const fs::path dir = fixture().registry_file.parent_path() / "url";
+    fs::create_directories(dir);
+    const std::string url = "http://127.0.0.1:" + std::to_string(server.port) + "/registry.json";
+    const std::string body = *read_whole_file(fixture().registry_file);
+    write_file_durably(dir / "registry-cache.json", body);
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    write_file_durably(dir / "registry-cache.json.meta.json",
+                       "{\"url\":\"" + url + "\",\"etag\":\"\",\"signature\":\"\",\"checked_at\":" + std::to_string(now) + "}");
+    std::ofstream(dir / "config.yaml") << "policy: " << fs::path(FIRSTSET_SOURCE_DIR) / "criteria/policies/cn-cq-2024-9.yaml"
+                                       << "\nregistry:\n  url: " << url << "\n  sha256: " << sha256_hex(body)
+                                       << "\n  cache: registry-cache.json\n  refresh_seconds: 0\n  timeout_seconds: 1\n"
+                                       << "log: {level: 'off'}\n";
+    return Engine::open(dir / "config.yaml");  // waits out one timeout, then starts from the cache
+}
+
+void evaluate_loop(benchmark::State& state, const Engine& e) {
+    const std::string& request = fixture().request;
+    for (auto _ : state) {
+        TextBuffer out;  // a fresh buffer per call, as through the C ABI
+        e.evaluate(request.c_str(), out);
+        benchmark::DoNotOptimize(out.size());
+    }
+}
+
+void BM_Evaluate_RegistryFile(benchmark::State& state) {
+    static const std::unique_ptr<Engine> e = Engine::open(fixture().config);
+    evaluate_loop(state, *e);
+}
+BENCHMARK(BM_Evaluate_RegistryFile)->Unit(benchmark::kMicrosecond);
+
+void BM_Evaluate_RegistryUrl_RefreshHanging(benchmark::State& state) {
+    static Silent server;
+    static const std::unique_ptr<Engine> e = url_engine(server);
+    std::atomic<bool> stop{false};
+    std::atomic<int> refreshes{0};
+    std::thread refresher([&] {
+        while (!stop) {
+            e->registry_feed()->refresh();  // blocks ~1 s on the silent server, then fails
+            ++refreshes;
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a refresh is in flight
+    evaluate_loop(state, *e);
+    stop = true;
+    refresher.join();
+    state.counters["refreshes_failed"] = static_cast<double>(refreshes.load());
+}
+BENCHMARK(BM_Evaluate_RegistryUrl_RefreshHanging)->Unit(benchmark::kMicrosecond)->MinTime(1.5);
+
+}  // namespace
