@@ -273,3 +273,32 @@ TEST_CASE("Checkpoints: the note is a C2SP signed checkpoint: origin, size, base
     CHECK_FALSE(firstset::ledger::open_checkpoint(std::regex_replace(note, std::regex("\\n42\\n"), "\n43\n"), key.verifier(), p));
     CHECK(p.code == "CHECKPOINT_BAD_SIGNATURE");
 }
+
+TEST_CASE("Shipping: with aws_sigv4 every PUT carries an AWS Signature V4, the secret read from the environment",
+          "[net][ship]") {
+    test::TempDir srv;
+    test::Nginx nginx(srv / "srv");
+    Node node;
+    ::setenv("FIRSTSET_TEST_S3_SECRET", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 1);
+    {
+        auto engine = Engine::open(node.config(nginx.url("archive"),
+                                               "    aws_sigv4: aws:amz:cn-north-1:s3\n    access_key: AKIDEXAMPLE\n"
+                                               "    secret_env: FIRSTSET_TEST_S3_SECRET\n"));
+        evaluate_n(*engine, 3);
+    }
+    const std::string log = nginx.access_log();
+    INFO(log);
+    CHECK(log.find("PUT /archive/node-1/00000000000000000001-") != std::string::npos);
+    CHECK(std::regex_search(log, std::regex(R"(PUT /archive/node-1/\S+ 201 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\d{8}/cn-north-1/s3/aws4_request, SignedHeaders=[^"]*, Signature=[0-9a-f]{64}")")));
+    CHECK(log.find("wJalrXUtnFEMI") == std::string::npos);  // the secret itself never travels
+    CHECK(archived_ledger(nginx.www()) == test::read_file(node.ledger()));
+
+    ::unsetenv("FIRSTSET_TEST_S3_SECRET");
+    try {
+        Engine::open(node.config(nginx.url("archive"), "    secret_env: FIRSTSET_TEST_S3_SECRET\n"));
+        FAIL("opened without the secret");
+    } catch (const firstset::Error& e) {
+        CHECK(e.code() == "SHIP_SECRET_MISSING");
+        CHECK(e.where().path == "/ledger/ship/secret_env");
+    }
+}

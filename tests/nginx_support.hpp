@@ -107,6 +107,7 @@ public:
     void fail_with_500(bool on) { flag(".fail500", on); }
     void slow(bool on) { flag(".slow", on); }
     std::string error_log() const { return read_file(dir_ / "error.log"); }
+    std::string access_log() const { return read_file(dir_ / "access.log"); }
 
 private:
     void flag(const std::string& name, bool on) {
@@ -131,7 +132,9 @@ private:
         const std::string d = dir_.string(), w = (dir_ / "www").string();
         std::string c = "worker_processes 1;\ndaemon off;\npid " + d + "/nginx.pid;\nerror_log " + d + "/error.log warn;\n";
         if (::geteuid() == 0) c += "user root;\n";
-        c += "events { worker_connections 64; }\nhttp {\n  access_log " + d + "/access.log;\n";
+        c += "events { worker_connections 64; }\nhttp {\n"
+             "  log_format firstset '$request_method $uri $status \"$http_authorization\" \"$http_x_amz_date\"';\n"
+             "  access_log " + d + "/access.log firstset;\n";
         for (const char* t : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
             c += std::string("  ") + t + "_temp_path " + d + "/tmp/" + t + ";\n";
         c += "  types { application/json json; text/plain sig txt; }\n  default_type application/octet-stream;\n";
