@@ -69,6 +69,7 @@ RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::lo
                    current_->size());
         return;
     }
+    counters_.fetches = 1;
     counters_.failures = 1;
     counters_.last_error = f.error;
     if (!load_cache())
