@@ -13,6 +13,7 @@
 #include "ledger/ship.hpp"
 #include "nginx_support.hpp"
 #include "support.hpp"
+#include "util/digest.hpp"
 #include "util/error.hpp"
 #include "util/json_out.hpp"
 #include "util/signing.hpp"
@@ -167,29 +168,47 @@ TEST_CASE("Shipping: a restart resumes from the durable cursor, and a batch sent
     Node node;
     const auto config = node.config(nginx.url("archive"));
     const auto cursor = node.ledger().string() + ".ship-cursor";
-    std::string cursor_before_last_batch;
     {
         auto engine = Engine::open(config);
-        evaluate_n(*engine, 20);
-        REQUIRE(eventually([&] { return status(*engine)["ledger"]["shipping"]["pending_records"] == 0; }));
-        cursor_before_last_batch = test::read_file(cursor);
-        evaluate_n(*engine, 20);
+        evaluate_n(*engine, 40);
     }
-    const std::string shipped_at_close = test::read_file(cursor);
-    CHECK(json::parse(shipped_at_close)["shipped"]["seq"] == 41);
+    const json shipped = json::parse(test::read_file(cursor));
+    CHECK(shipped["shipped"]["seq"] == 41);
+    CHECK(shipped["pending"].is_null());
 
-    // The host crashed after its last PUT and before the cursor said so: the cursor still names
-    // the batch as pending. The restarted engine sends exactly that batch again.
-    json c = json::parse(cursor_before_last_batch);
-    const json done = json::parse(shipped_at_close)["shipped"];
-    c["pending"] = done;
-    test::write_file(cursor, c.dump());
+    // The host crashed after the PUT of its last batch and before the cursor said so: the cursor
+    // still names that batch as in flight, from the record before it. The restarted engine sends
+    // exactly that batch again, under the same name.
+    std::map<std::uint64_t, std::uint64_t> ranges;  // last -> first
+    for (const auto& f : std::filesystem::directory_iterator(nginx.www() / "archive/node-1"))
+        if (f.path().extension() == ".gz") {
+            const std::string n = f.path().filename().string();
+            ranges[std::stoull(n.substr(21, 20))] = std::stoull(n.substr(0, 20));
+        }
+    REQUIRE(ranges.rbegin()->first == 41);
+    const std::uint64_t first = ranges.rbegin()->second;
+    const std::string bytes = test::read_file(node.ledger());
+    std::size_t offset = 0, line_start = 0;
+    for (std::uint64_t seq = 1; seq < first; ++seq) {
+        line_start = offset;
+        offset = bytes.find('\n', offset) + 1;
+    }
+    json crashed = shipped;
+    crashed["shipped"] = {{"seq", first - 1}, {"offset", offset},
+                          {"id", firstset::sha256_hex(std::string_view(bytes).substr(line_start, offset - 1 - line_start))}};
+    crashed["pending"] = shipped["shipped"];
+    test::write_file(cursor, crashed.dump());
+    const auto before = nginx.access_log();
     {
         auto engine = Engine::open(config);
+        REQUIRE(eventually([&] { return status(*engine)["ledger"]["shipping"]["pending_records"] == 0; }));
         evaluate_n(*engine, 5);
         REQUIRE(eventually([&] { return status(*engine)["ledger"]["shipping"]["pending_records"] == 0; }));
         CHECK(status(*engine)["ledger"]["shipping"]["shipped_records"] == 46);
     }
+    const std::string resent = "PUT /archive/node-1/" + std::string(20 - std::to_string(first).size(), '0') +
+                               std::to_string(first) + "-00000000000000000041.jsonl.gz 204";  // 204: it replaced the same object
+    CHECK(nginx.access_log().substr(before.size()).find(resent) != std::string::npos);  // the same object again
     CHECK(archived_ledger(nginx.www()) == test::read_file(node.ledger()));
 
     // A cursor of another archive is refused rather than guessed at.
