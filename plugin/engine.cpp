@@ -11,6 +11,7 @@
 
 #include <chrono>
 
+#include "evaluate/provenance.hpp"
 #include "evaluate/request.hpp"
 #include "evaluate/response.hpp"
 #include "evaluate/rules.hpp"
@@ -309,12 +310,7 @@ void Engine::status(TextBuffer& out) const {
     const auto registry = this->registry();
     w.key("registry");
     w.begin_object();
-    w.key("id");
-    w.string(registry->id());
-    w.key("version");
-    w.string(registry->version());
-    w.key("sha256");
-    w.string(registry->sha256());
+    write_registry_members(w, *registry);
     w.key("certificates");
     w.number(static_cast<std::int64_t>(registry->size()));
     w.key("source");
@@ -322,16 +318,7 @@ void Engine::status(TextBuffer& out) const {
         const RegistryFreshness f = feed_->freshness();
         const RegistryFeed::Counters c = feed_->counters();
         w.begin_object();
-        w.key("url");
-        w.string(f.url);
-        w.key("etag");
-        w.string(f.etag);
-        w.key("checked_at");
-        w.string(utc_timestamp(f.checked_at));
-        w.key("age_seconds");
-        w.number(f.age_seconds);
-        w.key("stale");
-        w.boolean(f.stale);
+        write_freshness_members(w, f);
         w.key("refused");
         w.boolean(f.age_seconds > feed_->config().refuse_after.count());
         w.key("fetches");

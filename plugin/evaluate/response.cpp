@@ -2,7 +2,7 @@
 
 #include "evaluate/reasons.hpp"
 #include "ledger/ledger.hpp"
-#include "registry/feed.hpp"
+#include "evaluate/provenance.hpp"
 #include "registry/registry.hpp"
 
 namespace firstset {
@@ -38,38 +38,9 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
     w.key("evaluation_date");
     w.string(evaluation_date);
     w.key("policy");
-    w.begin_object();
-    w.key("id");
-    w.string(policy.id);
-    w.key("document");
-    w.string(policy.document);
-    w.key("sha256");
-    w.string(policy.sha256);
-    w.end_object();
+    write_policy_ref(w, policy);
     w.key("registry");
-    w.begin_object();
-    w.key("id");
-    w.string(registry.id());
-    w.key("version");
-    w.string(registry.version());
-    w.key("sha256");
-    w.string(registry.sha256());
-    if (freshness) {
-        w.key("source");
-        w.begin_object();
-        w.key("url");
-        w.string(freshness->url);
-        w.key("etag");
-        w.string(freshness->etag);
-        w.key("checked_at");
-        w.string(utc_timestamp(freshness->checked_at));
-        w.key("age_seconds");
-        w.number(freshness->age_seconds);
-        w.key("stale");
-        w.boolean(freshness->stale);
-        w.end_object();
-    }
-    w.end_object();
+    write_registry_ref(w, registry, freshness);
 
     // Facts every message may share.
     Facts common{};

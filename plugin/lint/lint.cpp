@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "evaluate/provenance.hpp"
 #include "evaluate/reasons.hpp"
 #include "util/json_out.hpp"
 #include "util/model_name.hpp"
@@ -293,14 +294,7 @@ void write_response(JsonOut& w, const Policy& policy, const Input& input, const 
     w.key("tender");
     w.string(input.tender.id);
     w.key("policy");
-    w.begin_object();
-    w.key("id");
-    w.string(policy.id);
-    w.key("document");
-    w.string(policy.document);
-    w.key("sha256");
-    w.string(policy.sha256);
-    w.end_object();
+    write_policy_ref(w, policy);
     w.key("findings");
     write_findings(w, policy, input, result);
     w.key("passed");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "evaluate/provenance.hpp"
 #include "evaluate/reasons.hpp"
 #include "lint/lint.hpp"
 #include "registry/registry.hpp"
@@ -133,23 +134,9 @@ void record_award(const RecordContext& c, Json request, TextBuffer& response) {
     w.key("as_of");
     w.string(award_date_text);
     w.key("policy");
-    w.begin_object();
-    w.key("id");
-    w.string(policy.id);
-    w.key("document");
-    w.string(policy.document);
-    w.key("sha256");
-    w.string(policy.sha256);
-    w.end_object();
+    write_policy_ref(w, policy);
     w.key("registry");
-    w.begin_object();
-    w.key("id");
-    w.string(c.registry.id());
-    w.key("version");
-    w.string(c.registry.version());
-    w.key("sha256");
-    w.string(c.registry.sha256());
-    w.end_object();
+    write_registry_ref(w, c.registry);
     w.key("purchaser");
     w.begin_object();
     w.key("ownership");
@@ -486,21 +473,9 @@ ledger::Appended record_evaluation(const RecordContext& context, const Policy& p
     w.key("evaluation_date");
     w.string(ev.evaluation_date.to_string());
     w.key("policy");
-    w.begin_object();
-    w.key("id");
-    w.string(policy.id);
-    w.key("sha256");
-    w.string(policy.sha256);
-    w.end_object();
+    write_policy_ref(w, policy, false);
     w.key("registry");
-    w.begin_object();
-    w.key("id");
-    w.string(context.registry.id());
-    w.key("version");
-    w.string(context.registry.version());
-    w.key("sha256");
-    w.string(context.registry.sha256());
-    w.end_object();
+    write_registry_ref(w, context.registry);
     w.key("certificates");
     w.begin_array();
     for (const CertificateCheck& check : ev.certificates) {

@@ -1,0 +1,26 @@
+// What an answer or a record rests on, written the same way everywhere: the policy pack
+// {"id", "document", "sha256"}, the registry {"id", "version", "sha256"} and, for a registry
+// followed from a URL, where it came from and how fresh it is.
+#pragma once
+
+#include "util/json_out.hpp"
+
+namespace firstset {
+
+class Policy;
+class Registry;
+struct RegistryFreshness;
+
+// {"id", "document", "sha256"}; without "document" when with_document is false.
+void write_policy_ref(JsonOut& w, const Policy& policy, bool with_document = true);
+
+// The members "id", "version", "sha256" inside an object the caller opened.
+void write_registry_members(JsonOut& w, const Registry& registry);
+
+// {"id", "version", "sha256"[, "source": {freshness}]}.
+void write_registry_ref(JsonOut& w, const Registry& registry, const RegistryFreshness* freshness = nullptr);
+
+// The members "url", "etag", "checked_at", "age_seconds", "stale" inside an object the caller opened.
+void write_freshness_members(JsonOut& w, const RegistryFreshness& f);
+
+}  // namespace firstset
