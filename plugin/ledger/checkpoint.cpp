@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ledger/ledger.hpp"
+#include "util/digest.hpp"
 #include "util/error.hpp"
 #include "util/file_io.hpp"
 
@@ -11,33 +12,8 @@ namespace {
 
 constexpr std::string_view em_dash = "\xE2\x80\x94";  // U+2014, which starts a signature line
 
-std::optional<std::string> hex_to_bytes(std::string_view hex) {
-    if (hex.size() % 2) return std::nullopt;
-    std::string out;
-    for (std::size_t i = 0; i < hex.size(); i += 2) {
-        auto v = [](char c) -> int {
-            if (c >= '0' && c <= '9') return c - '0';
-            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-            return -1;
-        };
-        const int hi = v(hex[i]), lo = v(hex[i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
-    }
-    return out;
-}
-
-std::string bytes_to_hex(std::string_view bytes) {
-    std::string out;
-    for (unsigned char c : bytes) {
-        out += "0123456789abcdef"[c >> 4];
-        out += "0123456789abcdef"[c & 15];
-    }
-    return out;
-}
-
 std::string body_of(const Checkpoint& c) {
-    return c.origin + "\n" + std::to_string(c.size) + "\n" + base64_encode(*hex_to_bytes(c.head_id)) + "\n";
+    return c.origin + "\n" + std::to_string(c.size) + "\n" + base64_encode(*hex_decode(c.head_id)) + "\n";
 }
 
 }  // namespace
@@ -73,7 +49,7 @@ std::optional<Checkpoint> open_checkpoint(std::string_view note, const VerifierK
     c.size = std::stoull(std::string(lines[1]));
     const auto hash = base64_decode(lines[2]);
     if (!hash || hash->size() != 32) return malformed("the hash is not base64 of 32 bytes");
-    c.head_id = bytes_to_hex(*hash);
+    c.head_id = hex_encode(*hash);
     // Signatures: any number of lines; one must be by `key`.
     bool found_key = false;
     while (!sigs.empty()) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "ledger/ledger.hpp"
+#include "util/civil_date.hpp"
 #include "util/error.hpp"
 #include "util/file_io.hpp"
 #include "util/json.hpp"  // before any RapidJSON header: it sets RapidJSON's options
@@ -15,10 +16,6 @@
 
 namespace firstset::ledger {
 namespace {
-
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string seq20(std::uint64_t n) {
     char buf[24];
@@ -245,7 +242,7 @@ bool Shipper::ship_batch(std::uint64_t durable) {
         counters_.shipped_records = cursor_.shipped.seq;
         ++counters_.shipped_batches;
         counters_.consecutive_failures = 0;
-        counters_.last_success = now_seconds();
+        counters_.last_success = unix_now();
         counters_.pending_records = durable > cursor_.shipped.seq ? durable - cursor_.shipped.seq : 0;
     }
     log_->info("shipped records {}-{} to {} ({} bytes gzip)", first, last, object_url(first, last), body.size());

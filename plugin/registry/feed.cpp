@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "util/digest.hpp"
+#include "util/civil_date.hpp"
 #include "util/error.hpp"
 #include "util/file_io.hpp"
 #include "util/json.hpp"  // before any RapidJSON header: it sets RapidJSON's options
@@ -17,10 +18,6 @@
 
 namespace firstset {
 namespace {
-
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string trimmed(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -54,7 +51,7 @@ RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::lo
     if (f.kind == Fetched::Kind::document) {
         // A document that fails a check is an error, even with a cache: the server is wrong.
         auto registry = check_and_load(f.body, f.signature, config_.url);
-        const std::int64_t now = now_seconds();
+        const std::int64_t now = unix_now();
         std::atomic_store(&current_, std::move(registry));
         checked_at_ = now;
         etag_ = f.etag;
@@ -78,7 +75,7 @@ RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::lo
                         config_.cache.string(),
                     "无法获取认定名录 " + config_.url + "（" + f.error + "），且 " + config_.cache.string() + " 处没有可用的缓存");
     log_->warn("registry {} cannot be fetched ({}); using the cache {}: {} version {}, checked {} s ago", config_.url, f.error,
-               config_.cache.string(), current_->id(), current_->version(), now_seconds() - checked_at_.load());
+               config_.cache.string(), current_->id(), current_->version(), unix_now() - checked_at_.load());
     check_age();  // a cache past refuse_after cannot open an engine
 }
 
@@ -115,7 +112,7 @@ RegistryFreshness RegistryFeed::freshness() const {
     RegistryFreshness f;
     f.url = config_.url;
     f.checked_at = checked_at_.load();
-    f.age_seconds = std::max<std::int64_t>(0, now_seconds() - f.checked_at);
+    f.age_seconds = std::max<std::int64_t>(0, unix_now() - f.checked_at);
     {
         std::lock_guard<std::mutex> lock(mutex_);
         f.etag = etag_;
@@ -237,7 +234,7 @@ bool RegistryFeed::refresh() {
         ++counters_.fetches;
     }
     Fetched f = fetch(etag);
-    const std::int64_t now = now_seconds();
+    const std::int64_t now = unix_now();
     if (f.kind == Fetched::Kind::not_modified) {
         checked_at_ = now;
         std::lock_guard<std::mutex> lock(mutex_);

@@ -1,5 +1,6 @@
 #include "util/civil_date.hpp"
 
+#include <chrono>
 #include <ctime>
 
 
@@ -132,6 +133,10 @@ std::optional<Date> china_date_of(std::string_view t) noexcept {
 }  // namespace firstset
 
 namespace firstset {
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 std::string utc_timestamp(std::int64_t unix_seconds) {
     const std::time_t t = static_cast<std::time_t>(unix_seconds);

@@ -53,6 +53,9 @@ unsigned days_in_month(int year, unsigned month) noexcept;
 // the text is not such a date-time or names an impossible time.
 std::optional<Date> china_date_of(std::string_view rfc3339) noexcept;
 
+// Now, in Unix seconds.
+std::int64_t unix_now();
+
 // Unix seconds as RFC 3339 in UTC: "2026-11-22T03:04:05Z".
 std::string utc_timestamp(std::int64_t unix_seconds);
 

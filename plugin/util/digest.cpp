@@ -9,7 +9,38 @@
 namespace firstset {
 
 namespace {
+
 constexpr char hex_digits[] = "0123456789abcdef";
+
+void hex_into(const unsigned char* bytes, std::size_t n, char* out) {
+    for (std::size_t i = 0; i < n; ++i) {
+        out[2 * i] = hex_digits[bytes[i] >> 4];
+        out[2 * i + 1] = hex_digits[bytes[i] & 0xF];
+    }
+}
+
+}  // namespace
+
+std::string hex_encode(std::string_view bytes) {
+    std::string out(bytes.size() * 2, '\0');
+    hex_into(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), out.data());
+    return out;
+}
+
+std::optional<std::string> hex_decode(std::string_view hex) {
+    auto value = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    if (hex.size() % 2) return std::nullopt;
+    std::string out(hex.size() / 2, '\0');
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const int hi = value(hex[2 * i]), lo = value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out[i] = static_cast<char>(hi * 16 + lo);
+    }
+    return out;
 }
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
@@ -26,10 +57,7 @@ void Sha256::hex(std::string_view bytes, std::string& out) {
         throw Error(Status::internal, "DIGEST_FAILED", "OpenSSL could not compute a SHA-256 digest",
                     "OpenSSL 无法计算 SHA-256 摘要");
     out.resize(len * 2);
-    for (unsigned int i = 0; i < len; ++i) {
-        out[2 * i] = hex_digits[md[i] >> 4];
-        out[2 * i + 1] = hex_digits[md[i] & 0xF];
-    }
+    hex_into(md, len, out.data());
 }
 
 std::string sha256_hex(std::string_view bytes) {
@@ -38,13 +66,8 @@ std::string sha256_hex(std::string_view bytes) {
     if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1)
         throw Error(Status::internal, "DIGEST_FAILED", "OpenSSL could not compute a SHA-256 digest",
                     "OpenSSL 无法计算 SHA-256 摘要");
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(len * 2);
-    for (unsigned int i = 0; i < len; ++i) {
-        out.push_back(hex[md[i] >> 4]);
-        out.push_back(hex[md[i] & 0xF]);
-    }
+    std::string out(len * 2, '\0');
+    hex_into(md, len, out.data());
     return out;
 }
 

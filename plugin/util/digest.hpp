@@ -2,6 +2,7 @@
 // pack and the registry an outcome rests on, and (later) bind ledger records together.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,10 @@ struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
 namespace firstset {
 
 std::string sha256_hex(std::string_view bytes);
+
+// Bytes as lower-case hex, and back (nullopt for anything but an even number of 0-9a-f).
+std::string hex_encode(std::string_view bytes);
+std::optional<std::string> hex_decode(std::string_view hex);
 
 // A SHA-256 context reused across many digests (no allocation per digest). Not thread-safe.
 class Sha256 {
