@@ -237,10 +237,10 @@ void Engine::evaluate(const char* request_json, TextBuffer& response) const {
         throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
                     Location{v->path, "", 0, 0});
     const Policy& policy = policies_->select_for(*member(doc, "tender"), "/tender");
-    std::optional<RegistryFreshness> freshness;
-    if (feed_) freshness = feed_->check_age();  // IO REGISTRY_TOO_OLD past refuse_after
-    const std::shared_ptr<const Registry> snapshot = registry();
-    const Registry& registry = *snapshot;
+    // One registry for the whole call, with the freshness of that very registry; IO
+    // REGISTRY_TOO_OLD past refuse_after.
+    RegistrySnapshot snapshot = feed_ ? feed_->snapshot() : RegistrySnapshot{registry_, {}};
+    const Registry& registry = *snapshot.registry;
     const EvaluateRequest request = read_evaluate_request(doc, policy);
     const Evaluation evaluation = evaluate_rules(policy, registry, request);
 
@@ -250,7 +250,7 @@ void Engine::evaluate(const char* request_json, TextBuffer& response) const {
     response.reserve(1024 + 700 * (request.tender.criteria.size() + evaluation.certificates.size()));
     JsonOut writer(response);
     write_evaluate_response(writer, policy, registry, request, evaluation, recorded ? &*recorded : nullptr,
-                            freshness ? &*freshness : nullptr);
+                            feed_ ? &snapshot.freshness : nullptr);
     log_->debug("evaluated tender {} bid {}: {} criteria, {} certificates claimed", request.tender.id,
                 request.bid.id, evaluation.criteria.size(), evaluation.certificates.size());
 }
@@ -285,8 +285,7 @@ void Engine::record(const char* record_json, TextBuffer& out) const {
     if (auto v = schema::builtin().validate("record-request.schema.json", parsed.root()))
         throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
                     Location{v->path, "", 0, 0});
-    if (feed_) feed_->check_age();
-    const std::shared_ptr<const Registry> snapshot = registry();
+    const std::shared_ptr<const Registry> snapshot = feed_ ? feed_->snapshot().registry : registry_;
     firstset::record(RecordContext{*policies_, *snapshot, *ledger_}, parsed.root(), out);
     log_->info("recorded {} in ledger {}", str(*member(parsed.root(), "kind")), config_.ledger.string());
 }

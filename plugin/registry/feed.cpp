@@ -44,29 +44,22 @@ struct RegistryFeed::Fetched {
     std::string body, signature, etag, error;
 };
 
+struct RegistryFeed::Loaded {
+    Registry registry;
+    std::string etag;
+};
+
 RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::logger> log)
     : config_(std::move(config)), log_(std::move(log)) {
     if (config_.signature_url.empty()) config_.signature_url = config_.url + ".sig";
     Fetched f = fetch("");
+    counters_.fetches = 1;
     if (f.kind == Fetched::Kind::document) {
         // A document that fails a check is an error, even with a cache: the server is wrong.
-        auto registry = check_and_load(f.body, f.signature, config_.url);
-        const std::int64_t now = unix_now();
-        std::atomic_store(&current_, std::move(registry));
-        checked_at_ = now;
-        etag_ = f.etag;
-        counters_.fetches = 1;
+        install(f, unix_now());
         counters_.updates = 1;
-        try {
-            write_cache(f.body, f.signature, f.etag, now);
-        } catch (const Error& e) {
-            log_->warn("registry {}: {}", config_.url, e.what());
-        }
-        log_->info("registry {} version {} from {} ({} certificates)", current_->id(), current_->version(), config_.url,
-                   current_->size());
         return;
     }
-    counters_.fetches = 1;
     counters_.failures = 1;
     counters_.last_error = f.error;
     if (!load_cache())
@@ -75,8 +68,8 @@ RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::lo
                         config_.cache.string(),
                     "无法获取认定名录 " + config_.url + "（" + f.error + "），且 " + config_.cache.string() + " 处没有可用的缓存");
     log_->warn("registry {} cannot be fetched ({}); using the cache {}: {} version {}, checked {} s ago", config_.url, f.error,
-               config_.cache.string(), current_->id(), current_->version(), unix_now() - checked_at_.load());
-    check_age();  // a cache past refuse_after cannot open an engine
+               config_.cache.string(), current()->id(), current()->version(), unix_now() - checked_at_.load());
+    snapshot();  // a cache past refuse_after cannot open an engine
 }
 
 RegistryFeed::~RegistryFeed() {
@@ -106,23 +99,26 @@ void RegistryFeed::run() {
     }
 }
 
-std::shared_ptr<const Registry> RegistryFeed::current() const { return std::atomic_load(&current_); }
+std::shared_ptr<const Registry> RegistryFeed::current() const {
+    auto loaded = std::atomic_load(&loaded_);
+    return std::shared_ptr<const Registry>(loaded, &loaded->registry);  // shares ownership of the whole
+}
 
-RegistryFreshness RegistryFeed::freshness() const {
+RegistryFreshness RegistryFeed::freshness_of(const Loaded& loaded) const {
     RegistryFreshness f;
     f.url = config_.url;
+    f.etag = loaded.etag;
     f.checked_at = checked_at_.load();
     f.age_seconds = std::max<std::int64_t>(0, unix_now() - f.checked_at);
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        f.etag = etag_;
-    }
     f.stale = f.age_seconds > config_.warn_after.count();
     return f;
 }
 
-RegistryFreshness RegistryFeed::check_age() const {
-    const RegistryFreshness f = freshness();
+RegistryFreshness RegistryFeed::freshness() const { return freshness_of(*std::atomic_load(&loaded_)); }
+
+RegistrySnapshot RegistryFeed::snapshot() const {
+    auto loaded = std::atomic_load(&loaded_);
+    RegistryFreshness f = freshness_of(*loaded);
     if (f.age_seconds > config_.refuse_after.count())
         throw Error(Status::io, "REGISTRY_TOO_OLD",
                     "the registry from " + config_.url + " was last confirmed " + std::to_string(f.age_seconds) +
@@ -130,7 +126,7 @@ RegistryFreshness RegistryFeed::check_age() const {
                         "): certificates may have been revoked since; restore access to the registry server",
                     "来自 " + config_.url + " 的认定名录已有 " + std::to_string(f.age_seconds) + " 秒未得到确认，超过 refuse_after_seconds（" +
                         std::to_string(config_.refuse_after.count()) + " 秒）：其间可能有证书被撤销，请恢复对名录服务器的访问");
-    return f;
+    return {std::shared_ptr<const Registry>(loaded, &loaded->registry), std::move(f)};
 }
 
 RegistryFeed::Fetched RegistryFeed::fetch(const std::string& etag) {
@@ -158,8 +154,10 @@ RegistryFeed::Fetched RegistryFeed::fetch(const std::string& etag) {
     return f;
 }
 
-std::shared_ptr<const Registry> RegistryFeed::check_and_load(const std::string& body, const std::string& signature,
-                                                             const std::string& source) const {
+std::shared_ptr<const RegistryFeed::Loaded> RegistryFeed::check_and_load(const std::string& body,
+                                                                          const std::string& signature,
+                                                                          const std::string& etag,
+                                                                          const std::string& source) const {
     if (!config_.sha256.empty()) {
         const std::string got = sha256_hex(body);
         if (got != config_.sha256)
@@ -179,7 +177,21 @@ std::shared_ptr<const Registry> RegistryFeed::check_and_load(const std::string& 
                         Location{"", source, 0, 0});
     }
     SourceDocument doc = SourceDocument::parse(body, source, format_of(config_.url, body));
-    return std::make_shared<const Registry>(Registry::from_document(doc));
+    return std::make_shared<const Loaded>(Loaded{Registry::from_document(doc), etag});
+}
+
+void RegistryFeed::install(const Fetched& f, std::int64_t now) {
+    auto loaded = check_and_load(f.body, f.signature, f.etag, config_.url);
+    const auto old = std::atomic_load(&loaded_);
+    log_->info("registry {}: version {} replaces {} ({} certificates)", config_.url, loaded->registry.version(),
+               old ? old->registry.version() : "-", loaded->registry.size());
+    std::atomic_store(&loaded_, std::move(loaded));
+    checked_at_ = now;
+    try {
+        write_cache(f.body, f.signature, f.etag, now);
+    } catch (const Error& e) {
+        log_->warn("registry {}: {}", config_.url, e.what());
+    }
 }
 
 void RegistryFeed::write_cache(const std::string& body, const std::string& signature, const std::string& etag,
@@ -218,22 +230,19 @@ bool RegistryFeed::load_cache() {
         return false;
     }
     // The cache is checked like a download: a tampered cache is not used.
-    auto registry = check_and_load(*body, meta["signature"].GetString(), config_.cache.string());
-    std::atomic_store(&current_, std::move(registry));
+    std::atomic_store(&loaded_, check_and_load(*body, meta["signature"].GetString(), meta["etag"].GetString(),
+                                               config_.cache.string()));
     checked_at_ = meta["checked_at"].GetInt64();
-    etag_ = meta["etag"].GetString();
     return true;
 }
 
 bool RegistryFeed::refresh() {
     std::lock_guard<std::mutex> one_at_a_time(refresh_mutex_);
-    std::string etag;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        etag = etag_;
         ++counters_.fetches;
     }
-    Fetched f = fetch(etag);
+    Fetched f = fetch(std::atomic_load(&loaded_)->etag);
     const std::int64_t now = unix_now();
     if (f.kind == Fetched::Kind::not_modified) {
         checked_at_ = now;
@@ -244,22 +253,9 @@ bool RegistryFeed::refresh() {
     std::string error = f.error;
     if (f.kind == Fetched::Kind::document) {
         try {
-            auto registry = check_and_load(f.body, f.signature, config_.url);
-            const auto old = current();
-            log_->info("registry {}: version {} replaces {} ({} certificates)", config_.url, registry->version(),
-                       old ? old->version() : "-", registry->size());
-            std::atomic_store(&current_, std::shared_ptr<const Registry>(std::move(registry)));
-            checked_at_ = now;
-            {
-                std::lock_guard<std::mutex> lock(mutex_);
-                etag_ = f.etag;
-                ++counters_.updates;
-            }
-            try {
-                write_cache(f.body, f.signature, f.etag, now);
-            } catch (const Error& e) {
-                log_->warn("registry {}: {}", config_.url, e.what());
-            }
+            install(f, now);
+            std::lock_guard<std::mutex> lock(mutex_);
+            ++counters_.updates;
             return true;
         } catch (const Error& e) {
             error = std::string(e.code()) + ": " + e.what();

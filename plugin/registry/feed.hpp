@@ -2,7 +2,7 @@
 // (ETag / If-None-Match), checked against a pinned SHA-256 or an Ed25519 signature before it is
 // used, kept in a local cache for starts when the server cannot be reached, and refreshed on an
 // interval by a background thread that swaps the new registry in atomically. Evaluations take a
-// snapshot (`current()`), so they never wait on the network and never see a half-loaded
+// snapshot (`snapshot()`), so they never wait on the network and never see a half-loaded
 // registry; a document that fails any check is refused and the previous registry stays.
 #pragma once
 
@@ -46,6 +46,12 @@ struct RegistryFreshness {
     bool stale = false;           // older than warn_after
 };
 
+// The registry in force and its freshness, taken together.
+struct RegistrySnapshot {
+    std::shared_ptr<const Registry> registry;
+    RegistryFreshness freshness;
+};
+
 class RegistryFeed {
 public:
     // Fetches the registry, or falls back to the cache when the server cannot be reached (not
@@ -60,13 +66,14 @@ public:
     // Starts the background refresh (when the interval is not 0).
     void start();
 
-    // The registry in force. [thread-safe, never blocks on the network]
+    // The registry in force. [thread-safe, lock-free, never blocks on the network]
     std::shared_ptr<const Registry> current() const;
 
     // Freshness now. [thread-safe]
     RegistryFreshness freshness() const;
-    // The same; throws Error IO REGISTRY_TOO_OLD past refuse_after. [thread-safe]
-    RegistryFreshness check_age() const;
+    // The registry in force with its freshness, for one evaluation; throws Error IO
+    // REGISTRY_TOO_OLD past refuse_after. [thread-safe, lock-free]
+    RegistrySnapshot snapshot() const;
 
     // One refresh: conditional GET, checks, swap, cache. Returns true when a new registry is in
     // force. Failures are logged and counted; the registry in force stays. [thread-safe]
@@ -81,9 +88,13 @@ public:
 
 private:
     struct Fetched;
+    struct Loaded;  // a registry with the ETag it was served with
     Fetched fetch(const std::string& etag);
-    std::shared_ptr<const Registry> check_and_load(const std::string& body, const std::string& signature,
-                                                   const std::string& source) const;
+    std::shared_ptr<const Loaded> check_and_load(const std::string& body, const std::string& signature,
+                                                 const std::string& etag, const std::string& source) const;
+    // Checks and swaps in a fetched document, then caches it. Throws Error when a check fails.
+    void install(const Fetched& f, std::int64_t now);
+    RegistryFreshness freshness_of(const Loaded& loaded) const;
     void write_cache(const std::string& body, const std::string& signature, const std::string& etag,
                      std::int64_t checked_at) const;
     bool load_cache();
@@ -91,10 +102,9 @@ private:
 
     RegistryFeedConfig config_;
     std::shared_ptr<spdlog::logger> log_;
-    std::shared_ptr<const Registry> current_;  // read and written with std::atomic_load/store
+    std::shared_ptr<const Loaded> loaded_;  // read and written with std::atomic_load/store
     std::atomic<std::int64_t> checked_at_{0};
-    mutable std::mutex mutex_;  // etag_, counters_, and one refresh at a time
-    std::string etag_;
+    mutable std::mutex mutex_;  // counters_
     Counters counters_;
     std::mutex refresh_mutex_;
     std::condition_variable wake_;
