@@ -210,6 +210,11 @@ TEST_CASE("Shipping: a restart resumes from the durable cursor, and a batch sent
                                std::to_string(first) + "-00000000000000000041.jsonl.gz 204";  // 204: it replaced the same object
     CHECK(nginx.access_log().substr(before.size()).find(resent) != std::string::npos);  // the same object again
     CHECK(archived_ledger(nginx.www()) == test::read_file(node.ledger()));
+    // The reopened engine signed on from the head it verified at open: its checkpoint covers all 46.
+    test::write_file(srv / "copy.jsonl", archived_ledger(nginx.www()));
+    const json v = verify(srv / "copy.jsonl", nginx.www() / "archive/node-1/checkpoint", node.key.verifier().text());
+    CHECK(v["ok"] == true);
+    CHECK(v["checkpoint"]["size"] == 46);
 
     // A cursor of another archive is refused rather than guessed at.
     test::write_file(node.dir / "host/config.yaml",

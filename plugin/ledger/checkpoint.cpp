@@ -79,7 +79,11 @@ std::optional<Checkpoint> open_checkpoint(std::string_view note, const VerifierK
 }
 
 CheckpointWriter::CheckpointWriter(CheckpointConfig config, const Ledger& ledger, std::shared_ptr<spdlog::logger> log)
-    : config_(std::move(config)), ledger_(ledger), log_(std::move(log)), reader_(ledger.path()) {
+    : config_(std::move(config)),
+      ledger_(ledger),
+      log_(std::move(log)),
+      // Open verified the ledger up to its head: read on from there, not from the start again.
+      reader_(ledger.path(), Position{ledger.head_at_open().seq, ledger.bytes_at_open(), ledger.head_at_open().id}) {
     write_now();
     if (config_.interval.count() > 0) thread_ = std::thread([this] { run(); });
 }

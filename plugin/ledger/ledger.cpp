@@ -217,6 +217,8 @@ std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageF
     l->durable_seq_.store(verdict.head.seq);
     l->written_seq_ = verdict.head.seq;
     l->records_at_open_ = verdict.records;
+    l->head_at_open_ = verdict.head;
+    l->bytes_at_open_ = verdict.good_bytes;
     if (verdict.records == 0) {
         // A new ledger: its genesis record names it.
         const std::string body = "{\"format\":\"" + std::string(format_name) + "\",\"ledger\":\"" + random_hex(16) + "\"}";

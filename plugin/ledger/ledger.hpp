@@ -88,6 +88,10 @@ public:
     // What opening found and did: records, and bytes cut off into the .broken file.
     std::uint64_t records_at_open() const { return records_at_open_; }
     std::size_t bytes_cut_at_open() const { return bytes_cut_at_open_; }
+    // The verified head at open and the file's length up to its end: where a reader of what is
+    // appended later starts, without reading the ledger again.
+    Head head_at_open() const { return head_at_open_; }
+    std::uint64_t bytes_at_open() const { return bytes_at_open_; }
     // Syncs done since open (records per sync shows the group commit at work).
     std::uint64_t syncs() const;
 
@@ -105,6 +109,8 @@ private:
     std::unique_ptr<Storage> storage_;
     std::uint64_t records_at_open_ = 0;
     std::size_t bytes_cut_at_open_ = 0;
+    Head head_at_open_;
+    std::uint64_t bytes_at_open_ = 0;
 
     mutable std::mutex mutex_;
     Sha256 sha_;                         // guarded by mutex_
