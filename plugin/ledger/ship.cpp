@@ -111,7 +111,6 @@ Shipper::Shipper(ShipConfig config, const Ledger& ledger, std::shared_ptr<spdlog
                             " 条记录）：它属于另一个账本",
                         Location{"", config_.cursor.string(), 0, 0});
     }
-    counters_.shipped_records = cursor_.shipped.seq;
     thread_ = std::thread([this] { run(); });
 }
 
@@ -193,7 +192,6 @@ bool Shipper::ship_now() {
         const std::uint64_t durable = ledger_.durable_seq();
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            counters_.pending_records = durable - cursor_.shipped.seq;
             if (cursor_.shipped.seq >= durable && !cursor_.pending_end) break;
         }
         if (!ship_batch(durable)) return false;
@@ -239,11 +237,9 @@ bool Shipper::ship_batch(std::uint64_t durable) {
         cursor_.shipped = *cursor_.pending_end;
         cursor_.pending_end.reset();
         save_cursor();
-        counters_.shipped_records = cursor_.shipped.seq;
         ++counters_.shipped_batches;
         counters_.consecutive_failures = 0;
         counters_.last_success = unix_now();
-        counters_.pending_records = durable > cursor_.shipped.seq ? durable - cursor_.shipped.seq : 0;
     }
     log_->info("shipped records {}-{} to {} ({} bytes gzip)", first, last, object_url(first, last), body.size());
     return true;
@@ -271,6 +267,7 @@ ShipCounters Shipper::counters() const {
     std::lock_guard<std::mutex> lock(mutex_);
     ShipCounters c = counters_;
     const std::uint64_t durable = ledger_.durable_seq();
+    c.shipped_records = cursor_.shipped.seq;
     c.pending_records = durable > cursor_.shipped.seq ? durable - cursor_.shipped.seq : 0;
     return c;
 }

@@ -44,9 +44,9 @@ struct ShipConfig {
 };
 
 struct ShipCounters {
-    std::uint64_t shipped_records = 0;  // records the archive has (from the cursor)
+    std::uint64_t shipped_records = 0;  // records the archive has (counters(): from the cursor)
     std::uint64_t shipped_batches = 0;  // objects written by this engine
-    std::uint64_t pending_records = 0;  // durable records not yet shipped
+    std::uint64_t pending_records = 0;  // durable records not yet shipped (counters(): computed)
     std::uint64_t failures = 0;         // failed attempts by this engine
     std::uint64_t consecutive_failures = 0;
     std::string last_error;
