@@ -66,8 +66,22 @@ int on_seek(void* user, curl_off_t offset, int origin) {
     return CURL_SEEKFUNC_OK;
 }
 
-HttpResult perform(CURL* curl, const std::string& url, const HttpOptions& o, curl_slist* headers, Sink& sink) {
-    HttpResult& r = *sink.result;
+// One request on a handle of its own: the options every request shares, then `setup` for what is
+// particular to GET or PUT. `headers` is taken over (freed here).
+template <typename Setup>
+HttpResult perform(const std::string& url, const HttpOptions& o, curl_slist* header_list, std::size_t max_body,
+                   Setup&& setup) {
+    global_init();
+    HttpResult r;
+    std::unique_ptr<curl_slist, ListFree> headers(header_list);
+    std::unique_ptr<CURL, EasyFree> handle(curl_easy_init());
+    if (!handle) {
+        r.error = "curl_easy_init failed";
+        return r;
+    }
+    CURL* curl = handle.get();
+    Sink sink{&r, max_body};
+    setup(curl);
     char errbuf[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -85,7 +99,7 @@ HttpResult perform(CURL* curl, const std::string& url, const HttpOptions& o, cur
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "firstset/" FIRSTSET_VERSION_STRING);
-    if (headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    if (headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
     const CURLcode rc = curl_easy_perform(curl);
     if (rc != CURLE_OK) {
         r.transport_ok = false;
@@ -110,45 +124,28 @@ void global_init() {
 }
 
 HttpResult get(const std::string& url, const HttpOptions& options, std::string_view if_none_match) {
-    global_init();
-    HttpResult r;
-    std::unique_ptr<CURL, EasyFree> curl(curl_easy_init());
-    if (!curl) {
-        r.error = "curl_easy_init failed";
-        return r;
-    }
-    std::unique_ptr<curl_slist, ListFree> headers;
-    if (!if_none_match.empty())
-        headers.reset(curl_slist_append(nullptr, ("If-None-Match: " + std::string(if_none_match)).c_str()));
-    curl_easy_setopt(curl.get(), CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(curl.get(), CURLOPT_ACCEPT_ENCODING, "");  // gzip or deflate when the server offers it
-    Sink sink{&r, options.max_body_bytes};
-    return perform(curl.get(), url, options, headers.get(), sink);
+    curl_slist* headers = nullptr;
+    if (!if_none_match.empty()) headers = curl_slist_append(nullptr, ("If-None-Match: " + std::string(if_none_match)).c_str());
+    return perform(url, options, headers, options.max_body_bytes, [](CURL* curl) {
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // gzip or deflate when the server offers it
+    });
 }
 
 HttpResult put(const std::string& url, const HttpOptions& options, std::string_view body,
                const std::vector<std::string>& extra) {
-    global_init();
-    HttpResult r;
-    std::unique_ptr<CURL, EasyFree> curl(curl_easy_init());
-    if (!curl) {
-        r.error = "curl_easy_init failed";
-        return r;
-    }
-    std::unique_ptr<curl_slist, ListFree> headers;
-    curl_slist* list = nullptr;
-    for (const auto& h : extra) list = curl_slist_append(list, h.c_str());
-    list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
-    headers.reset(list);
+    curl_slist* headers = nullptr;
+    for (const auto& h : extra) headers = curl_slist_append(headers, h.c_str());
+    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
     Upload up{body, 0};
-    curl_easy_setopt(curl.get(), CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl.get(), CURLOPT_READFUNCTION, on_read);
-    curl_easy_setopt(curl.get(), CURLOPT_READDATA, &up);
-    curl_easy_setopt(curl.get(), CURLOPT_SEEKFUNCTION, on_seek);
-    curl_easy_setopt(curl.get(), CURLOPT_SEEKDATA, &up);
-    curl_easy_setopt(curl.get(), CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    Sink sink{&r, std::size_t{1} << 20};
-    return perform(curl.get(), url, options, headers.get(), sink);
+    return perform(url, options, headers, std::size_t{1} << 20, [&](CURL* curl) {
+        curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+        curl_easy_setopt(curl, CURLOPT_READDATA, &up);
+        curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
+        curl_easy_setopt(curl, CURLOPT_SEEKDATA, &up);
+        curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    });
 }
 
 }  // namespace firstset::net
