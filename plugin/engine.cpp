@@ -299,19 +299,23 @@ void verify_ledger(const char* request_json, TextBuffer& out) {
     ledger::verify_file(parsed.root(), out);
 }
 
-}  // namespace firstset
-
-namespace firstset {
-
 void Engine::status(TextBuffer& out) const {
     JsonOut w(out);
+    auto count = [&](const char* key, std::uint64_t n) {
+        w.key(key);
+        w.number(static_cast<std::int64_t>(n));
+    };
+    auto text_or_null = [&](const char* key, const std::string& text) {
+        w.key(key);
+        if (text.empty()) w.null();
+        else w.string(text);
+    };
     w.begin_object();
     const auto registry = this->registry();
     w.key("registry");
     w.begin_object();
     write_registry_members(w, *registry);
-    w.key("certificates");
-    w.number(static_cast<std::int64_t>(registry->size()));
+    count("certificates", registry->size());
     w.key("source");
     if (feed_) {
         const RegistryFreshness f = feed_->freshness();
@@ -320,17 +324,11 @@ void Engine::status(TextBuffer& out) const {
         write_freshness_members(w, f);
         w.key("refused");
         w.boolean(f.age_seconds > feed_->config().refuse_after.count());
-        w.key("fetches");
-        w.number(static_cast<std::int64_t>(c.fetches));
-        w.key("not_modified");
-        w.number(static_cast<std::int64_t>(c.not_modified));
-        w.key("updates");
-        w.number(static_cast<std::int64_t>(c.updates));
-        w.key("failures");
-        w.number(static_cast<std::int64_t>(c.failures));
-        w.key("last_error");
-        if (c.last_error.empty()) w.null();
-        else w.string(c.last_error);
+        count("fetches", c.fetches);
+        count("not_modified", c.not_modified);
+        count("updates", c.updates);
+        count("failures", c.failures);
+        text_or_null("last_error", c.last_error);
         w.end_object();
     } else {
         w.null();
@@ -348,12 +346,10 @@ void Engine::status(TextBuffer& out) const {
     w.key("node");
     w.string(config_.node);
     const ledger::Head head = ledger_->head();
-    w.key("records");
-    w.number(static_cast<std::int64_t>(ledger_->durable_seq()));
+    count("records", ledger_->durable_seq());
     w.key("head");
     w.begin_object();
-    w.key("seq");
-    w.number(static_cast<std::int64_t>(head.seq));
+    count("seq", head.seq);
     w.key("id");
     w.string(head.id);
     w.end_object();
@@ -365,8 +361,7 @@ void Engine::status(TextBuffer& out) const {
         w.string(checkpoints_->config().file.string());
         w.key("origin");
         w.string(cp->origin);
-        w.key("size");
-        w.number(static_cast<std::int64_t>(cp->size));
+        count("size", cp->size);
         w.key("head_id");
         w.string(cp->head_id);
         w.key("key");
@@ -381,22 +376,13 @@ void Engine::status(TextBuffer& out) const {
         w.begin_object();
         w.key("url");
         w.string(shipper_->config().url);
-        w.key("shipped_records");
-        w.number(static_cast<std::int64_t>(c.shipped_records));
-        w.key("pending_records");
-        w.number(static_cast<std::int64_t>(c.pending_records));
-        w.key("shipped_batches");
-        w.number(static_cast<std::int64_t>(c.shipped_batches));
-        w.key("failures");
-        w.number(static_cast<std::int64_t>(c.failures));
-        w.key("consecutive_failures");
-        w.number(static_cast<std::int64_t>(c.consecutive_failures));
-        w.key("last_error");
-        if (c.last_error.empty()) w.null();
-        else w.string(c.last_error);
-        w.key("last_success");
-        if (c.last_success == 0) w.null();
-        else w.string(utc_timestamp(c.last_success));
+        count("shipped_records", c.shipped_records);
+        count("pending_records", c.pending_records);
+        count("shipped_batches", c.shipped_batches);
+        count("failures", c.failures);
+        count("consecutive_failures", c.consecutive_failures);
+        text_or_null("last_error", c.last_error);
+        text_or_null("last_success", c.last_success == 0 ? std::string() : utc_timestamp(c.last_success));
         w.end_object();
     } else {
         w.null();

@@ -1,5 +1,6 @@
 #include "evaluate/provenance.hpp"
 
+#include "evaluate/rules.hpp"
 #include "policy/policy.hpp"
 #include "registry/feed.hpp"
 #include "registry/registry.hpp"
@@ -39,6 +40,17 @@ void write_registry_ref(JsonOut& w, const Registry& registry, const RegistryFres
         w.end_object();
     }
     w.end_object();
+}
+
+void write_certificate_check_members(JsonOut& w, const Offer& offer, const CertificateCheck& check) {
+    w.key("id");
+    w.string(*offer.certificate);
+    w.key("item");
+    w.string(offer.item);
+    w.key("offer");
+    w.number(static_cast<std::int64_t>(check.offer));
+    w.key("accepted");
+    w.boolean(check.accepted());
 }
 
 void write_freshness_members(JsonOut& w, const RegistryFreshness& f) {

@@ -60,14 +60,7 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
             until = check.valid_until.to_string();
         }
         w.begin_object();
-        w.key("id");
-        w.string(*offer.certificate);
-        w.key("item");
-        w.string(offer.item);
-        w.key("offer");
-        w.number(check.offer);
-        w.key("accepted");
-        w.boolean(check.accepted());
+        write_certificate_check_members(w, offer, check);
         w.key("reasons");
         w.begin_array();
         if (!check.reasons.empty()) {

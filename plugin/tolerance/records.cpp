@@ -153,14 +153,7 @@ void record_award(const RecordContext& c, Json request, TextBuffer& response) {
         const Certificate* cert = check.certificate;
         if (check.accepted()) certificates_text += (certificates_text.empty() ? "" : ", ") + std::string(*offer.certificate);
         w.begin_object();
-        w.key("id");
-        w.string(*offer.certificate);
-        w.key("item");
-        w.string(offer.item);
-        w.key("offer");
-        w.number(check.offer);
-        w.key("accepted");
-        w.boolean(check.accepted());
+        write_certificate_check_members(w, offer, check);
         w.key("codes");
         w.begin_array();
         for (Code code : check.reasons) w.string(code_name(code));
