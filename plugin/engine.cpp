@@ -60,6 +60,17 @@ std::shared_ptr<spdlog::logger> make_logger(const EngineConfig& c) {
     return logger;
 }
 
+// Parses a request within the ABI's limits and checks it against its schema; the root.
+// Throws Error: LIMIT, PARSE, SCHEMA (with the JSON Pointer).
+Json parse_valid_request(const char* text, JsonDoc& parsed, const char* what, const char* schema_name) {
+    parse_request(text, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, what);
+    const Json root = parsed.root();
+    if (auto v = schema::builtin().validate(schema_name, root))
+        throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
+                    Location{v->path, "", 0, 0});
+    return root;
+}
+
 }  // namespace
 
 EngineConfig EngineConfig::load(const std::filesystem::path& file) {
@@ -231,11 +242,7 @@ std::string Engine::evaluate(const char* request_json) const {
 
 void Engine::evaluate(const char* request_json, TextBuffer& response) const {
     JsonDoc parsed;
-    parse_request(request_json, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
-    const Json doc = parsed.root();
-    if (auto v = schema::builtin().validate("evaluate-request.schema.json", doc))
-        throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
-                    Location{v->path, "", 0, 0});
+    const Json doc = parse_valid_request(request_json, parsed, "request", "evaluate-request.schema.json");
     const Policy& policy = policies_->select_for(*member(doc, "tender"), "/tender");
     // One registry for the whole call, with the freshness of that very registry; IO
     // REGISTRY_TOO_OLD past refuse_after.
@@ -257,11 +264,7 @@ void Engine::evaluate(const char* request_json, TextBuffer& response) const {
 
 void Engine::lint(const char* tender_json, TextBuffer& out) const {
     JsonDoc parsed;
-    parse_request(tender_json, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "tender");
-    const Json tender = parsed.root();
-    if (auto v = schema::builtin().validate("lint-request.schema.json", tender))
-        throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
-                    Location{v->path, "", 0, 0});
+    const Json tender = parse_valid_request(tender_json, parsed, "tender", "lint-request.schema.json");
     const Policy& policy = policies_->select_for(tender, "");
     if (!policy.lint)
         throw Error(Status::config, "POLICY_NO_LINT",
@@ -281,22 +284,15 @@ void Engine::record(const char* record_json, TextBuffer& out) const {
                     "the configuration names no ledger (ledger: {path: ...}), so records cannot be kept",
                     "配置文件未指定账本（ledger: {path: ...}），无法保存记录", Location{"/ledger", config_.file.string(), 0, 0});
     JsonDoc parsed;
-    parse_request(record_json, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "record");
-    if (auto v = schema::builtin().validate("record-request.schema.json", parsed.root()))
-        throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
-                    Location{v->path, "", 0, 0});
+    const Json request = parse_valid_request(record_json, parsed, "record", "record-request.schema.json");
     const std::shared_ptr<const Registry> snapshot = feed_ ? feed_->snapshot().registry : registry_;
-    firstset::record(RecordContext{*policies_, *snapshot, *ledger_}, parsed.root(), out);
-    log_->info("recorded {} in ledger {}", str(*member(parsed.root(), "kind")), config_.ledger.string());
+    firstset::record(RecordContext{*policies_, *snapshot, *ledger_}, request, out);
+    log_->info("recorded {} in ledger {}", str(*member(request, "kind")), config_.ledger.string());
 }
 
 void verify_ledger(const char* request_json, TextBuffer& out) {
     JsonDoc parsed;
-    parse_request(request_json, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "verify request");
-    if (auto v = schema::builtin().validate("verify-request.schema.json", parsed.root()))
-        throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
-                    Location{v->path, "", 0, 0});
-    ledger::verify_file(parsed.root(), out);
+    ledger::verify_file(parse_valid_request(request_json, parsed, "verify request", "verify-request.schema.json"), out);
 }
 
 void Engine::status(TextBuffer& out) const {
