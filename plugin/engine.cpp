@@ -131,14 +131,8 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
         if (const JsonValue* cp = member(*ledger, "checkpoint")) {
             ledger::CheckpointConfig k;
             const auto key_file = resolve(base, sv((*cp)["key_file"]));
-            const auto text = read_whole_file(key_file);
-            std::string why = "the file cannot be read";
-            std::optional<SignerKey> key;
-            if (text) {
-                std::string t = *text;
-                while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
-                key = parse_signer_key(t, why);
-            }
+            std::string why;
+            const std::optional<SignerKey> key = read_signer_key_file(key_file.string(), why);
             if (!key)
                 doc.fail(Status::config, "CHECKPOINT_BAD_KEY",
                          "ledger.checkpoint.key_file " + key_file.string() + " holds no Ed25519 signer key: " + why,

@@ -3,7 +3,9 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include <stdexcept>
 
@@ -166,6 +168,18 @@ std::optional<SignerKey> parse_signer_key(std::string_view text, std::string& wh
         return std::nullopt;
     }
     return k;
+}
+
+std::optional<SignerKey> read_signer_key_file(const std::string& path, std::string& why) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    if (!in || !(text << in.rdbuf())) {
+        why = "the file cannot be read";
+        return std::nullopt;
+    }
+    std::string t = text.str();
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+    return parse_signer_key(t, why);
 }
 
 SignerKey generate_signer_key(std::string_view name) {

@@ -40,6 +40,10 @@ struct SignerKey {
 std::optional<VerifierKey> parse_verifier_key(std::string_view text, std::string& why);
 std::optional<SignerKey> parse_signer_key(std::string_view text, std::string& why);
 
+// The signer key a key file holds (keygen writes one key and a newline); nullopt with `why` set
+// when the file cannot be read or holds no key.
+std::optional<SignerKey> read_signer_key_file(const std::string& path, std::string& why);
+
 // A new key from the operating system's random source (OpenSSL RAND). Throws
 // std::runtime_error when OpenSSL fails.
 SignerKey generate_signer_key(std::string_view name);

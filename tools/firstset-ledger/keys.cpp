@@ -41,10 +41,8 @@ std::string keygen(const std::string& name, const std::string& prefix) {
 }
 
 std::string sign_file(const std::string& key_file, const std::string& document) {
-    std::string text = read_file(key_file);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     std::string why;
-    const auto key = firstset::parse_signer_key(text, why);
+    const auto key = firstset::read_signer_key_file(key_file, why);
     if (!key) throw std::runtime_error(key_file + " holds no signer key: " + why);
     const auto sig = firstset::ed25519_sign(*key, read_file(document));
     const std::string out = document + ".sig";
