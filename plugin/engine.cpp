@@ -19,7 +19,6 @@
 #include "lint/lint.hpp"
 #include "ledger/verify_file.hpp"
 #include "util/civil_date.hpp"
-#include "util/file_io.hpp"
 #include "util/signing.hpp"
 #include "tolerance/records.hpp"
 #include "firstset/firstset.h"
