@@ -210,3 +210,26 @@ TEST_CASE("Host: lint reports each discriminatory criterion with its reason and 
     CHECK(r.status == 3);
     CHECK(r.out.find("empty.yaml") != std::string::npos);
 }
+
+TEST_CASE("Host: serve answers each JSON line with one line, an error document for a bad one (issue 5)", "[host]") {
+    test::TempDir dir;
+    const std::string request = test::read_file(test::source("tests/data/request-b1.json"));
+    std::string compact = nlohmann::json::parse(request).dump();
+    test::write_file(dir / "in.jsonl", "{\"evaluate\": " + compact + "}\nnot json\n{\"fly\": {}}\n\n{\"status\": {}}\n" +
+                                           "{\"evaluate\": {\"tender\": 1}}\n");
+    const test::Run r = test::run(FIRSTSET_HOST, "serve --config " + test::source("examples/config.yaml").string() + " < " +
+                                                     (dir / "in.jsonl").string());
+    INFO(r.out);
+    REQUIRE(r.status == 0);
+    std::vector<nlohmann::json> answers;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) answers.push_back(nlohmann::json::parse(line));
+    REQUIRE(answers.size() == 5);  // the blank line gets no answer
+    CHECK(answers[0]["registry"]["version"] == "2026-11-01");
+    CHECK(answers[1]["error"]["code"] == "SERVE_BAD_LINE");
+    CHECK(answers[1]["error"]["status"] == "PARSE");
+    CHECK(answers[2]["error"]["code"] == "SERVE_UNKNOWN_OPERATION");
+    CHECK(answers[3]["registry"]["source"].is_null());  // status: a registry file
+    CHECK(answers[4]["error"]["status"] == "SCHEMA");   // the plugin's own answer to a bad request
+    CHECK(answers[4]["error"]["path"] == "/bid");  // names what is missing
+}
