@@ -7,11 +7,13 @@
 //   build/bench/bench/firstset_bench --benchmark_repetitions=10 --benchmark_report_aggregates_only=true
 //
 // docs/performance.md records the figures.
-#include "util/json.hpp"  // first: it configures RapidJSON for every inclusion
+#include "util/json.hpp"
 
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
+#include <rapidjson/document.h>
 #include <rapidjson/schema.h>
+#include <simdjson.h>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -80,17 +82,29 @@ BENCHMARK(BM_Evaluate)->Unit(benchmark::kMicrosecond);
 
 void BM_Stage_Parse(benchmark::State& state) {
     for (auto _ : state) {
-        JsonDoc d;
-        parse_request(fixture().request, d, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
+        json::Document d = json::Document::parse(fixture().request, json::Limits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH},
+                                                 "request");
         benchmark::DoNotOptimize(d.root());
     }
 }
 BENCHMARK(BM_Stage_Parse)->Unit(benchmark::kMicrosecond);
 
+// The same text through simdjson's DOM alone: what the reader's own checks and tree cost
+// (repeated names, numbers kept as written, positions).
+void BM_Peer_SimdjsonDomParse(benchmark::State& state) {
+    simdjson::dom::parser parser;
+    for (auto _ : state) {
+        auto element = parser.parse(fixture().request);
+        if (element.error()) state.SkipWithError("simdjson refused the request");
+        benchmark::DoNotOptimize(element.value_unsafe());
+    }
+}
+BENCHMARK(BM_Peer_SimdjsonDomParse)->Unit(benchmark::kMicrosecond);
+
 // A parsed request, for the stages after parsing.
 struct Parsed {
-    JsonDoc doc;
-    Parsed() { parse_request(fixture().request, doc, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request"); }
+    json::Document doc = json::Document::parse(fixture().request, json::Limits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH},
+                                               "request");
 };
 
 void BM_Stage_Validate(benchmark::State& state) {
@@ -190,7 +204,7 @@ void BM_Peer_RapidJsonSchemaValidate(benchmark::State& state) {
         strip(sd);
     }
     rapidjson::SchemaDocument schema(sd);
-    JsonDocument doc;
+    rapidjson::Document doc;
     doc.Parse(fixture().request.c_str());
     for (auto _ : state) {
         rapidjson::SchemaValidator validator(schema);
@@ -297,7 +311,7 @@ std::unique_ptr<Engine> url_engine(const Silent& server) {
     const fs::path dir = fixture().registry_file.parent_path() / "url";
     fs::create_directories(dir);
     const std::string url = "http://127.0.0.1:" + std::to_string(server.port) + "/registry.json";
-    const std::string body = *read_whole_file(fixture().registry_file);
+    const std::string body = *read_whole_file(fixture().registry_file, std::size_t{1} << 30);
     write_file_durably(dir / "registry-cache.json", body);
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     write_file_durably(dir / "registry-cache.json.meta.json",

@@ -194,8 +194,7 @@ const fs::path& big_ledger() {
 void BM_LedgerVerify(benchmark::State& state) {
     const fs::path& file = big_ledger();
     const std::string request = "{\"ledger\":\"" + file.string() + "\"}";
-    JsonDoc doc;
-    parse_request(request, doc, JsonLimits{1 << 20, 8}, "request");
+    const json::Document doc = json::Document::parse(request, json::Limits{1 << 20, 8}, "request");
     for (auto _ : state) {
         TextBuffer out;
         ledger::verify_file(doc.root(), out);

@@ -32,9 +32,9 @@ int main(int argc, char** argv) {
     bench::Fixture& f = bench::fixture(bench::small_registry);
     const std::string& request = f.request;
 
-    JsonDoc parsed_doc;
-    parse_request(request, parsed_doc, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
-    const Json doc = parsed_doc.root();
+    const json::Document parsed_doc =
+        json::Document::parse(request, json::Limits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
+    const json::Value& doc = parsed_doc.root();
     const Policy& policy = f.policy();
     const Registry& registry = f.registry();
     const EvaluateRequest parsed = read_evaluate_request(doc, policy);
@@ -49,9 +49,9 @@ int main(int argc, char** argv) {
             sink += std::strlen(out);
             firstset_free(out);
         } else if (stage == "parse") {
-            JsonDoc d;
-            parse_request(request, d, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
-            sink += obj(d.root()).size();
+            const json::Document d =
+                json::Document::parse(request, json::Limits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "request");
+            sink += d.root().size();
         } else if (stage == "validate") {
             sink += schema::builtin().validate("evaluate-request.schema.json", doc) ? 1 : 0;
         } else if (stage == "rules") {

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "util/json.hpp"
+#include "util/json_out.hpp"
 
 namespace firstset::capi {
 
@@ -17,38 +17,38 @@ char* to_c_string(const std::string& s) noexcept {
 
 std::string error_document(Status status, const std::string& code, const std::string& en, const std::string& zh,
                            const Location& where) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    w.Key("error");
-    w.StartObject();
-    w.Key("status");
-    w.String(status_name(status));
-    w.Key("code");
-    write_string(w, code);
-    w.Key("message");
-    write_string(w, en);
-    w.Key("message_zh");
-    write_string(w, zh);
+    TextBuffer buf;
+    JsonOut w(buf);
+    w.begin_object();
+    w.key("error");
+    w.begin_object();
+    w.key("status");
+    w.string(status_name(status));
+    w.key("code");
+    w.string(code);
+    w.key("message");
+    w.string(en);
+    w.key("message_zh");
+    w.string(zh);
     if (!where.path.empty()) {
-        w.Key("path");
-        write_string(w, where.path);
+        w.key("path");
+        w.string(where.path);
     }
     if (!where.file.empty()) {
-        w.Key("file");
-        write_string(w, where.file);
+        w.key("file");
+        w.string(where.file);
     }
     if (where.line > 0) {
-        w.Key("line");
-        w.Int(where.line);
+        w.key("line");
+        w.number(where.line);
     }
     if (where.column > 0) {
-        w.Key("column");
-        w.Int(where.column);
+        w.key("column");
+        w.number(where.column);
     }
-    w.EndObject();
-    w.EndObject();
-    return std::string(buf.GetString(), buf.GetSize());
+    w.end_object();
+    w.end_object();
+    return buf.str();
 }
 
 namespace {

@@ -61,9 +61,10 @@ std::shared_ptr<spdlog::logger> make_logger(const EngineConfig& c) {
 
 // Parses a request within the ABI's limits and checks it against its schema; the root.
 // Throws Error: LIMIT, PARSE, SCHEMA (with the JSON Pointer).
-Json parse_valid_request(const char* text, JsonDoc& parsed, const char* what, const char* schema_name) {
-    parse_request(text, parsed, JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, what);
-    const Json root = parsed.root();
+const json::Value& parse_valid_request(const char* text, json::Document& parsed, const char* what,
+                                       const char* schema_name) {
+    parsed = json::Document::parse(std::string_view(text), json::Limits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, what);
+    const json::Value& root = parsed.root();
     if (auto v = schema::builtin().validate(schema_name, root))
         throw Error(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
                     Location{v->path, "", 0, 0});
@@ -75,24 +76,24 @@ Json parse_valid_request(const char* text, JsonDoc& parsed, const char* what, co
 EngineConfig EngineConfig::load(const std::filesystem::path& file) {
     SourceDocument doc = SourceDocument::read(file);
     doc.validate(schema::builtin(), "config.schema.json", Status::config);
-    const JsonValue& root = doc.root();
+    const json::Value& root = doc.root();
     const auto base = std::filesystem::absolute(file).parent_path();
     EngineConfig c;
     c.file = file;
-    if (const JsonValue* p = member(root, "policy")) c.policy = resolve(base, sv(*p));
-    if (const JsonValue* list = member(root, "policies"))
-        for (const auto& p : list->GetArray()) c.policies.push_back(resolve(base, sv(p)));
-    const JsonValue& reg = root["registry"];
-    if (const JsonValue* f = member(reg, "file")) {
-        c.registry = resolve(base, sv(*f));
+    if (const json::Value* p = root.find("policy")) c.policy = resolve(base, p->str());
+    if (const json::Value* list = root.find("policies"))
+        for (const auto& p : list->items()) c.policies.push_back(resolve(base, p.str()));
+    const json::Value& reg = root["registry"];
+    if (const json::Value* f = reg.find("file")) {
+        c.registry = resolve(base, f->str());
     } else {
         RegistryFeedConfig feed;
-        feed.url = std::string(sv(reg["url"]));
-        feed.cache = member(reg, "cache") ? resolve(base, sv(reg["cache"])) : base / "var" / "registry-cache";
-        if (const JsonValue* v = member(reg, "sha256")) feed.sha256 = std::string(sv(*v));
-        if (const JsonValue* v = member(reg, "public_key")) {
+        feed.url = std::string(reg["url"].str());
+        feed.cache = reg.find("cache") ? resolve(base, reg["cache"].str()) : base / "var" / "registry-cache";
+        if (const json::Value* v = reg.find("sha256")) feed.sha256 = std::string(v->str());
+        if (const json::Value* v = reg.find("public_key")) {
             std::string why;
-            feed.public_key = parse_verifier_key(sv(*v), why);
+            feed.public_key = parse_verifier_key(v->str(), why);
             if (!feed.public_key)
                 doc.fail(Status::config, "REGISTRY_BAD_KEY", "registry.public_key is not an Ed25519 verifier key: " + why,
                          "registry.public_key 不是 Ed25519 验证公钥：" + why, "/registry/public_key");
@@ -103,33 +104,33 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
                      "Ed25519 key its publisher signs with)",
                      "从网址获取的认定名录须配置 registry.sha256（固定摘要）或 registry.public_key（发布方签名所用的 Ed25519 公钥）",
                      "/registry");
-        if (const JsonValue* v = member(reg, "signature_url")) feed.signature_url = std::string(sv(*v));
-        if (const JsonValue* v = member(reg, "refresh_seconds")) feed.refresh = std::chrono::seconds(v->GetInt64());
-        if (const JsonValue* v = member(reg, "warn_after_seconds")) feed.warn_after = std::chrono::seconds(v->GetInt64());
-        if (const JsonValue* v = member(reg, "refuse_after_seconds")) feed.refuse_after = std::chrono::seconds(v->GetInt64());
-        if (const JsonValue* v = member(reg, "ca_file")) feed.http.ca_file = resolve(base, sv(*v)).string();
-        if (const JsonValue* v = member(reg, "timeout_seconds")) feed.http.timeout_ms = v->GetInt64() * 1000;
+        if (const json::Value* v = reg.find("signature_url")) feed.signature_url = std::string(v->str());
+        if (const json::Value* v = reg.find("refresh_seconds")) feed.refresh = std::chrono::seconds(v->int64());
+        if (const json::Value* v = reg.find("warn_after_seconds")) feed.warn_after = std::chrono::seconds(v->int64());
+        if (const json::Value* v = reg.find("refuse_after_seconds")) feed.refuse_after = std::chrono::seconds(v->int64());
+        if (const json::Value* v = reg.find("ca_file")) feed.http.ca_file = resolve(base, v->str()).string();
+        if (const json::Value* v = reg.find("timeout_seconds")) feed.http.timeout_ms = v->int64() * 1000;
         feed.http.connect_timeout_ms = std::min<long>(feed.http.connect_timeout_ms, feed.http.timeout_ms);
         c.registry_feed = std::move(feed);
     }
-    if (const JsonValue* ledger = member(root, "ledger")) {
-        if (const JsonValue* p = member(*ledger, "path")) c.ledger = resolve(base, sv(*p));
-        if (const JsonValue* l = member(*ledger, "log_evaluations")) c.log_evaluations = l->GetBool();
-        if (const JsonValue* n = member(*ledger, "node")) {
-            c.node = std::string(sv(*n));
+    if (const json::Value* ledger = root.find("ledger")) {
+        if (const json::Value* p = ledger->find("path")) c.ledger = resolve(base, p->str());
+        if (const json::Value* l = ledger->find("log_evaluations")) c.log_evaluations = l->boolean();
+        if (const json::Value* n = ledger->find("node")) {
+            c.node = std::string(n->str());
         } else {
             char host[256] = {0};
             c.node = ::gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "firstset";
             for (char& ch : c.node)
                 if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-') ch = '-';
         }
-        const bool wants_ledger = member(*ledger, "checkpoint") || member(*ledger, "ship");
+        const bool wants_ledger = ledger->find("checkpoint") || ledger->find("ship");
         if (wants_ledger && c.ledger.empty())
             doc.fail(Status::config, "LEDGER_PATH_REQUIRED", "checkpoints and shipping need ledger.path",
                      "签名检查点和账本发送需要配置 ledger.path", "/ledger");
-        if (const JsonValue* cp = member(*ledger, "checkpoint")) {
+        if (const json::Value* cp = ledger->find("checkpoint")) {
             ledger::CheckpointConfig k;
-            const auto key_file = resolve(base, sv((*cp)["key_file"]));
+            const auto key_file = resolve(base, (*cp)["key_file"].str());
             std::string why;
             const std::optional<SignerKey> key = read_signer_key_file(key_file.string(), why);
             if (!key)
@@ -138,32 +139,32 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
                          "ledger.checkpoint.key_file " + key_file.string() + " 中没有 Ed25519 签名私钥：" + why,
                          "/ledger/checkpoint/key_file");
             k.key = *key;
-            k.origin = member(*cp, "origin") ? std::string(sv((*cp)["origin"])) : "firstset/" + c.node;
-            if (const JsonValue* v = member(*cp, "interval_seconds")) k.interval = std::chrono::seconds(v->GetInt64());
+            k.origin = cp->find("origin") ? std::string((*cp)["origin"].str()) : "firstset/" + c.node;
+            if (const json::Value* v = cp->find("interval_seconds")) k.interval = std::chrono::seconds(v->int64());
             k.file = c.ledger.string() + ".checkpoint";
             c.checkpoint = std::move(k);
         }
-        if (const JsonValue* sh = member(*ledger, "ship")) {
+        if (const json::Value* sh = ledger->find("ship")) {
             ledger::ShipConfig k;
-            auto ms = [](const JsonValue& v) { return std::chrono::milliseconds(static_cast<std::int64_t>(v.GetDouble() * 1000)); };
-            k.url = std::string(sv((*sh)["url"]));
+            auto ms = [](const json::Value& v) { return std::chrono::milliseconds(static_cast<std::int64_t>(v.number() * 1000)); };
+            k.url = std::string((*sh)["url"].str());
             k.node = c.node;
-            if (const JsonValue* v = member(*sh, "interval_seconds")) k.interval = ms(*v);
-            if (const JsonValue* v = member(*sh, "batch_bytes")) k.batch_bytes = static_cast<std::size_t>(v->GetInt64());
-            if (const JsonValue* v = member(*sh, "backoff_min_seconds")) k.backoff_min = ms(*v);
-            if (const JsonValue* v = member(*sh, "backoff_max_seconds")) k.backoff_max = ms(*v);
-            if (const JsonValue* v = member(*sh, "timeout_seconds")) k.http.timeout_ms = v->GetInt64() * 1000;
+            if (const json::Value* v = sh->find("interval_seconds")) k.interval = ms(*v);
+            if (const json::Value* v = sh->find("batch_bytes")) k.batch_bytes = static_cast<std::size_t>(v->int64());
+            if (const json::Value* v = sh->find("backoff_min_seconds")) k.backoff_min = ms(*v);
+            if (const json::Value* v = sh->find("backoff_max_seconds")) k.backoff_max = ms(*v);
+            if (const json::Value* v = sh->find("timeout_seconds")) k.http.timeout_ms = v->int64() * 1000;
             k.http.connect_timeout_ms = std::min<long>(k.http.connect_timeout_ms, k.http.timeout_ms);
-            if (const JsonValue* v = member(*sh, "ca_file")) k.http.ca_file = resolve(base, sv(*v)).string();
-            if (const JsonValue* v = member(*sh, "aws_sigv4")) k.http.aws_sigv4 = std::string(sv(*v));
+            if (const json::Value* v = sh->find("ca_file")) k.http.ca_file = resolve(base, v->str()).string();
+            if (const json::Value* v = sh->find("aws_sigv4")) k.http.aws_sigv4 = std::string(v->str());
             std::string user, secret;
-            if (const JsonValue* v = member(*sh, "access_key")) user = std::string(sv(*v));
-            if (const JsonValue* v = member(*sh, "secret_env")) {
-                const char* value = std::getenv(std::string(sv(*v)).c_str());
+            if (const json::Value* v = sh->find("access_key")) user = std::string(v->str());
+            if (const json::Value* v = sh->find("secret_env")) {
+                const char* value = std::getenv(std::string(v->str()).c_str());
                 if (!value)
                     doc.fail(Status::config, "SHIP_SECRET_MISSING",
-                             "the environment variable " + std::string(sv(*v)) + " (ledger.ship.secret_env) is not set",
-                             "环境变量 " + std::string(sv(*v)) + "（ledger.ship.secret_env）未设置", "/ledger/ship/secret_env");
+                             "the environment variable " + std::string(v->str()) + " (ledger.ship.secret_env) is not set",
+                             "环境变量 " + std::string(v->str()) + "（ledger.ship.secret_env）未设置", "/ledger/ship/secret_env");
                 secret = value;
             }
             if (!user.empty() || !secret.empty()) k.http.user_password = user + ":" + secret;
@@ -172,9 +173,9 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
             c.ship = std::move(k);
         }
     }
-    if (const JsonValue* log = member(root, "log")) {
-        if (const JsonValue* l = member(*log, "level")) c.log_level = std::string(sv(*l));
-        if (const JsonValue* f = member(*log, "file")) c.log_file = resolve(base, sv(*f));
+    if (const json::Value* log = root.find("log")) {
+        if (const json::Value* l = log->find("level")) c.log_level = std::string(l->str());
+        if (const json::Value* f = log->find("file")) c.log_file = resolve(base, f->str());
     }
     return c;
 }
@@ -234,9 +235,9 @@ std::string Engine::evaluate(const char* request_json) const {
 }
 
 void Engine::evaluate(const char* request_json, TextBuffer& response) const {
-    JsonDoc parsed;
-    const Json doc = parse_valid_request(request_json, parsed, "request", "evaluate-request.schema.json");
-    const Policy& policy = policies_->select_for(*member(doc, "tender"), "/tender");
+    json::Document parsed;
+    const json::Value& doc = parse_valid_request(request_json, parsed, "request", "evaluate-request.schema.json");
+    const Policy& policy = policies_->select_for(doc["tender"], "/tender");
     // One registry for the whole call, with the freshness of that very registry; IO
     // REGISTRY_TOO_OLD past refuse_after.
     RegistrySnapshot snapshot = feed_ ? feed_->snapshot() : RegistrySnapshot{registry_, {}};
@@ -256,8 +257,8 @@ void Engine::evaluate(const char* request_json, TextBuffer& response) const {
 }
 
 void Engine::lint(const char* tender_json, TextBuffer& out) const {
-    JsonDoc parsed;
-    const Json tender = parse_valid_request(tender_json, parsed, "tender", "lint-request.schema.json");
+    json::Document parsed;
+    const json::Value& tender = parse_valid_request(tender_json, parsed, "tender", "lint-request.schema.json");
     const Policy& policy = policies_->select_for(tender, "");
     if (!policy.lint)
         throw Error(Status::config, "POLICY_NO_LINT",
@@ -276,15 +277,15 @@ void Engine::record(const char* record_json, TextBuffer& out) const {
         throw Error(Status::config, "NO_LEDGER",
                     "the configuration names no ledger (ledger: {path: ...}), so records cannot be kept",
                     "配置文件未指定账本（ledger: {path: ...}），无法保存记录", Location{"/ledger", config_.file.string(), 0, 0});
-    JsonDoc parsed;
-    const Json request = parse_valid_request(record_json, parsed, "record", "record-request.schema.json");
+    json::Document parsed;
+    const json::Value& request = parse_valid_request(record_json, parsed, "record", "record-request.schema.json");
     const std::shared_ptr<const Registry> snapshot = feed_ ? feed_->snapshot().registry : registry_;
     firstset::record(RecordContext{*policies_, *snapshot, *ledger_}, request, out);
-    log_->info("recorded {} in ledger {}", str(*member(request, "kind")), config_.ledger.string());
+    log_->info("recorded {} in ledger {}", request["kind"].str(), config_.ledger.string());
 }
 
 void verify_ledger(const char* request_json, TextBuffer& out) {
-    JsonDoc parsed;
+    json::Document parsed;
     ledger::verify_file(parse_valid_request(request_json, parsed, "verify request", "verify-request.schema.json"), out);
 }
 

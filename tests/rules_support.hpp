@@ -46,7 +46,7 @@ inline nlohmann::json request(const nlohmann::json& criteria, const nlohmann::js
 
 // Parses, validates and evaluates a request; the document outlives the returned values.
 struct Evaluated {
-    firstset::JsonDoc doc;
+    firstset::json::Document doc;
     firstset::EvaluateRequest request;
     firstset::Evaluation result;
 };
@@ -54,8 +54,8 @@ struct Evaluated {
 inline std::unique_ptr<Evaluated> evaluate(const firstset::Policy& policy, const firstset::Registry& registry,
                                            const nlohmann::json& req) {
     auto e = std::make_unique<Evaluated>();
-    firstset::parse_request(req.dump(), e->doc, firstset::JsonLimits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH},
-                            "request");
+    e->doc = firstset::json::Document::parse(req.dump(), firstset::json::Limits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH},
+                                             "request");
     auto violation = firstset::schema::builtin().validate("evaluate-request.schema.json", e->doc.root());
     INFO((violation ? violation->path + ": " + violation->message_en : std::string()));
     REQUIRE_FALSE(violation);

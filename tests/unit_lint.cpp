@@ -19,7 +19,7 @@
 #include "util/source_document.hpp"
 
 using namespace firstset;
-using nlohmann::json;
+using njson = nlohmann::json;
 
 namespace {
 
@@ -39,26 +39,26 @@ struct Fixture {
                              test::source("examples/registry.yaml").string() + "}\n" + extra);
         engine = Engine::open(dir / "config.yaml");
     }
-    json lint(const json& tender) const {
+    njson lint(const njson& tender) const {
         TextBuffer out;
         engine->lint(tender.dump().c_str(), out);
-        return json::parse(out.str());
+        return njson::parse(out.str());
     }
 };
 
 // The two statements the national guidance asks of evaluation methods, as a tender states them.
-const json national_statements = json::array(
+const njson national_statements = njson::array(
     {{{"id", "R1"}, {"text", "所投设备不得被境外远程操控。"}},
      {{"id", "R2"}, {"text", "设备在中国境内运营中收集和产生的个人信息和重要数据应当在境内存储。"}}});
 
 // A tender holding one criterion and a price criterion of 100 points, under the given pack.
-json tender_for(const json& criterion, bool equivalence, const std::string& policy) {
-    json c = criterion;
+njson tender_for(const njson& criterion, bool equivalence, const std::string& policy) {
+    njson c = criterion;
     c["id"] = "C1";
-    json t = {{"id", "LINT-CORPUS"},
+    njson t = {{"id", "LINT-CORPUS"},
               {"bid_deadline", "2026-06-01T09:30:00+08:00"},
               {"first_set_equivalence", equivalence},
-              {"criteria", json::array({{{"id", "P"}, {"name", "投标报价"}, {"kind", "price"}, {"mode", "scored"},
+              {"criteria", njson::array({{{"id", "P"}, {"name", "投标报价"}, {"kind", "price"}, {"mode", "scored"},
                                          {"max_points", 100}},
                                         c})}};
     if (policy == "cn-cq-2024-9") {
@@ -71,15 +71,12 @@ json tender_for(const json& criterion, bool equivalence, const std::string& poli
     return t;
 }
 
-json corpus() {
+njson corpus() {
     const SourceDocument doc = SourceDocument::read(test::source("tests/data/lint-corpus.yaml"));
-    rapidjson::StringBuffer buffer;
-    JsonWriter writer(buffer);
-    doc.root().Accept(writer);
-    return json::parse(buffer.GetString());
+    return njson::parse(doc.root().to_json());
 }
 
-std::set<std::string> codes_of(const json& response, const std::string& criterion) {
+std::set<std::string> codes_of(const njson& response, const std::string& criterion) {
     std::set<std::string> codes;
     for (const auto& f : response["findings"])
         if (f["criterion"] == criterion) codes.insert(f["code"].get<std::string>());
@@ -91,19 +88,19 @@ std::set<std::string> codes_of(const json& response, const std::string& criterio
 TEST_CASE("Lint corpus: every discriminatory criterion found, no clean one flagged (precision and recall 100 %)",
           "[lint][rule-l][corpus]") {
     Fixture fx;
-    const json cases = corpus()["cases"];
+    const njson cases = corpus()["cases"];
     REQUIRE(cases.size() >= 40);
     std::size_t tp = 0, fp = 0, fn = 0, clean = 0, flagged = 0;
     std::map<std::string, std::array<std::size_t, 3>> per_code;  // tp, fp, fn
     for (const auto& c : cases) {
         const std::string id = c["id"];
         const std::string policy = c.value("policy", "cn-cq-2024-9");
-        const json response = fx.lint(tender_for(c["criterion"], c.value("equivalence", true), policy));
+        const njson response = fx.lint(tender_for(c["criterion"], c.value("equivalence", true), policy));
         INFO("case " << id << ": " << response.dump());
         CHECK(response["policy"]["id"] == policy);
         CHECK(codes_of(response, "P").empty());
         std::set<std::string> expected;
-        for (const auto& e : c.value("expect", json::array())) expected.insert(e.get<std::string>());
+        for (const auto& e : c.value("expect", njson::array())) expected.insert(e.get<std::string>());
         (expected.empty() ? clean : flagged)++;
         const std::set<std::string> found = codes_of(response, "C1");
         for (const auto& code : found) {
@@ -142,15 +139,15 @@ TEST_CASE("Lint corpus: every discriminatory criterion found, no clean one flagg
 TEST_CASE("Lint: a response names its pack, and each finding its criterion, severity, clause, place and words",
           "[lint][rule-l]") {
     Fixture fx;
-    json t = tender_for({{"name", "类似项目业绩"}, {"kind", "commercial"}, {"mode", "scored"}, {"max_points", 5},
+    njson t = tender_for({{"name", "类似项目业绩"}, {"kind", "commercial"}, {"mode", "scored"}, {"max_points", 5},
                          {"description", "投标人近三年在重庆市范围内承接过类似项目的，每个得1分。"}},
                         true, "cn-cq-2024-9");
-    const json r = fx.lint(t);
+    const njson r = fx.lint(t);
     CHECK(r["tender"] == "LINT-CORPUS");
     CHECK(r["policy"]["document"] == "渝经信规范〔2024〕9号");
     CHECK(r["policy"]["sha256"].get<std::string>().size() == 64);
     REQUIRE(r["findings"].size() == 1);
-    const json& f = r["findings"][0];
+    const njson& f = r["findings"][0];
     CHECK(f["criterion"] == "C1");
     CHECK(f["severity"] == "error");
     CHECK(f["code"] == "TRACK_RECORD_REGION");
@@ -166,7 +163,7 @@ TEST_CASE("Lint: a response names its pack, and each finding its criterion, seve
 
 TEST_CASE("Lint: warnings alone pass; an error fails", "[lint][rule-l]") {
     Fixture fx;
-    const json warning = fx.lint(tender_for(
+    const njson warning = fx.lint(tender_for(
         {{"name", "可靠性"}, {"kind", "technical"}, {"mode", "scored"}, {"max_points", 4},
          {"description", "同型号设备已稳定运行满两年的得4分。"}},
         true, "cn-cq-2024-9"));
@@ -180,7 +177,7 @@ TEST_CASE("Lint: warnings alone pass; an error fails", "[lint][rule-l]") {
 TEST_CASE("Lint: points on track record and market share above the pack's share of the total are a warning",
           "[lint][rule-l]") {
     Fixture fx;
-    json t = {{"id", "SHARE-1"},
+    njson t = {{"id", "SHARE-1"},
               {"bid_deadline", "2026-06-01T09:30:00+08:00"},
               {"first_set_equivalence", true},
               {"jurisdiction", "CN-CQ"},
@@ -190,9 +187,9 @@ TEST_CASE("Lint: points on track record and market share above the pack's share 
                 {{"id", "M"}, {"kind", "market_share"}, {"mode", "pass_fail"}},
                 {{"id", "S"}, {"name", "供货案例"}, {"kind", "other"}, {"mode", "scored"}, {"max_points", 2.5}}}}};
     // 8 + 2.5 = 10.5 of 90.5 points: 11.60 % > 10 %.
-    json r = fx.lint(t);
+    njson r = fx.lint(t);
     REQUIRE(r["findings"].size() == 1);
-    const json& f = r["findings"][0];
+    const njson& f = r["findings"][0];
     CHECK(f["code"] == "DEEMED_POINTS_SHARE");
     CHECK(f["criterion"].is_null());
     CHECK(f["severity"] == "warning");
@@ -208,11 +205,11 @@ TEST_CASE("Lint: points on track record and market share above the pack's share 
 
 TEST_CASE("Lint: the national pack asks for the no-remote-control and data-in-China statements", "[lint][rule-l]") {
     Fixture fx;
-    json t = tender_for({{"name", "技术参数"}, {"kind", "technical"}, {"mode", "scored"}, {"max_points", 20}}, true,
+    njson t = tender_for({{"name", "技术参数"}, {"kind", "technical"}, {"mode", "scored"}, {"max_points", 20}}, true,
                         "cn-2023-127");
     CHECK(fx.lint(t)["findings"].empty());
     t.erase("requirements");
-    json r = fx.lint(t);
+    njson r = fx.lint(t);
     CHECK(r["policy"]["id"] == "cn-2023-127");
     std::set<std::string> codes;
     for (const auto& f : r["findings"]) {
@@ -235,7 +232,7 @@ TEST_CASE("Lint: the national pack asks for the no-remote-control and data-in-Ch
 
 TEST_CASE("Policy choice: the first pack whose scope the tender is in, else the fallback, else a CONFIG error",
           "[lint][policies]") {
-    json t = tender_for({{"name", "技术参数"}, {"kind", "technical"}, {"mode", "pass_fail"}}, true, "cn-cq-2024-9");
+    njson t = tender_for({{"name", "技术参数"}, {"kind", "technical"}, {"mode", "pass_fail"}}, true, "cn-cq-2024-9");
     {
         Fixture fx;
         CHECK(fx.lint(t)["policy"]["id"] == "cn-cq-2024-9");  // CN-CQ
@@ -267,18 +264,18 @@ TEST_CASE("Policy choice: the first pack whose scope the tender is in, else the 
 
 TEST_CASE("Policy choice: evaluate names the pack it used, and applies that pack's rules", "[lint][policies]") {
     Fixture fx;
-    json request = test::sample_request();
+    njson request = test::sample_request();
     TextBuffer out;
     request["tender"]["jurisdiction"] = "CN-CQ";
     fx.engine->evaluate(request.dump().c_str(), out);
-    CHECK(json::parse(out.str())["policy"]["id"] == "cn-cq-2024-9");
+    CHECK(njson::parse(out.str())["policy"]["id"] == "cn-cq-2024-9");
     // The same tender of a state-owned purchaser in Sichuan: the national pack, which accepts
     // only national recognition (CN), so Chongqing's certificates are not accepted.
     request["tender"]["jurisdiction"] = "CN-SC";
     request["tender"]["purchaser"] = {{"name", "四川示例能源集团有限公司（样例）"}, {"ownership", "state_owned"}};
     TextBuffer out2;
     fx.engine->evaluate(request.dump().c_str(), out2);
-    const json r = json::parse(out2.str());
+    const njson r = njson::parse(out2.str());
     CHECK(r["policy"]["id"] == "cn-2023-127");
     bool issuer_refused = false;
     for (const auto& c : r["certificates"])
@@ -336,14 +333,11 @@ TEST_CASE("Lint: every response is valid against schemas/lint-response.schema.js
     Fixture fx;
     for (const std::string file : {"examples/tender-CQJT-2026-014.yaml", "examples/tender-SCNY-2026-031.yaml"}) {
         const SourceDocument doc = SourceDocument::read(test::source(file));
-        rapidjson::StringBuffer buffer;
-        JsonWriter writer(buffer);
-        doc.root()["tender"].Accept(writer);
         TextBuffer out;
-        fx.engine->lint(buffer.GetString(), out);
+        fx.engine->lint(doc.root()["tender"].to_json().c_str(), out);
         const std::string text = out.str();
-        JsonDoc parsed;
-        parse_request(text, parsed, JsonLimits{1 << 24, 64}, "response");
+        const firstset::json::Document parsed =
+            firstset::json::Document::parse(text, firstset::json::Limits{1 << 24, 64}, "response");
         INFO(file << ": " << text);
         const auto violation = schema::builtin().validate("lint-response.schema.json", parsed.root());
         CHECK_FALSE(violation.has_value());

@@ -167,21 +167,21 @@ TEST_CASE("Policy: a pack that is not YAML is a PARSE error with its line", "[po
 
 TEST_CASE("Templates: the comprehensive-scoring template is a valid tender whose points total 100", "[policy][template]") {
     const auto doc = SourceDocument::read(test::source("criteria/templates/equipment-comprehensive.yaml"));
-    const JsonValue* tender = member(doc.root(), "tender");
+    const json::Value* tender = doc.root().find("tender");
     REQUIRE(tender);
     auto violation = schema::builtin().validate("tender.schema.json", *tender);
     INFO((violation ? violation->path + ": " + violation->message_en : std::string()));
     CHECK_FALSE(violation);
     double total = 0;
     bool has_deemed_requirement = true;
-    for (const auto& c : (*tender)["criteria"].GetArray()) {
-        if (sv(c["mode"]) == "scored") total += c["max_points"].GetDouble();
-        const auto kind = sv(c["kind"]);
-        if ((kind == "track_record" || kind == "market_share") && !member(c, "requirement_points"))
+    for (const auto& c : (*tender)["criteria"].items()) {
+        if (c["mode"].str() == "scored") total += c["max_points"].number();
+        const auto kind = c["kind"].str();
+        if ((kind == "track_record" || kind == "market_share") && !c.find("requirement_points"))
             has_deemed_requirement = false;
     }
     CHECK(total == 100);
     // Rule E: under a pack with deemed_points: requirement, deemed criteria need requirement points.
     CHECK(has_deemed_requirement);
-    CHECK((*tender)["first_set_equivalence"].GetBool());
+    CHECK((*tender)["first_set_equivalence"].boolean());
 }

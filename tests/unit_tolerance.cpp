@@ -13,7 +13,7 @@
 #include "util/json_out.hpp"
 
 using namespace firstset;
-using nlohmann::json;
+using njson = nlohmann::json;
 
 namespace {
 
@@ -33,12 +33,12 @@ struct Fixture {
         engine.reset();
         engine = Engine::open(dir / "config.yaml");
     }
-    json record(const json& r) {
+    njson record(const njson& r) {
         TextBuffer out;
         engine->record(r.dump().c_str(), out);
-        return json::parse(out.str());
+        return njson::parse(out.str());
     }
-    Error record_error(const json& r) {
+    Error record_error(const njson& r) {
         try {
             record(r);
         } catch (const Error& e) {
@@ -53,11 +53,11 @@ struct Fixture {
 // The award of bid B1 of the sample tender, all in order. The sample tender scores market share
 // (criterion C5), which rule L finds discriminatory; without it the tender passes the audit
 // (with a warning: track record holds 10 of 90 points, above the pack's 10 %).
-json award(bool compliant_tender = true) {
-    const json req = test::sample_request();
-    json tender = req["tender"];
+njson award(bool compliant_tender = true) {
+    const njson req = test::sample_request();
+    njson tender = req["tender"];
     if (compliant_tender) {
-        json kept = json::array();
+        njson kept = njson::array();
         for (const auto& c : tender["criteria"])
             if (c["id"] != "C5") kept.push_back(c);
         tender["criteria"] = kept;
@@ -74,12 +74,12 @@ json award(bool compliant_tender = true) {
             {"evidence", {{{"name", "评标报告.pdf"}, {"sha256", std::string(64, 'a')}}}}};
 }
 
-json failure(const std::string& award_id) {
+njson failure(const std::string& award_id) {
     return {{"kind", "failure_report"}, {"award", award_id}, {"date", "2026-09-30"},
             {"description", "主轴轴承过热停机"}, {"severity", "major"}};
 }
 
-json decision(const std::string& award_id, const std::string& failure_id, const json& final = nullptr) {
+njson decision(const std::string& award_id, const std::string& failure_id, const njson& final = nullptr) {
     return {{"kind", "tolerance_decision"},
             {"award", award_id},
             {"failure", failure_id},
@@ -90,7 +90,7 @@ json decision(const std::string& award_id, const std::string& failure_id, const 
             {"final", final}};
 }
 
-std::vector<std::string> codes(const json& reasons) {
+std::vector<std::string> codes(const njson& reasons) {
     std::vector<std::string> out;
     for (const auto& r : reasons) out.push_back(r["code"]);
     return out;
@@ -102,10 +102,10 @@ bool has(const std::vector<std::string>& v, const std::string& s) { return std::
 
 TEST_CASE("Rule T: an award is assessed as of its date and kept with what it relied on", "[tolerance]") {
     Fixture f;
-    const json r = f.record(award());
+    const njson r = f.record(award());
     CHECK(r["record"]["kind"] == "award");
     CHECK(r["record"]["seq"] == 2);  // after the genesis record
-    const json& a = r["assessment"];
+    const njson& a = r["assessment"];
     CHECK(a["as_of"] == "2026-04-02");
     CHECK(a["purchaser"]["state_owned"] == true);
     REQUIRE(a["certificates"].size() == 2);
@@ -134,13 +134,13 @@ TEST_CASE("Rule T: an award is assessed as of its date and kept with what it rel
 
 TEST_CASE("Rule T: each failed condition of an award has its own reason", "[tolerance]") {
     Fixture f;
-    json a = award();
+    njson a = award();
     a["purchaser"]["ownership"] = "private";
     a["procurement_method"] = "single_source";
     a["procedure"]["publicity_completed"] = false;
     a["procedure"].erase("complaints_resolved");
     a["award_date"] = "2027-06-01";  // CQ-STT-2024-0017 expired on 2027-05-12
-    const json r = f.record(a);
+    const njson r = f.record(a);
     const auto failed = r["assessment"]["failed"].get<std::vector<std::string>>();
     CHECK(has(failed, "PURCHASER_NOT_STATE_OWNED"));
     CHECK(has(failed, "METHOD_NOT_ALLOWED"));
@@ -159,19 +159,19 @@ TEST_CASE("Rule T: each failed condition of an award has its own reason", "[tole
     }
     CHECK(r["assessment"]["certificates"][0]["codes"][0] == "CERT_EXPIRED");
 
-    json none = award();
+    njson none = award();
     for (auto& o : none["bid"]["offers"]) o.erase("first_set_certificate");
     CHECK(has(f.record(none)["assessment"]["failed"].get<std::vector<std::string>>(), "NO_FIRST_SET_CERTIFICATE"));
 }
 
 TEST_CASE("Rule T: an award on a tender whose evaluation method discriminates fails that condition", "[tolerance][rule-l]") {
     Fixture f;
-    const json r = f.record(award(false));  // the sample tender as it is: market share scored
-    const json& a = r["assessment"];
+    const njson r = f.record(award(false));  // the sample tender as it is: market share scored
+    const njson& a = r["assessment"];
     CHECK(a["lint"]["passed"] == false);
     CHECK(a["lint"]["findings"][0]["code"] == "SCORE_BY_MARKET_SHARE");
     CHECK(a["lint"]["findings"][0]["path"] == "/tender/criteria/4/name");
-    CHECK(a["failed"] == json::array({"LINT_ERRORS_AT_AWARD"}));
+    CHECK(a["failed"] == njson::array({"LINT_ERRORS_AT_AWARD"}));
     CHECK(a["conditions_met"] == false);
     bool found = false;
     for (const auto& reason : a["reasons"])
@@ -201,9 +201,9 @@ TEST_CASE("Rule T: a pack without a lint section cannot establish the audit: rev
     auto engine = Engine::open(dir / "config.yaml");
     TextBuffer out;
     engine->record(award().dump().c_str(), out);
-    const json a = json::parse(out.str())["assessment"];
+    const njson a = njson::parse(out.str())["assessment"];
     CHECK(a["lint"].is_null());
-    CHECK(a["missing"] == json::array({"LINT_NOT_AVAILABLE"}));
+    CHECK(a["missing"] == njson::array({"LINT_NOT_AVAILABLE"}));
     CHECK(a["conditions_met"] == false);
 }
 
@@ -213,12 +213,12 @@ TEST_CASE("Rule T: the proposal follows the exclusions and the award's assessmen
     const std::string failure_id = f.record(failure(award_id))["record"]["id"];
 
     // Every condition met at the award and every exclusion ruled out: exempt.
-    json r = f.record(decision(award_id, failure_id));
+    njson r = f.record(decision(award_id, failure_id));
     CHECK(r["proposed"] == "exempt");
     CHECK(codes(r["reasons"]) == std::vector<std::string>{"TOLERANCE_EXEMPT"});
 
     // Any exclusion gives not_exempt, with its name in both languages.
-    json d = decision(award_id, failure_id);
+    njson d = decision(award_id, failure_id);
     d["exclusions"]["collusion"] = true;
     r = f.record(d);
     CHECK(r["proposed"] == "not_exempt");
@@ -239,7 +239,7 @@ TEST_CASE("Rule T: the proposal follows the exclusions and the award's assessmen
     CHECK(std::count(found.begin(), found.end(), "EXCLUSION_NOT_ESTABLISHED") == 2);
 
     // Information missing at the award (a procedure item not reported): review.
-    json unclear = award();
+    njson unclear = award();
     unclear["procedure"].erase("publicity_completed");
     const std::string unclear_award = f.record(unclear)["record"]["id"];
     const std::string unclear_failure = f.record(failure(unclear_award))["record"]["id"];
@@ -248,7 +248,7 @@ TEST_CASE("Rule T: the proposal follows the exclusions and the award's assessmen
     CHECK(has(codes(r["reasons"]), "AWARD_INFORMATION_MISSING"));
 
     // A failed condition of the award: not_exempt, whatever the exclusions.
-    json bad = award();
+    njson bad = award();
     bad["procurement_method"] = "single_source";
     const std::string bad_award = f.record(bad)["record"]["id"];
     const std::string bad_failure = f.record(failure(bad_award))["record"]["id"];
@@ -269,9 +269,9 @@ TEST_CASE("Rule T: a final decision is stored beside the proposal; differing fro
     CHECK(e.code() == "FINAL_REASON_REQUIRED");
     CHECK(e.where().path == "/final_reason");
 
-    json d = decision(award_id, failure_id, "not_exempt");
+    njson d = decision(award_id, failure_id, "not_exempt");
     d["final_reason"] = "市国资委会同纪检部门复核，发现验收记录与实际到货型号不符，不予免责。";
-    const json r = f.record(d);
+    const njson r = f.record(d);
     CHECK(r["proposed"] == "exempt");
     CHECK(r["final"] == "not_exempt");
     CHECK(has(codes(r["reasons"]), "FINAL_DIFFERS_FROM_PROPOSAL"));
@@ -306,7 +306,7 @@ TEST_CASE("Rule T: references must exist, be of the right kind and belong togeth
     e = f.record_error(decision(other_award, failure_id));
     CHECK(e.code() == "FAILURE_OF_OTHER_AWARD");
 
-    json bad = failure(award_id);
+    njson bad = failure(award_id);
     bad["severity"] = "catastrophic";
     e = f.record_error(bad);
     CHECK(e.status() == Status::schema);
@@ -340,7 +340,7 @@ TEST_CASE("Rule T: a decision is proposed under the pack its award was assessed 
 TEST_CASE("Ledger: firstset_evaluate leaves an evaluation record unless told not to", "[tolerance][ledger]") {
     Fixture f;
     const std::string request = test::sample_request().dump();
-    const json r = json::parse(f.engine->evaluate(request.c_str()));
+    const njson r = njson::parse(f.engine->evaluate(request.c_str()));
     REQUIRE(r.contains("ledger"));
     CHECK(r["ledger"]["seq"] == 2);
     const std::string text = f.ledger_text();
@@ -350,7 +350,7 @@ TEST_CASE("Ledger: firstset_evaluate leaves an evaluation record unless told not
     CHECK(ledger::verify(text, ledger::Head{2, r["ledger"]["id"]}).ok());
 
     Fixture quiet(false);
-    const json q = json::parse(quiet.engine->evaluate(request.c_str()));
+    const njson q = njson::parse(quiet.engine->evaluate(request.c_str()));
     CHECK_FALSE(q.contains("ledger"));
     CHECK(quiet.ledger_text().find("evaluation") == std::string::npos);
 }

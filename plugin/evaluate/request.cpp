@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "policy/policy.hpp"
+#include "util/decimal.hpp"
 #include "util/error.hpp"
 
 namespace firstset {
@@ -34,41 +35,25 @@ std::string pointer_of(std::string_view base, std::string_view a, std::size_t i,
     return p;
 }
 
-// The number as written, recovered exactly: a double parsed with full precision prints back
-// (shortest round trip) as the literal whenever the literal has at most 15 significant digits.
-// `where` makes the JSON Pointer, only when it is needed for an error.
+// Points exactly as written (the number's text, never a double): "6.5", "10", "1e1" and "6.50"
+// are exact hundredths; "6.505" or "1e-320" has more than two decimal places and is refused
+// (POINTS_PRECISION), never rounded. `where` makes the JSON Pointer, only for an error.
 template <typename Where>
-Points read_points(Json v, Where&& where) {
-    char buf[64];
-    std::string_view text;
-    if (v.type() == JsonType::UINT64 || v.type() == JsonType::INT64) {  // the schema: >= 0
-        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_uint64().value_unsafe());
-        (void)ec;
-        text = std::string_view(buf, static_cast<std::size_t>(end - buf));
-    } else {
-        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double().value_unsafe(), std::chars_format::fixed);
-        (void)ec;
-        text = std::string_view(buf, static_cast<std::size_t>(end - buf));
-    }
-    // text is now digits with an optional '.' (schema: 0 <= points <= 1000).
-    std::int64_t whole = 0, frac = 0;
-    std::size_t dot = text.find('.');
-    std::string_view w = text.substr(0, dot);
-    std::string_view f = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
-    if (f.size() > 2)
-        schema_fail("POINTS_PRECISION", "points have at most two decimal places; found " + std::string(text),
-                    "分值最多保留两位小数，实际为 " + std::string(text), where());
-    std::from_chars(w.data(), w.data() + w.size(), whole);
-    if (!f.empty()) {
-        std::from_chars(f.data(), f.data() + f.size(), frac);
-        if (f.size() == 1) frac *= 10;
-    }
-    return Points{whole * 100 + frac};
+Points read_points(const json::Value& v, Where&& where) {
+    const std::string_view text = v.literal();
+    const ScaledDecimal d = scaled_decimal(text, 2);
+    if (d.problem == ScaledDecimal::Problem::too_precise)
+        schema_fail("POINTS_PRECISION", "points have at most two decimal places; found " + std::string(text.substr(0, 40)),
+                    "分值最多保留两位小数，实际为 " + std::string(text.substr(0, 40)), where());
+    if (d.problem != ScaledDecimal::Problem::none || d.units < 0)
+        schema_fail("POINTS_RANGE", "points must be a number from 0 to 1000; found " + std::string(text.substr(0, 40)),
+                    "分值须为 0 至 1000 之间的数，实际为 " + std::string(text.substr(0, 40)), where());
+    return Points{d.units};
 }
 
-Party read_party(Json v) {
-    const auto [name, uscc] = members<2>(v, {"name", "uscc"});
-    return Party{str(*name), str(*uscc)};
+Party read_party(const json::Value& v) {
+    const auto [name, uscc] = json::members<2>(v, {"name", "uscc"});
+    return Party{name->str(), uscc->str()};
 }
 
 }  // namespace
@@ -84,22 +69,22 @@ std::string Points::to_string() const {
     return s;
 }
 
-Tender read_tender(Json t, const Policy& policy, std::string_view base) {
+Tender read_tender(const json::Value& t, const Policy& policy, std::string_view base) {
     Tender tender;
     const auto [id, deadline, equivalence, item_list, criteria_list] =
-        members<5>(t, {"id", "bid_deadline", "first_set_equivalence", "items", "criteria"});
-    tender.id = str(*id);
+        json::members<5>(t, {"id", "bid_deadline", "first_set_equivalence", "items", "criteria"});
+    tender.id = id->str();
     // The schema's date-time format has already checked the text, so this cannot fail.
-    tender.evaluation_date = *china_date_of(str(*deadline));
-    if (equivalence) tender.equivalence_declared = boolean(*equivalence);
+    tender.evaluation_date = *china_date_of(deadline->str());
+    if (equivalence) tender.equivalence_declared = equivalence->boolean();
 
     if (item_list) {
         tender.has_item_list = true;
-        const JsonArray a = arr(*item_list);
+        const json::Span<json::Value> a = item_list->items();
         tender.items.reserve(a.size());
         std::size_t i = 0;
-        for (Json item : a) {
-            const std::string_view item_id = str(*member(item, "id"));
+        for (const json::Value& item : a) {
+            const std::string_view item_id = item["id"].str();
             for (std::size_t j = 0; j < tender.items.size(); ++j)
                 if (tender.items[j] == item_id)
                     schema_fail("DUPLICATE_ID", "item id \"" + std::string(item_id) + "\" is used twice in the tender",
@@ -109,22 +94,22 @@ Tender read_tender(Json t, const Policy& policy, std::string_view base) {
         }
     }
 
-    const JsonArray criteria = arr(*criteria_list);
+    const json::Span<json::Value> criteria = criteria_list->items();
     tender.criteria.reserve(criteria.size());
     std::size_t i = 0;
-    for (Json criterion : criteria) {
-        const auto [c_id, c_name, c_kind, c_mode, c_max, c_requirement, c_items] = members<7>(
+    for (const json::Value& criterion : criteria) {
+        const auto [c_id, c_name, c_kind, c_mode, c_max, c_requirement, c_items] = json::members<7>(
             criterion, {"id", "name", "kind", "mode", "max_points", "requirement_points", "items"});
         Criterion& k = tender.criteria.emplace_back();
-        k.id = str(*c_id);
+        k.id = c_id->str();
         for (std::size_t j = 0; j + 1 < tender.criteria.size(); ++j)
             if (tender.criteria[j].id == k.id)
                 schema_fail("DUPLICATE_ID", "criterion id \"" + std::string(k.id) + "\" is used twice in the tender",
                             "招标文件中评审因素编号 \"" + std::string(k.id) + "\" 重复",
                             pointer_of(base, "criteria", i, "id"));
-        if (c_name) k.name = str(*c_name);
-        k.kind = str(*c_kind);
-        k.scored = str(*c_mode) == "scored";
+        if (c_name) k.name = c_name->str();
+        k.kind = c_kind->str();
+        k.scored = c_mode->str() == "scored";
         k.deemed_kind = policy.deems(k.kind);
         if (c_max) k.max_points = read_points(*c_max, [&] { return pointer_of(base, "criteria", i, "max_points"); });
         if (c_requirement)
@@ -145,11 +130,11 @@ Tender read_tender(Json t, const Policy& policy, std::string_view base) {
                             " 未给出 requirement_points",
                         pointer_of(base, "criteria", i, "requirement_points"));
         if (c_items) {
-            const JsonArray a = arr(*c_items);
+            const json::Span<json::Value> a = c_items->items();
             k.items.reserve(a.size());
             std::size_t j = 0;
-            for (Json entry : a) {
-                const std::string_view item = str(entry);
+            for (const json::Value& entry : a) {
+                const std::string_view item = entry.str();
                 if (tender.has_item_list &&
                     std::find(tender.items.begin(), tender.items.end(), item) == tender.items.end())
                     schema_fail("UNKNOWN_ITEM",
@@ -166,21 +151,21 @@ Tender read_tender(Json t, const Policy& policy, std::string_view base) {
     return tender;
 }
 
-EvaluateRequest read_evaluate_request(Json request, const Policy& policy) {
+EvaluateRequest read_evaluate_request(const json::Value& request, const Policy& policy) {
     EvaluateRequest r;
-    const auto [tender, bid] = members<2>(request, {"tender", "bid"});
+    const auto [tender, bid] = json::members<2>(request, {"tender", "bid"});
     r.tender = read_tender(*tender, policy, "/tender");
-    const auto [bid_id, bidder, offer_list] = members<3>(*bid, {"id", "bidder", "offers"});
-    r.bid.id = str(*bid_id);
+    const auto [bid_id, bidder, offer_list] = json::members<3>(*bid, {"id", "bidder", "offers"});
+    r.bid.id = bid_id->str();
     r.bid.bidder = read_party(*bidder);
-    const JsonArray offers = arr(*offer_list);
+    const json::Span<json::Value> offers = offer_list->items();
     r.bid.offers.reserve(offers.size());
     std::size_t i = 0;
-    for (Json o : offers) {
+    for (const json::Value& o : offers) {
         const auto [o_item, o_product, o_model, o_manufacturer, o_certificate] =
-            members<5>(o, {"item", "product", "model", "manufacturer", "first_set_certificate"});
+            json::members<5>(o, {"item", "product", "model", "manufacturer", "first_set_certificate"});
         Offer& offer = r.bid.offers.emplace_back();
-        offer.item = str(*o_item);
+        offer.item = o_item->str();
         if (r.tender.has_item_list &&
             std::find(r.tender.items.begin(), r.tender.items.end(), offer.item) == r.tender.items.end())
             schema_fail("UNKNOWN_ITEM",
@@ -188,10 +173,10 @@ EvaluateRequest read_evaluate_request(Json request, const Policy& policy) {
                             "\", which the tender does not list",
                         "第 " + std::to_string(i) + " 项报价对应的标的 \"" + std::string(offer.item) + "\" 不在招标文件的标的清单中",
                         pointer_of("/bid", "offers", i, "item"));
-        if (o_product) offer.product = str(*o_product);
-        offer.model = str(*o_model);
+        if (o_product) offer.product = o_product->str();
+        offer.model = o_model->str();
         offer.manufacturer = read_party(*o_manufacturer);
-        if (o_certificate) offer.certificate = str(*o_certificate);
+        if (o_certificate) offer.certificate = o_certificate->str();
         ++i;
     }
     return r;

@@ -66,7 +66,7 @@ struct EvaluateRequest {
 // Reads a request that has passed schema validation, and checks what a schema cannot:
 // unique ids, item references, points precision, requirement points where the policy needs
 // them. Throws Error(SCHEMA) with the JSON Pointer at fault.
-EvaluateRequest read_evaluate_request(Json request, const Policy& policy);
-Tender read_tender(Json tender, const Policy& policy, std::string_view pointer);
+EvaluateRequest read_evaluate_request(const json::Value& request, const Policy& policy);
+Tender read_tender(const json::Value& tender, const Policy& policy, std::string_view pointer);
 
 }  // namespace firstset

@@ -4,9 +4,14 @@
 #include <cstdio>
 #include <ctime>
 
-#include <simdjson.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "util/digest.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
 
 namespace firstset::ledger {
 
@@ -93,93 +98,152 @@ std::string utc_now() {
     return buf;
 }
 
+ChainVerifier::ChainVerifier(std::optional<Head> expected, std::function<void(const Located&)> on_record)
+    : expected_(std::move(expected)), on_record_(std::move(on_record)), prev_(genesis_prev) {}
+
+void ChainVerifier::fail(std::optional<std::uint64_t> seq, std::string code, std::string en, std::string zh) {
+    if (!v_.first_bad_seq && seq) v_.first_bad_seq = seq;
+    v_.problems.push_back(problem(seq, std::move(code), std::move(en), std::move(zh)));
+    stopped_ = true;
+}
+
+bool ChainVerifier::feed(std::string_view bytes) {
+    while (!stopped_ && !bytes.empty()) {
+        const std::size_t end = bytes.find('\n');
+        if (end == std::string_view::npos) {
+            if (partial_.size() + bytes.size() > max_line_bytes) {
+                const std::uint64_t seq = v_.records + 1;
+                fail(seq, "BAD_LINE",
+                     "record " + std::to_string(seq) + " is longer than " + std::to_string(max_line_bytes) +
+                         " bytes, more than any record firstset writes",
+                     "第 " + std::to_string(seq) + " 条记录超过 " + std::to_string(max_line_bytes) + " 字节，超出 firstset 所写记录的长度");
+                return false;
+            }
+            partial_.append(bytes);
+            return true;
+        }
+        if (partial_.empty()) {
+            line(bytes.substr(0, end));
+        } else {
+            partial_.append(bytes.substr(0, end));
+            std::string whole;
+            whole.swap(partial_);
+            line(whole);
+        }
+        bytes.remove_prefix(end + 1);
+    }
+    return !stopped_;
+}
+
+bool ChainVerifier::line(std::string_view line) {
+    if (line.size() > max_line_bytes) {
+        const std::uint64_t seq = v_.records + 1;
+        fail(seq, "BAD_LINE", "record " + std::to_string(seq) + " is longer than any record firstset writes",
+             "第 " + std::to_string(seq) + " 条记录超出 firstset 所写记录的长度");
+        return false;
+    }
+    const std::uint64_t seq = v_.records + 1;
+    const auto f = read_fields(line);
+    if (!f) {
+        fail(seq, "BAD_LINE", "record " + std::to_string(seq) + " is not a ledger record line",
+             "第 " + std::to_string(seq) + " 条记录的格式不是账本记录行");
+        return false;
+    }
+    // Each line must also be one JSON document, by the reader that reads records back: the fixed
+    // prefix alone would let two records joined by a changed newline read as one.
+    try {
+        json::check(line, json::Limits{max_line_bytes, 64}, "record");
+    } catch (const Error& e) {
+        fail(seq, "BAD_LINE",
+             "record " + std::to_string(seq) + " is not one well-formed JSON document (" + e.code() + ")",
+             "第 " + std::to_string(seq) + " 条记录不是一个格式正确的 JSON 文档（" + e.code() + "）");
+        return false;
+    }
+    if (f->seq != seq) {
+        fail(seq, "SEQ_BROKEN",
+             "record " + std::to_string(seq) + " says it is number " + std::to_string(f->seq) +
+                 " (a record was inserted, removed or moved)",
+             "第 " + std::to_string(seq) + " 条记录的序号为 " + std::to_string(f->seq) + "（有记录被插入、删除或移动）");
+        return false;
+    }
+    if (f->prev != prev_) {
+        fail(seq, "CHAIN_BROKEN",
+             "record " + std::to_string(seq) + " does not follow record " + std::to_string(seq - 1) +
+                 ": the digest it names is not that record's (one of them was changed)",
+             "第 " + std::to_string(seq) + " 条记录与第 " + std::to_string(seq - 1) + " 条记录的摘要不衔接（其中一条已被改动）");
+        return false;
+    }
+    if (seq == 1 && f->kind != "genesis") {
+        fail(seq, "NO_GENESIS", "the first record is not the ledger's genesis record", "第一条记录不是账本的创世记录");
+        return false;
+    }
+    sha_.hex(line, id_);
+    if (expected_ && seq == expected_->seq) kept_id_ = id_;
+    if (on_record_) on_record_(Located{seq, id_, f->kind, line});
+    prev_ = id_;
+    v_.records = seq;
+    v_.head = Head{seq, id_};
+    v_.good_bytes += line.size() + 1;
+    return true;
+}
+
+Verdict ChainVerifier::finish() {
+    if (!stopped_ && !partial_.empty()) {
+        // Bytes after the last newline: a line whose write never finished.
+        v_.torn_tail = true;
+        fail(v_.records + 1, "TORN_TAIL",
+             "the ledger ends with " + std::to_string(partial_.size()) + " bytes of an incomplete record (a write that did not finish)",
+             "账本末尾有 " + std::to_string(partial_.size()) + " 字节未写完的记录（写入未完成）");
+    }
+    if (v_.problems.size() > 1 || (v_.problems.size() == 1 && !v_.torn_tail)) v_.torn_tail = false;
+    // The head the caller kept: checked whatever else was found, so a cut ledger never passes.
+    if (expected_ && expected_->seq > 0) {
+        if (v_.records < expected_->seq) {
+            if (!v_.first_bad_seq) v_.first_bad_seq = v_.records + 1;
+            v_.problems.push_back(problem(
+                v_.records + 1, "TRUNCATED",
+                "the ledger has " + std::to_string(v_.records) + " complete records; the head kept is record " +
+                    std::to_string(expected_->seq) + " (records were cut off)",
+                "账本只有 " + std::to_string(v_.records) + " 条完整记录，而保存的账本头为第 " + std::to_string(expected_->seq) +
+                    " 条（记录被截断）"));
+            v_.torn_tail = false;
+        } else if (kept_id_ != expected_->id) {
+            if (!v_.first_bad_seq || *v_.first_bad_seq > expected_->seq) v_.first_bad_seq = expected_->seq;
+            v_.problems.push_back(problem(
+                expected_->seq, "HEAD_MISMATCH",
+                "record " + std::to_string(expected_->seq) + " is not the one whose id was kept (" + expected_->id +
+                    "): it was changed",
+                "第 " + std::to_string(expected_->seq) + " 条记录不是所保存账本头（" + expected_->id + "）所指的记录：已被改动"));
+            v_.torn_tail = false;
+        }
+    }
+    return std::move(v_);
+}
+
 Verdict verify(std::string_view bytes, const std::optional<Head>& expected,
                const std::function<void(const Located&)>& on_record) {
-    Verdict v;
-    Sha256 sha;
-    // Each line must also be one JSON document: the fixed prefix alone would let two records
-    // joined by a changed newline read as one.
-    simdjson::dom::parser json;
-    std::string padded;
-    std::string id;
-    std::string prev(genesis_prev);
-    std::string kept_id;  // the id of the record at the expected head's seq
-    std::size_t pos = 0;
-    auto fail = [&](std::optional<std::uint64_t> seq, std::string code, std::string en, std::string zh) {
-        if (!v.first_bad_seq && seq) v.first_bad_seq = seq;
-        v.problems.push_back(problem(seq, std::move(code), std::move(en), std::move(zh)));
-    };
-    while (pos < bytes.size()) {
-        const std::uint64_t seq = v.records + 1;
-        const std::size_t end = bytes.find('\n', pos);
-        if (end == std::string_view::npos) {
-            // Bytes after the last newline: a line whose write never finished.
-            v.torn_tail = true;
-            fail(seq, "TORN_TAIL",
-                 "the ledger ends with " + std::to_string(bytes.size() - pos) +
-                     " bytes of an incomplete record (a write that did not finish)",
-                 "账本末尾有 " + std::to_string(bytes.size() - pos) + " 字节未写完的记录（写入未完成）");
-            break;
+    ChainVerifier verifier(expected, on_record);
+    verifier.feed(bytes);
+    return verifier.finish();
+}
+
+Verdict verify_descriptor(int fd, const std::string& path, const std::optional<Head>& expected,
+                          const std::function<void(const Located&)>& on_record) {
+    ChainVerifier verifier(expected, on_record);
+    std::string block(std::size_t{1} << 20, '\0');
+    for (off_t offset = 0;;) {
+        const ssize_t n = ::pread(fd, block.data(), block.size(), offset);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int e = errno;
+            throw Error(Status::io, "FILE_UNREADABLE", "cannot read the ledger " + path + ": " + std::strerror(e),
+                        "无法读取账本 " + path + "：" + std::strerror(e), Location{"", path, 0, 0});
         }
-        const std::string_view line = bytes.substr(pos, end - pos);
-        const auto f = read_fields(line);
-        if (!f) {
-            fail(seq, "BAD_LINE", "record " + std::to_string(seq) + " is not a ledger record line",
-                 "第 " + std::to_string(seq) + " 条记录的格式不是账本记录行");
-            break;
-        }
-        padded.assign(line);
-        padded.reserve(line.size() + simdjson::SIMDJSON_PADDING);
-        if (json.parse(padded.data(), line.size(), false).error()) {
-            fail(seq, "BAD_LINE", "record " + std::to_string(seq) + " is not one well-formed JSON document",
-                 "第 " + std::to_string(seq) + " 条记录不是一个格式正确的 JSON 文档");
-            break;
-        }
-        if (f->seq != seq) {
-            fail(seq, "SEQ_BROKEN",
-                 "record " + std::to_string(seq) + " says it is number " + std::to_string(f->seq) +
-                     " (a record was inserted, removed or moved)",
-                 "第 " + std::to_string(seq) + " 条记录的序号为 " + std::to_string(f->seq) + "（有记录被插入、删除或移动）");
-            break;
-        }
-        if (f->prev != prev) {
-            fail(seq, "CHAIN_BROKEN",
-                 "record " + std::to_string(seq) + " does not follow record " + std::to_string(seq - 1) +
-                     ": the digest it names is not that record's (one of them was changed)",
-                 "第 " + std::to_string(seq) + " 条记录与第 " + std::to_string(seq - 1) + " 条记录的摘要不衔接（其中一条已被改动）");
-            break;
-        }
-        if (seq == 1 && f->kind != "genesis") {
-            fail(seq, "NO_GENESIS", "the first record is not the ledger's genesis record",
-                 "第一条记录不是账本的创世记录");
-            break;
-        }
-        sha.hex(line, id);
-        if (expected && seq == expected->seq) kept_id = id;
-        if (on_record) on_record(Located{seq, id, f->kind, line});
-        prev = id;
-        v.records = seq;
-        v.head = Head{seq, id};
-        pos = end + 1;
-        v.good_bytes = pos;
+        if (n == 0) break;
+        offset += n;
+        if (!verifier.feed(std::string_view(block.data(), static_cast<std::size_t>(n)))) break;
     }
-    if (v.problems.size() > 1 || (v.problems.size() == 1 && !v.torn_tail)) v.torn_tail = false;
-    if (expected && expected->seq > 0) {
-        if (v.records < expected->seq) {
-            fail(v.records + 1, "TRUNCATED",
-                 "the ledger has " + std::to_string(v.records) + " complete records; the head kept is record " +
-                     std::to_string(expected->seq) + " (records were cut off)",
-                 "账本只有 " + std::to_string(v.records) + " 条完整记录，而保存的账本头为第 " +
-                     std::to_string(expected->seq) + " 条（记录被截断）");
-        } else {
-            if (kept_id != expected->id)
-                fail(expected->seq, "HEAD_MISMATCH",
-                     "record " + std::to_string(expected->seq) + " is not the one whose id was kept (" + expected->id +
-                         "): it was changed",
-                     "第 " + std::to_string(expected->seq) + " 条记录不是所保存账本头（" + expected->id + "）所指的记录：已被改动");
-        }
-    }
-    return v;
+    return verifier.finish();
 }
 
 }  // namespace firstset::ledger

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/digest.hpp"
+
 namespace firstset::ledger {
 
 inline constexpr std::string_view genesis_prev =
@@ -71,9 +73,46 @@ struct Located {
     std::string_view line;
 };
 
-// Verifies a ledger's bytes: every line's form, seq, prev and the genesis record, and, when
-// given, the head the caller kept. `on_record` is called for every good record in order.
+// Verifies a ledger line by line, as its bytes arrive: every line's form, seq, prev and the
+// genesis record, each line one JSON document by the plugin's reader (so a ledger that verifies
+// can always be opened again), and, when given, the head the caller kept. `on_record` is called
+// for every good record in order. Memory is one line at a time, whatever the ledger's size.
+class ChainVerifier {
+public:
+    explicit ChainVerifier(std::optional<Head> expected = std::nullopt,
+                           std::function<void(const Located&)> on_record = nullptr);
+    // The next bytes of the ledger. Returns false once a problem has stopped verification.
+    bool feed(std::string_view bytes);
+    // The end of the ledger: bytes after the last newline are a torn tail.
+    Verdict finish();
+
+private:
+    bool line(std::string_view line);
+    void fail(std::optional<std::uint64_t> seq, std::string code, std::string en, std::string zh);
+
+    std::optional<Head> expected_;
+    std::function<void(const Located&)> on_record_;
+    Verdict v_;
+    Sha256 sha_;
+    std::string prev_;
+    std::string id_;
+    std::string kept_id_;   // the id of the record at the expected head's seq
+    std::string partial_;   // bytes of a line not yet ended
+    bool stopped_ = false;
+};
+
+// Longest line a ledger may hold: a record body is at most a request (4 MiB) and what the
+// plugin adds to it.
+inline constexpr std::size_t max_line_bytes = std::size_t{64} << 20;
+
+// Verifies a ledger held in memory (ChainVerifier over all of it).
 Verdict verify(std::string_view bytes, const std::optional<Head>& expected = std::nullopt,
                const std::function<void(const Located&)>& on_record = nullptr);
+
+// Verifies a ledger read from an open descriptor from offset 0 to its end, with read(2) in
+// blocks (never a mapping: a file that shrinks meanwhile just ends sooner). Throws Error(IO)
+// when reading fails.
+Verdict verify_descriptor(int fd, const std::string& path, const std::optional<Head>& expected = std::nullopt,
+                          const std::function<void(const Located&)>& on_record = nullptr);
 
 }  // namespace firstset::ledger

@@ -9,10 +9,8 @@
 #include "util/civil_date.hpp"
 #include "util/error.hpp"
 #include "util/file_io.hpp"
-#include "util/json.hpp"  // before any RapidJSON header: it sets RapidJSON's options
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "util/json.hpp"
+#include "util/json_out.hpp"
 
 namespace firstset::ledger {
 namespace {
@@ -23,23 +21,28 @@ std::string seq20(std::uint64_t n) {
     return buf;
 }
 
-void write_position(rapidjson::Writer<rapidjson::StringBuffer>& w, const Position& p) {
-    w.StartObject();
-    w.Key("seq");
-    w.Uint64(p.seq);
-    w.Key("offset");
-    w.Uint64(p.offset);
-    w.Key("id");
-    w.String(p.id.c_str(), static_cast<rapidjson::SizeType>(p.id.size()));
-    w.EndObject();
+void write_position(JsonOut& w, const Position& p) {
+    w.begin_object();
+    w.key("seq");
+    w.number(static_cast<std::int64_t>(p.seq));
+    w.key("offset");
+    w.number(static_cast<std::int64_t>(p.offset));
+    w.key("id");
+    w.string(p.id);
+    w.end_object();
 }
 
-std::optional<Position> read_position(const JsonValue& v) {
-    if (!v.IsObject() || !v.HasMember("seq") || !v["seq"].IsUint64() || !v.HasMember("offset") ||
-        !v["offset"].IsUint64() || !v.HasMember("id") || !v["id"].IsString())
-        return std::nullopt;
-    return Position{v["seq"].GetUint64(), v["offset"].GetUint64(), v["id"].GetString()};
+bool is_count(const json::Value* v) { return v && v->is_integer() && v->literal()[0] != '-'; }
+
+std::optional<Position> read_position(const json::Value* v) {
+    if (!v) return std::nullopt;
+    const auto [seq, offset, id] = json::members<3>(*v, {"seq", "offset", "id"});
+    if (!is_count(seq.get()) || !is_count(offset.get()) || !id || !id->is_string()) return std::nullopt;
+    return Position{seq->uint64(), offset->uint64(), std::string(id->str())};
 }
+
+// Largest cursor file read: a few hundred bytes are written.
+constexpr std::size_t max_cursor_bytes = 64 * 1024;
 
 }  // namespace
 
@@ -82,27 +85,33 @@ std::optional<std::string> gunzip(std::string_view bytes) {
 Shipper::Shipper(ShipConfig config, const Ledger& ledger, std::shared_ptr<spdlog::logger> log)
     : config_(std::move(config)), ledger_(ledger), log_(std::move(log)), random_(std::random_device{}()) {
     if (!config_.url.empty() && config_.url.back() == '/') config_.url.pop_back();
-    if (const auto text = read_whole_file(config_.cursor)) {
-        JsonDocument d;
-        d.Parse(text->c_str(), text->size());
-        const bool shape = !d.HasParseError() && d.IsObject() && d.HasMember("url") && d["url"].IsString() &&
-                           d.HasMember("node") && d["node"].IsString() && d.HasMember("shipped") && d.HasMember("pending");
-        std::optional<Position> shipped = shape ? read_position(d["shipped"]) : std::nullopt;
-        if (!shipped)
+    if (const auto text = read_whole_file(config_.cursor, max_cursor_bytes)) {
+        std::optional<json::Document> d;
+        try {
+            d = json::Document::parse(*text, json::Limits{max_cursor_bytes, 8}, "shipping cursor");
+        } catch (const Error&) {
+        }
+        const json::Value* root = d ? &d->root() : nullptr;
+        const auto [url, node, shipped_v, pending_v] =
+            root ? json::members<4>(*root, {"url", "node", "shipped", "pending"}) : std::array<json::Ref, 4>{};
+        const bool shape = url && url->is_string() && node && node->is_string() && shipped_v && pending_v;
+        std::optional<Position> shipped = shape ? read_position(shipped_v.get()) : std::nullopt;
+        if (!shipped || (!pending_v->is_null() && !read_position(pending_v.get())))
             throw Error(Status::config, "SHIP_CURSOR_INVALID",
                         "the shipping cursor " + config_.cursor.string() + " is unreadable; move it away to ship the whole ledger again",
                         "发送游标 " + config_.cursor.string() + " 无法读取；将其移走即可重新发送整个账本",
                         Location{"", config_.cursor.string(), 0, 0});
-        if (d["url"].GetString() != config_.url || d["node"].GetString() != config_.node)
+        if (url->str() != config_.url || node->str() != config_.node)
             throw Error(Status::config, "SHIP_CURSOR_INVALID",
-                        "the shipping cursor " + config_.cursor.string() + " is for " + d["url"].GetString() + " node " +
-                            d["node"].GetString() + ", not " + config_.url + " node " + config_.node +
+                        "the shipping cursor " + config_.cursor.string() + " is for " + std::string(url->str()) + " node " +
+                            std::string(node->str()) + ", not " + config_.url + " node " + config_.node +
                             "; move it away to ship the whole ledger to the new archive",
-                        "发送游标 " + config_.cursor.string() + " 属于 " + d["url"].GetString() + "（节点 " + d["node"].GetString() +
-                            "），不是 " + config_.url + "（节点 " + config_.node + "）；将其移走即可向新归档重新发送整个账本",
+                        "发送游标 " + config_.cursor.string() + " 属于 " + std::string(url->str()) + "（节点 " +
+                            std::string(node->str()) + "），不是 " + config_.url + "（节点 " + config_.node +
+                            "）；将其移走即可向新归档重新发送整个账本",
                         Location{"", config_.cursor.string(), 0, 0});
         cursor_.shipped = *shipped;
-        if (!d["pending"].IsNull()) cursor_.pending_end = read_position(d["pending"]);
+        if (!pending_v->is_null()) cursor_.pending_end = read_position(pending_v.get());
         if (cursor_.shipped.seq > ledger.durable_seq() || (cursor_.pending_end && cursor_.pending_end->seq > ledger.durable_seq()))
             throw Error(Status::config, "SHIP_CURSOR_INVALID",
                         "the shipping cursor " + config_.cursor.string() + " is ahead of the ledger (" +
@@ -170,20 +179,20 @@ std::string Shipper::object_url(std::uint64_t first, std::uint64_t last) const {
 }
 
 void Shipper::save_cursor() const {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.StartObject();
-    w.Key("url");
-    w.String(config_.url.c_str(), static_cast<rapidjson::SizeType>(config_.url.size()));
-    w.Key("node");
-    w.String(config_.node.c_str(), static_cast<rapidjson::SizeType>(config_.node.size()));
-    w.Key("shipped");
+    TextBuffer buf;
+    JsonOut w(buf);
+    w.begin_object();
+    w.key("url");
+    w.string(config_.url);
+    w.key("node");
+    w.string(config_.node);
+    w.key("shipped");
     write_position(w, cursor_.shipped);
-    w.Key("pending");
+    w.key("pending");
     if (cursor_.pending_end) write_position(w, *cursor_.pending_end);
-    else w.Null();
-    w.EndObject();
-    write_file_durably(config_.cursor, std::string_view(buf.GetString(), buf.GetSize()), "SHIP_CURSOR_WRITE_FAILED");
+    else w.null();
+    w.end_object();
+    write_file_durably(config_.cursor, buf.view(), "SHIP_CURSOR_WRITE_FAILED");
 }
 
 bool Shipper::ship_now() {
@@ -247,7 +256,7 @@ bool Shipper::ship_batch(std::uint64_t durable) {
 
 bool Shipper::ship_checkpoint() {
     if (config_.checkpoint.empty()) return true;
-    const auto text = read_whole_file(config_.checkpoint);
+    const auto text = read_whole_file(config_.checkpoint, max_cursor_bytes);
     if (!text || *text == shipped_checkpoint_) return true;
     const net::HttpResult c = net::put(config_.url + "/" + config_.node + "/checkpoint", config_.http, *text,
                                        {"Content-Type: text/plain; charset=utf-8"});

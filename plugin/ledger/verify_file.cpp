@@ -1,7 +1,6 @@
 #include "ledger/verify_file.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,52 +17,49 @@ namespace firstset::ledger {
 
 namespace {
 
-// The file's bytes, mapped read-only: verification reads them once, in order.
-class MappedFile {
-public:
-    explicit MappedFile(const std::string& path) {
-        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        struct stat st {};
-        if (fd_ < 0 || ::fstat(fd_, &st) != 0) fail(path);
-        size_ = static_cast<std::size_t>(st.st_size);
-        if (size_ > 0) {
-            data_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
-            if (data_ == MAP_FAILED) {
-                data_ = nullptr;
-                fail(path);
-            }
-            ::madvise(data_, size_, MADV_SEQUENTIAL);
-        }
-    }
-    ~MappedFile() {
-        if (data_) ::munmap(data_, size_);
-        if (fd_ >= 0) ::close(fd_);
-    }
-    std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+// A path from the request: text without NUL bytes, which a file name cannot hold (the name would
+// be cut short at the NUL and another file read).
+std::string path_at(const json::Value& v, const char* pointer) {
+    const std::string_view p = v.str();
+    if (p.find('\0') != std::string_view::npos)
+        throw Error(Status::schema, "PATH_INVALID", std::string(pointer) + ": a file path cannot hold a NUL character",
+                    std::string(pointer) + "：文件路径不能包含 NUL 字符", Location{pointer, "", 0, 0});
+    return std::string(p);
+}
 
-private:
-    [[noreturn]] void fail(const std::string& path) {
+// The ledger, opened for reading only if it is a regular file: a FIFO or a device would make
+// verification wait or read for ever.
+int open_ledger(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
         const int e = errno;
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
+        if (fd >= 0) ::close(fd);
         throw Error(Status::io, "FILE_UNREADABLE", "cannot read the ledger " + path + ": " + std::strerror(e),
                     "无法读取账本 " + path + "：" + std::strerror(e), Location{"/ledger", path, 0, 0});
     }
-    int fd_ = -1;
-    void* data_ = nullptr;
-    std::size_t size_ = 0;
-};
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw Error(Status::io, "NOT_A_FILE", "the ledger " + path + " is not a regular file (a folder, FIFO or device): it is not read",
+                    "账本 " + path + " 不是普通文件（而是文件夹、命名管道或设备），不予读取", Location{"/ledger", path, 0, 0});
+    }
+    return fd;
+}
+
+// Largest checkpoint read: a signed note is a few hundred bytes.
+constexpr std::size_t max_checkpoint_bytes = 64 * 1024;
 
 }  // namespace
 
-void verify_file(Json request, TextBuffer& response) {
+void verify_file(const json::Value& request, TextBuffer& response) {
     const auto [ledger_v, expected_v, checkpoint_v, key_v] =
-        members<4>(request, {"ledger", "expected_head", "checkpoint", "public_key"});
-    const std::string path(str(*ledger_v));
+        json::members<4>(request, {"ledger", "expected_head", "checkpoint", "public_key"});
+    const std::string path = path_at(*ledger_v, "/ledger");
     std::optional<Head> expected;
     if (expected_v) {
-        const auto [seq, id] = members<2>(*expected_v, {"seq", "id"});
-        expected = Head{seq->get_uint64().value_unsafe(), std::string(str(*id))};
+        // An integer as written (the reader and the schema refuse 10.0 and 1e1 here).
+        const auto [seq, id] = json::members<2>(*expected_v, {"seq", "id"});
+        expected = Head{seq->uint64(), std::string(id->str())};
     }
     if (bool(checkpoint_v) != bool(key_v)) {
         const char* missing = checkpoint_v ? "public_key" : "checkpoint";
@@ -75,23 +71,23 @@ void verify_file(Json request, TextBuffer& response) {
     std::string checkpoint_text;
     if (key_v) {
         std::string why;
-        key = parse_verifier_key(str(*key_v), why);
+        key = parse_verifier_key(key_v->str(), why);
         if (!key)
             throw Error(Status::schema, "KEY_FORMAT", "/public_key: not a signed-note verifier key: " + why,
                         "/public_key：不是 signed-note 验证公钥：" + why, Location{"/public_key", "", 0, 0});
-        const std::string cp_path(str(*checkpoint_v));
-        const auto text = read_whole_file(cp_path);
-        if (!text)
-            throw Error(Status::io, "FILE_UNREADABLE", "cannot read the checkpoint " + cp_path,
-                        "无法读取检查点 " + cp_path, Location{"/checkpoint", cp_path, 0, 0});
-        checkpoint_text = *text;
+        checkpoint_text = read_file_or_throw(path_at(*checkpoint_v, "/checkpoint"), max_checkpoint_bytes, "the checkpoint",
+                                             "检查点", "/checkpoint");
     }
     CheckpointProblem cp_problem;
     const std::optional<Checkpoint> checkpoint =
         key ? open_checkpoint(checkpoint_text, *key, cp_problem) : std::optional<Checkpoint>();
     std::string id_at_checkpoint;
-    const MappedFile file(path);
-    Verdict v = verify(file.bytes(), expected, checkpoint ? std::function<void(const Located&)>([&](const Located& r) {
+    const int fd = open_ledger(path);
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    Verdict v = verify_descriptor(fd, path, expected, checkpoint ? std::function<void(const Located&)>([&](const Located& r) {
         if (r.seq == checkpoint->size) id_at_checkpoint = r.id;
     }) : std::function<void(const Located&)>());
     if (key && !checkpoint) {

@@ -9,6 +9,6 @@ namespace firstset::ledger {
 // Verifies the ledger the request names (schemas/verify-request.schema.json, already
 // validated) and writes {"ok", "records", "head", "first_bad_seq", "problems"}. Throws Error(IO)
 // when the file cannot be read.
-void verify_file(Json request, TextBuffer& response);
+void verify_file(const json::Value& request, TextBuffer& response);
 
 }  // namespace firstset::ledger

@@ -180,38 +180,38 @@ std::string percent_text(std::int64_t hundredths) { return Points{hundredths}.to
 
 }  // namespace
 
-Input read_input(Json t, const Policy& policy, std::string_view base) {
+Input read_input(const json::Value& t, const Policy& policy, std::string_view base) {
     Input in;
     in.tender = read_tender(t, policy, base);
     std::size_t i = 0;
-    for (Json criterion : arr(*member(t, "criteria"))) {
+    for (const json::Value& criterion : t["criteria"].items()) {
         CriterionWording& w = in.criteria.emplace_back();
-        const auto [name, description, bands] = members<3>(criterion, {"name", "description", "bands"});
-        if (name) w.fields.push_back({pointer_to(base, "criteria", i, "name"), normalise_wording(str(*name))});
+        const auto [name, description, bands] = json::members<3>(criterion, {"name", "description", "bands"});
+        if (name) w.fields.push_back({pointer_to(base, "criteria", i, "name"), normalise_wording(name->str())});
         if (description)
-            w.fields.push_back({pointer_to(base, "criteria", i, "description"), normalise_wording(str(*description))});
+            w.fields.push_back({pointer_to(base, "criteria", i, "description"), normalise_wording(description->str())});
         if (bands) {
             std::size_t j = 0;
-            for (Json band : arr(*bands)) {
-                if (auto text = member(band, "text")) {
+            for (const json::Value& band : bands->items()) {
+                if (auto text = band.find("text")) {
                     std::string p = pointer_to(base, "criteria", i, "bands");
                     append_pointer_token(p, j);
                     append_pointer_token(p, "text");
-                    w.fields.push_back({std::move(p), normalise_wording(str(*text))});
+                    w.fields.push_back({std::move(p), normalise_wording(text->str())});
                 }
                 ++j;
             }
         }
         ++i;
     }
-    if (auto requirements = member(t, "requirements")) {
+    if (auto requirements = t.find("requirements")) {
         std::size_t j = 0;
-        for (Json r : arr(*requirements)) {
+        for (const json::Value& r : requirements->items()) {
             std::string p(base);
             append_pointer_token(p, "requirements");
             append_pointer_token(p, j);
             append_pointer_token(p, "text");
-            in.requirements.push_back({std::move(p), normalise_wording(str(*member(r, "text")))});
+            in.requirements.push_back({std::move(p), normalise_wording(r["text"].str())});
             ++j;
         }
     }

@@ -55,7 +55,7 @@ struct Input {
 
 // Reads a tender that passed the tender schema. `base` is the tender's JSON Pointer in the
 // request ("" for firstset_lint, "/tender" in a record). Throws Error(SCHEMA) as read_tender.
-Input read_input(Json tender, const Policy& policy, std::string_view base);
+Input read_input(const json::Value& tender, const Policy& policy, std::string_view base);
 
 struct Finding {
     std::optional<std::size_t> criterion;  // index into the tender's criteria; none: tender-wide

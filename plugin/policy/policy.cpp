@@ -187,64 +187,64 @@ MessageText compile_text(const SourceDocument& doc, std::string_view text, const
     return m;
 }
 
-std::vector<std::string> strings_of(const JsonValue& array) {
+std::vector<std::string> strings_of(const json::Value& array) {
     std::vector<std::string> out;
-    for (const auto& v : array.GetArray()) out.emplace_back(sv(v));
+    for (const auto& v : array.items()) out.emplace_back(v.str());
     return out;
 }
 
-std::string string_or(const JsonValue& object, std::string_view name, std::string fallback) {
-    const JsonValue* v = member(object, name);
-    return v ? std::string(sv(*v)) : std::move(fallback);
+std::string string_or(const json::Value& object, std::string_view name, std::string fallback) {
+    const json::Value* v = object.find(name);
+    return v ? std::string(v->str()) : std::move(fallback);
 }
 
 // Compiles a pack's list of patterns (caseless, over normalise_wording's form); a pattern PCRE2
 // refuses is a CONFIG error at its place in the pack.
-std::vector<std::shared_ptr<const Regex>> patterns_of(const SourceDocument& doc, const JsonValue* array,
+std::vector<std::shared_ptr<const Regex>> patterns_of(const SourceDocument& doc, const json::Value* array,
                                                       const std::string& pointer) {
     std::vector<std::shared_ptr<const Regex>> out;
     if (!array) return out;
     std::size_t i = 0;
-    for (const auto& v : array->GetArray()) {
+    for (const auto& v : array->items()) {
         try {
-            out.push_back(std::make_shared<const Regex>(sv(v), Regex::caseless));
+            out.push_back(std::make_shared<const Regex>(v.str(), Regex::caseless));
         } catch (const std::invalid_argument& e) {
             std::string at = pointer;
             append_pointer_token(at, i);
             doc.fail(Status::config, "POLICY_BAD_PATTERN",
-                     "\"" + std::string(sv(v)) + "\" is not a valid pattern: " + e.what(),
-                     "\"" + std::string(sv(v)) + "\" 不是有效的正则表达式：" + e.what(), at);
+                     "\"" + std::string(v.str()) + "\" is not a valid pattern: " + e.what(),
+                     "\"" + std::string(v.str()) + "\" 不是有效的正则表达式：" + e.what(), at);
         }
         ++i;
     }
     return out;
 }
 
-Policy::Lint read_lint(const SourceDocument& doc, const JsonValue& lint, const Policy& p) {
+Policy::Lint read_lint(const SourceDocument& doc, const json::Value& lint, const Policy& p) {
     Policy::Lint out;
     out.citation = string_or(lint, "citation", p.tendering.citation);
-    const JsonValue& topics = lint["topics"];
+    const json::Value& topics = lint["topics"];
     auto topic = [&](Policy::Lint::Topic& t, const char* name) {
-        const JsonValue& v = topics[name];
+        const json::Value& v = topics[name];
         const std::string at = std::string("/lint/topics/") + name;
-        if (const JsonValue* k = member(v, "kinds")) t.kinds = strings_of(*k);
-        t.words = patterns_of(doc, member(v, "words"), at + "/words");
-        t.unless = patterns_of(doc, member(v, "unless"), at + "/unless");
+        if (const json::Value* k = v.find("kinds")) t.kinds = strings_of(*k);
+        t.words = patterns_of(doc, v.find("words"), at + "/words");
+        t.unless = patterns_of(doc, v.find("unless"), at + "/unless");
     };
     topic(out.track_record, "track_record");
     topic(out.market_share, "market_share");
-    const JsonValue& checks = lint["checks"];
+    const json::Value& checks = lint["checks"];
     for (std::size_t i = 0; i < lint_check_count; ++i) {
         const char* name = code_name(code_of(static_cast<LintCheck>(i)));
-        const JsonValue* c = member(checks, name);
+        const json::Value* c = checks.find(name);
         if (!c) continue;
         Policy::Lint::Check& check = out.checks[i];
         const std::string at = std::string("/lint/checks/") + name;
         check.enabled = true;
-        check.severity = sv((*c)["severity"]) == "warning" ? Severity::warning : Severity::error;
-        check.words = patterns_of(doc, member(*c, "words"), at + "/words");
-        check.unless = patterns_of(doc, member(*c, "unless"), at + "/unless");
-        if (const JsonValue* m = member(*c, "max_percent")) check.max_hundredths_percent = m->GetInt64() * 100;
+        check.severity = (*c)["severity"].str() == "warning" ? Severity::warning : Severity::error;
+        check.words = patterns_of(doc, c->find("words"), at + "/words");
+        check.unless = patterns_of(doc, c->find("unless"), at + "/unless");
+        if (const json::Value* m = c->find("max_percent")) check.max_hundredths_percent = m->int64() * 100;
     }
     return out;
 }
@@ -308,47 +308,47 @@ Policy Policy::load(const std::filesystem::path& file) { return from_document(So
 
 Policy Policy::from_document(const SourceDocument& doc) {
     doc.validate(schema::builtin(), "policy.schema.json", Status::config);
-    const JsonValue& root = doc.root();
+    const json::Value& root = doc.root();
     Policy p;
     p.file = doc.file();
     p.sha256 = doc.sha256();
-    p.id = std::string(sv(root["id"]));
-    p.document = std::string(sv(root["document"]));
+    p.id = std::string(root["id"].str());
+    p.document = std::string(root["document"].str());
     p.title = string_or(root, "title", "");
 
-    const JsonValue& t = root["tendering"];
-    p.tendering.clause = std::string(sv(t["clause"]));
+    const json::Value& t = root["tendering"];
+    p.tendering.clause = std::string(t["clause"].str());
     p.tendering.citation = string_or(t, "citation", p.document + p.tendering.clause);
     p.tendering.deemed_kinds = strings_of(t["deemed_kinds"]);
-    p.tendering.deemed_points = sv(t["deemed_points"]) == "requirement" ? DeemedPoints::requirement : DeemedPoints::max;
+    p.tendering.deemed_points = t["deemed_points"].str() == "requirement" ? DeemedPoints::requirement : DeemedPoints::max;
     p.tendering.accepted_issuers = strings_of(t["accepted_issuers"]);
-    p.tendering.validity_years = t["validity_years"].GetInt();
+    p.tendering.validity_years = static_cast<int>(t["validity_years"].int64());
     for (const auto& i : p.tendering.accepted_issuers)
         p.accepted_issuers_text += (p.accepted_issuers_text.empty() ? "" : ", ") + i;
 
-    if (const JsonValue* tol = member(root, "tolerance")) {
+    if (const json::Value* tol = root.find("tolerance")) {
         Tolerance x;
-        x.clause = std::string(sv((*tol)["clause"]));
+        x.clause = std::string((*tol)["clause"].str());
         x.citation = string_or(*tol, "citation", p.document + x.clause);
         x.procurement_methods = strings_of((*tol)["procurement_methods"]);
         x.procedure_items = strings_of((*tol)["procedure_items"]);
         for (const auto& m : x.procurement_methods)
             x.procurement_methods_text += (x.procurement_methods_text.empty() ? "" : ", ") + m;
-        const JsonValue& labels = (*tol)["exclusions"];
-        for (auto it = labels.MemberBegin(); it != labels.MemberEnd(); ++it)
-            x.exclusions.emplace_back(std::string(sv(it->name)),
-                                      Tolerance::Label{std::string(sv(it->value["zh"])), std::string(sv(it->value["en"]))});
+        const json::Value& labels = (*tol)["exclusions"];
+        for (const json::Member& m : labels.members())
+            x.exclusions.emplace_back(std::string(m.name()),
+                                      Tolerance::Label{std::string(m.value["zh"].str()), std::string(m.value["en"].str())});
         p.tolerance = std::move(x);
     }
 
-    if (const JsonValue* scope = member(root, "scope")) {
-        if (const JsonValue* j = member(*scope, "jurisdictions")) p.scope.jurisdictions = strings_of(*j);
-        if (const JsonValue* o = member(*scope, "purchaser_ownership")) p.scope.purchaser_ownership = strings_of(*o);
+    if (const json::Value* scope = root.find("scope")) {
+        if (const json::Value* j = scope->find("jurisdictions")) p.scope.jurisdictions = strings_of(*j);
+        if (const json::Value* o = scope->find("purchaser_ownership")) p.scope.purchaser_ownership = strings_of(*o);
     }
 
-    if (const JsonValue* lint = member(root, "lint")) p.lint = read_lint(doc, *lint, p);
+    if (const json::Value* lint = root.find("lint")) p.lint = read_lint(doc, *lint, p);
 
-    const JsonValue& messages = root["messages"];
+    const json::Value& messages = root["messages"];
     for (std::size_t i = 0; i < code_count; ++i) {
         const Code code = static_cast<Code>(i);
         const CodeGroup group = code_group(code);
@@ -356,7 +356,7 @@ Policy Policy::from_document(const SourceDocument& doc) {
             group == CodeGroup::tendering || (group == CodeGroup::tolerance && p.tolerance) ||
             (group == CodeGroup::lint && p.lint &&
              p.lint->checks[i - static_cast<std::size_t>(Code::DEEMED_CRITERION_WITHOUT_EQUIVALENCE)].enabled);
-        const JsonValue* m = member(messages, code_names[i]);
+        const json::Value* m = messages.find(code_names[i]);
         std::string pointer = "/messages";
         if (!m && !needed) continue;
         if (!m)
@@ -368,8 +368,8 @@ Policy Policy::from_document(const SourceDocument& doc) {
         append_pointer_token(pointer, code_names[i]);
         const auto allowed = facts_of(code);
         Message& out = p.messages[i];
-        out.zh = compile_text(doc, sv((*m)["zh"]), allowed, pointer + "/zh", code);
-        out.en = compile_text(doc, sv((*m)["en"]), allowed, pointer + "/en", code);
+        out.zh = compile_text(doc, (*m)["zh"].str(), allowed, pointer + "/zh", code);
+        out.en = compile_text(doc, (*m)["en"].str(), allowed, pointer + "/en", code);
         // Rule T's reasons rest on the tolerance clause, rule L's on the lint citation, unless
         // they say otherwise.
         std::string clause = p.tendering.citation;
@@ -379,8 +379,8 @@ Policy Policy::from_document(const SourceDocument& doc) {
         out.json_open = std::string("{\"code\":\"") + code_names[i] + "\",\"message_zh\":\"";
         out.json_close = "\",\"clause\":\"" + escaped(out.clause) + "\"";
     }
-    for (auto it = messages.MemberBegin(); it != messages.MemberEnd(); ++it) {
-        const auto name = sv(it->name);
+    for (const json::Member& member : messages.members()) {
+        const auto name = member.name();
         if (std::none_of(std::begin(code_names), std::end(code_names), [&](const char* c) { return name == c; })) {
             std::string pointer = "/messages";
             append_pointer_token(pointer, name);

@@ -39,11 +39,11 @@ const Policy& PolicySet::select(std::string_view jurisdiction, std::string_view 
                 Location{std::string(pointer), "", 0, 0});
 }
 
-const Policy& PolicySet::select_for(Json tender, std::string_view pointer, std::string_view ownership) const {
+const Policy& PolicySet::select_for(const json::Value& tender, std::string_view pointer, std::string_view ownership) const {
     std::string_view jurisdiction;
-    if (auto j = member(tender, "jurisdiction")) jurisdiction = str(*j);
-    if (auto p = member(tender, "purchaser"))
-        if (auto o = member(*p, "ownership")) ownership = str(*o);
+    if (auto j = tender.find("jurisdiction")) jurisdiction = j->str();
+    if (auto p = tender.find("purchaser"))
+        if (auto o = p->find("ownership")) ownership = o->str();
     return select(jurisdiction, ownership, pointer);
 }
 

@@ -29,7 +29,7 @@ public:
 
     // The pack for a tender document (its "jurisdiction" and "purchaser"."ownership"; `ownership`
     // when the tender gives none). `pointer` is the tender's JSON Pointer in the request.
-    const Policy& select_for(Json tender, std::string_view pointer, std::string_view ownership = {}) const;
+    const Policy& select_for(const json::Value& tender, std::string_view pointer, std::string_view ownership = {}) const;
 
     // A pack by id; nullptr when none has it.
     const Policy* by_id(std::string_view id) const;

@@ -10,11 +10,9 @@
 #include "util/civil_date.hpp"
 #include "util/error.hpp"
 #include "util/file_io.hpp"
-#include "util/json.hpp"  // before any RapidJSON header: it sets RapidJSON's options
+#include "util/json.hpp"
+#include "util/json_out.hpp"
 #include "util/source_document.hpp"
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace firstset {
 namespace {
@@ -196,43 +194,48 @@ void RegistryFeed::install(const Fetched& f, std::int64_t now) {
 
 void RegistryFeed::write_cache(const std::string& body, const std::string& signature, const std::string& etag,
                                std::int64_t checked_at) const {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.StartObject();
-    w.Key("url");
-    w.String(config_.url.c_str(), static_cast<rapidjson::SizeType>(config_.url.size()));
-    w.Key("etag");
-    w.String(etag.c_str(), static_cast<rapidjson::SizeType>(etag.size()));
-    w.Key("signature");
-    w.String(signature.c_str(), static_cast<rapidjson::SizeType>(signature.size()));
-    w.Key("checked_at");
-    w.Int64(checked_at);
-    w.EndObject();
+    TextBuffer meta;
+    JsonOut w(meta);
+    w.begin_object();
+    w.key("url");
+    w.string(config_.url);
+    w.key("etag");
+    w.string(etag);
+    w.key("signature");
+    w.string(signature);
+    w.key("checked_at");
+    w.number(checked_at);
+    w.end_object();
     write_file_durably(config_.cache, body, "CACHE_WRITE_FAILED");
-    write_file_durably(config_.cache.string() + ".meta.json", std::string_view(buf.GetString(), buf.GetSize()),
-                       "CACHE_WRITE_FAILED");
+    write_file_durably(config_.cache.string() + ".meta.json", meta.view(), "CACHE_WRITE_FAILED");
 }
 
 bool RegistryFeed::load_cache() {
-    const auto body = read_whole_file(config_.cache);
-    const auto meta_text = read_whole_file(config_.cache.string() + ".meta.json");
+    const auto body = read_whole_file(config_.cache, max_source_bytes);
+    const auto meta_text = read_whole_file(config_.cache.string() + ".meta.json", 1 << 16);
     if (!body || !meta_text) return false;
-    rapidjson::Document meta;
-    meta.Parse(meta_text->c_str(), meta_text->size());
-    if (meta.HasParseError() || !meta.IsObject() || !meta.HasMember("url") || !meta["url"].IsString() ||
-        !meta.HasMember("checked_at") || !meta["checked_at"].IsInt64() || !meta.HasMember("etag") ||
-        !meta["etag"].IsString() || !meta.HasMember("signature") || !meta["signature"].IsString()) {
+    std::optional<json::Document> meta;
+    try {
+        meta = json::Document::parse(*meta_text, json::Limits{1 << 16, 4}, "registry cache metadata");
+    } catch (const Error&) {
+    }
+    const json::Value* url = meta ? meta->root().find("url") : nullptr;
+    const json::Value* checked_at = meta ? meta->root().find("checked_at") : nullptr;
+    const json::Value* etag = meta ? meta->root().find("etag") : nullptr;
+    const json::Value* signature = meta ? meta->root().find("signature") : nullptr;
+    if (!url || !url->is_string() || !checked_at || !checked_at->is_integer() || !etag || !etag->is_string() ||
+        !signature || !signature->is_string()) {
         log_->warn("registry cache {}: its metadata is unreadable; ignored", config_.cache.string());
         return false;
     }
-    if (config_.url != meta["url"].GetString()) {
-        log_->warn("registry cache {} is of {}, not {}; ignored", config_.cache.string(), meta["url"].GetString(), config_.url);
+    if (config_.url != url->str()) {
+        log_->warn("registry cache {} is of {}, not {}; ignored", config_.cache.string(), url->str(), config_.url);
         return false;
     }
     // The cache is checked like a download: a tampered cache is not used.
-    std::atomic_store(&loaded_, check_and_load(*body, meta["signature"].GetString(), meta["etag"].GetString(),
+    std::atomic_store(&loaded_, check_and_load(*body, std::string(signature->str()), std::string(etag->str()),
                                                config_.cache.string()));
-    checked_at_ = meta["checked_at"].GetInt64();
+    checked_at_ = checked_at->int64();
     return true;
 }
 

@@ -50,20 +50,17 @@ Registry Registry::load(const std::filesystem::path& file) {
 }
 
 Registry Registry::from_document(const SourceDocument& doc) {
-    const JsonValue& root = doc.root();
+    const json::Value& root = doc.root();
     if (auto v = schema::builtin().validate("registry.schema.json", root)) {
         // Name the certificate, so that a registry maintainer can find it by id as well.
         std::string en = v->message_en, zh = v->message_zh;
         const std::size_t index = certificate_index(v->path);
-        if (index != std::string_view::npos && root.IsObject()) {
-            const JsonValue* certs = member(root, "certificates");
-            if (certs && certs->IsArray() && index < certs->Size()) {
-                const JsonValue& cert = (*certs)[static_cast<rapidjson::SizeType>(index)];
-                const JsonValue* id = cert.IsObject() ? member(cert, "id") : nullptr;
-                std::string name = id && id->IsString() ? std::string(sv(*id)) : "#" + std::to_string(index);
-                en = "certificate " + name + ": " + en;
-                zh = "证书 " + name + "：" + zh;
-            }
+        const json::Value* certs = root.find("certificates");
+        if (index != std::string_view::npos && certs && certs->is_array() && index < certs->size()) {
+            const json::Value* id = (*certs)[index].find("id");
+            std::string name = id && id->is_string() ? std::string(id->str()) : "#" + std::to_string(index);
+            en = "certificate " + name + ": " + en;
+            zh = "证书 " + name + "：" + zh;
         }
         doc.fail(Status::config, v->code, en, zh, v->path);
     }
@@ -71,53 +68,54 @@ Registry Registry::from_document(const SourceDocument& doc) {
     Registry r;
     r.file_ = doc.file();
     r.sha256_ = doc.sha256();
-    r.id_ = std::string(sv(root["registry"]["id"]));
-    r.version_ = std::string(sv(root["registry"]["version"]));
+    r.id_ = std::string(root["registry"]["id"].str());
+    r.version_ = std::string(root["registry"]["version"].str());
 
     // Two passes over the validated certificates: size the arena, then fill it.
     struct Fields {
-        const JsonValue *id, *issuer, *product, *model, *holder, *recognized_on, *valid_until, *status, *catalogue;
-        const JsonValue *holder_name, *holder_uscc;
+        json::Ref id, issuer, product, model, holder, recognized_on, valid_until, status, catalogue;
+        json::Ref holder_name, holder_uscc;
     };
-    const auto& certs = root["certificates"].GetArray();
-    std::vector<Fields> fields(certs.Size());
+    const json::Span<json::Value> certs = root["certificates"].items();
+    std::vector<Fields> fields(certs.size());
     std::size_t arena_size = 0;
-    for (rapidjson::SizeType i = 0; i < certs.Size(); ++i) {
+    auto length = [](json::Ref v) { return v ? v->str().size() : 0; };
+    for (std::size_t i = 0; i < certs.size(); ++i) {
         Fields& f = fields[i];
         std::tie(f.id, f.issuer, f.product, f.model, f.holder, f.recognized_on, f.valid_until, f.status, f.catalogue) =
-            std::tuple_cat(members<9>(certs[i], {"id", "issuer", "product", "model", "holder", "recognized_on",
-                                                 "valid_until", "status", "catalogue"}));
-        std::tie(f.holder_name, f.holder_uscc) = std::tuple_cat(members<2>(*f.holder, {"name", "uscc"}));
-        arena_size += f.id->GetStringLength() + f.issuer->GetStringLength() + f.product->GetStringLength() +
-                      2 * f.model->GetStringLength() +  // the model and its key, never longer (model_name.hpp)
-                      f.holder_name->GetStringLength() + f.holder_uscc->GetStringLength() +
-                      (f.catalogue ? f.catalogue->GetStringLength() : 0);
+            std::tuple_cat(json::members<9>(certs[i], {"id", "issuer", "product", "model", "holder", "recognized_on",
+                                                       "valid_until", "status", "catalogue"}));
+        std::tie(f.holder_name, f.holder_uscc) = std::tuple_cat(json::members<2>(certs[i]["holder"], {"name", "uscc"}));
+        arena_size += length(f.id) + length(f.issuer) + length(f.product) +
+                      2 * length(f.model) +  // the model and its key, never longer (model_name.hpp)
+                      length(f.holder_name) + length(f.holder_uscc) + length(f.catalogue);
     }
     r.arena_ = std::make_unique<char[]>(arena_size ? arena_size : 1);
     char* next = r.arena_.get();
     auto keep = [&next](std::string_view text) {
+        if (text.empty()) return std::string_view();
         std::memcpy(next, text.data(), text.size());
         std::string_view kept(next, text.size());
         next += text.size();
         return kept;
     };
 
-    r.certificates_.reserve(certs.Size());
+    r.certificates_.reserve(certs.size());
     for (std::size_t i = 0; i < fields.size(); ++i) {
         const Fields& f = fields[i];
         Certificate& cert = r.certificates_.emplace_back();
-        cert.id = keep(sv(*f.id));
-        cert.issuer = keep(sv(*f.issuer));
-        cert.product = keep(sv(*f.product));
-        cert.model = keep(sv(*f.model));
+        cert.id = keep(f.id->str());
+        cert.issuer = keep(f.issuer->str());
+        cert.product = keep(f.product->str());
+        cert.model = keep(f.model->str());
         cert.model_key = keep(normalise_model(cert.model));
-        cert.holder_name = keep(sv(*f.holder_name));
-        cert.holder_uscc = keep(sv(*f.holder_uscc));
-        if (f.catalogue) cert.catalogue = keep(sv(*f.catalogue));
+        cert.holder_name = keep(f.holder_name->str());
+        cert.holder_uscc = keep(f.holder_uscc->str());
+        if (f.catalogue) cert.catalogue = keep(f.catalogue->str());
         // The schema's "date" format has checked these are real calendar days.
-        cert.recognized_on = *Date::parse(sv(*f.recognized_on));
+        cert.recognized_on = *Date::parse(f.recognized_on->str());
         if (f.valid_until) {
-            cert.valid_until = *Date::parse(sv(*f.valid_until));
+            cert.valid_until = *Date::parse(f.valid_until->str());
             if (*cert.valid_until <= cert.recognized_on)
                 doc.fail(Status::config, "REGISTRY_BAD_DATE",
                          "certificate " + std::string(cert.id) + ": valid_until " + cert.valid_until->to_string() +
@@ -126,7 +124,7 @@ Registry Registry::from_document(const SourceDocument& doc) {
                              " 不晚于认定日期 " + cert.recognized_on.to_string(),
                          certificate_pointer(i, "valid_until"));
         }
-        const auto status = sv(*f.status);
+        const auto status = f.status->str();
         cert.status = status == "revoked"     ? CertificateStatus::revoked
                       : status == "suspended" ? CertificateStatus::suspended
                                               : CertificateStatus::valid;

@@ -77,8 +77,8 @@ struct Node {
 
     std::optional<double> minimum, maximum, exclusive_minimum, exclusive_maximum;
 
-    std::vector<const JsonValue*> enum_values;  // point into the kept schema documents
-    const JsonValue* const_value = nullptr;
+    std::vector<const json::Value*> enum_values;  // point into the kept schema documents
+    const json::Value* const_value = nullptr;
     std::vector<const Node*> all_of, any_of, one_of;
     const Node* not_schema = nullptr;
     const Node* if_schema = nullptr;
@@ -134,8 +134,8 @@ std::string percent_decode(std::string_view s) {
 }
 
 // Resolves a JSON Pointer (already percent-decoded) inside a value; nullptr if absent.
-const JsonValue* resolve_pointer(const JsonValue& root, std::string_view pointer) {
-    const JsonValue* v = &root;
+const json::Value* resolve_pointer(const json::Value& root, std::string_view pointer) {
+    const json::Value* v = &root;
     std::size_t pos = 0;
     while (pos < pointer.size()) {
         if (pointer[pos] != '/') return nullptr;
@@ -147,14 +147,15 @@ const JsonValue* resolve_pointer(const JsonValue& root, std::string_view pointer
             else if (pointer[i] == '~' && i + 1 < end && pointer[i + 1] == '1') { token.push_back('/'); ++i; }
             else token.push_back(pointer[i]);
         }
-        if (v->IsObject()) {
-            v = member(*v, token);
+        if (v->is_object()) {
+            v = v->find(token);
             if (!v) return nullptr;
-        } else if (v->IsArray()) {
-            if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos) return nullptr;
+        } else if (v->is_array()) {
+            if (token.empty() || token.size() > 9 || token.find_first_not_of("0123456789") != std::string::npos)
+                return nullptr;
             auto index = std::stoul(token);
-            if (index >= v->Size()) return nullptr;
-            v = &(*v)[static_cast<rapidjson::SizeType>(index)];
+            if (index >= v->size()) return nullptr;
+            v = &v->items()[index];
         } else {
             return nullptr;
         }
@@ -163,30 +164,20 @@ const JsonValue* resolve_pointer(const JsonValue& root, std::string_view pointer
     return v;
 }
 
-std::string stringify(const JsonValue& v) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    v.Accept(w);
-    return std::string(buf.GetString(), buf.GetSize());
-}
+std::string stringify(const json::Value& v) { return v.to_json(); }
 
-bool is_integer(const JsonValue& v) {
-    if (v.IsInt64() || v.IsUint64()) return true;
-    if (!v.IsDouble()) return false;
-    double d = v.GetDouble();
-    return std::isfinite(d) && std::floor(d) == d;
-}
-
-std::uint8_t type_of(const JsonValue& v) {
-    switch (v.GetType()) {
-        case rapidjson::kNullType: return t_null;
-        case rapidjson::kFalseType:
-        case rapidjson::kTrueType: return t_boolean;
-        case rapidjson::kObjectType: return t_object;
-        case rapidjson::kArrayType: return t_array;
-        case rapidjson::kStringType: return t_string;
-        case rapidjson::kNumberType:
-            return static_cast<std::uint8_t>(is_integer(v) ? t_number | t_integer : static_cast<int>(t_number));
+// An integer is a number written as one: 10.0 and 1e1 are not (json.hpp). Draft 7 counts a
+// float with a zero fraction as an integer; firstset does not, so that a count or a sequence
+// number means what its text says.
+std::uint8_t type_of(const json::Value& v) {
+    switch (v.type()) {
+        case json::Type::null: return t_null;
+        case json::Type::boolean: return t_boolean;
+        case json::Type::object: return t_object;
+        case json::Type::array: return t_array;
+        case json::Type::string: return t_string;
+        case json::Type::number:
+            return static_cast<std::uint8_t>(v.is_integer() ? t_number | t_integer : static_cast<int>(t_number));
     }
     return 0;
 }
@@ -222,7 +213,6 @@ std::string number_text(double d) {
     return buf;
 }
 
-double number_of(const JsonValue& v) { return v.GetDouble(); }
 
 // RFC 3339 date-time, draft 7 "date-time": as china_date_of() accepts, and a leap second only
 // at 23:59:60 UTC.
@@ -249,13 +239,13 @@ bool valid_date_time(std::string_view s) {
 }  // namespace
 
 struct Schemas::Impl {
-    std::vector<std::unique_ptr<JsonDocument>> documents;
-    std::map<std::string, const JsonDocument*, std::less<>> by_name;
+    std::vector<json::Document> documents;
+    std::map<std::string, const json::Value*, std::less<>> by_name;
     std::unordered_map<std::string, Node*> compiled;  // "file#pointer"
     std::deque<Node> nodes;
     std::map<std::string, const Node*, std::less<>> roots;
 
-    const Node* compile(const std::string& file, const std::string& pointer, const JsonValue& v);
+    const Node* compile(const std::string& file, const std::string& pointer, const json::Value& v);
     const Node* compile_ref(const std::string& file, const std::string& pointer, std::string_view ref);
 };
 
@@ -267,151 +257,150 @@ const Node* Schemas::Impl::compile_ref(const std::string& file, const std::strin
     auto it = by_name.find(target_file);
     if (it == by_name.end())
         schema_error("SCHEMA_INVALID", file, pointer, "$ref names an unknown schema document: " + std::string(ref));
-    const JsonValue* target = resolve_pointer(*it->second, fragment);
+    const json::Value* target = resolve_pointer(*it->second, fragment);
     if (!target)
         schema_error("SCHEMA_INVALID", file, pointer, "$ref points nowhere: " + std::string(ref));
     return compile(target_file, fragment, *target);
 }
 
-const Node* Schemas::Impl::compile(const std::string& file, const std::string& pointer, const JsonValue& v) {
+const Node* Schemas::Impl::compile(const std::string& file, const std::string& pointer, const json::Value& v) {
     const std::string key = file + "#" + pointer;
     if (auto it = compiled.find(key); it != compiled.end()) return it->second;
     Node& node = nodes.emplace_back();
     compiled.emplace(key, &node);
 
-    if (v.IsBool()) {
-        node.always_false = !v.GetBool();
+    if (v.is_bool()) {
+        node.always_false = !v.boolean();
         return &node;
     }
-    if (!v.IsObject()) schema_error("SCHEMA_INVALID", file, pointer, "a schema must be an object or a boolean");
+    if (!v.is_object()) schema_error("SCHEMA_INVALID", file, pointer, "a schema must be an object or a boolean");
 
-    auto sub = [&](const char* keyword, const JsonValue& s) {
+    auto sub = [&](const char* keyword, const json::Value& s) {
         std::string p = pointer;
         append_pointer_token(p, keyword);
         return compile(file, p, s);
     };
-    auto sub_at = [&](const char* keyword, std::string_view name, const JsonValue& s) {
+    auto sub_at = [&](const char* keyword, std::string_view name, const json::Value& s) {
         std::string p = pointer;
         append_pointer_token(p, keyword);
         append_pointer_token(p, name);
         return compile(file, p, s);
     };
-    auto sub_index = [&](const char* keyword, std::size_t i, const JsonValue& s) {
+    auto sub_index = [&](const char* keyword, std::size_t i, const json::Value& s) {
         std::string p = pointer;
         append_pointer_token(p, keyword);
         append_pointer_token(p, i);
         return compile(file, p, s);
     };
     auto bad = [&](const std::string& what) { schema_error("SCHEMA_INVALID", file, pointer, what); };
-    auto count = [&](const JsonValue& x, const char* k) -> std::size_t {
-        if (!x.IsNumber() || !is_integer(x) || x.GetDouble() < 0) bad(std::string(k) + " must be a non-negative integer");
-        return static_cast<std::size_t>(x.GetDouble());
+    auto count = [&](const json::Value& x, const char* k) -> std::size_t {
+        if (!x.is_integer() || x.literal()[0] == '-') bad(std::string(k) + " must be a non-negative integer");
+        return static_cast<std::size_t>(x.uint64());
     };
-    auto number = [&](const JsonValue& x, const char* k) -> double {
-        if (!x.IsNumber()) bad(std::string(k) + " must be a number");
-        return x.GetDouble();
+    auto number = [&](const json::Value& x, const char* k) -> double {
+        if (!x.is_number()) bad(std::string(k) + " must be a number");
+        return x.number();
     };
-    auto schema_list = [&](const JsonValue& x, const char* k, std::vector<const Node*>& out) {
-        if (!x.IsArray() || x.Empty()) bad(std::string(k) + " must be a non-empty array of schemas");
-        for (rapidjson::SizeType i = 0; i < x.Size(); ++i) out.push_back(sub_index(k, i, x[i]));
+    auto schema_list = [&](const json::Value& x, const char* k, std::vector<const Node*>& out) {
+        if (!x.is_array() || x.size() == 0) bad(std::string(k) + " must be a non-empty array of schemas");
+        for (std::size_t i = 0; i < x.size(); ++i) out.push_back(sub_index(k, i, x[i]));
     };
 
-    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m)
-        if (!keyword_supported(sv(m->name)))
+    for (const json::Member& m : v.members())
+        if (!keyword_supported(m.name()))
             schema_error("SCHEMA_UNSUPPORTED", file, pointer,
-                         "keyword \"" + std::string(sv(m->name)) + "\" is not supported by this validator");
+                         "keyword \"" + std::string(m.name()) + "\" is not supported by this validator");
 
-    if (const JsonValue* ref = member(v, "$ref")) {
-        if (!ref->IsString()) bad("$ref must be a string");
-        node.ref = compile_ref(file, pointer, sv(*ref));
+    if (const json::Value* ref = v.find("$ref")) {
+        if (!ref->is_string()) bad("$ref must be a string");
+        node.ref = compile_ref(file, pointer, ref->str());
         return &node;
     }
-    if (const JsonValue* x = member(v, "x-error")) {
-        const JsonValue *c = x->IsObject() ? member(*x, "code") : nullptr, *en = x->IsObject() ? member(*x, "en") : nullptr,
-                        *zh = x->IsObject() ? member(*x, "zh") : nullptr;
-        if (!c || !en || !zh || !c->IsString() || !en->IsString() || !zh->IsString())
+    if (const json::Value* x = v.find("x-error")) {
+        const json::Value *c = x->find("code"), *en = x->find("en"), *zh = x->find("zh");
+        if (!c || !en || !zh || !c->is_string() || !en->is_string() || !zh->is_string())
             bad("x-error needs string members code, en and zh");
-        node.x_error = XError{std::string(sv(*c)), std::string(sv(*en)), std::string(sv(*zh))};
+        node.x_error = XError{std::string(c->str()), std::string(en->str()), std::string(zh->str())};
     }
-    if (const JsonValue* x = member(v, "type")) {
-        auto add = [&](const JsonValue& t) {
-            if (!t.IsString()) bad("type must be a string or an array of strings");
-            auto s = sv(t);
+    if (const json::Value* x = v.find("type")) {
+        auto add = [&](const json::Value& t) {
+            if (!t.is_string()) bad("type must be a string or an array of strings");
+            auto s = t.str();
             bool found = false;
             for (const auto& tn : type_names)
                 if (s == tn.en) { node.types |= tn.bit; found = true; }
             if (!found) bad("unknown type " + std::string(s));
         };
-        if (x->IsArray()) for (const auto& t : x->GetArray()) add(t);
+        if (x->is_array()) for (const auto& t : x->items()) add(t);
         else add(*x);
         if (node.types & t_number) node.types |= t_integer;
     }
-    if (const JsonValue* x = member(v, "enum")) {
-        if (!x->IsArray() || x->Empty()) bad("enum must be a non-empty array");
-        for (const auto& e : x->GetArray()) node.enum_values.push_back(&e);
+    if (const json::Value* x = v.find("enum")) {
+        if (!x->is_array() || x->size() == 0) bad("enum must be a non-empty array");
+        for (const auto& e : x->items()) node.enum_values.push_back(&e);
     }
-    if (const JsonValue* x = member(v, "const")) node.const_value = x;
-    if (const JsonValue* x = member(v, "properties")) {
-        if (!x->IsObject()) bad("properties must be an object");
-        for (auto p = x->MemberBegin(); p != x->MemberEnd(); ++p)
-            node.properties.push_back({std::string(sv(p->name)), sub_at("properties", sv(p->name), p->value)});
+    if (const json::Value* x = v.find("const")) node.const_value = x;
+    if (const json::Value* x = v.find("properties")) {
+        if (!x->is_object()) bad("properties must be an object");
+        for (const json::Member& p : x->members())
+            node.properties.push_back({std::string(p.name()), sub_at("properties", p.name(), p.value)});
         node.object_keywords = true;
     }
-    if (const JsonValue* x = member(v, "required")) {
-        if (!x->IsArray()) bad("required must be an array of strings");
-        for (const auto& r : x->GetArray()) {
-            if (!r.IsString()) bad("required must be an array of strings");
-            node.required.emplace_back(sv(r));
+    if (const json::Value* x = v.find("required")) {
+        if (!x->is_array()) bad("required must be an array of strings");
+        for (const auto& r : x->items()) {
+            if (!r.is_string()) bad("required must be an array of strings");
+            node.required.emplace_back(r.str());
         }
         node.object_keywords = true;
     }
-    if (const JsonValue* x = member(v, "additionalProperties")) {
-        if (x->IsBool() && !x->GetBool()) node.additional_forbidden = true;
-        else if (!x->IsBool()) node.additional = sub("additionalProperties", *x);
+    if (const json::Value* x = v.find("additionalProperties")) {
+        if (x->is_bool() && !x->boolean()) node.additional_forbidden = true;
+        else if (!x->is_bool()) node.additional = sub("additionalProperties", *x);
         node.object_keywords = true;
     }
-    if (const JsonValue* x = member(v, "minProperties")) node.min_properties = count(*x, "minProperties");
-    if (const JsonValue* x = member(v, "maxProperties")) node.max_properties = count(*x, "maxProperties");
-    if (const JsonValue* x = member(v, "items")) {
-        if (x->IsArray()) schema_error("SCHEMA_UNSUPPORTED", file, pointer, "items as an array (tuple form) is not supported");
+    if (const json::Value* x = v.find("minProperties")) node.min_properties = count(*x, "minProperties");
+    if (const json::Value* x = v.find("maxProperties")) node.max_properties = count(*x, "maxProperties");
+    if (const json::Value* x = v.find("items")) {
+        if (x->is_array()) schema_error("SCHEMA_UNSUPPORTED", file, pointer, "items as an array (tuple form) is not supported");
         node.items = sub("items", *x);
     }
-    if (const JsonValue* x = member(v, "minItems")) node.min_items = count(*x, "minItems");
-    if (const JsonValue* x = member(v, "maxItems")) node.max_items = count(*x, "maxItems");
-    if (const JsonValue* x = member(v, "uniqueItems")) {
-        if (!x->IsBool()) bad("uniqueItems must be a boolean");
-        node.unique_items = x->GetBool();
+    if (const json::Value* x = v.find("minItems")) node.min_items = count(*x, "minItems");
+    if (const json::Value* x = v.find("maxItems")) node.max_items = count(*x, "maxItems");
+    if (const json::Value* x = v.find("uniqueItems")) {
+        if (!x->is_bool()) bad("uniqueItems must be a boolean");
+        node.unique_items = x->boolean();
     }
-    if (const JsonValue* x = member(v, "minLength")) node.min_length = count(*x, "minLength");
-    if (const JsonValue* x = member(v, "maxLength")) node.max_length = count(*x, "maxLength");
-    if (const JsonValue* x = member(v, "pattern")) {
-        if (!x->IsString()) bad("pattern must be a string");
-        node.pattern_source = std::string(sv(*x));
+    if (const json::Value* x = v.find("minLength")) node.min_length = count(*x, "minLength");
+    if (const json::Value* x = v.find("maxLength")) node.max_length = count(*x, "maxLength");
+    if (const json::Value* x = v.find("pattern")) {
+        if (!x->is_string()) bad("pattern must be a string");
+        node.pattern_source = std::string(x->str());
         try {
             node.pattern = std::make_unique<Regex>(node.pattern_source, Regex::dollar_end_only);
         } catch (const std::invalid_argument& e) {
             bad("pattern does not compile: " + std::string(e.what()));
         }
     }
-    if (const JsonValue* x = member(v, "format")) {
-        if (!x->IsString()) bad("format must be a string");
-        auto f = sv(*x);
+    if (const json::Value* x = v.find("format")) {
+        if (!x->is_string()) bad("format must be a string");
+        auto f = x->str();
         if (f == "date") node.format = Format::date;
         else if (f == "date-time") node.format = Format::date_time;
         else schema_error("SCHEMA_UNSUPPORTED", file, pointer, "format \"" + std::string(f) + "\" is not supported");
     }
-    if (const JsonValue* x = member(v, "minimum")) node.minimum = number(*x, "minimum");
-    if (const JsonValue* x = member(v, "maximum")) node.maximum = number(*x, "maximum");
-    if (const JsonValue* x = member(v, "exclusiveMinimum")) node.exclusive_minimum = number(*x, "exclusiveMinimum");
-    if (const JsonValue* x = member(v, "exclusiveMaximum")) node.exclusive_maximum = number(*x, "exclusiveMaximum");
-    if (const JsonValue* x = member(v, "allOf")) schema_list(*x, "allOf", node.all_of);
-    if (const JsonValue* x = member(v, "anyOf")) schema_list(*x, "anyOf", node.any_of);
-    if (const JsonValue* x = member(v, "oneOf")) schema_list(*x, "oneOf", node.one_of);
-    if (const JsonValue* x = member(v, "not")) node.not_schema = sub("not", *x);
-    if (const JsonValue* x = member(v, "if")) {
+    if (const json::Value* x = v.find("minimum")) node.minimum = number(*x, "minimum");
+    if (const json::Value* x = v.find("maximum")) node.maximum = number(*x, "maximum");
+    if (const json::Value* x = v.find("exclusiveMinimum")) node.exclusive_minimum = number(*x, "exclusiveMinimum");
+    if (const json::Value* x = v.find("exclusiveMaximum")) node.exclusive_maximum = number(*x, "exclusiveMaximum");
+    if (const json::Value* x = v.find("allOf")) schema_list(*x, "allOf", node.all_of);
+    if (const json::Value* x = v.find("anyOf")) schema_list(*x, "anyOf", node.any_of);
+    if (const json::Value* x = v.find("oneOf")) schema_list(*x, "oneOf", node.one_of);
+    if (const json::Value* x = v.find("not")) node.not_schema = sub("not", *x);
+    if (const json::Value* x = v.find("if")) {
         node.if_schema = sub("if", *x);
-        if (const JsonValue* t = member(v, "then")) node.then_schema = sub("then", *t);
-        if (const JsonValue* e = member(v, "else")) node.else_schema = sub("else", *e);
+        if (const json::Value* t = v.find("then")) node.then_schema = sub("then", *t);
+        if (const json::Value* e = v.find("else")) node.else_schema = sub("else", *e);
     }
     node.slot.fill(-1);
     node.slots_usable = node.properties.size() <= 64;
@@ -431,95 +420,26 @@ const Node* Schemas::Impl::compile(const std::string& file, const std::string& p
 
 namespace {
 
-// ---- the instance: a RapidJSON value (files) or a simdjson element (requests) -------------
-
-std::uint8_t type_of(Json v) {
-    switch (v.type()) {
-        case JsonType::NULL_VALUE: return t_null;
-        case JsonType::BOOL: return t_boolean;
-        case JsonType::OBJECT: return t_object;
-        case JsonType::ARRAY: return t_array;
-        case JsonType::STRING: return t_string;
-        case JsonType::INT64:
-        case JsonType::UINT64: return static_cast<std::uint8_t>(t_number | t_integer);
-        case JsonType::DOUBLE: {
-            const double d = v.get_double().value_unsafe();
-            return static_cast<std::uint8_t>(std::isfinite(d) && std::floor(d) == d ? t_number | t_integer
-                                                                                     : static_cast<int>(t_number));
-        }
-    }
-    return 0;
-}
-
-std::string_view text_of(const JsonValue& v) { return sv(v); }
-std::string_view text_of(Json v) { return str(v); }
-double number_of(Json v) { return v.get_double().value_unsafe(); }
-std::size_t member_count(const JsonValue& v) { return v.MemberCount(); }
-std::size_t member_count(Json v) { return obj(v).size(); }
-std::size_t item_count(const JsonValue& v) { return v.Size(); }
-std::size_t item_count(Json v) { return arr(v).size(); }
-std::string text(const JsonValue& v) { return stringify(v); }
-std::string text(Json v) { return to_text(v); }
-
-// f(name, value) for each member in order; stops when f returns false, and says whether all ran.
-template <typename F>
-bool each_member(const JsonValue& v, F&& f) {
-    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m)
-        if (!f(sv(m->name), m->value)) return false;
-    return true;
-}
-template <typename F>
-bool each_member(Json v, F&& f) {
-    for (auto kv : obj(v))
-        if (!f(kv.key, kv.value)) return false;
-    return true;
-}
-// f(index, value) for each entry in order, likewise.
-template <typename F>
-bool each_item(const JsonValue& v, F&& f) {
-    std::size_t i = 0;
-    for (const auto& e : v.GetArray())
-        if (!f(i++, e)) return false;
-    return true;
-}
-template <typename F>
-bool each_item(Json v, F&& f) {
-    std::size_t i = 0;
-    for (auto e : arr(v))
-        if (!f(i++, e)) return false;
-    return true;
-}
-
-template <typename V>
-bool has_member(const V& v, std::string_view name) {
-    return !each_member(v, [&](std::string_view n, const auto&) { return n != name; });
-}
+// ---- the instance ----------------------------------------------------------------------
 
 // JSON equality (numbers by value, objects regardless of member order).
-bool same(const JsonValue& a, const JsonValue& b) { return a == b; }
-bool same(Json a, Json b) {
-    const auto ta = type_of(a), tb = type_of(b);
-    if ((ta & t_number) && (tb & t_number)) return number_of(a) == number_of(b);
-    if (ta != tb) return false;
+bool same(const json::Value& a, const json::Value& b) {
+    if (a.is_number() && b.is_number()) return a.number() == b.number();
+    if (a.type() != b.type()) return false;
     switch (a.type()) {
-        case JsonType::BOOL: return boolean(a) == boolean(b);
-        case JsonType::STRING: return str(a) == str(b);
-        case JsonType::ARRAY: {
-            JsonArray x = arr(a), y = arr(b);
-            if (x.size() != y.size()) return false;
-            auto j = y.begin();
-            for (auto e : x) {
-                if (!same(e, *j)) return false;
-                ++j;
-            }
+        case json::Type::boolean: return a.boolean() == b.boolean();
+        case json::Type::string: return a.str() == b.str();
+        case json::Type::array: {
+            if (a.size() != b.size()) return false;
+            for (std::size_t i = 0; i < a.size(); ++i)
+                if (!same(a[i], b[i])) return false;
             return true;
         }
-        case JsonType::OBJECT: {
-            JsonObject x = obj(a), y = obj(b);
-            if (x.size() != y.size()) return false;
-            for (auto kv : x) {
-                auto other = member(y, kv.key);
-                if (!other || !same(kv.value, *other)) return false;
+        case json::Type::object: {
+            if (a.size() != b.size()) return false;
+            for (const json::Member& m : a.members()) {
+                const json::Value* other = b.find(m.name());
+                if (!other || !same(m.value, *other)) return false;
             }
             return true;
         }
@@ -527,37 +447,7 @@ bool same(Json a, Json b) {
     }
 }
 
-// A value from a schema (enum, const) against an instance.
-bool equals(const JsonValue& s, const JsonValue& v) { return s == v; }
-bool equals(const JsonValue& s, Json v) {
-    const auto tv = type_of(v);
-    if (s.IsNumber()) return (tv & t_number) && s.GetDouble() == number_of(v);
-    switch (s.GetType()) {
-        case rapidjson::kNullType: return tv == t_null;
-        case rapidjson::kFalseType:
-        case rapidjson::kTrueType: return tv == t_boolean && boolean(v) == s.GetBool();
-        case rapidjson::kStringType: return tv == t_string && str(v) == sv(s);
-        case rapidjson::kArrayType: {
-            if (tv != t_array || arr(v).size() != s.Size()) return false;
-            rapidjson::SizeType i = 0;
-            for (auto e : arr(v))
-                if (!equals(s[i++], e)) return false;
-            return true;
-        }
-        case rapidjson::kObjectType: {
-            if (tv != t_object || obj(v).size() != s.MemberCount()) return false;
-            for (auto kv : obj(v)) {
-                const JsonValue* m = member(s, kv.key);
-                if (!m || !equals(*m, kv.value)) return false;
-            }
-            return true;
-        }
-        default: return false;
-    }
-}
-
-template <typename V>
-std::pair<std::string, std::string> describe_instance_type(const V& v) {
+std::pair<std::string, std::string> describe_instance_type(const json::Value& v) {
     std::uint8_t t = type_of(v);
     if (t & t_integer) t = t_integer;
     return describe_types(t);
@@ -582,15 +472,14 @@ int property_index(const Node& n, std::string_view name) {
     return -1;
 }
 
-// One validation run over an instance of type V. Valid documents cost no path-keeping at all:
+// One validation run over an instance. Valid documents cost no path-keeping at all:
 // when a violation is reported, each level it passes on the way back up adds its reference
 // token, and the JSON Pointer is assembled from them at the end.
-template <typename V>
 class Run {
 public:
     explicit Run(Violation* out) : out_(out) {}
 
-    bool check(const Node& n, const V& v);
+    bool check(const Node& n, const json::Value& v);
 
     // The reported violation's JSON Pointer.
     std::string pointer() const {
@@ -634,12 +523,12 @@ private:
         out_ = nullptr;  // the first violation is the one reported
         return false;
     }
-    bool check_object(const Node& n, const V& v);
-    bool check_array(const Node& n, const V& v);
-    bool check_string(const Node& n, const V& v);
-    bool check_number(const Node& n, const V& v);
-    bool check_combinators(const Node& n, const V& v);
-    bool probe(const Node& n, const V& v) {
+    bool check_object(const Node& n, const json::Value& v);
+    bool check_array(const Node& n, const json::Value& v);
+    bool check_string(const Node& n, const json::Value& v);
+    bool check_number(const Node& n, const json::Value& v);
+    bool check_combinators(const Node& n, const json::Value& v);
+    bool probe(const Node& n, const json::Value& v) {
         Violation* saved = out_;
         out_ = nullptr;
         bool ok = check(n, v);
@@ -652,8 +541,7 @@ private:
     std::vector<Token> unwound_;  // deepest first
 };
 
-template <typename V>
-bool Run<V>::check(const Node& n, const V& v) {
+bool Run::check(const Node& n, const json::Value& v) {
     if (n.ref) return check(*n.ref, v);
     if (n.always_false)
         return out_ ? fail(n, "false", "SCHEMA_NOT_ALLOWED", "no value is allowed here", "此处不允许出现任何值") : false;
@@ -665,23 +553,23 @@ bool Run<V>::check(const Node& n, const V& v) {
         return fail(n, "type", "SCHEMA_TYPE", "expected " + want_en + ", found " + got_en,
                     "应为" + want_zh + "，实际为" + got_zh);
     }
-    if (n.const_value && !equals(*n.const_value, v))
+    if (n.const_value && !same(*n.const_value, v))
         return out_ ? fail(n, "const", "SCHEMA_CONST", "must be " + stringify(*n.const_value),
                            "必须为 " + stringify(*n.const_value))
                     : false;
     if (!n.enum_values.empty()) {
         bool found = false;
-        for (const JsonValue* e : n.enum_values)
-            if (equals(*e, v)) {
+        for (const json::Value* e : n.enum_values)
+            if (same(*e, v)) {
                 found = true;
                 break;
             }
         if (!found) {
             if (!out_) return false;
             std::string list;
-            for (const JsonValue* e : n.enum_values) list += (list.empty() ? "" : ", ") + stringify(*e);
-            return fail(n, "enum", "SCHEMA_ENUM", "must be one of " + list + "; found " + text(v),
-                        "必须是以下之一：" + list + "；实际为 " + text(v));
+            for (const json::Value* e : n.enum_values) list += (list.empty() ? "" : ", ") + stringify(*e);
+            return fail(n, "enum", "SCHEMA_ENUM", "must be one of " + list + "; found " + stringify(v),
+                        "必须是以下之一：" + list + "；实际为 " + stringify(v));
         }
     }
     bool ok = true;
@@ -692,10 +580,9 @@ bool Run<V>::check(const Node& n, const V& v) {
     return ok && check_combinators(n, v);
 }
 
-template <typename V>
-bool Run<V>::check_object(const Node& n, const V& v) {
+bool Run::check_object(const Node& n, const json::Value& v) {
     if (n.min_properties || n.max_properties) {
-        const std::size_t count = member_count(v);
+        const std::size_t count = v.size();
         if (n.min_properties && count < *n.min_properties)
             return out_ ? fail(n, "minProperties", "SCHEMA_SIZE",
                                "needs at least " + std::to_string(*n.min_properties) + " members",
@@ -710,33 +597,17 @@ bool Run<V>::check_object(const Node& n, const V& v) {
     if (!n.object_keywords) return true;
 
     // First pass, without descending: which declared property each member is, and members
-    // that are not allowed. A schema that closes the object (declares additionalProperties)
-    // also refuses a name given twice: which value counts would depend on the reader.
-    const bool closed = n.additional_forbidden || n.additional;
+    // that are not allowed. (A name given twice never gets here: the reader refuses it.)
     const bool use_mask = n.properties.size() <= 64;
+    const json::Span<json::Member> members = v.members();
     constexpr std::size_t remembered = 64;  // members whose property index is kept for pass two
     std::int8_t index_of[remembered];
-    boost::container::small_vector<std::string_view, 8> undeclared;  // names outside the mask
     std::uint64_t seen = 0;
-    std::size_t k = 0;
-    bool failed = !each_member(v, [&](std::string_view name, const auto&) {
+    for (std::size_t k = 0; k < members.size(); ++k) {
+        const std::string_view name = members[k].name();
         const int index = property_index(n, name);
         if (k < remembered) index_of[k] = static_cast<std::int8_t>(use_mask ? index : -2);
-        ++k;
-        bool duplicate = false;
-        if (index >= 0 && use_mask) {
-            const std::uint64_t bit = std::uint64_t{1} << index;
-            duplicate = closed && (seen & bit) != 0;
-            seen |= bit;
-        } else if (closed) {
-            duplicate = std::find(undeclared.begin(), undeclared.end(), name) != undeclared.end();
-            undeclared.push_back(name);
-        }
-        if (duplicate)
-            return out_ ? fail(n, "properties", "SCHEMA_DUPLICATE_KEY",
-                               "the name \"" + std::string(name) + "\" appears twice in this object",
-                               "此对象中名称 \"" + std::string(name) + "\" 出现了两次", name.data(), name.size())
-                        : false;
+        if (index >= 0 && use_mask) seen |= std::uint64_t{1} << index;
         if (index < 0 && n.additional_forbidden) {
             if (!out_) return false;
             std::string allowed;
@@ -745,12 +616,10 @@ bool Run<V>::check_object(const Node& n, const V& v) {
                         "member \"" + std::string(name) + "\" is not allowed here (allowed: " + allowed + ")",
                         "此处不允许出现 \"" + std::string(name) + "\"（允许：" + allowed + "）", name.data(), name.size());
         }
-        return true;
-    });
-    if (failed) return false;
+    }
     for (std::size_t r = 0; r < n.required.size(); ++r) {
         const int index = n.required_index[r];
-        const bool present = index >= 0 && use_mask ? (seen >> index) & 1 : has_member(v, n.required[r]);
+        const bool present = index >= 0 && use_mask ? (seen >> index) & 1 : v.find(n.required[r]) != nullptr;
         if (!present) {
             const std::string& name = n.required[r];
             return out_ ? fail(n, "required", "SCHEMA_REQUIRED", "required member \"" + name + "\" is missing",
@@ -761,21 +630,19 @@ bool Run<V>::check_object(const Node& n, const V& v) {
 
     // Second pass: each member against its schema, in document order.
     if (n.properties.empty() && !n.additional) return true;
-    k = 0;
-    return each_member(v, [&](std::string_view name, const auto& value) {
+    for (std::size_t k = 0; k < members.size(); ++k) {
+        const std::string_view name = members[k].name();
         int index = k < remembered ? index_of[k] : -2;
-        ++k;
         if (index == -2) index = property_index(n, name);
         const Node* s = index >= 0 ? n.properties[static_cast<std::size_t>(index)].schema : n.additional;
-        if (!s || check(*s, value)) return true;
-        return passed_up(name.data(), name.size());
-    });
+        if (s && !check(*s, members[k].value)) return passed_up(name.data(), name.size());
+    }
+    return true;
 }
 
-template <typename V>
-bool Run<V>::check_array(const Node& n, const V& v) {
+bool Run::check_array(const Node& n, const json::Value& v) {
     if (n.min_items || n.max_items) {
-        const std::size_t size = item_count(v);
+        const std::size_t size = v.size();
         if (n.min_items && size < *n.min_items)
             return out_ ? fail(n, "minItems", "SCHEMA_SIZE", "needs at least " + std::to_string(*n.min_items) + " entries",
                                "至少需要 " + std::to_string(*n.min_items) + " 项")
@@ -787,14 +654,15 @@ bool Run<V>::check_array(const Node& n, const V& v) {
     }
     if (n.unique_items) {
         std::size_t first = 0, second = 0;
-        const bool unique = each_item(v, [&](std::size_t i, const auto& a) {
-            return each_item(v, [&](std::size_t j, const auto& b) {
-                if (j <= i || !same(a, b)) return true;
-                first = i;
-                second = j;
-                return false;
-            });
-        });
+        bool unique = true;
+        const json::Span<json::Value> items = v.items();
+        for (std::size_t i = 0; i < items.size() && unique; ++i)
+            for (std::size_t j = i + 1; j < items.size() && unique; ++j)
+                if (same(items[i], items[j])) {
+                    first = i;
+                    second = j;
+                    unique = false;
+                }
         if (!unique)
             return out_ ? fail(n, "uniqueItems", "SCHEMA_UNIQUE",
                                "entries " + std::to_string(first) + " and " + std::to_string(second) + " are the same",
@@ -802,12 +670,14 @@ bool Run<V>::check_array(const Node& n, const V& v) {
                         : false;
     }
     if (!n.items) return true;
-    return each_item(v, [&](std::size_t i, const auto& e) { return check(*n.items, e) || passed_up(nullptr, i); });
+    const json::Span<json::Value> items = v.items();
+    for (std::size_t i = 0; i < items.size(); ++i)
+        if (!check(*n.items, items[i])) return passed_up(nullptr, i);
+    return true;
 }
 
-template <typename V>
-bool Run<V>::check_string(const Node& n, const V& v) {
-    const std::string_view s = text_of(v);
+bool Run::check_string(const Node& n, const json::Value& v) {
+    const std::string_view s = v.str();
     // Byte length bounds code points (1 to 4 bytes each): count only when it does not decide.
     const bool length_decided =
         (!n.min_length || s.size() / 4 >= *n.min_length) && (!n.max_length || s.size() <= *n.max_length);
@@ -842,10 +712,9 @@ bool Run<V>::check_string(const Node& n, const V& v) {
     return true;
 }
 
-template <typename V>
-bool Run<V>::check_number(const Node& n, const V& v) {
+bool Run::check_number(const Node& n, const json::Value& v) {
     if (!n.minimum && !n.maximum && !n.exclusive_minimum && !n.exclusive_maximum) return true;
-    const double d = number_of(v);
+    const double d = v.number();
     if (n.minimum && d < *n.minimum)
         return out_ ? fail(n, "minimum", "SCHEMA_RANGE", "must be at least " + number_text(*n.minimum),
                            "不得小于 " + number_text(*n.minimum))
@@ -865,8 +734,7 @@ bool Run<V>::check_number(const Node& n, const V& v) {
     return true;
 }
 
-template <typename V>
-bool Run<V>::check_combinators(const Node& n, const V& v) {
+bool Run::check_combinators(const Node& n, const json::Value& v) {
     for (const Node* s : n.all_of)
         if (!check(*s, v)) return false;
     if (!n.any_of.empty()) {
@@ -905,15 +773,14 @@ bool Run<V>::check_combinators(const Node& n, const V& v) {
 }  // namespace
 
 Schemas::Schemas(const std::vector<std::pair<std::string, std::string>>& documents) : impl_(std::make_unique<Impl>()) {
+    impl_->documents.reserve(documents.size());
     for (const auto& [name, text] : documents) {
-        auto doc = std::make_unique<JsonDocument>();
-        doc->Parse(text.data(), text.size());
-        if (doc->HasParseError())
-            schema_error("SCHEMA_INVALID", name, "", std::string("not well-formed JSON: ") +
-                                                         rapidjson::GetParseError_En(doc->GetParseError()) + " at offset " +
-                                                         std::to_string(doc->GetErrorOffset()));
-        impl_->by_name.emplace(name, doc.get());
-        impl_->documents.push_back(std::move(doc));
+        try {
+            impl_->documents.push_back(json::Document::parse(text, json::Limits{std::size_t{16} << 20, 64}, name));
+        } catch (const Error& e) {
+            schema_error("SCHEMA_INVALID", name, "", e.message_en());
+        }
+        impl_->by_name.emplace(name, &impl_->documents.back().root());
     }
     for (const auto& [name, text] : documents) {
         (void)text;
@@ -933,23 +800,12 @@ const Node& Schemas::root(std::string_view name) const {
     return *it->second;
 }
 
-namespace {
-template <typename V>
-std::optional<Violation> run_validation(const Node& root, const V& instance) {
+std::optional<Violation> Schemas::validate(std::string_view name, const json::Value& instance) const {
     Violation v;
-    Run<V> run(&v);
-    if (run.check(root, instance)) return std::nullopt;
+    Run run(&v);
+    if (run.check(root(name), instance)) return std::nullopt;
     v.path = run.pointer();
     return v;
-}
-}  // namespace
-
-std::optional<Violation> Schemas::validate(std::string_view name, const JsonValue& instance) const {
-    return run_validation(root(name), instance);
-}
-
-std::optional<Violation> Schemas::validate(std::string_view name, Json instance) const {
-    return run_validation(root(name), instance);
 }
 
 }  // namespace firstset::schema

@@ -8,6 +8,9 @@
 // to two references in tests: the official JSON-Schema-Test-Suite (draft 7) for every keyword
 // it supports, and valijson, which must give the same verdict on every test document.
 //
+// Types are read as firstset's JSON reader reads them: an integer is a number written without
+// fraction or exponent (10.0 is a number, not an integer), unlike draft 7's reading.
+//
 // Supported keywords: type, enum, const, properties, required, additionalProperties,
 // minProperties, maxProperties, items (one schema), minItems, maxItems, uniqueItems,
 // minLength, maxLength, pattern (ECMAScript syntax, via Boost.Regex), format (date,
@@ -54,10 +57,9 @@ public:
 
     // The first violation of the named schema by the instance, in document order; nullopt if
     // the instance is valid. `name` is a file name given to the constructor.
-    // REQUIRES: the instance's strings are valid UTF-8, as parse_json and SourceDocument
-    // guarantee for every document they return.
-    std::optional<Violation> validate(std::string_view name, const JsonValue& instance) const;
-    std::optional<Violation> validate(std::string_view name, Json instance) const;
+    // REQUIRES: the instance comes from a json::Document (so its strings are UTF-8 and its
+    // member names unique).
+    std::optional<Violation> validate(std::string_view name, const json::Value& instance) const;
 
     bool has(std::string_view name) const;
 

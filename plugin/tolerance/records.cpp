@@ -29,8 +29,8 @@ std::string join_codes(const ShortList<Code>& codes) {
 }
 
 // The request as given, compact, with members added before its closing brace.
-std::string body_with(Json request, std::string_view extra_members) {
-    std::string body = to_text(request);
+std::string body_with(const json::Value& request, std::string_view extra_members) {
+    std::string body = request.to_json();
     body.pop_back();  // '}'
     body += extra_members;
     body += '}';
@@ -67,10 +67,10 @@ void write_record_ref(JsonOut& w, const ledger::Appended& a, std::string_view ki
 
 // ---- award ----------------------------------------------------------------------------
 
-void record_award(const RecordContext& c, Json request, TextBuffer& response) {
+void record_award(const RecordContext& c, const json::Value& request, TextBuffer& response) {
     const auto [tender_v, purchaser, award_date_v, method_v, procedure_v] =
-        members<5>(request, {"tender", "purchaser", "award_date", "procurement_method", "procedure"});
-    const std::string_view ownership = str(*member(*purchaser, "ownership"));
+        json::members<5>(request, {"tender", "purchaser", "award_date", "procurement_method", "procedure"});
+    const std::string_view ownership = (*purchaser)["ownership"].str();
     // The pack for the award's tender; the award's purchaser when the tender names none.
     const Policy& policy = c.policies.select_for(*tender_v, "/tender", ownership);
     if (!policy.tolerance)
@@ -79,9 +79,9 @@ void record_award(const RecordContext& c, Json request, TextBuffer& response) {
                     "政策 " + policy.id + " 没有容错（tolerance）设置，无法评估授标记录");
     const Policy::Tolerance& tol = *policy.tolerance;
     const EvaluateRequest parsed = read_evaluate_request(request, policy);
-    const std::string award_date_text(str(*award_date_v));
-    const Date award_date = *Date::parse(award_date_text);  // schema: a real date
-    const std::string_view method = str(*method_v);
+    const std::string award_date_text(award_date_v->str());
+    const Date award_date = Date::parse(award_date_text).value();  // schema: a real date
+    const std::string_view method = method_v->str();
 
     // Conditions, procedures and standards as of the award date.
     std::vector<std::string> failed, missing;
@@ -102,7 +102,7 @@ void record_award(const RecordContext& c, Json request, TextBuffer& response) {
     std::vector<std::optional<bool>> done;
     for (const auto& item : tol.procedure_items) {
         std::optional<bool> d;
-        if (auto v = member(*procedure_v, item); v && v->type() == JsonType::BOOL) d = boolean(*v);
+        if (auto v = procedure_v->find(item); v && v->is_bool()) d = v->boolean();
         if (!d) missing.push_back("PROCEDURE_NOT_REPORTED:" + item);
         else if (!*d) failed.push_back("PROCEDURE_NOT_COMPLETED:" + item);
         done.push_back(d);
@@ -281,12 +281,12 @@ void record_award(const RecordContext& c, Json request, TextBuffer& response) {
 
 // ---- failure report -------------------------------------------------------------------------
 
-void record_failure(const RecordContext& c, Json request, TextBuffer& response) {
-    const std::string_view award = str(*member(request, "award"));
+void record_failure(const RecordContext& c, const json::Value& request, TextBuffer& response) {
+    const std::string_view award = request["award"].str();
     const auto found = c.ledger.find(award);
     if (!found) not_found(award, "/award", "award", "授标");
     if (found->kind != "award") wrong_kind(award, found->kind, "/award", "award");
-    const ledger::Appended appended = c.ledger.append("failure_report", to_text(request));
+    const ledger::Appended appended = c.ledger.append("failure_report", request.to_json());
     JsonOut out(response);
     out.begin_object();
     write_record_ref(out, appended, "failure_report");
@@ -304,33 +304,44 @@ struct AwardFacts {
     std::size_t failed = 0, missing = 0;
 };
 
+// A record's line as a document; INTEGRITY when the reader refuses it (the ledger was verified
+// at open, so this means it changed on disk since).
+json::Document read_line(const ledger::Indexed& record) {
+    try {
+        return json::Document::parse(record.line, json::Limits{ledger::max_line_bytes, 64}, "ledger record");
+    } catch (const Error& e) {
+        throw Error(Status::integrity, "RECORD_UNREADABLE",
+                    "ledger record " + std::to_string(record.seq) + " cannot be read: " + e.message_en(),
+                    "第 " + std::to_string(record.seq) + " 条账本记录无法读取：" + e.message_zh());
+    }
+}
+
 AwardFacts read_award(const ledger::Indexed& award) {
-    JsonDocument doc;
-    doc.Parse(award.line.data(), award.line.size());
+    const json::Document doc = read_line(award);
     AwardFacts facts;
-    const JsonValue* body = doc.IsObject() ? member(doc, "body") : nullptr;
-    const JsonValue* assessment = body && body->IsObject() ? member(*body, "assessment") : nullptr;
-    const JsonValue* as_of = assessment ? member(*assessment, "as_of") : nullptr;
-    const JsonValue* failed = assessment ? member(*assessment, "failed") : nullptr;
-    const JsonValue* missing = assessment ? member(*assessment, "missing") : nullptr;
-    const JsonValue* policy = assessment ? member(*assessment, "policy") : nullptr;
-    const JsonValue* policy_id = policy && policy->IsObject() ? member(*policy, "id") : nullptr;
-    if (!as_of || !as_of->IsString() || !failed || !failed->IsArray() || !missing || !missing->IsArray() ||
-        !policy_id || !policy_id->IsString())
+    const json::Value* body = doc.root().find("body");
+    const json::Value* assessment = body && body->is_object() ? body->find("assessment") : nullptr;
+    const json::Value* as_of = assessment ? assessment->find("as_of") : nullptr;
+    const json::Value* failed = assessment ? assessment->find("failed") : nullptr;
+    const json::Value* missing = assessment ? assessment->find("missing") : nullptr;
+    const json::Value* policy = assessment ? assessment->find("policy") : nullptr;
+    const json::Value* policy_id = policy && policy->is_object() ? policy->find("id") : nullptr;
+    if (!as_of || !as_of->is_string() || !failed || !failed->is_array() || !missing || !missing->is_array() ||
+        !policy_id || !policy_id->is_string())
         throw Error(Status::integrity, "AWARD_RECORD_UNREADABLE",
                     "award record " + std::to_string(award.seq) + " has no readable assessment",
                     "第 " + std::to_string(award.seq) + " 条授标记录的评估内容无法读取");
-    facts.award_date = std::string(sv(*as_of));
-    facts.policy_id = std::string(sv(*policy_id));
-    facts.failed = failed->Size();
-    facts.missing = missing->Size();
+    facts.award_date = std::string(as_of->str());
+    facts.policy_id = std::string(policy_id->str());
+    facts.failed = failed->size();
+    facts.missing = missing->size();
     return facts;
 }
 
-void record_decision(const RecordContext& c, Json request, TextBuffer& response) {
+void record_decision(const RecordContext& c, const json::Value& request, TextBuffer& response) {
     const auto [award_v, failure_v, exclusions_v, final_v, final_reason_v] =
-        members<5>(request, {"award", "failure", "exclusions", "final", "final_reason"});
-    const std::string_view award_id = str(*award_v), failure_id = str(*failure_v);
+        json::members<5>(request, {"award", "failure", "exclusions", "final", "final_reason"});
+    const std::string_view award_id = award_v->str(), failure_id = failure_v->str();
     const auto award = c.ledger.find(award_id);
     if (!award) not_found(award_id, "/award", "award", "授标");
     if (award->kind != "award") wrong_kind(award_id, award->kind, "/award", "award");
@@ -343,11 +354,10 @@ void record_decision(const RecordContext& c, Json request, TextBuffer& response)
     if (!failure) not_found(failure_id, "/failure", "failure report", "故障报告");
     if (failure->kind != "failure_report") wrong_kind(failure_id, failure->kind, "/failure", "failure_report");
     {
-        JsonDocument doc;
-        doc.Parse(failure->line.data(), failure->line.size());
-        const JsonValue* body = doc.IsObject() ? member(doc, "body") : nullptr;
-        const JsonValue* of = body && body->IsObject() ? member(*body, "award") : nullptr;
-        if (!of || !of->IsString() || sv(*of) != award_id)
+        const json::Document doc = read_line(*failure);
+        const json::Value* body = doc.root().find("body");
+        const json::Value* of = body ? body->find("award") : nullptr;
+        if (!of || !of->is_string() || of->str() != award_id)
             throw Error(Status::schema, "FAILURE_OF_OTHER_AWARD",
                         "failure report " + std::string(failure_id) + " is about another award",
                         "故障报告 " + std::string(failure_id) + " 针对的是另一条授标记录", Location{"/failure", "", 0, 0});
@@ -376,9 +386,9 @@ void record_decision(const RecordContext& c, Json request, TextBuffer& response)
     std::vector<Finding> findings;
     bool excluded = false, unknown = false;
     for (const auto& [key, label] : policy.tolerance->exclusions) {
-        const auto v = member(*exclusions_v, key);
-        if (v && v->type() == JsonType::BOOL) {
-            if (boolean(*v)) {
+        const auto v = exclusions_v->find(key);
+        if (v && v->is_bool()) {
+            if (v->boolean()) {
                 findings.push_back({Code::EXCLUSION_APPLIES, &label});
                 excluded = true;
             }
@@ -392,8 +402,8 @@ void record_decision(const RecordContext& c, Json request, TextBuffer& response)
     const char* proposed = excluded || conditions_failed ? "not_exempt"
                            : unknown || information_missing ? "review"
                                                             : "exempt";
-    const bool has_final = final_v && final_v->type() == JsonType::STRING;
-    const std::string final_text = has_final ? std::string(str(*final_v)) : std::string();
+    const bool has_final = final_v && final_v->is_string();
+    const std::string final_text = has_final ? std::string(final_v->str()) : std::string();
     if (has_final && final_text != proposed && !final_reason_v)
         throw Error(Status::schema, "FINAL_REASON_REQUIRED",
                     std::string("the final decision ") + final_text + " differs from the proposal " + proposed +
@@ -421,7 +431,7 @@ void record_decision(const RecordContext& c, Json request, TextBuffer& response)
         Facts ff = f;
         set(ff, Fact::proposed, proposed);
         set(ff, Fact::final_decision, final_text);
-        set(ff, Fact::final_reason, esc(str(*final_reason_v)));
+        set(ff, Fact::final_reason, esc(final_reason_v->str()));
         reasons.write(Code::FINAL_DIFFERS_FROM_PROPOSAL, ff);
     }
     w.end_array();
@@ -445,11 +455,12 @@ void record_decision(const RecordContext& c, Json request, TextBuffer& response)
 
 }  // namespace
 
-void record(const RecordContext& context, Json request, TextBuffer& response) {
-    const std::string_view kind = str(*member(request, "kind"));
+void record(const RecordContext& context, const json::Value& request, TextBuffer& response) {
+    const std::string_view kind = request["kind"].str();
     if (kind == "award") record_award(context, request, response);
     else if (kind == "failure_report") record_failure(context, request, response);
-    else record_decision(context, request, response);
+    else if (kind == "tolerance_decision") record_decision(context, request, response);
+    else throw json::AccessError("record kind \"" + std::string(kind) + "\" passed the schema");
 }
 
 ledger::Appended record_evaluation(const RecordContext& context, const Policy& policy, std::string_view request_text,

@@ -33,7 +33,7 @@ struct RecordContext {
 // references, applies Rule T, appends the record and writes the response. Throws Error
 // (NOT_FOUND for an unknown referenced id, SCHEMA for a reference of the wrong kind or a final
 // decision without its written reason, IO from the ledger).
-void record(const RecordContext& context, Json request, TextBuffer& response);
+void record(const RecordContext& context, const json::Value& request, TextBuffer& response);
 
 // The evaluation record of firstset_evaluate: the request's digest and the outcomes.
 ledger::Appended record_evaluation(const RecordContext& context, const Policy& policy, std::string_view request_text,

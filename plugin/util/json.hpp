@@ -1,129 +1,37 @@
-// The JSON layer of the plugin, configured once here; every plugin file includes this header
-// rather than the libraries' own.
+// The one JSON reader of the plugin. Every JSON document firstset reads — requests through the
+// C ABI, configuration files, policy packs, registries (YAML ones are converted into the same
+// values), the ledger's lines, the embedded schemas — becomes a json::Document here, so there
+// is one set of rules for what is JSON and hostile text meets one heavily fuzzed parser.
 //
-// Requests are parsed with simdjson (Json, JsonObject, JsonArray): on the benchmark request it
-// parses in a third of RapidJSON's time and checks UTF-8 and depth as it goes. Files
-// (configuration, policy pack, registry) are parsed with RapidJSON (JsonValue, JsonDocument),
-// in place: simdjson sizes its buffers for the worst case, about 13 bytes per input byte, far
-// over the memory budget for a 31 MB registry. RapidJSON also holds the compiled schemas and
-// replays a failed request parse to say where it failed, which simdjson does not report.
-// docs/performance.md has the figures.
+// The grammar is checked by simdjson's On-Demand front end (fuzzed continuously by OSS-Fuzz:
+// UTF-8, escapes, surrogate pairs, structure). Its values are copied into a small tree of our
+// own (json::Value), which is what the validator and the readers use, because the reader must
+// refuse more than the grammar does, and keep more than simdjson's DOM keeps:
+//   - a member name given twice in any object (JSON_DUPLICATE_KEY): which value counts would
+//     otherwise depend on the reader, and a schema cannot see it;
+//   - a lone surrogate or any other text that is not UTF-8 (NOT_UTF8, JSON_SYNTAX);
+//   - a number that does not fit the type its text has (JSON_NUMBER_RANGE: an integer beyond
+//     64 bits, a float that overflows or underflows to zero);
+//   - nesting deeper than the limit and text longer than the limit (LIMIT).
+// Every value keeps the text of its number as written (so points and money are read as exact
+// decimals from the text, never through a double) and the byte offset where it starts in the
+// source (so an error names a line and column, in JSON and in YAML alike). An integer is a
+// number written without fraction or exponent: `10.0` and `1e1` are not integers.
+//
+// A Document is immutable once parsed and safe to read from many threads at once.
 #pragma once
 
-#include <simdjson.h>
-
 #include <array>
-#include <optional>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace firstset {
-// A violated RapidJSON precondition is a bug in this library; it must surface as INTERNAL,
-// never as an abort inside a host process.
-struct JsonAssertion : std::logic_error {
-    using std::logic_error::logic_error;
-};
-}  // namespace firstset
-
-#ifndef RAPIDJSON_ASSERT
-#define RAPIDJSON_ASSERT(x) \
-    ((x) ? static_cast<void>(0) : throw ::firstset::JsonAssertion("RapidJSON assertion failed: " #x))
-#endif
-#define RAPIDJSON_HAS_STDSTRING 1
-// SSE2 is part of x86-64: RapidJSON then scans strings 16 bytes at a time when parsing and
-// writing. Its aligned loads may read past a string's end within one 16-byte block (never
-// across a page), which AddressSanitizer would report, so sanitizer builds go without.
-#if defined(__SSE2__) && !defined(FIRSTSET_NO_SIMD)
-#define RAPIDJSON_SSE2
-#endif
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
-namespace firstset {
-
-using JsonValue = rapidjson::Value;
-using JsonDocument = rapidjson::Document;
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-inline std::string_view sv(const JsonValue& v) { return {v.GetString(), v.GetStringLength()}; }
-
-// Looks up a member; nullptr when absent.
-inline const JsonValue* member(const JsonValue& object, std::string_view name) {
-    for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it)
-        if (it->name.GetStringLength() == name.size() && sv(it->name) == name) return &it->value;
-    return nullptr;
-}
-
-// ---- input documents (simdjson) --------------------------------------------------------
-
-// Limits a document is held to when it is parsed (docs/abi.md).
-struct JsonLimits {
-    std::size_t max_bytes;
-    unsigned max_depth;
-};
-
-
-using Json = simdjson::dom::element;
-using JsonObject = simdjson::dom::object;
-using JsonArray = simdjson::dom::array;
-using JsonType = simdjson::dom::element_type;
-
-// Accessors for requests that passed their schema, so the type is known.
-inline std::string_view str(Json e) { return e.get_string().value_unsafe(); }
-inline JsonObject obj(Json e) { return e.get_object().value_unsafe(); }
-inline JsonArray arr(Json e) { return e.get_array().value_unsafe(); }
-inline bool boolean(Json e) { return e.get_bool().value_unsafe(); }
-
-// A member of an object; nullopt when absent.
-inline std::optional<Json> member(JsonObject object, std::string_view name) {
-    for (auto kv : object)
-        if (kv.key == name) return kv.value;
-    return std::nullopt;
-}
-inline std::optional<Json> member(Json object, std::string_view name) { return member(obj(object), name); }
-
-// Several members in one pass over an object: found[i] is the member named names[i].
-// Cheaper than one search per name when an object is read whole.
-template <std::size_t N>
-std::array<const JsonValue*, N> members(const JsonValue& object, const std::array<std::string_view, N>& names) {
-    std::array<const JsonValue*, N> found{};
-    for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
-        const std::string_view name = sv(it->name);
-        for (std::size_t i = 0; i < N; ++i)
-            if (names[i].size() == name.size() && names[i] == name) {
-                found[i] = &it->value;
-                break;
-            }
-    }
-    return found;
-}
-template <std::size_t N>
-std::array<std::optional<Json>, N> members(Json object, const std::array<std::string_view, N>& names) {
-    std::array<std::optional<Json>, N> found{};
-    for (auto kv : obj(object)) {
-        const std::string_view key = kv.key;
-        for (std::size_t i = 0; i < N; ++i)
-            if (names[i].size() == key.size() && !key.empty() && names[i][0] == key[0] && names[i] == key) {
-                found[i] = kv.value;
-                break;
-            }
-    }
-    return found;
-}
-
-// A parsed input document. Elements from root() point into it: they are valid while it lives
-// and is not moved.
-class JsonDoc {
-public:
-    Json root() const { return doc_.root(); }
-
-private:
-    friend void parse_request(std::string_view, JsonDoc&, const JsonLimits&, std::string_view);
-    simdjson::dom::document doc_;
-};
 
 // 1-based line and column (in code points) of a byte offset in text.
 std::pair<int, int> line_column_at(std::string_view text, std::size_t offset);
@@ -132,29 +40,215 @@ std::pair<int, int> line_column_at(std::string_view text, std::size_t offset);
 void append_pointer_token(std::string& pointer, std::string_view token);
 void append_pointer_token(std::string& pointer, std::size_t index);
 
-// Parses a request (simdjson). Throws Error: LIMIT (INPUT_TOO_LARGE, INPUT_TOO_DEEP), PARSE
-// (JSON_SYNTAX, NOT_UTF8, with line and column) when the text is not well-formed JSON in UTF-8.
-// `what` names the document in messages ("request").
-void parse_request(std::string_view text, JsonDoc& out, const JsonLimits& limits, std::string_view what);
+namespace json {
 
-// Parses NUL-terminated text into a RapidJSON document (files, schemas, tests). Throws as
-// parse_request does. The depth limit is enforced as the parser descends.
-void parse_json(const char* text, JsonDocument& doc, const JsonLimits& limits, std::string_view what);
+// Using a value as what it is not (a string as a number, a missing member) is a bug in the
+// caller: it surfaces as INTERNAL through the C ABI's guard, never as undefined behaviour.
+struct AccessError : std::logic_error {
+    using std::logic_error::logic_error;
+};
 
-// Parses `buffer` in place (RapidJSON): the DOM's strings point into it, and it is changed
-// (unescaped, NUL-terminated strings), which saves a copy of every string of a large file.
-// `original` is the text as it was, for the line and column of an error; given the changed
-// buffer instead, the error's byte offset is still right (the parser changes nothing after the
-// point it reached) and the caller can recount from the original.
-void parse_json_in_place(std::string& buffer, std::string_view original, JsonDocument& doc, const JsonLimits& limits,
-                         std::string_view what);
+enum class Type : std::uint8_t { null, boolean, number, string, array, object };
 
-// The text of a value, compact, for messages.
-std::string to_text(Json value);
+struct Member;
 
-// Writes a string value of a document.
-inline void write_string(JsonWriter& w, std::string_view s) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+template <typename T>
+class Span {
+public:
+    Span() = default;
+    Span(const T* begin, std::size_t size) : begin_(begin), size_(size) {}
+    const T* begin() const { return begin_; }
+    const T* end() const { return begin_ + size_; }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    const T& operator[](std::size_t i) const { return begin_[i]; }
+
+private:
+    const T* begin_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+// A value in a Document: a view, valid while its Document lives. 24 bytes.
+class Value {
+public:
+    Value() = default;
+
+    Type type() const { return type_; }
+    bool is_null() const { return type_ == Type::null; }
+    bool is_bool() const { return type_ == Type::boolean; }
+    bool is_number() const { return type_ == Type::number; }
+    // A number written as an integer (no fraction, no exponent).
+    bool is_integer() const { return type_ == Type::number && (flags_ & integer_flag); }
+    bool is_string() const { return type_ == Type::string; }
+    bool is_array() const { return type_ == Type::array; }
+    bool is_object() const { return type_ == Type::object; }
+
+    // Checked accessors: each throws AccessError when the value is not of its type.
+    std::string_view str() const;
+    bool boolean() const;
+    // An integer that fits; AccessError for anything else (a float, or out of range).
+    std::int64_t int64() const;
+    std::uint64_t uint64() const;
+    // Any number, as the nearest double. For exact decimals read literal() instead.
+    double number() const;
+    // A number's text exactly as written (for YAML: in JSON's syntax, see Builder::number).
+    std::string_view literal() const;
+
+    // Arrays.
+    Span<Value> items() const;
+    const Value& operator[](std::size_t index) const;
+    // Objects: members in document order; names are unique (the reader refuses repeats).
+    Span<Member> members() const;
+    // The member of that name; nullptr when there is none (or this is not an object).
+    const Value* find(std::string_view name) const;
+    // The member of that name; AccessError when there is none.
+    const Value& operator[](std::string_view name) const;
+    const Value& at(std::string_view name) const { return (*this)[name]; }
+    // Elements of an array or members of an object; 0 for anything else.
+    std::size_t size() const { return type_ == Type::array || type_ == Type::object ? size_ : 0; }
+
+    // Byte offset in the document's source where the value starts.
+    std::size_t offset() const { return offset_; }
+
+    // The value as compact JSON text (for messages and tests).
+    std::string to_json() const;
+
+private:
+    friend class Document;
+    friend class Builder;
+    friend class Reader;
+    static constexpr std::uint8_t integer_flag = 1, negative_flag = 2, true_flag = 4;
+
+    const void* data_ = nullptr;  // string or literal bytes; Value[] of an array; Member[] of an object
+    std::uint32_t size_ = 0;      // bytes; elements; members
+    std::uint32_t offset_ = 0;
+    Type type_ = Type::null;
+    std::uint8_t flags_ = 0;
+};
+
+struct Member {
+    const char* name_data;
+    std::uint32_t name_size;
+    std::uint32_t name_offset;  // where the name's opening quote (or YAML key) starts
+    Value value;
+    std::string_view name() const { return {name_data, name_size}; }
+};
+
+// A member that may be absent, from members(): test it with `if (m)`; reading through an absent
+// one (`*m`, `m->str()`) throws AccessError instead of dereferencing nothing.
+class Ref {
+public:
+    Ref(const Value* v = nullptr) : v_(v) {}
+    explicit operator bool() const { return v_ != nullptr; }
+    const Value& operator*() const;
+    const Value* operator->() const { return &**this; }
+    const Value* get() const { return v_; }
+
+private:
+    const Value* v_;
+};
+
+// Several members in one pass over an object: found[i] is the member named names[i], if any.
+template <std::size_t N>
+std::array<Ref, N> members(const Value& object, const std::array<std::string_view, N>& names);
+
+// Size and depth limits a document is held to when it is parsed.
+struct Limits {
+    std::size_t max_bytes;
+    unsigned max_depth;
+};
+
+class Arena;
+
+// A parsed document: its source text, kept (numbers' text and error positions refer to it), and
+// its values.
+class Document {
+public:
+    // Parses JSON text. Throws Error: LIMIT (INPUT_TOO_LARGE, INPUT_TOO_DEEP), PARSE (JSON_SYNTAX,
+    // NOT_UTF8, JSON_DUPLICATE_KEY, JSON_NUMBER_RANGE) with the line, column and byte offset, and
+    // for a repeated name the JSON Pointer of the repeat. `what` names the document in messages
+    // ("request", a file name).
+    static Document parse(std::string_view text, const Limits& limits, std::string_view what);
+    // The same, taking the text over instead of copying it (large files).
+    static Document parse(std::string&& text, const Limits& limits, std::string_view what);
+
+    Document();
+    Document(Document&&) noexcept;
+    Document& operator=(Document&&) noexcept;
+    ~Document();
+
+    const Value& root() const { return root_; }
+    // The text the offsets of values count in.
+    std::string_view source() const { return source_; }
+
+    // The offset of the value at a JSON Pointer, or of the deepest value on its way that exists
+    // (for a member that is missing: its object). For a member, the offset of its name.
+    std::size_t offset_of(std::string_view pointer) const;
+
+private:
+    friend class Builder;
+    friend class Reader;
+    std::string source_;  // with simdjson's padding beyond size() while parsing
+    std::unique_ptr<Arena> arena_;
+    Value root_;
+};
+
+// Checks that text is a document the reader accepts (the same rules as Document::parse), without
+// keeping anything: for text that is only passed on or stored, such as the ledger's lines.
+// Throws what Document::parse throws.
+void check(std::string_view text, const Limits& limits, std::string_view what);
+
+// Builds a Document from values made elsewhere (the YAML reader). Names and strings are copied;
+// the checks are the reader's: repeated names, UTF-8, numbers in JSON's syntax and range.
+class Builder {
+public:
+    // `source` is the text the offsets given below count in (kept by the document).
+    explicit Builder(std::string source);
+    ~Builder();
+
+    Value null(std::size_t offset);
+    Value boolean(bool b, std::size_t offset);
+    // A number in JSON's syntax. Throws Error PARSE (JSON_SYNTAX, JSON_NUMBER_RANGE) located at
+    // the offset when the literal is not one.
+    Value number(std::string_view literal, std::size_t offset);
+    Value string(std::string_view text, std::size_t offset);
+    // Arrays and objects from values already made (copied into the document).
+    Value array(const std::vector<Value>& items, std::size_t offset);
+    // Returns the index of the first repeated name, or npos and the object in *out.
+    std::size_t object(const std::vector<Member>& members, std::size_t offset, Value* out);
+    Member member(std::string_view name, std::size_t name_offset, const Value& value);
+
+    Document finish(const Value& root);
+
+private:
+    Document doc_;
+};
+
+// Number grammar of RFC 8259 section 6, and whether the number fits what its text says it is.
+enum class NumberCheck { ok, syntax, range };
+NumberCheck check_number(std::string_view literal, bool* integer = nullptr, bool* negative = nullptr);
+
+// ---- inline definitions ---------------------------------------------------------------------
+
+inline const Value& Ref::operator*() const {
+    if (!v_) throw AccessError("a JSON member the schema requires is missing");
+    return *v_;
 }
+
+template <std::size_t N>
+std::array<Ref, N> members(const Value& object, const std::array<std::string_view, N>& names) {
+    std::array<Ref, N> found{};
+    for (const Member& m : object.members()) {
+        const std::string_view name = m.name();
+        for (std::size_t i = 0; i < N; ++i)
+            if (names[i].size() == name.size() && names[i] == name) {
+                found[i] = &m.value;
+                break;
+            }
+    }
+    return found;
+}
+
+}  // namespace json
 
 }  // namespace firstset

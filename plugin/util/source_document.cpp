@@ -1,26 +1,23 @@
 #include "util/source_document.hpp"
 
-#include <rapidjson/reader.h>
+#include <yaml-cpp/yaml.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <simdjson.h>
+
+#include <string>
 #include <tuple>
 #include <vector>
 
 #include "schema/validator.hpp"
 #include "util/digest.hpp"
-#include "util/utf8.hpp"
+#include "util/file_io.hpp"
 
 namespace firstset {
 
 namespace {
 
-// Limits on a YAML document's shape, so that alias expansion ("billion laughs") or absurd
-// nesting in a file cannot exhaust memory or the stack.
-constexpr std::size_t max_yaml_nodes = 20'000'000;
-constexpr int max_yaml_depth = 64;
+// Nesting deeper than this in a file is refused (JSON and YAML alike).
+constexpr unsigned max_file_depth = 64;
 
 bool all_digits(std::string_view s) {
     if (s.empty()) return false;
@@ -56,191 +53,137 @@ Plain resolve_plain(const std::string& s) {
     return i == v.size() ? Plain::floating : Plain::string;
 }
 
+// A YAML number (as resolve_plain accepts it) in JSON's syntax, which the JSON reader's number
+// rules then check: no '+', no leading zeros, a digit on both sides of the point.
+std::string json_number(std::string_view s) {
+    std::string out;
+    if (s[0] == '+') s.remove_prefix(1);
+    if (s[0] == '-') {
+        out.push_back('-');
+        s.remove_prefix(1);
+    }
+    std::size_t i = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    std::string_view whole = s.substr(0, i);
+    while (whole.size() > 1 && whole[0] == '0') whole.remove_prefix(1);
+    out += whole.empty() ? "0" : std::string(whole);
+    s.remove_prefix(i);
+    if (!s.empty() && s[0] == '.') {
+        s.remove_prefix(1);
+        std::size_t j = 0;
+        while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+        out.push_back('.');
+        out += j == 0 ? "0" : std::string(s.substr(0, j));
+        s.remove_prefix(j);
+    }
+    out += s;  // the exponent, if any: [eE][-+]?[0-9]+ is JSON too
+    return out;
+}
+
+// Builds the JSON values of a YAML tree. Aliases are expanded, so the number of values is
+// bounded by the size of the text: a file cannot make more values than about one per byte.
 struct YamlConverter {
     const std::string& file;
-    rapidjson::MemoryPoolAllocator<>& alloc;
+    json::Builder& build;
+    std::size_t max_nodes;
     std::size_t nodes = 0;
 
-    [[noreturn]] void fail_at(const YAML::Node& n, std::string code, std::string en, std::string zh) {
-        const auto mark = n.Mark();
-        throw Error(Status::parse, std::move(code), file + ":" + std::to_string(mark.line + 1) + ": " + en,
-                    file + " 第 " + std::to_string(mark.line + 1) + " 行：" + zh,
-                    Location{"", file, mark.line + 1, mark.column + 1});
+    std::pair<int, int> line_column(const YAML::Mark& m) const {
+        return m.line >= 0 ? std::pair<int, int>{m.line + 1, m.column + 1} : std::pair<int, int>{0, 0};
     }
 
-    void convert(const YAML::Node& n, JsonValue& out, int depth) {
-        if (++nodes > max_yaml_nodes)
-            throw Error(Status::limit, "DOCUMENT_TOO_LARGE",
-                        file + " has more than " + std::to_string(max_yaml_nodes) + " values (aliases included)",
-                        file + " 的取值（含别名展开）超过 " + std::to_string(max_yaml_nodes) + " 个", Location{"", file, 0, 0});
-        if (depth > max_yaml_depth)
-            fail_at(n, "DOCUMENT_TOO_DEEP", "nesting deeper than " + std::to_string(max_yaml_depth) + " levels",
-                    "嵌套超过 " + std::to_string(max_yaml_depth) + " 层");
+    [[noreturn]] void fail_at(const YAML::Mark& mark, Status status, std::string code, const std::string& en,
+                              const std::string& zh, std::string pointer = {}) {
+        const auto [line, column] = line_column(mark);
+        throw Error(status, std::move(code), file + ":" + std::to_string(line) + ": " + en,
+                    file + " 第 " + std::to_string(line) + " 行：" + zh, Location{std::move(pointer), file, line, column});
+    }
+
+    // Builder errors (bad UTF-8, a number out of range) carry only an offset: locate them.
+    template <typename F>
+    auto located(const YAML::Mark& mark, F&& make) -> decltype(make()) {
+        try {
+            return make();
+        } catch (const Error& e) {
+            fail_at(mark, e.status(), e.code(), e.message_en(), e.message_zh());
+        }
+    }
+
+    static std::size_t offset_of(const YAML::Mark& m) { return m.pos > 0 ? static_cast<std::size_t>(m.pos) : 0; }
+
+    json::Value convert(const YAML::Node& n, unsigned depth) {
+        const YAML::Mark mark = n.Mark();
+        if (++nodes > max_nodes)
+            fail_at(mark, Status::limit, "DOCUMENT_TOO_LARGE",
+                    "more than " + std::to_string(max_nodes) + " values (aliases expanded) for a file of this size",
+                    "取值（含别名展开）超过 " + std::to_string(max_nodes) + " 个，与文件大小不相称");
+        if (depth > max_file_depth)
+            fail_at(mark, Status::limit, "DOCUMENT_TOO_DEEP", "nesting deeper than " + std::to_string(max_file_depth) + " levels",
+                    "嵌套超过 " + std::to_string(max_file_depth) + " 层");
+        const std::size_t at = offset_of(mark);
         switch (n.Type()) {
             case YAML::NodeType::Undefined:
             case YAML::NodeType::Null:
-                out.SetNull();
-                return;
+                return build.null(at);
             case YAML::NodeType::Scalar: {
                 const std::string& s = n.Scalar();
-                if (utf8::first_invalid(s) != std::string_view::npos) fail_at(n, "YAML_ENCODING", "text that is not UTF-8", "文本不是 UTF-8 编码");
                 const std::string& tag = n.Tag();
                 const bool plain = tag == "?" || tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
                                    tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null";
-                Plain kind = plain ? resolve_plain(s) : Plain::string;
-                switch (kind) {
-                    case Plain::null: out.SetNull(); return;
-                    case Plain::boolean_true: out.SetBool(true); return;
-                    case Plain::boolean_false: out.SetBool(false); return;
+                switch (plain ? resolve_plain(s) : Plain::string) {
+                    case Plain::null: return build.null(at);
+                    case Plain::boolean_true: return build.boolean(true, at);
+                    case Plain::boolean_false: return build.boolean(false, at);
                     case Plain::integer:
-                        try {
-                            if (s[0] == '-') out.SetInt64(std::stoll(s));
-                            else out.SetUint64(std::stoull(s));
-                            return;
-                        } catch (const std::out_of_range&) {
-                            // too large for 64 bits: keep it exact as a float below
-                        }
-                        [[fallthrough]];
-                    case Plain::floating: {
-                        JsonDocument tmp;
-                        tmp.Parse<rapidjson::kParseFullPrecisionFlag>(s.data(), s.size());
-                        if (tmp.HasParseError() || !tmp.IsNumber()) out.SetDouble(std::strtod(s.c_str(), nullptr));
-                        else out.SetDouble(tmp.GetDouble());
-                        return;
-                    }
-                    case Plain::string:
-                        out.SetString(s.data(), static_cast<rapidjson::SizeType>(s.size()), alloc);
-                        return;
+                    case Plain::floating: return located(mark, [&] { return build.number(json_number(s), at); });
+                    case Plain::string: return located(mark, [&] { return build.string(s, at); });
                 }
-                return;
+                return build.null(at);
             }
-            case YAML::NodeType::Sequence:
-                out.SetArray();
-                out.Reserve(static_cast<rapidjson::SizeType>(n.size()), alloc);
-                for (const auto& child : n) {
-                    JsonValue v;
-                    convert(child, v, depth + 1);
-                    out.PushBack(v, alloc);
-                }
-                return;
-            case YAML::NodeType::Map:
-                out.SetObject();
+            case YAML::NodeType::Sequence: {
+                std::vector<json::Value> items;
+                items.reserve(n.size());
+                for (const auto& child : n) items.push_back(convert(child, depth + 1));
+                return build.array(items, at);
+            }
+            case YAML::NodeType::Map: {
+                std::vector<json::Member> members;
+                members.reserve(n.size());
                 for (const auto& kv : n) {
                     if (!kv.first.IsScalar())
-                        fail_at(kv.first, "YAML_KEY", "a mapping key that is not plain text", "映射的键不是普通文本");
-                    const std::string& key = kv.first.Scalar();
-                    if (utf8::first_invalid(key) != std::string_view::npos) fail_at(kv.first, "YAML_ENCODING", "text that is not UTF-8", "文本不是 UTF-8 编码");
-                    JsonValue name(key.data(), static_cast<rapidjson::SizeType>(key.size()), alloc);
-                    JsonValue v;
-                    convert(kv.second, v, depth + 1);
-                    out.AddMember(name, v, alloc);
+                        fail_at(kv.first.Mark(), Status::parse, "YAML_KEY", "a mapping key that is not plain text",
+                                "映射的键不是普通文本");
+                    const json::Value value = convert(kv.second, depth + 1);
+                    members.push_back(located(kv.first.Mark(), [&] {
+                        return build.member(kv.first.Scalar(), offset_of(kv.first.Mark()), value);
+                    }));
                 }
-                return;
+                json::Value out;
+                const std::size_t repeat = build.object(members, at, &out);
+                if (repeat != std::string::npos) {
+                    const json::Member& m = members[repeat];
+                    std::string pointer;
+                    append_pointer_token(pointer, m.name());
+                    YAML::Mark where;
+                    std::size_t k = 0;
+                    for (const auto& kv : n)
+                        if (k++ == repeat) where = kv.first.Mark();
+                    fail_at(where, Status::parse, "YAML_DUPLICATE_KEY",
+                            "the key \"" + std::string(m.name()) + "\" is given twice in one mapping; which one counts "
+                            "would depend on the reader",
+                            "同一映射中两次给出键 \"" + std::string(m.name()) + "\"，以哪一个为准将取决于读取方式");
+                }
+                return out;
+            }
         }
+        return build.null(at);
     }
 };
-
-// Finds the byte offset at which the value at `target` starts in JSON text, by replaying the
-// parse with a handler that tracks the current pointer. Used only to report errors, so it
-// favours plainness over speed. When the target does not exist, the deepest existing ancestor
-// is found instead.
-class JsonLocator : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, JsonLocator> {
-public:
-    JsonLocator(std::string_view target, rapidjson::StringStream& in) : target_(target), in_(in) {}
-
-    bool Default() { return begin_value(); }
-    bool String(const char*, rapidjson::SizeType, bool) { return begin_value(); }
-    bool StartObject() { return begin_value() && (frames_.push_back({false, 0, 0, {}}), true); }
-    bool Key(const char* s, rapidjson::SizeType n, bool) {
-        frames_.back().key.assign(s, n);
-        return true;
-    }
-    bool EndObject(rapidjson::SizeType) { frames_.pop_back(); return true; }
-    bool StartArray() { return begin_value() && (frames_.push_back({true, 0, 0, {}}), true); }
-    bool EndArray(rapidjson::SizeType) { frames_.pop_back(); return true; }
-
-    std::size_t offset() const { return best_; }
-
-private:
-    struct Frame {
-        bool array;
-        std::size_t next;     // arrays: index of the next element
-        std::size_t current;  // arrays: index of the element being read
-        std::string key;      // objects: name of the member being read
-    };
-
-    // A value starts: records where when its pointer is the target or the longest prefix of it
-    // seen so far; stops the parse (returns false) once the target itself is reached.
-    bool begin_value() {
-        if (!frames_.empty() && frames_.back().array) frames_.back().current = frames_.back().next++;
-        std::string p;
-        for (const auto& f : frames_) {
-            if (f.array) append_pointer_token(p, f.current);
-            else append_pointer_token(p, f.key);
-        }
-        const bool prefix = target_.compare(0, p.size(), p) == 0 &&
-                            (p.size() == target_.size() || target_[p.size()] == '/');
-        if (prefix && p.size() >= best_length_) {
-            best_length_ = p.size();
-            best_ = in_.Tell();
-            if (p.size() == target_.size()) return false;
-        }
-        return true;
-    }
-
-    std::string target_;
-    rapidjson::StringStream& in_;
-    std::vector<Frame> frames_;
-    std::size_t best_ = 0;
-    std::size_t best_length_ = 0;
-};
-
-// Documents up to this size keep their original text beside the parsed one, for positions.
-constexpr std::size_t small_document_bytes = std::size_t{4} << 20;
-
-// The file's bytes again, if they are still what was parsed (same SHA-256); else empty.
-std::string reread(const std::string& file, const std::string& sha256) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return {};
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return sha256_hex(text) == sha256 ? text : std::string();
-}
 
 }  // namespace
 
-SourceDocument::SourceDocument(SourceDocument&&) noexcept = default;
-SourceDocument& SourceDocument::operator=(SourceDocument&&) noexcept = default;
-SourceDocument::~SourceDocument() = default;
-
 SourceDocument SourceDocument::read(const std::filesystem::path& path) {
-    const std::string file = path.string();
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(Status::io, "FILE_UNREADABLE", "cannot read " + file + ": " + std::strerror(errno),
-                    "无法读取文件 " + file + "：" + std::strerror(errno), Location{"", file, 0, 0});
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (!ec && size > max_source_bytes)
-        throw Error(Status::limit, "DOCUMENT_TOO_LARGE",
-                    file + " has " + std::to_string(size) + " bytes; the limit is " + std::to_string(max_source_bytes),
-                    file + " 共 " + std::to_string(size) + " 字节，超过上限 " + std::to_string(max_source_bytes),
-                    Location{"", file, 0, 0});
-    std::string text;
-    if (!ec) {
-        text.resize(static_cast<std::size_t>(size));
-        in.read(text.data(), static_cast<std::streamsize>(size));
-        text.resize(static_cast<std::size_t>(in.gcount()));
-        char extra;
-        if (in.read(&extra, 1)) {  // the file grew while being read: take the rest too
-            text.push_back(extra);
-            text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        }
-    } else {
-        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    if (in.bad())
-        throw Error(Status::io, "FILE_UNREADABLE", "cannot read " + file, "无法读取文件 " + file, Location{"", file, 0, 0});
-
+    std::string text = read_file_or_throw(path, max_source_bytes, "the file", "文件", {}, simdjson::SIMDJSON_PADDING);
     const auto ext = path.extension().string();
     Format format;
     if (ext == ".json") format = Format::json;
@@ -249,103 +192,51 @@ SourceDocument SourceDocument::read(const std::filesystem::path& path) {
         auto first = text.find_first_not_of(" \t\r\n");
         format = first != std::string::npos && text[first] == '{' ? Format::json : Format::yaml;
     }
-    return parse(std::move(text), file, format);
+    return parse(std::move(text), path.string(), format);
 }
 
 SourceDocument SourceDocument::parse(std::string text, std::string file, Format format) {
     SourceDocument d;
     d.size_ = text.size();
     d.sha256_ = sha256_hex(text);
-    d.text_ = std::move(text);
     d.file_ = std::move(file);
     d.format_ = format;
-    d.doc_ = std::make_unique<JsonDocument>();
+    if (text.size() > max_source_bytes)
+        throw Error(Status::limit, "DOCUMENT_TOO_LARGE",
+                    d.file_ + " has " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(max_source_bytes),
+                    d.file_ + " 共 " + std::to_string(text.size()) + " 字节，超过上限 " + std::to_string(max_source_bytes),
+                    Location{"", d.file_, 0, 0});
     if (format == Format::json) {
-        if (d.text_.size() <= small_document_bytes) d.original_ = d.text_;
         try {
-            parse_json_in_place(d.text_, d.original_.empty() ? std::string_view(d.text_) : std::string_view(d.original_),
-                                *d.doc_, JsonLimits{max_source_bytes, 64}, d.file_);
+            d.doc_ = json::Document::parse(std::move(text), json::Limits{max_source_bytes, max_file_depth}, d.file_);
         } catch (Error& e) {
             e.where().file = d.file_;
-            if (d.original_.empty()) {  // positions were counted on changed text: recount them
-                const std::string again = reread(d.file_, d.sha256_);
-                if (!again.empty() && e.where().offset != static_cast<std::size_t>(-1))
-                    std::tie(e.where().line, e.where().column) = line_column_at(again, e.where().offset);
-                else
-                    e.where().line = e.where().column = 0;
-            }
             throw;
         }
         return d;
     }
+    // A UTF-8 byte order mark is not part of the YAML text (yaml-cpp's positions skip it too).
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+    YAML::Node tree;
     try {
-        d.yaml_ = YAML::Load(d.text_);
-        d.text_.clear();
-        d.text_.shrink_to_fit();  // the YAML tree keeps what locating an error needs
+        tree = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         throw Error(Status::parse, "YAML_SYNTAX",
                     d.file_ + ":" + std::to_string(e.mark.line + 1) + ": not well-formed YAML: " + e.msg,
                     d.file_ + " 第 " + std::to_string(e.mark.line + 1) + " 行不是格式正确的 YAML：" + e.msg,
                     Location{"", d.file_, e.mark.line + 1, e.mark.column + 1});
     }
-    YamlConverter conv{d.file_, d.doc_->GetAllocator()};
-    conv.convert(d.yaml_, *d.doc_, 0);
+    const std::size_t max_nodes = text.size() + 100000;
+    json::Builder build(std::move(text));
+    YamlConverter conv{d.file_, build, max_nodes};
+    const json::Value root = conv.convert(tree, 0);
+    d.doc_ = build.finish(root);
     return d;
 }
 
 Location SourceDocument::locate(std::string_view pointer) const {
     Location where{std::string(pointer), file_, 0, 0};
-    if (format_ == Format::yaml) {
-        // Walk the YAML tree token by token, keeping the deepest node that exists.
-        YAML::Node node = yaml_;
-        auto mark = node.Mark();
-        std::size_t pos = 0;
-        while (pos < pointer.size() && pointer[pos] == '/') {
-            std::size_t end = pointer.find('/', pos + 1);
-            if (end == std::string_view::npos) end = pointer.size();
-            std::string token;
-            for (std::size_t i = pos + 1; i < end; ++i) {
-                if (pointer[i] == '~' && i + 1 < end) {
-                    token.push_back(pointer[i + 1] == '1' ? '/' : '~');
-                    ++i;
-                } else {
-                    token.push_back(pointer[i]);
-                }
-            }
-            YAML::Node next;
-            if (node.IsMap()) {
-                for (const auto& kv : node)
-                    if (kv.first.IsScalar() && kv.first.Scalar() == token) {
-                        next = kv.second;
-                        mark = kv.first.Mark();  // the key's line is where a reader looks
-                        break;
-                    }
-            } else if (node.IsSequence() && all_digits(token)) {
-                auto index = std::stoul(token);
-                if (index < node.size()) {
-                    next = node[index];
-                    mark = next.Mark();
-                }
-            }
-            if (!next.IsDefined()) break;
-            node = next;
-            pos = end;
-        }
-        if (mark.line >= 0) {
-            where.line = mark.line + 1;
-            where.column = mark.column + 1;
-        }
-        return where;
-    }
-    // The JSON text was parsed in place; replay a parse of the original to find the line.
-    const std::string reread_text = original_.empty() ? reread(file_, sha256_) : std::string();
-    const std::string& original = original_.empty() ? reread_text : original_;
-    if (original.empty()) return where;  // gone or changed since: the pointer must do
-    rapidjson::StringStream in(original.c_str());
-    JsonLocator locator(pointer, in);
-    rapidjson::Reader reader;
-    reader.Parse(in, locator);
-    std::tie(where.line, where.column) = line_column_at(original, locator.offset());
+    std::tie(where.line, where.column) = line_column_at(doc_.source(), doc_.offset_of(pointer));
     return where;
 }
 

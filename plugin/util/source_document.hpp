@@ -1,9 +1,7 @@
 // A document read from a file (configuration, policy pack, certificate registry), YAML or
-// JSON, held as a JSON DOM that still knows which line each value came from, so that every
-// error about it names the file, the line and the JSON Pointer.
+// JSON, held as JSON values (util/json.hpp) that still know where in the file each one came
+// from, so that every error about it names the file, the line and the JSON Pointer.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <string>
@@ -23,14 +21,16 @@ public:
     enum class Format { yaml, json };
 
     // Reads and parses a file. A name ending in .json is JSON, .yaml or .yml is YAML; any other
-    // name is JSON when its first non-blank character is '{', else YAML. Throws Error: IO
-    // (FILE_UNREADABLE), PARSE (YAML_SYNTAX, JSON_SYNTAX), LIMIT (DOCUMENT_TOO_LARGE).
+    // name is JSON when its first non-blank character is '{', else YAML. Only a regular file is
+    // read, and no more than max_source_bytes of it. Throws Error: IO (FILE_UNREADABLE,
+    // NOT_A_FILE), PARSE (YAML_SYNTAX, JSON_SYNTAX, NOT_UTF8, JSON_DUPLICATE_KEY, ...), LIMIT
+    // (DOCUMENT_TOO_LARGE, DOCUMENT_TOO_DEEP).
     static SourceDocument read(const std::filesystem::path& path);
 
     // Parses text that came from `file` (used for tests and for documents fetched elsewhere).
     static SourceDocument parse(std::string text, std::string file, Format format);
 
-    const JsonValue& root() const { return *doc_; }
+    const json::Value& root() const { return doc_.root(); }
     // SHA-256 of the document's bytes as read, lower-case hex.
     const std::string& sha256() const { return sha256_; }
     std::size_t size() const { return size_; }
@@ -49,24 +49,14 @@ public:
     [[noreturn]] void fail(Status status, std::string code, std::string message_en, std::string message_zh,
                            std::string_view pointer) const;
 
-    SourceDocument(SourceDocument&&) noexcept;
-    SourceDocument& operator=(SourceDocument&&) noexcept;
-    ~SourceDocument();
-
 private:
     SourceDocument() = default;
 
-    // JSON is parsed in place in `text_`, so its strings cost no second copy; the text as it
-    // was is kept in `original_` only when small, and read again from the file when an error
-    // needs a line number in a large one.
-    std::string text_;
-    std::string original_;
+    json::Document doc_;  // keeps the text: positions of values count in it
     std::string sha256_;
     std::size_t size_ = 0;
     std::string file_;
     Format format_ = Format::json;
-    std::unique_ptr<JsonDocument> doc_;
-    YAML::Node yaml_;
 };
 
 // Largest file firstset reads as a configuration, pack or registry: 1 GiB.
