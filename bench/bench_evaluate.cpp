@@ -319,6 +319,7 @@ std::unique_ptr<Engine> url_engine(const Silent& server) {
     std::ofstream(dir / "config.yaml") << "policy: " << fs::path(FIRSTSET_SOURCE_DIR) / "criteria/policies/cn-cq-2024-9.yaml"
                                        << "\nregistry:\n  url: " << url << "\n  sha256: " << sha256_hex(body)
                                        << "\n  cache: registry-cache.json\n  refresh_seconds: 0\n  timeout_seconds: 1\n"
+                                       << "  allow_http: true\n"
                                        << "log: {level: 'off'}\n";
     return Engine::open(dir / "config.yaml");  // waits out one timeout, then starts from the cache
 }

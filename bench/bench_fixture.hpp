@@ -81,7 +81,9 @@ public:
 private:
     void write_registry() const {
         std::ofstream out(registry_file);
-        out << "{\"registry\": {\"id\": \"bench\", \"version\": \"1\"},\n\"certificates\": [\n";
+        // Published now: a registry followed from a URL counts its age from this signed time.
+        out << "{\"registry\": {\"id\": \"bench\", \"version\": \"1\", \"published\": \""
+            << firstset::utc_timestamp(firstset::unix_now()) << "\"},\n\"certificates\": [\n";
         for (int n = 0; n < count_; ++n) {
             nlohmann::json c = {{"id", certificate_id(n)},
                                 {"issuer", n % 10 == 0 ? "CN" : "CN-CQ"},

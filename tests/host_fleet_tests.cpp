@@ -14,6 +14,7 @@
 #include "engine.hpp"
 #include "ledger/ship.hpp"
 #include "nginx_support.hpp"
+#include "registry_support.hpp"
 #include "support.hpp"
 #include "util/json_out.hpp"
 #include "util/signing.hpp"
@@ -95,17 +96,6 @@ private:
     std::string buffer_;
 };
 
-struct Authority {
-    firstset::SignerKey key = firstset::generate_signer_key("registry.cq.example");
-    void publish(const std::filesystem::path& www, const std::string& document) const {
-        const auto sig = firstset::ed25519_sign(key, document);
-        test::write_file(www / "cq/registry.yaml.sig",
-                         firstset::base64_encode(std::string(reinterpret_cast<const char*>(sig.data()), sig.size())) + "\n");
-        test::write_file(www / "cq/registry.yaml.tmp", document);
-        std::filesystem::rename(www / "cq/registry.yaml.tmp", www / "cq/registry.yaml");
-    }
-};
-
 std::string revoked(std::string r) {
     r.replace(r.find("version: \"2026-11-01\""), 21, "version: \"2026-11-22\"");
     r.replace(r.find("status: valid", r.find("id: CQ-STT-2024-0017")), 13, "status: revoked");
@@ -143,9 +133,9 @@ json verify(const std::filesystem::path& ledger, const std::filesystem::path& ch
 TEST_CASE("Fleet: two hosts follow one registry through a revocation and ship through a collector outage, nothing lost",
           "[net][fleet]") {
     test::TempDir dir;
-    Authority authority;
+    test::Publisher authority("registry.cq.example", "cq/registry.yaml");
     authority.publish(dir / "srv/www", test::read_file(test::source("examples/registry.yaml")));
-    test::Nginx nginx(dir / "srv");
+    test::Nginx nginx(dir / "srv", true);
     const std::string request = test::read_file(test::source("tests/data/request-b1.json"));
     const json award = json::parse(test::read_file(test::source("tests/data/request-b1.json")));
 
@@ -159,9 +149,11 @@ TEST_CASE("Fleet: two hosts follow one registry through a revocation and ship th
                          "policies: [" + test::source("criteria/policies/cn-cq-2024-9.yaml").string() + "]\n"
                          "registry:\n  url: " + nginx.url("cq/registry.yaml") + "\n"
                          "  public_key: " + authority.key.verifier().text() + "\n  refresh_seconds: 1\n"
+                         "  ca_file: " + nginx.ca_file().string() + "\n"
                          "ledger:\n  path: var/ledger.jsonl\n  node: node-" + std::to_string(n) + "\n"
                          "  checkpoint: {key_file: node.key, interval_seconds: 1}\n"
-                         "  ship: {url: " + nginx.url("archive") + ", interval_seconds: 0.1, batch_bytes: 8192,"
+                         "  ship: {url: " + nginx.url("archive") + ", ca_file: " + nginx.ca_file().string() +
+                         ", interval_seconds: 0.1, batch_bytes: 8192,"
                          " backoff_min_seconds: 0.1, backoff_max_seconds: 1, timeout_seconds: 2}\n"
                          "log: {level: 'off'}\n");
         hosts.push_back(std::make_unique<Child>(FIRSTSET_HOST, std::vector<std::string>{

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <regex>
+#include <sstream>
 
 #include "engine.hpp"
 #include "ledger/checkpoint.hpp"
@@ -35,7 +36,8 @@ struct Node {
             "ledger:\n  path: var/ledger.jsonl\n  node: node-1\n"
             "  checkpoint: {key_file: node.key, interval_seconds: 1}\n"
             "  ship:\n    url: " + archive_url + "\n    interval_seconds: 0.05\n    batch_bytes: 4096\n"
-            "    backoff_min_seconds: 0.05\n    backoff_max_seconds: 0.5\n    timeout_seconds: 2\n" + ship_extra +
+            "    backoff_min_seconds: 0.05\n    backoff_max_seconds: 0.5\n    timeout_seconds: 2\n" +
+            (archive_url.compare(0, 7, "http://") == 0 ? "    allow_http: true\n" : "") + ship_extra +
             "log: {level: 'off'}\n";
         test::write_file(dir / "host/config.yaml", c);
         return dir / "host/config.yaml";
@@ -301,13 +303,14 @@ TEST_CASE("Checkpoints: the note is a C2SP signed checkpoint: origin, size, base
 TEST_CASE("Shipping: with aws_sigv4 every PUT carries an AWS Signature V4, the secret read from the environment",
           "[net][ship]") {
     test::TempDir srv;
-    test::Nginx nginx(srv / "srv");
+    test::Nginx nginx(srv / "srv", true);
     Node node;
+    const std::string ca = "    ca_file: " + nginx.ca_file().string() + "\n";
     ::setenv("FIRSTSET_TEST_S3_SECRET", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 1);
     {
         auto engine = Engine::open(node.config(nginx.url("archive"),
-                                               "    aws_sigv4: aws:amz:cn-north-1:s3\n    access_key: AKIDEXAMPLE\n"
-                                               "    secret_env: FIRSTSET_TEST_S3_SECRET\n"));
+                                               ca + "    aws_sigv4: aws:amz:cn-north-1:s3\n    access_key: AKIDEXAMPLE\n"
+                                                    "    secret_env: FIRSTSET_TEST_S3_SECRET\n"));
         evaluate_n(*engine, 3);
     }
     const std::string log = nginx.access_log();
@@ -317,12 +320,88 @@ TEST_CASE("Shipping: with aws_sigv4 every PUT carries an AWS Signature V4, the s
     CHECK(log.find("wJalrXUtnFEMI") == std::string::npos);  // the secret itself never travels
     CHECK(archived_ledger(nginx.www()) == test::read_file(node.ledger()));
 
+    // Another implementation of SigV4 (botocore, Debian's python3-botocore) computes the same
+    // Authorization header for each request nginx received: same method, URL, signed headers,
+    // body, key and time.
+    int compared = 0;
+    std::istringstream lines(nginx.headers_log());
+    for (std::string line; std::getline(lines, line);) {
+        const json r = json::parse(line);
+        if (r["method"] != "PUT") continue;
+        const std::string authorization = r["authorization"];
+        std::smatch m;
+        REQUIRE(std::regex_search(authorization, m, std::regex("SignedHeaders=([^,]+),")));
+        json headers = json::object();
+        std::istringstream names(m[1].str());
+        for (std::string name; std::getline(names, name, ';');) {
+            REQUIRE(r.contains(name));  // the log keeps every header libcurl signs
+            headers[name] = r[name];
+        }
+        const json input = {{"method", "PUT"}, {"url", "https://" + r["host"].get<std::string>() + r["uri"].get<std::string>()},
+                            {"headers", headers}, {"body_file", (nginx.www() / r["uri"].get<std::string>().substr(1)).string()},
+                            {"access_key", "AKIDEXAMPLE"}, {"secret", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+                            {"region", "cn-north-1"}, {"service", "s3"}};
+        test::write_file(srv / "sigv4.json", input.dump());
+        const test::Run botocore = test::run("/usr/bin/python3", test::source("tests/sigv4_botocore.py").string() + " " +
+                                                                     (srv / "sigv4.json").string() + " 2>/dev/null");
+        INFO(line << "\n" << botocore.out);
+        REQUIRE(botocore.status == 0);
+        CHECK(botocore.out.substr(0, botocore.out.find('\n')) == authorization);
+        ++compared;
+    }
+    CHECK(compared >= 2);  // the batches and the checkpoint
+
     ::unsetenv("FIRSTSET_TEST_S3_SECRET");
     try {
-        Engine::open(node.config(nginx.url("archive"), "    secret_env: FIRSTSET_TEST_S3_SECRET\n"));
+        Engine::open(node.config(nginx.url("archive"), ca + "    secret_env: FIRSTSET_TEST_S3_SECRET\n"));
         FAIL("opened without the secret");
     } catch (const firstset::Error& e) {
         CHECK(e.code() == "SHIP_SECRET_MISSING");
         CHECK(e.where().path == "/ledger/ship/secret_env");
+    }
+}
+
+TEST_CASE("Issue 8 #10: credentials never go over plain http, plain http needs allow_http, and a node of '..' is refused",
+          "[net][ship]") {
+    Node node;
+    ::setenv("FIRSTSET_TEST_S3_SECRET", "secret", 1);
+    auto error = [&](const std::string& url, const std::string& extra) {
+        try {
+            Engine::open(node.config(url, extra));
+        } catch (const firstset::Error& e) {
+            return e;
+        }
+        FAIL("the configuration was accepted");
+        throw std::logic_error("unreachable");
+    };
+    firstset::Error e = error("http://127.0.0.1:9/archive", "    access_key: AKIDEXAMPLE\n    secret_env: FIRSTSET_TEST_S3_SECRET\n");
+    CHECK(e.status() == firstset::Status::config);
+    CHECK(e.code() == "CREDENTIALS_IN_CLEAR");
+    CHECK(e.where().path == "/ledger/ship/url");
+    e = error("http://127.0.0.1:9/archive", "    aws_sigv4: aws:amz:cn-north-1:s3\n");
+    CHECK(e.code() == "CREDENTIALS_IN_CLEAR");
+    ::unsetenv("FIRSTSET_TEST_S3_SECRET");
+    // Without credentials, plain http only when asked for (Node::config asks for http URLs).
+    std::string c = test::read_file(node.config("http://127.0.0.1:9/archive"));
+    c.replace(c.find("    allow_http: true\n"), 21, "");
+    test::write_file(node.dir / "host/config.yaml", c);
+    try {
+        Engine::open(node.dir / "host/config.yaml");
+        FAIL("plain http was accepted without allow_http");
+    } catch (const firstset::Error& x) {
+        CHECK(x.code() == "INSECURE_URL");
+    }
+    // A node name that is a dot segment would put objects outside the node's folder.
+    for (const std::string bad : {"..", ".", "../x", "-x"}) {
+        c = test::read_file(node.config("http://127.0.0.1:9/archive"));
+        c.replace(c.find("node: node-1"), 12, "node: '" + bad + "'");
+        test::write_file(node.dir / "host/config.yaml", c);
+        try {
+            Engine::open(node.dir / "host/config.yaml");
+            FAIL("node " << bad << " was accepted");
+        } catch (const firstset::Error& x) {
+            CHECK(x.status() == firstset::Status::config);
+            CHECK(x.where().path == "/ledger/node");
+        }
     }
 }

@@ -10,6 +10,7 @@
 
 #include "engine.hpp"
 #include "nginx_support.hpp"
+#include "registry_support.hpp"
 #include "support.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
@@ -33,22 +34,12 @@ std::string revoked_registry() {
     return r;
 }
 
-struct Publisher {
-    firstset::SignerKey key = firstset::generate_signer_key("registry.example");
-    void publish(const std::filesystem::path& www, const std::string& document) const {
-        const auto sig = firstset::ed25519_sign(key, document);
-        test::write_file(www / "registry.yaml.tmp", document);
-        test::write_file(www / "registry.yaml.sig", firstset::base64_encode(std::string(reinterpret_cast<const char*>(sig.data()), sig.size())) + "\n");
-        std::filesystem::rename(www / "registry.yaml.tmp", www / "registry.yaml");
-    }
-};
-
 struct Site {
     test::TempDir dir;
     std::unique_ptr<test::Nginx> nginx;
-    Publisher publisher;
-    explicit Site(bool tls = true) {
-        publisher.publish(dir / "srv/www", sample_registry());
+    test::Publisher publisher{"registry.example"};
+    explicit Site(bool tls = true, std::optional<std::int64_t> published = std::nullopt) {
+        publisher.publish(dir / "srv/www", sample_registry(), published);
         nginx = std::make_unique<test::Nginx>(dir / "srv", tls);
     }
     // A configuration following the served registry; `extra` lines go under registry:.
@@ -152,7 +143,7 @@ TEST_CASE("Registry URL: a document with a bad signature is refused, at open and
 
 TEST_CASE("Registry URL: a pinned SHA-256 accepts only that document", "[net][registry]") {
     Site site;
-    const std::string pin = firstset::sha256_hex(sample_registry());
+    const std::string pin = firstset::sha256_hex(test::read_file(site.nginx->www() / "registry.yaml"));
     std::string c = test::read_file(site.config());
     c.replace(c.find("  public_key:"), c.find('\n', c.find("  public_key:")) - c.find("  public_key:") + 1, "  sha256: " + pin + "\n");
     test::write_file(site.dir / "host/config.yaml", c);
@@ -196,13 +187,9 @@ TEST_CASE("Registry URL: with the server down, an engine starts from its cache; 
 }
 
 TEST_CASE("Registry URL: past warn_after responses say stale; past refuse_after evaluations are refused", "[net][registry]") {
-    Site site;
+    // The authority published two hours ago: the age counts from that signed time.
+    Site site(true, firstset::unix_now() - 7200);
     { auto first = Engine::open(site.config()); }
-    // Make the cache two hours old.
-    const auto meta = site.dir / "host/var/registry-cache.yaml.meta.json";
-    json m = json::parse(test::read_file(meta));
-    m["checked_at"] = m["checked_at"].get<std::int64_t>() - 7200;
-    test::write_file(meta, m.dump());
     site.nginx->stop();
 
     auto stale = Engine::open(site.config("  warn_after_seconds: 3600\n  refuse_after_seconds: 86400\n"));
@@ -213,6 +200,74 @@ TEST_CASE("Registry URL: past warn_after responses say stale; past refuse_after 
     const Error e = error_of([&] { Engine::open(site.config("  warn_after_seconds: 60\n  refuse_after_seconds: 3600\n")); });
     CHECK(e.status() == Status::io);
     CHECK(e.code() == "REGISTRY_TOO_OLD");
+}
+
+TEST_CASE("Issue 8 #8: a 304 confirms only what the signed document says: a stale registry stays stale and is refused past "
+          "refuse_after however often the server answers", "[net][registry]") {
+    const std::int64_t published = firstset::unix_now() - 7200;
+    Site site(true, published);
+    auto engine = Engine::open(site.config("  warn_after_seconds: 3600\n  refuse_after_seconds: 7300\n"));
+    CHECK(evaluate(*engine)["registry"]["source"]["stale"] == true);
+    for (int i = 0; i < 3; ++i) CHECK_FALSE(engine->registry_feed()->refresh());  // 304, 304, 304
+    CHECK(engine->registry_feed()->counters().not_modified == 3);
+    const json r = evaluate(*engine);
+    CHECK(r["registry"]["source"]["stale"] == true);
+    CHECK(r["registry"]["source"]["age_seconds"].get<std::int64_t>() >= 7200);
+    CHECK(r["registry"]["source"]["published"] == firstset::utc_timestamp(published));
+    // Past refuse_after, counted from the signed time: refused, whatever the server answers.
+    const Error e = error_of([&] { Engine::open(site.config("  warn_after_seconds: 60\n  refuse_after_seconds: 7000\n")); });
+    CHECK(e.code() == "REGISTRY_TOO_OLD");
+}
+
+TEST_CASE("Issue 8 #8: an older, validly signed registry never replaces a newer one (REGISTRY_ROLLBACK), on refresh and at "
+          "a start with a newer cache", "[net][registry]") {
+    Site site;
+    const std::string old_text = test::read_file(site.nginx->www() / "registry.yaml");
+    const std::string old_sig = test::read_file(site.nginx->www() / "registry.yaml.sig");
+    auto engine = Engine::open(site.config());
+    // The authority revokes CQ-STT-2024-0017 in a newer document; the engine follows it.
+    site.publisher.publish(site.nginx->www(), revoked_registry());
+    REQUIRE(engine->registry_feed()->refresh());
+    CHECK_FALSE(accepted(evaluate(*engine), "CQ-STT-2024-0017"));
+    // Someone in the path serves the old signed document again: refused, the revocation stands.
+    test::write_file(site.nginx->www() / "registry.yaml.sig", old_sig);
+    test::write_file(site.nginx->www() / "registry.yaml", old_text);
+    CHECK_FALSE(engine->registry_feed()->refresh());
+    CHECK(engine->registry_feed()->counters().last_error.find("REGISTRY_ROLLBACK") != std::string::npos);
+    CHECK_FALSE(accepted(evaluate(*engine), "CQ-STT-2024-0017"));
+    // A new engine starts from its newer cache, not from the older document the server offers.
+    auto again = Engine::open(site.config());
+    CHECK(again->registry_feed()->counters().last_error.find("REGISTRY_ROLLBACK") != std::string::npos);
+    CHECK(evaluate(*again)["registry"]["version"] == "2026-11-22");
+    CHECK_FALSE(accepted(evaluate(*again), "CQ-STT-2024-0017"));
+    // Same publication time, other content: refused too.
+    site.publisher.publish(site.nginx->www(), sample_registry(), site.publisher.last);
+    CHECK_FALSE(engine->registry_feed()->refresh());
+    CHECK(engine->registry_feed()->counters().last_error.find("REGISTRY_ROLLBACK") != std::string::npos);
+}
+
+TEST_CASE("Issue 8 #8: a registry from a URL must say when it was published, and not in the future", "[net][registry]") {
+    Site site;
+    std::string undated = sample_registry();
+    undated.erase(undated.find("  published: "), undated.find('\n', undated.find("  published: ")) - undated.find("  published: ") + 1);
+    site.publisher.sign_and_write(site.nginx->www(), undated);
+    Error e = error_of([&] { Engine::open(site.config()); });
+    CHECK(e.status() == Status::config);
+    CHECK(e.code() == "REGISTRY_NOT_DATED");
+    site.publisher.publish(site.nginx->www(), sample_registry(), firstset::unix_now() + 86400);
+    e = error_of([&] { Engine::open(site.config()); });
+    CHECK(e.status() == Status::integrity);
+    CHECK(e.code() == "REGISTRY_FROM_FUTURE");
+}
+
+TEST_CASE("Issue 8 #8: plain http is refused for the registry unless allow_http says so", "[net][registry]") {
+    Site site(false);
+    Error e = error_of([&] { Engine::open(site.config("", false)); });
+    CHECK(e.status() == Status::config);
+    CHECK(e.code() == "INSECURE_URL");
+    CHECK(e.where().path == "/registry/url");
+    auto engine = Engine::open(site.config("  allow_http: true\n", false));
+    CHECK(accepted(evaluate(*engine), "CQ-STT-2024-0017"));
 }
 
 TEST_CASE("Registry URL: TLS is verified: without the CA file the test server's certificate is refused", "[net][registry]") {
@@ -244,11 +299,11 @@ TEST_CASE("Registry URL: a URL registry without a pin or key, or with a malforme
     test::TempDir dir;
     const std::string head = "policy: " + test::source("criteria/policies/cn-cq-2024-9.yaml").string() +
                              "\nregistry:\n  url: http://127.0.0.1:9/registry.json\n";
-    test::write_file(dir / "a.yaml", head);
+    test::write_file(dir / "a.yaml", head + "  allow_http: true\n");
     Error e = error_of([&] { Engine::open(dir / "a.yaml"); });
     CHECK(e.status() == Status::config);
     CHECK(e.code() == "REGISTRY_NO_INTEGRITY");
-    test::write_file(dir / "b.yaml", head + "  public_key: not-a-key\n");
+    test::write_file(dir / "b.yaml", head + "  allow_http: true\n  public_key: not-a-key\n");
     e = error_of([&] { Engine::open(dir / "b.yaml"); });
     CHECK(e.code() == "REGISTRY_BAD_KEY");
     CHECK(e.where().path == "/registry/public_key");

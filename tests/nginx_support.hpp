@@ -108,6 +108,8 @@ public:
     void slow(bool on) { flag(".slow", on); }
     std::string error_log() const { return read_file(dir_ / "error.log"); }
     std::string access_log() const { return read_file(dir_ / "access.log"); }
+    // One JSON object per request: method, uri, status and the headers a signature may cover.
+    std::string headers_log() const { return read_file(dir_ / "headers.log"); }
 
 private:
     void flag(const std::string& name, bool on) {
@@ -134,7 +136,14 @@ private:
         if (::geteuid() == 0) c += "user root;\n";
         c += "events { worker_connections 64; }\nhttp {\n"
              "  log_format firstset '$request_method $uri $status \"$http_authorization\" \"$http_x_amz_date\"';\n"
-             "  access_log " + d + "/access.log firstset;\n";
+             "  access_log " + d + "/access.log firstset;\n"
+             // Every request's method, target and the headers a signature may cover, one JSON
+             // object a line (tests compare the SigV4 signatures with another implementation's).
+             "  log_format headers escape=json '{\"method\":\"$request_method\",\"uri\":\"$request_uri\","
+             "\"status\":\"$status\",\"host\":\"$http_host\",\"authorization\":\"$http_authorization\","
+             "\"x-amz-date\":\"$http_x_amz_date\",\"x-amz-content-sha256\":\"$http_x_amz_content_sha256\","
+             "\"content-type\":\"$content_type\",\"content-length\":\"$content_length\"}';\n"
+             "  access_log " + d + "/headers.log headers;\n";
         for (const char* t : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
             c += std::string("  ") + t + "_temp_path " + d + "/tmp/" + t + ";\n";
         c += "  types { application/json json; text/plain sig txt; }\n  default_type application/octet-stream;\n";

@@ -60,6 +60,8 @@ void write_freshness_members(JsonOut& w, const RegistryFreshness& f) {
     w.string(f.etag);
     w.key("checked_at");
     w.string(utc_timestamp(f.checked_at));
+    w.key("published");
+    w.string(f.published);
     w.key("age_seconds");
     w.number(f.age_seconds);
     w.key("stale");

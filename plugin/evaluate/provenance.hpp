@@ -26,7 +26,7 @@ void write_registry_ref(JsonOut& w, const Registry& registry, const RegistryFres
 // inside an object the caller opened.
 void write_certificate_check_members(JsonOut& w, const Offer& offer, const CertificateCheck& check);
 
-// The members "url", "etag", "checked_at", "age_seconds", "stale" inside an object the caller opened.
+// The members "url", "etag", "checked_at", "published", "age_seconds", "stale" inside an object the caller opened.
 void write_freshness_members(JsonOut& w, const RegistryFreshness& f);
 
 }  // namespace firstset

@@ -75,7 +75,7 @@ Tender read_tender(const json::Value& t, const Policy& policy, std::string_view 
         json::members<5>(t, {"id", "bid_deadline", "first_set_equivalence", "items", "criteria"});
     tender.id = id->str();
     // The schema's date-time format has already checked the text, so this cannot fail.
-    tender.evaluation_date = *china_date_of(deadline->str());
+    tender.evaluation_date = china_date_of(deadline->str()).value();
     if (equivalence) tender.equivalence_declared = equivalence->boolean();
 
     if (item_list) {

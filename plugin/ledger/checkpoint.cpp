@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view em_dash = "\xE2\x80\x94";  // U+2014, which starts a signature line
 
 std::string body_of(const Checkpoint& c) {
-    return c.origin + "\n" + std::to_string(c.size) + "\n" + base64_encode(*hex_decode(c.head_id)) + "\n";
+    return c.origin + "\n" + std::to_string(c.size) + "\n" + base64_encode(hex_decode(c.head_id).value()) + "\n";
 }
 
 }  // namespace

@@ -14,6 +14,9 @@
 #include <cstring>
 #include <random>
 
+#include "util/file_io.hpp"
+#include "util/json.hpp"
+
 namespace firstset::ledger {
 
 namespace {
@@ -44,12 +47,11 @@ public:
         sync_fds_.fill(-1);
         sync_fds_[0] = fd;
         for (unsigned slot = 1; slot < sync_slots; ++slot) {
-            sync_fds_[slot] = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
-            if (sync_fds_[slot] < 0) {
-                const int e = errno;
+            try {
+                sync_fds_[slot] = open_owned_file(path_, O_WRONLY, 0600, "FILE_UNREADABLE");
+            } catch (...) {
                 close_own();
-                io_error("FILE_UNREADABLE", path_, "cannot open the ledger " + path_.string() + ": " + errno_text(e),
-                         "无法打开账本 " + path_.string() + "：" + errno_text(e));
+                throw;
             }
         }
     }
@@ -91,19 +93,11 @@ private:
     std::array<int, sync_slots> sync_fds_;
 };
 
-void sync_directory(const std::filesystem::path& dir) {
-    const int d = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (d < 0) return;  // best effort: the file itself is synced
-    ::fsync(d);
-    ::close(d);
-}
-
-std::string read_all(int fd, const std::filesystem::path& path) {
+// The bytes from offset to the end of the file.
+std::string read_from(int fd, off_t offset, const std::filesystem::path& path) {
     std::string bytes;
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && st.st_size > 0) bytes.reserve(static_cast<std::size_t>(st.st_size));
     char buf[1 << 16];
-    for (off_t offset = 0;;) {
+    for (;;) {
         const ssize_t n = ::pread(fd, buf, sizeof buf, offset);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
@@ -116,6 +110,11 @@ std::string read_all(int fd, const std::filesystem::path& path) {
         offset += n;
     }
     return bytes;
+}
+
+bool exists_at(const std::filesystem::path& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0;
 }
 
 std::string random_hex(std::size_t bytes) {
@@ -135,14 +134,13 @@ bool indexed_kind(std::string_view kind) {
 }
 
 // Takes <path>.lock exclusively, writing who holds it; a holder elsewhere is named in the error.
+// The lock file is opened without following a link and only when it is a regular file: truncating
+// it to write the holder must never truncate anything else.
 int take_lock(const std::filesystem::path& path) {
     const std::filesystem::path lock_path = path.string() + ".lock";
-    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        const int e = errno;
-        io_error("FILE_UNREADABLE", lock_path, "cannot open the ledger lock " + lock_path.string() + ": " + errno_text(e),
-                 "无法打开账本锁文件 " + lock_path.string() + "：" + errno_text(e));
-    }
+    const bool existed = exists_at(lock_path);
+    const int fd = open_owned_file(lock_path, O_RDWR | O_CREAT, 0600, "FILE_UNREADABLE");
+    if (!existed) sync_directory(lock_path.parent_path());
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         char holder[256] = {};
         const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
@@ -166,23 +164,15 @@ int take_lock(const std::filesystem::path& path) {
 std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageFactory storage) {
     std::unique_ptr<Ledger> l(new Ledger);
     l->path_ = path;
-    if (!path.parent_path().empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(path.parent_path(), ec);
-    }
+    create_directories_durably(path.parent_path(), "LEDGER_WRITE_FAILED");
     l->lock_fd_ = take_lock(path);
 
-    const bool existed = std::filesystem::exists(path);
-    l->fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (l->fd_ < 0) {
-        const int e = errno;
-        io_error("FILE_UNREADABLE", path, "cannot open the ledger " + path.string() + ": " + errno_text(e),
-                 "无法打开账本 " + path.string() + "：" + errno_text(e));
-    }
+    // The ledger holds decision-makers' names: created 0600, and never opened through a link.
+    const bool existed = exists_at(path);
+    l->fd_ = open_owned_file(path, O_RDWR | O_CREAT | O_APPEND, 0600, "FILE_UNREADABLE");
     l->storage_ = storage ? storage(l->fd_, path) : std::make_unique<FileStorage>(l->fd_, path);
 
-    const std::string bytes = read_all(l->fd_, path);
-    const Verdict verdict = verify(bytes, std::nullopt, [&](const Located& r) {
+    const Verdict verdict = verify_descriptor(l->fd_, path.string(), std::nullopt, [&](const Located& r) {
         if (indexed_kind(r.kind)) l->index(r.seq, r.kind, r.id, r.line);
     });
     if (!verdict.ok() && !verdict.torn_tail) {
@@ -196,14 +186,16 @@ std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageF
     if (verdict.torn_tail) {
         // Keep the cut bytes, then cut them: a crash interrupted a write nobody was told succeeded.
         const std::filesystem::path broken = path.string() + ".broken";
-        const std::string_view tail = std::string_view(bytes).substr(verdict.good_bytes);
-        const int b = ::open(broken.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        const std::string tail = read_from(l->fd_, static_cast<off_t>(verdict.good_bytes), path);
+        const bool broken_existed = exists_at(broken);
+        const int b = open_owned_file(broken, O_WRONLY | O_CREAT | O_APPEND, 0600, "LEDGER_WRITE_FAILED");
         const std::string header = "# " + utc_now() + ": cut from " + path.filename().string() + " at byte " +
                                    std::to_string(verdict.good_bytes) + ", " + std::to_string(tail.size()) + " bytes\n";
         bool kept = b >= 0 && ::write(b, header.data(), header.size()) == static_cast<ssize_t>(header.size()) &&
                     ::write(b, tail.data(), tail.size()) == static_cast<ssize_t>(tail.size()) &&
                     ::write(b, "\n", 1) == 1 && ::fsync(b) == 0;
-        if (b >= 0) ::close(b);
+        ::close(b);
+        if (kept && !broken_existed) sync_directory(broken.parent_path());
         if (!kept || ::ftruncate(l->fd_, static_cast<off_t>(verdict.good_bytes)) != 0 || ::fdatasync(l->fd_) != 0) {
             const int e = errno;
             io_error("LEDGER_WRITE_FAILED", path,
@@ -238,6 +230,16 @@ void Ledger::index(std::uint64_t seq, std::string_view kind, const std::string& 
 }
 
 Appended Ledger::append(std::string_view kind, std::string_view body) {
+    // Nothing enters the ledger that its own reader would refuse when the ledger is opened again
+    // (a repeated name, text that is not UTF-8, ...): that would make the whole ledger unusable.
+    try {
+        json::check(body, json::Limits{max_line_bytes, 64}, "record");
+    } catch (const Error& e) {
+        throw Error(Status::internal, "RECORD_NOT_READABLE",
+                    "a record was about to be written that could not be read back (" + e.code() + ": " + e.message_en() +
+                        "); nothing was written: this is a bug in firstset, please report it",
+                    "即将写入的记录无法被读回（" + e.code() + "：" + e.message_zh() + "），未写入任何内容：这是 firstset 的缺陷，请报告");
+    }
     std::unique_lock<std::mutex> lock(mutex_);
     if (failed_) {
         throw Error(Status::io, "LEDGER_FAILED",

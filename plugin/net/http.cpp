@@ -6,6 +6,8 @@
 #include <memory>
 #include <mutex>
 
+#include "util/digest.hpp"
+
 namespace firstset::net {
 namespace {
 
@@ -44,26 +46,6 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         result->etag = std::string(line);
     }
     return n;
-}
-
-struct Upload {
-    std::string_view body;
-    std::size_t offset = 0;
-};
-
-std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
-    auto* up = static_cast<Upload*>(user);
-    const std::size_t n = std::min(size * count, up->body.size() - up->offset);
-    std::memcpy(buffer, up->body.data() + up->offset, n);
-    up->offset += n;
-    return n;
-}
-
-int on_seek(void* user, curl_off_t offset, int origin) {
-    auto* up = static_cast<Upload*>(user);
-    if (origin != SEEK_SET || offset < 0 || static_cast<std::size_t>(offset) > up->body.size()) return CURL_SEEKFUNC_FAIL;
-    up->offset = static_cast<std::size_t>(offset);
-    return CURL_SEEKFUNC_OK;
 }
 
 // One request on a handle of its own: the options every request shares, then `setup` for what is
@@ -136,15 +118,15 @@ HttpResult put(const std::string& url, const HttpOptions& options, std::string_v
                const std::vector<std::string>& extra) {
     curl_slist* headers = nullptr;
     for (const auto& h : extra) headers = curl_slist_append(headers, h.c_str());
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-    Upload up{body, 0};
+    // SigV4 for S3 signs the payload: the body is given whole (so libcurl hashes what it sends)
+    // and its digest travels in x-amz-content-sha256, which S3 requires and the signature covers.
+    // No "Expect:" header is set: libcurl would sign a header it then never sends.
+    if (!options.aws_sigv4.empty())
+        headers = curl_slist_append(headers, ("x-amz-content-sha256: " + sha256_hex(body)).c_str());
     return perform(url, options, headers, std::size_t{1} << 20, [&](CURL* curl) {
-        curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
-        curl_easy_setopt(curl, CURLOPT_READDATA, &up);
-        curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
-        curl_easy_setopt(curl, CURLOPT_SEEKDATA, &up);
-        curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.size()));
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     });
 }
 

@@ -43,31 +43,56 @@ struct RegistryFeed::Fetched {
 };
 
 struct RegistryFeed::Loaded {
-    Registry registry;
+    std::shared_ptr<const Registry> registry;
     std::string etag;
 };
 
 RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::logger> log)
     : config_(std::move(config)), log_(std::move(log)) {
     if (config_.signature_url.empty()) config_.signature_url = config_.url + ".sig";
+    // The cache first: the newest document this server has seen, which nothing older replaces.
+    std::int64_t cache_checked_at = 0;
+    std::shared_ptr<const Loaded> cache;
+    std::optional<Error> cache_error;
+    try {
+        cache = read_cache(&cache_checked_at);
+    } catch (const Error& e) {
+        cache_error = e;
+        log_->warn("registry cache {}: {} [{}]; not used", config_.cache.string(), e.what(), e.code());
+    }
+    if (cache) {
+        std::atomic_store(&loaded_, cache);
+        checked_at_ = cache_checked_at;
+    }
     Fetched f = fetch("");
     counters_.fetches = 1;
     if (f.kind == Fetched::Kind::document) {
-        // A document that fails a check is an error, even with a cache: the server is wrong.
-        install(f, unix_now());
-        counters_.updates = 1;
-        return;
+        try {
+            install(f, unix_now());
+            counters_.updates = 1;
+        } catch (const Error& e) {
+            // An older document than the cache's: the server (or a mirror) is behind or replaying;
+            // the cache is newer and was checked. Any other failed check is an error: the server
+            // is wrong, not down.
+            if (e.code() != "REGISTRY_ROLLBACK" || !cache) throw;
+            counters_.failures = 1;
+            counters_.last_error = e.code() + ": " + e.what();
+            log_->error("registry {}: {}; starting from the newer cache {}", config_.url, e.what(), config_.cache.string());
+        }
+    } else {
+        counters_.failures = 1;
+        counters_.last_error = f.error;
+        if (!cache) {
+            if (cache_error) throw *cache_error;  // a tampered cache is not used
+            throw Error(Status::io, "REGISTRY_UNREACHABLE",
+                        "the registry " + config_.url + " cannot be fetched (" + f.error + ") and there is no usable cache at " +
+                            config_.cache.string(),
+                        "无法获取认定名录 " + config_.url + "（" + f.error + "），且 " + config_.cache.string() + " 处没有可用的缓存");
+        }
+        log_->warn("registry {} cannot be fetched ({}); using the cache {}: {} version {}, published {}", config_.url, f.error,
+                   config_.cache.string(), current()->id(), current()->version(), current()->published_text());
     }
-    counters_.failures = 1;
-    counters_.last_error = f.error;
-    if (!load_cache())
-        throw Error(Status::io, "REGISTRY_UNREACHABLE",
-                    "the registry " + config_.url + " cannot be fetched (" + f.error + ") and there is no usable cache at " +
-                        config_.cache.string(),
-                    "无法获取认定名录 " + config_.url + "（" + f.error + "），且 " + config_.cache.string() + " 处没有可用的缓存");
-    log_->warn("registry {} cannot be fetched ({}); using the cache {}: {} version {}, checked {} s ago", config_.url, f.error,
-               config_.cache.string(), current()->id(), current()->version(), unix_now() - checked_at_.load());
-    snapshot();  // a cache past refuse_after cannot open an engine
+    snapshot();  // a registry past refuse_after cannot open an engine
 }
 
 RegistryFeed::~RegistryFeed() {
@@ -99,7 +124,7 @@ void RegistryFeed::run() {
 
 std::shared_ptr<const Registry> RegistryFeed::current() const {
     auto loaded = std::atomic_load(&loaded_);
-    return std::shared_ptr<const Registry>(loaded, &loaded->registry);  // shares ownership of the whole
+    return loaded->registry;
 }
 
 RegistryFreshness RegistryFeed::freshness_of(const Loaded& loaded) const {
@@ -107,7 +132,9 @@ RegistryFreshness RegistryFeed::freshness_of(const Loaded& loaded) const {
     f.url = config_.url;
     f.etag = loaded.etag;
     f.checked_at = checked_at_.load();
-    f.age_seconds = std::max<std::int64_t>(0, unix_now() - f.checked_at);
+    f.published_at = loaded.registry->published().value_or(0);  // check_and_load requires it
+    f.published = loaded.registry->published_text();
+    f.age_seconds = std::max<std::int64_t>(0, unix_now() - f.published_at);
     f.stale = f.age_seconds > config_.warn_after.count();
     return f;
 }
@@ -119,12 +146,14 @@ RegistrySnapshot RegistryFeed::snapshot() const {
     RegistryFreshness f = freshness_of(*loaded);
     if (f.age_seconds > config_.refuse_after.count())
         throw Error(Status::io, "REGISTRY_TOO_OLD",
-                    "the registry from " + config_.url + " was last confirmed " + std::to_string(f.age_seconds) +
+                    "the registry from " + config_.url + " was published " + f.published + ", " + std::to_string(f.age_seconds) +
                         " s ago, more than refuse_after_seconds (" + std::to_string(config_.refuse_after.count()) +
-                        "): certificates may have been revoked since; restore access to the registry server",
-                    "来自 " + config_.url + " 的认定名录已有 " + std::to_string(f.age_seconds) + " 秒未得到确认，超过 refuse_after_seconds（" +
-                        std::to_string(config_.refuse_after.count()) + " 秒）：其间可能有证书被撤销，请恢复对名录服务器的访问");
-    return {std::shared_ptr<const Registry>(loaded, &loaded->registry), std::move(f)};
+                        "): certificates may have been revoked since; the publisher must issue a newer signed registry, "
+                        "and this server must be able to fetch it",
+                    "来自 " + config_.url + " 的认定名录发布于 " + f.published + "，距今 " + std::to_string(f.age_seconds) +
+                        " 秒，超过 refuse_after_seconds（" + std::to_string(config_.refuse_after.count()) +
+                        " 秒）：其间可能有证书被撤销；发布方须签发更新的名录，且本服务器须能获取到它");
+    return {loaded->registry, std::move(f)};
 }
 
 RegistryFeed::Fetched RegistryFeed::fetch(const std::string& etag) {
@@ -175,14 +204,51 @@ std::shared_ptr<const RegistryFeed::Loaded> RegistryFeed::check_and_load(const s
                         Location{"", source, 0, 0});
     }
     SourceDocument doc = SourceDocument::parse(body, source, format_of(config_.url, body));
-    return std::make_shared<const Loaded>(Loaded{Registry::from_document(doc), etag});
+    auto loaded = std::make_shared<const Loaded>(Loaded{std::make_shared<const Registry>(Registry::from_document(doc)), etag});
+    // Its age and its order come from the signed bytes, so it must say when it was published.
+    const std::optional<std::int64_t> published = loaded->registry->published();
+    if (!published)
+        doc.fail(Status::config, "REGISTRY_NOT_DATED",
+                 "a registry followed from a URL must carry registry.published (RFC 3339), the signed time its age "
+                 "counts from; this one does not",
+                 "从网址获取的认定名录须包含 registry.published（RFC 3339），即签名覆盖、据以计算名录时效的发布时间；此名录没有",
+                 "/registry");
+    const std::int64_t now = unix_now();
+    if (*published > now + config_.clock_skew.count())
+        throw Error(Status::integrity, "REGISTRY_FROM_FUTURE",
+                    "the registry from " + source + " says it was published " + loaded->registry->published_text() +
+                        ", more than " + std::to_string(config_.clock_skew.count()) +
+                        " s from now: a wrong clock, here or at the publisher; it is not used",
+                    "来自 " + source + " 的认定名录发布时间为 " + loaded->registry->published_text() + "，比当前时间晚 " +
+                        std::to_string(config_.clock_skew.count()) + " 秒以上：本机或发布方的时钟有误，不予使用",
+                    Location{"/registry/published", source, 0, 0});
+    return loaded;
 }
 
 void RegistryFeed::install(const Fetched& f, std::int64_t now) {
     auto loaded = check_and_load(f.body, f.signature, f.etag, config_.url);
     const auto old = std::atomic_load(&loaded_);
-    log_->info("registry {}: version {} replaces {} ({} certificates)", config_.url, loaded->registry.version(),
-               old ? old->registry.version() : "-", loaded->registry.size());
+    if (old) {
+        const std::int64_t was = old->registry->published().value_or(0), is = *loaded->registry->published();
+        const bool same = old->registry->sha256() == loaded->registry->sha256();
+        if (is < was || (is == was && !same))
+            throw Error(Status::integrity, "REGISTRY_ROLLBACK",
+                        "the registry offered by " + config_.url + " was published " + loaded->registry->published_text() +
+                            (is < was ? ", before" : ", at the same time as but different from") + " the one in force (" +
+                            old->registry->published_text() +
+                            "): a registry never gives way to an older one, which could undo a revocation",
+                        config_.url + " 提供的认定名录发布于 " + loaded->registry->published_text() +
+                            (is < was ? "，早于" : "，与现用名录同时发布但内容不同（现用名录发布于 ") + old->registry->published_text() +
+                            (is < was ? " 发布的现用名录" : "）") + "：名录不会被更早的版本替换，否则撤销可能被撤回",
+                        Location{"/registry/published", config_.url, 0, 0});
+        if (same) {  // the same document under another ETag: nothing to swap
+            std::atomic_store(&loaded_, std::make_shared<const Loaded>(Loaded{old->registry, f.etag}));
+            checked_at_ = now;
+            return;
+        }
+    }
+    log_->info("registry {}: version {} published {} replaces {} ({} certificates)", config_.url, loaded->registry->version(),
+               loaded->registry->published_text(), old ? old->registry->version() : "-", loaded->registry->size());
     std::atomic_store(&loaded_, std::move(loaded));
     checked_at_ = now;
     try {
@@ -210,33 +276,30 @@ void RegistryFeed::write_cache(const std::string& body, const std::string& signa
     write_file_durably(config_.cache.string() + ".meta.json", meta.view(), "CACHE_WRITE_FAILED");
 }
 
-bool RegistryFeed::load_cache() {
+std::shared_ptr<const RegistryFeed::Loaded> RegistryFeed::read_cache(std::int64_t* checked_at) const {
     const auto body = read_whole_file(config_.cache, max_source_bytes);
     const auto meta_text = read_whole_file(config_.cache.string() + ".meta.json", 1 << 16);
-    if (!body || !meta_text) return false;
+    if (!body || !meta_text) return nullptr;
     std::optional<json::Document> meta;
     try {
         meta = json::Document::parse(*meta_text, json::Limits{1 << 16, 4}, "registry cache metadata");
     } catch (const Error&) {
     }
-    const json::Value* url = meta ? meta->root().find("url") : nullptr;
-    const json::Value* checked_at = meta ? meta->root().find("checked_at") : nullptr;
-    const json::Value* etag = meta ? meta->root().find("etag") : nullptr;
-    const json::Value* signature = meta ? meta->root().find("signature") : nullptr;
-    if (!url || !url->is_string() || !checked_at || !checked_at->is_integer() || !etag || !etag->is_string() ||
-        !signature || !signature->is_string()) {
+    const auto [url, when, etag, signature] =
+        meta ? json::members<4>(meta->root(), {"url", "checked_at", "etag", "signature"}) : std::array<json::Ref, 4>{};
+    if (!url || !url->is_string() || !when || !when->is_integer() || !etag || !etag->is_string() || !signature ||
+        !signature->is_string()) {
         log_->warn("registry cache {}: its metadata is unreadable; ignored", config_.cache.string());
-        return false;
+        return nullptr;
     }
     if (config_.url != url->str()) {
         log_->warn("registry cache {} is of {}, not {}; ignored", config_.cache.string(), url->str(), config_.url);
-        return false;
+        return nullptr;
     }
     // The cache is checked like a download: a tampered cache is not used.
-    std::atomic_store(&loaded_, check_and_load(*body, std::string(signature->str()), std::string(etag->str()),
-                                               config_.cache.string()));
-    checked_at_ = checked_at->int64();
-    return true;
+    auto loaded = check_and_load(*body, std::string(signature->str()), std::string(etag->str()), config_.cache.string());
+    *checked_at = when->int64();
+    return loaded;
 }
 
 bool RegistryFeed::refresh() {
@@ -248,9 +311,17 @@ bool RegistryFeed::refresh() {
     Fetched f = fetch(std::atomic_load(&loaded_)->etag);
     const std::int64_t now = unix_now();
     if (f.kind == Fetched::Kind::not_modified) {
+        // The server says nothing changed. That keeps the registry, not its age: the age counts
+        // from the signed publication time, so a stale registry stays stale until a newer one comes.
         checked_at_ = now;
-        std::lock_guard<std::mutex> lock(mutex_);
-        ++counters_.not_modified;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ++counters_.not_modified;
+        }
+        const RegistryFreshness fr = freshness();
+        if (fr.age_seconds > config_.warn_after.count())
+            log_->warn("registry {} is unchanged on the server and was published {} s ago (warn_after_seconds {})",
+                       config_.url, fr.age_seconds, config_.warn_after.count());
         return false;
     }
     std::string error = f.error;
@@ -269,8 +340,8 @@ bool RegistryFeed::refresh() {
         ++counters_.failures;
         counters_.last_error = error;
     }
-    const auto age = now - checked_at_.load();
-    log_->warn("registry refresh failed, keeping version {} (confirmed {} s ago): {}", current()->version(), age, error);
+    const auto age = freshness().age_seconds;
+    log_->warn("registry refresh failed, keeping version {} (published {} s ago): {}", current()->version(), age, error);
     if (age > config_.refuse_after.count())
         log_->error("registry {} is older than refuse_after_seconds ({} s): evaluations are refused until it is refreshed",
                     config_.url, config_.refuse_after.count());

@@ -70,6 +70,10 @@ Registry Registry::from_document(const SourceDocument& doc) {
     r.sha256_ = doc.sha256();
     r.id_ = std::string(root["registry"]["id"].str());
     r.version_ = std::string(root["registry"]["version"].str());
+    if (const json::Value* published = root["registry"].find("published")) {
+        r.published_text_ = std::string(published->str());
+        r.published_ = unix_seconds_of(r.published_text_).value();  // the schema's date-time format checked it
+    }
 
     // Two passes over the validated certificates: size the arena, then fill it.
     struct Fields {
@@ -113,9 +117,9 @@ Registry Registry::from_document(const SourceDocument& doc) {
         cert.holder_uscc = keep(f.holder_uscc->str());
         if (f.catalogue) cert.catalogue = keep(f.catalogue->str());
         // The schema's "date" format has checked these are real calendar days.
-        cert.recognized_on = *Date::parse(f.recognized_on->str());
+        cert.recognized_on = Date::parse(f.recognized_on->str()).value();
         if (f.valid_until) {
-            cert.valid_until = *Date::parse(f.valid_until->str());
+            cert.valid_until = Date::parse(f.valid_until->str()).value();
             if (*cert.valid_until <= cert.recognized_on)
                 doc.fail(Status::config, "REGISTRY_BAD_DATE",
                          "certificate " + std::string(cert.id) + ": valid_until " + cert.valid_until->to_string() +

@@ -54,6 +54,10 @@ public:
 
     const std::string& id() const { return id_; }
     const std::string& version() const { return version_; }
+    // registry.published: when the publisher issued the document, as Unix seconds and as written;
+    // nullopt and "" when the document does not say (a local file may not).
+    std::optional<std::int64_t> published() const { return published_; }
+    const std::string& published_text() const { return published_text_; }
     const std::string& sha256() const { return sha256_; }
     const std::string& file() const { return file_; }
     std::size_t size() const { return certificates_.size(); }
@@ -67,6 +71,8 @@ private:
     Registry() = default;
 
     std::string id_, version_, sha256_, file_;
+    std::optional<std::int64_t> published_;
+    std::string published_text_;
     std::unique_ptr<char[]> arena_;  // every certificate's text, back to back
     std::vector<Certificate> certificates_;
     // Keys view the ids in arena_, which never moves.

@@ -1,5 +1,7 @@
 #include "util/civil_date.hpp"
 
+#include <algorithm>
+
 #include <chrono>
 #include <ctime>
 
@@ -95,7 +97,7 @@ Date Date::plus_years(int years) const noexcept {
     return from_ymd(v);
 }
 
-std::optional<Date> china_date_of(std::string_view t) noexcept {
+std::optional<std::int64_t> unix_seconds_of(std::string_view t) noexcept {
     // date "T" time-hour ":" time-minute ":" time-second [ "." 1*DIGIT ] ( "Z" / offset )
     if (t.size() < 20) return std::nullopt;
     auto ymd = parse_ymd(t.substr(0, 10));
@@ -120,13 +122,21 @@ std::optional<Date> china_date_of(std::string_view t) noexcept {
     } else {
         return std::nullopt;
     }
-    // Local wall time minus its offset is UTC; plus eight hours is China Standard Time. A leap
-    // second (:60) belongs to the minute it ends, which never crosses a date by itself.
-    const std::int64_t local_minutes =
-        static_cast<std::int64_t>(days_from_civil(ymd->year, ymd->month, ymd->day)) * 1440 + hh * 60 + mm;
-    const std::int64_t china_minutes = local_minutes - offset_minutes + 8 * 60;
-    std::int64_t day = china_minutes / 1440;
-    if (china_minutes % 1440 < 0) --day;
+    // Local wall time minus its offset is UTC. A leap second (:60) counts as the minute's last
+    // second: it belongs to the minute it ends, which never crosses a date by itself.
+    const std::int64_t local_seconds =
+        (static_cast<std::int64_t>(days_from_civil(ymd->year, ymd->month, ymd->day)) * 1440 + hh * 60 + mm) * 60 +
+        std::min(ss, 59);
+    return local_seconds - static_cast<std::int64_t>(offset_minutes) * 60;
+}
+
+std::optional<Date> china_date_of(std::string_view t) noexcept {
+    const auto utc = unix_seconds_of(t);
+    if (!utc) return std::nullopt;
+    // Plus eight hours is China Standard Time.
+    const std::int64_t china = *utc + 8 * 3600;
+    std::int64_t day = china / 86400;
+    if (china % 86400 < 0) --day;
     return Date::from_days(static_cast<std::int32_t>(day));
 }
 

@@ -53,6 +53,10 @@ unsigned days_in_month(int year, unsigned month) noexcept;
 // the text is not such a date-time or names an impossible time.
 std::optional<Date> china_date_of(std::string_view rfc3339) noexcept;
 
+// An RFC 3339 date-time with a mandatory offset, as Unix seconds (fractions dropped); nullopt as
+// for china_date_of.
+std::optional<std::int64_t> unix_seconds_of(std::string_view rfc3339) noexcept;
+
 // Now, in Unix seconds.
 std::int64_t unix_now();
 

@@ -1,5 +1,7 @@
 #include "util/json_out.hpp"
 
+#include "util/utf8.hpp"
+
 namespace firstset {
 
 namespace {
@@ -57,9 +59,26 @@ void escape_into(Out& out, std::string_view s) {
 
 }  // namespace
 
-bool needs_json_escape(std::string_view s) { return next_escape(s, 0) != s.size(); }
+// Text handed to a host is UTF-8, always: bytes that are not (which no document the plugin reads
+// can hold, but a system message might) become U+FFFD rather than reach the host.
+template <typename Out>
+void escape_utf8_into(Out& out, std::string_view s) {
+    std::size_t bad = utf8::first_invalid(s);
+    if (bad == std::string_view::npos) return escape_into(out, s);
+    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    while (bad != std::string_view::npos) {
+        escape_into(out, s.substr(0, bad));
+        out.append(replacement.data(), replacement.size());
+        s.remove_prefix(bad + 1);
+        while (!s.empty() && (static_cast<unsigned char>(s[0]) & 0xC0) == 0x80) s.remove_prefix(1);
+        bad = utf8::first_invalid(s);
+    }
+    escape_into(out, s);
+}
 
-void append_escaped(TextBuffer& out, std::string_view s) { escape_into(out, s); }
-void append_escaped(std::string& out, std::string_view s) { escape_into(out, s); }
+bool needs_json_escape(std::string_view s) { return next_escape(s, 0) != s.size() || utf8::first_invalid(s) != std::string_view::npos; }
+
+void append_escaped(TextBuffer& out, std::string_view s) { escape_utf8_into(out, s); }
+void append_escaped(std::string& out, std::string_view s) { escape_utf8_into(out, s); }
 
 }  // namespace firstset

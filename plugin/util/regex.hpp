@@ -28,7 +28,12 @@ public:
     Regex& operator=(const Regex&) = delete;
     ~Regex();
 
-    // The first match in text: its byte offset and length; nullopt when there is none.
+    // Bounds on one search: backtracking steps, nesting (interpreter), heap in KiB.
+    static constexpr unsigned match_limit = 1'000'000, depth_limit = 5'000, heap_limit_kib = 20'000;
+
+    // The first match in text: its byte offset and length; nullopt when there is none. Throws
+    // Error(LIMIT, PATTERN_LIMIT) when the search hits a bound before it can say: never "no match"
+    // for a search that did not finish.
     // REQUIRES: text is valid UTF-8 (every document firstset reads is checked for it).
     std::optional<std::pair<std::size_t, std::size_t>> find(std::string_view text, std::size_t from = 0) const;
     bool search(std::string_view text) const { return find(text).has_value(); }
