@@ -13,8 +13,15 @@
 #include <set>
 #include <thread>
 
+#include <sys/stat.h>
+
+#include <chrono>
+
+#include "engine.hpp"
 #include "ledger/format.hpp"
 #include "ledger/ledger.hpp"
+#include "util/file_io.hpp"
+#include "util/json_out.hpp"
 #include "support.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
@@ -418,4 +425,79 @@ TEST_CASE("Ledger: a sync failing while other writers wait acknowledges nothing 
         CHECK(v.ok());
         for (const auto& a : acknowledged) CHECK(ids[a.seq] == a.id);
     }
+}
+
+namespace {
+
+// Writes without syncing: large test ledgers in little time.
+class UnsyncedStorage : public Storage {
+public:
+    explicit UnsyncedStorage(int fd) : fd_(fd) {}
+    void append(std::string_view bytes) override {
+        if (::write(fd_, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) std::abort();
+    }
+    void sync(unsigned) override {}
+
+private:
+    int fd_;
+};
+
+}  // namespace
+
+TEST_CASE("Issue 8 #6: a ledger that shrinks while it is verified gives a verdict, never SIGBUS", "[ledger][hostile]") {
+    test::TempDir dir;
+    const auto pristine = dir / "pristine.jsonl";
+    {
+        auto l = Ledger::open(pristine, [](int fd, const std::filesystem::path&) { return std::make_unique<UnsyncedStorage>(fd); });
+        const std::string pad(400, 'x');
+        for (int i = 0; i < 60000; ++i) l->append("evaluation", "{\"n\":" + std::to_string(i) + ",\"pad\":\"" + pad + "\"}");
+    }
+    REQUIRE(std::filesystem::file_size(pristine) > (std::size_t{25} << 20));
+    const auto file = dir / "ledger.jsonl";
+    const std::string request_json = "{\"ledger\":\"" + file.string() + "\"}";
+    int verdicts = 0;
+    for (int trial = 0; trial < 6; ++trial) {
+        std::filesystem::copy_file(pristine, file, std::filesystem::copy_options::overwrite_existing);
+        // Another process (an operator, a rotation script) cuts the file while it is being read.
+        std::thread cutter([&, trial] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(2 + trial * 3));
+            ::truncate(file.c_str(), static_cast<off_t>(std::filesystem::file_size(pristine) / (trial + 2)));
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            ::truncate(file.c_str(), 0);
+        });
+        TextBuffer out;
+        try {
+            verify_ledger(request_json.c_str(), out);
+            const std::string verdict = out.str();
+            CHECK(verdict.find("\"ok\":") != std::string::npos);
+            ++verdicts;
+        } catch (const Error& e) {
+            CHECK(e.status() == Status::io);
+        }
+        cutter.join();
+    }
+    WARN(verdicts << " verdicts on ledgers cut while read; the process is still here");
+}
+
+TEST_CASE("Issue 8 #9: a link planted at a temporary file's old name is never followed; files are written 0600",
+          "[ledger][hostile]") {
+    test::TempDir dir;
+    test::write_file(dir / "precious.txt", "keep me\n");
+    // The names the writer used to write before renaming: a link there used to be truncated through.
+    std::filesystem::create_symlink(dir / "precious.txt", dir / "cursor.tmp");
+    write_file_durably(dir / "cursor", "{\"a\":1}");
+    CHECK(test::read_file(dir / "precious.txt") == "keep me\n");
+    CHECK(test::read_file(dir / "cursor") == "{\"a\":1}");
+    struct stat st {};
+    REQUIRE(::stat((dir / "cursor").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    // A link planted at the target itself is replaced, not written through.
+    std::filesystem::create_symlink(dir / "precious.txt", dir / "checkpoint");
+    write_file_durably(dir / "checkpoint", "signed\n");
+    CHECK(test::read_file(dir / "precious.txt") == "keep me\n");
+    CHECK_FALSE(std::filesystem::is_symlink(dir / "checkpoint"));
+    // Parents are created for the owner only.
+    write_file_durably(dir / "a/b/c", "x");
+    REQUIRE(::stat((dir / "a/b").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0700);
 }

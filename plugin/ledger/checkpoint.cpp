@@ -32,27 +32,14 @@ std::optional<Checkpoint> open_checkpoint(std::string_view note, const VerifierK
         problem = {"CHECKPOINT_MALFORMED", "the checkpoint is not a signed checkpoint: " + why, "检查点格式不正确：" + why};
         return std::nullopt;
     };
+    // As transparency-dev's note package does: find the signature by the expected key and verify
+    // it over the body's exact bytes first; only a body that verifies is parsed at all.
     const auto split = note.find("\n\n");
     if (split == std::string_view::npos) return malformed("no blank line before the signatures");
     const std::string_view body = note.substr(0, split + 1);
     std::string_view sigs = note.substr(split + 2);
-    // Body: origin, size, hash (and possibly extension lines, which firstset does not write).
-    std::vector<std::string_view> lines;
-    for (std::size_t start = 0, end; (end = body.find('\n', start)) != std::string_view::npos; start = end + 1)
-        lines.push_back(body.substr(start, end - start));
-    if (lines.size() < 3 || lines[0].empty()) return malformed("fewer than three lines before the signatures");
-    Checkpoint c;
-    c.origin = std::string(lines[0]);
-    if (lines[1].empty() || lines[1].size() > 19 || lines[1].find_first_not_of("0123456789") != std::string_view::npos ||
-        (lines[1].size() > 1 && lines[1][0] == '0'))
-        return malformed("the size is not a decimal number");
-    c.size = std::stoull(std::string(lines[1]));
-    const auto hash = base64_decode(lines[2]);
-    if (!hash || hash->size() != 32) return malformed("the hash is not base64 of 32 bytes");
-    c.head_id = hex_encode(*hash);
-    // Signatures: any number of lines; one must be by `key`.
-    bool found_key = false;
-    while (!sigs.empty()) {
+    bool found_key = false, verified = false;
+    while (!sigs.empty() && !verified) {
         const auto end = sigs.find('\n');
         if (end == std::string_view::npos) return malformed("a signature line does not end with a newline");
         std::string_view line = sigs.substr(0, end);
@@ -69,13 +56,30 @@ std::optional<Checkpoint> open_checkpoint(std::string_view note, const VerifierK
                                  static_cast<unsigned char>((*blob)[3]);
         if (line.substr(0, space) != key.name || id != key.id) continue;
         found_key = true;
-        if (ed25519_verify(key.public_key, body, std::string_view(*blob).substr(4))) return c;
+        verified = ed25519_verify(key.public_key, body, std::string_view(*blob).substr(4));
     }
-    problem = {"CHECKPOINT_BAD_SIGNATURE",
-               found_key ? "the checkpoint's signature by " + key.name + " does not verify: the checkpoint was changed"
-                         : "the checkpoint carries no signature by the key " + key.name,
-               found_key ? "检查点上 " + key.name + " 的签名验证失败：检查点已被改动" : "检查点上没有密钥 " + key.name + " 的签名"};
-    return std::nullopt;
+    if (!verified) {
+        problem = {"CHECKPOINT_BAD_SIGNATURE",
+                   found_key ? "the checkpoint's signature by " + key.name + " does not verify: the checkpoint was changed"
+                             : "the checkpoint carries no signature by the key " + key.name,
+                   found_key ? "检查点上 " + key.name + " 的签名验证失败：检查点已被改动" : "检查点上没有密钥 " + key.name + " 的签名"};
+        return std::nullopt;
+    }
+    // Body: origin, size, hash (and possibly extension lines, which firstset does not write).
+    std::vector<std::string_view> lines;
+    for (std::size_t start = 0, end; (end = body.find('\n', start)) != std::string_view::npos; start = end + 1)
+        lines.push_back(body.substr(start, end - start));
+    if (lines.size() < 3 || lines[0].empty()) return malformed("fewer than three lines before the signatures");
+    Checkpoint c;
+    c.origin = std::string(lines[0]);
+    if (lines[1].empty() || lines[1].size() > 19 || lines[1].find_first_not_of("0123456789") != std::string_view::npos ||
+        (lines[1].size() > 1 && lines[1][0] == '0'))
+        return malformed("the size is not a decimal number");
+    c.size = std::stoull(std::string(lines[1]));
+    const auto hash = base64_decode(lines[2]);
+    if (!hash || hash->size() != 32) return malformed("the hash is not base64 of 32 bytes");
+    c.head_id = hex_encode(*hash);
+    return c;
 }
 
 CheckpointWriter::CheckpointWriter(CheckpointConfig config, const Ledger& ledger, std::shared_ptr<spdlog::logger> log)

@@ -1,0 +1,224 @@
+// The one JSON reader (util/json.hpp) and exact decimals (util/decimal.hpp): what it accepts,
+// what it refuses and how it says so. Issue 8's defects that began in a reader are named here.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "support.hpp"
+#include "util/decimal.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+#include "util/source_document.hpp"
+
+using namespace firstset;
+
+namespace {
+
+const json::Limits limits{1 << 20, 32};
+
+json::Document parse(const std::string& text) { return json::Document::parse(text, limits, "test document"); }
+
+Error refusal(const std::string& text) {
+    try {
+        parse(text);
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("accepted: " << text);
+    throw std::logic_error("unreachable");
+}
+
+Error yaml_refusal(const std::string& text) {
+    try {
+        SourceDocument::parse(text, "test.yaml", SourceDocument::Format::yaml);
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("accepted: " << text);
+    throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("Issue 8 #1: [0. followed by 400 zeros and 1] is refused as a number out of range, with its place", "[json]") {
+    const std::string text = "[0." + std::string(400, '0') + "1]";
+    REQUIRE(text.size() == 405);
+    const Error e = refusal(text);
+    CHECK(e.status() == Status::parse);
+    CHECK(e.code() == "JSON_NUMBER_RANGE");
+    CHECK(e.where().line == 1);
+    CHECK(e.where().column == 2);
+    // The same number in YAML (a registry or pack) is refused the same way, with the file's line.
+    const Error y = yaml_refusal("registry:\n  x: 0." + std::string(400, '0') + "1\n");
+    CHECK(y.code() == "JSON_NUMBER_RANGE");
+    CHECK(y.where().file == "test.yaml");
+    CHECK(y.where().line == 2);
+}
+
+TEST_CASE("Issue 8 #1: 0E-99 is zero and keeps its text; numbers that overflow or underflow are refused", "[json]") {
+    const auto d = parse("[0E-99, -0, 1e1, 10.0, 10, 18446744073709551615, -9223372036854775808, 1.5e-300]");
+    const auto& a = d.root();
+    CHECK(a[0].number() == 0.0);
+    CHECK(a[0].literal() == "0E-99");
+    CHECK(a[5].uint64() == 18446744073709551615ull);
+    CHECK(a[6].int64() == INT64_MIN);
+    for (const std::string bad : {"[1e400]", "[-1e400]", "[1e-400]", "[18446744073709551616]", "[-9223372036854775809]"}) {
+        INFO(bad);
+        CHECK(refusal(bad).code() == "JSON_NUMBER_RANGE");
+    }
+}
+
+TEST_CASE("Issue 8 #3: an integer is a number written as one: 10.0 and 1e1 are numbers, not integers", "[json]") {
+    const auto d = parse("[10, 10.0, 1e1, -3]");
+    const auto& a = d.root();
+    CHECK(a[0].is_integer());
+    CHECK_FALSE(a[1].is_integer());
+    CHECK_FALSE(a[2].is_integer());
+    CHECK(a[3].is_integer());
+    CHECK(a[1].number() == 10.0);
+    CHECK_THROWS_AS(a[1].uint64(), json::AccessError);  // never read as 0, nor as 10
+    CHECK_THROWS_AS(a[3].uint64(), json::AccessError);  // -3 is no unsigned integer
+}
+
+TEST_CASE("Issue 8 #2: a member name given twice is refused anywhere, with the JSON Pointer of the repeat", "[json]") {
+    Error e = refusal(R"({"kind":"award","kind":"failure_report"})");
+    CHECK(e.status() == Status::parse);
+    CHECK(e.code() == "JSON_DUPLICATE_KEY");
+    CHECK(e.where().path == "/kind");
+    // Escapes do not hide a repeat; nesting does not; open objects and large ones neither.
+    e = refusal(R"({"a":{"b":[1,{"c":1,"\u0063":2}]}})");
+    CHECK(e.where().path == "/a/b/1/c");
+    std::string big = "{";
+    for (int i = 0; i < 40; ++i) big += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+    big += "\"k17\":0}";
+    e = refusal(big);
+    CHECK(e.where().path == "/k17");
+    CHECK_NOTHROW(parse(R"({"a":1,"A":2,"a ":3})"));
+    // YAML mappings follow the same rule.
+    const Error y = yaml_refusal("registry:\n  id: a\n  id: b\n");
+    CHECK(y.code() == "YAML_DUPLICATE_KEY");
+    CHECK(y.where().line == 3);
+}
+
+TEST_CASE("Issue 8 #5: a lone surrogate is refused in JSON and in YAML; a surrogate pair is one character", "[json]") {
+    for (const std::string bad : {R"(["\udc00"])", R"(["\ud800"])", R"(["\ud800x"])", R"(["\udc00\ud800"])"}) {
+        INFO(bad);
+        const Error e = refusal(bad);
+        CHECK(e.status() == Status::parse);
+        CHECK(e.code() == "JSON_SYNTAX");
+    }
+    CHECK(parse(R"(["\ud800\udc00"])").root()[0].str() == "\xF0\x90\x80\x80");
+    // Raw bytes of an encoded surrogate (ED B0 80) are not UTF-8 either.
+    CHECK(refusal("[\"\xED\xB0\x80\"]").code() == "NOT_UTF8");
+    Error y = yaml_refusal("registry:\n  id: \"\\udc00\"\n");  // yaml-cpp refuses the escape itself
+    CHECK(y.status() == Status::parse);
+    CHECK(y.where().line == 2);
+    y = yaml_refusal("registry:\n  id: \"\xED\xB0\x80\"\n");  // and the reader the bytes
+    CHECK(y.code() == "NOT_UTF8");
+    CHECK(y.where().line == 2);
+}
+
+TEST_CASE("JSON reader: what is not one well-formed JSON text is PARSE with line and column; depth and size are LIMIT",
+          "[json]") {
+    for (const std::string bad : {"", "  ", "{", "[1,]", "[1 2]", "{\"a\" 1}", "{\"a\":1,}", "[01]", "[1.]", "[-]", "[tru]",
+                                  "[nan]", "{\"a\":1}{}", "[1]]", "1 2", "[\"abc]", "[\"a\x01\"]", "[\"\\x\"]"}) {
+        INFO(bad);
+        const Error e = refusal(bad);
+        CHECK(e.status() == Status::parse);
+        CHECK(e.code() == "JSON_SYNTAX");
+    }
+    const Error u = refusal("{\n  \"a\": \"\xFF\"\n}");
+    CHECK(u.code() == "NOT_UTF8");
+    CHECK(u.where().line == 2);
+    CHECK(u.where().column == 9);
+    std::string deep(40, '[');
+    deep += std::string(40, ']');
+    CHECK(refusal(deep).code() == "INPUT_TOO_DEEP");
+    CHECK(refusal(deep).status() == Status::limit);
+    CHECK_THROWS_AS(json::Document::parse(std::string(100, ' ') + "1", json::Limits{64, 8}, "x"), Error);
+    // Scalars at the top level are documents too.
+    CHECK(parse("\"x\"").root().str() == "x");
+    CHECK(parse(" 5 ").root().is_integer());
+}
+
+TEST_CASE("JSON reader: values keep their text and where they are, so a file's error names its line", "[json]") {
+    const auto d = parse("{\n  \"a\": [1, \"x\\u00e9\"],\n  \"b\": {\"c\": 2.50}\n}");
+    const json::Value& root = d.root();
+    CHECK(root["a"][1].str() == "x\xC3\xA9");
+    CHECK(root["b"]["c"].literal() == "2.50");
+    CHECK(line_column_at(d.source(), d.offset_of("/b/c")) == std::pair<int, int>{3, 9});
+    CHECK(line_column_at(d.source(), d.offset_of("/a/1")) == std::pair<int, int>{2, 12});
+    // A pointer to nothing names its nearest existing parent.
+    CHECK(line_column_at(d.source(), d.offset_of("/b/missing")) == std::pair<int, int>{3, 3});
+    CHECK(root.to_json() == "{\"a\":[1,\"x\xC3\xA9\"],\"b\":{\"c\":2.50}}");
+}
+
+TEST_CASE("Issue 8 #2: reading a value as what it is not, or a member that is not there, is an error, never a crash",
+          "[json]") {
+    const auto d = parse(R"({"kind":"award","n":1})");
+    const json::Value& root = d.root();
+    CHECK_THROWS_AS(root["kind"].boolean(), json::AccessError);
+    CHECK_THROWS_AS(root["n"].str(), json::AccessError);
+    CHECK_THROWS_AS(root["tender"], json::AccessError);
+    CHECK_THROWS_AS(root["n"].items(), json::AccessError);
+    const auto [tender, kind] = json::members<2>(root, {"tender", "kind"});
+    CHECK_FALSE(tender);
+    CHECK_THROWS_AS(tender->str(), json::AccessError);
+    CHECK(kind->str() == "award");
+    CHECK(root.find("tender") == nullptr);
+}
+
+TEST_CASE("JSON reader: check() refuses what parse() refuses and keeps nothing", "[json]") {
+    CHECK_NOTHROW(json::check(R"({"a":[1,2,{"b":"c"}]})", limits, "line"));
+    CHECK_THROWS_AS(json::check(R"({"a":1,"a":2})", limits, "line"), Error);
+    CHECK_THROWS_AS(json::check(R"(["\udc00"])", limits, "line"), Error);
+}
+
+TEST_CASE("YAML files: numbers become JSON numbers by the reader's rules; strings stay strings", "[json][yaml]") {
+    const auto doc = SourceDocument::parse("a: +5\nb: 007\nc: 5.\nd: .5\ne: 1e1\nf: '12'\ng: 1.50\n", "t.yaml",
+                                           SourceDocument::Format::yaml);
+    const json::Value& r = doc.root();
+    CHECK(r["a"].literal() == "5");
+    CHECK(r["b"].literal() == "7");
+    CHECK(r["b"].is_integer());
+    CHECK(r["c"].literal() == "5.0");
+    CHECK_FALSE(r["c"].is_integer());
+    CHECK(r["d"].literal() == "0.5");
+    CHECK_FALSE(r["e"].is_integer());
+    CHECK(r["f"].str() == "12");
+    CHECK(r["g"].literal() == "1.50");
+    CHECK(yaml_refusal("a: 18446744073709551616\n").code() == "JSON_NUMBER_RANGE");
+    CHECK(yaml_refusal("a: 1e999\n").code() == "JSON_NUMBER_RANGE");
+}
+
+TEST_CASE("YAML files: aliases cannot multiply values beyond the size of the file", "[json][yaml]") {
+    std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+    char prev = 'a';
+    for (char c = 'b'; c <= 'k'; ++c, ++prev)
+        bomb += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
+                ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
+    const Error e = yaml_refusal(bomb);
+    CHECK(e.status() == Status::limit);
+    CHECK(e.code() == "DOCUMENT_TOO_LARGE");
+}
+
+TEST_CASE("Issue 8 #4: exact decimals come from a number's text, never through a double", "[json][decimal]") {
+    using P = ScaledDecimal::Problem;
+    CHECK(scaled_decimal("10", 2).units == 1000);
+    CHECK(scaled_decimal("6.5", 2).units == 650);
+    CHECK(scaled_decimal("2.35", 2).units == 235);
+    CHECK(scaled_decimal("6.50000", 2).units == 650);
+    CHECK(scaled_decimal("1e1", 2).units == 1000);
+    CHECK(scaled_decimal("235E-2", 2).units == 235);
+    CHECK(scaled_decimal("0E-99", 2).units == 0);
+    CHECK(scaled_decimal("-0.01", 2).units == -1);
+    CHECK(scaled_decimal("1e-320", 2).problem == P::too_precise);
+    CHECK(scaled_decimal("6.505", 2).problem == P::too_precise);
+    CHECK(scaled_decimal("0.1", 0).problem == P::too_precise);
+    CHECK(scaled_decimal("10.000000000000000001", 2).problem == P::too_precise);
+    CHECK(scaled_decimal("1e17", 2).problem == P::too_large);
+    CHECK(scaled_decimal("1e999999999999", 2).problem == P::too_large);
+    CHECK(scaled_decimal("99999999999999999.99", 2).problem == P::too_large);
+    CHECK(scaled_decimal("9999999999999999.99", 2).units == 999999999999999999);
+    CHECK(scaled_decimal("1.", 2).problem == P::syntax);
+}
