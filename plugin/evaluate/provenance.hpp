@@ -7,7 +7,7 @@
 
 namespace firstset {
 
-class Policy;
+struct Policy;
 class Registry;
 struct RegistryFreshness;
 struct Offer;

@@ -12,7 +12,7 @@ namespace firstset::ledger {
 
 std::size_t LedgerReader::read(std::uint64_t last_seq, std::size_t max_bytes, std::string& out) {
     if (last_seq <= pos_.seq) return 0;
-    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     auto fail = [&](const char* what) {
         const int e = errno;
         if (fd >= 0) ::close(fd);

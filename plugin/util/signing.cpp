@@ -1,5 +1,7 @@
 #include "util/signing.hpp"
 
+#include "util/file_io.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -171,13 +173,14 @@ std::optional<SignerKey> parse_signer_key(std::string_view text, std::string& wh
 }
 
 std::optional<SignerKey> read_signer_key_file(const std::string& path, std::string& why) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (!in || !(text << in.rdbuf())) {
-        why = "the file cannot be read";
-        return std::nullopt;
+    // A key is one short line: a regular file of a few hundred bytes at most is read, nothing else.
+    std::string t;
+    switch (read_regular_file(path, 4096, t)) {
+        case ReadProblem::none: break;
+        case ReadProblem::unreadable: why = "the file cannot be read"; return std::nullopt;
+        case ReadProblem::not_regular: why = "it is not a regular file"; return std::nullopt;
+        case ReadProblem::too_large: why = "the file is larger than a key (4096 bytes)"; return std::nullopt;
     }
-    std::string t = text.str();
     while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
     return parse_signer_key(t, why);
 }

@@ -1,0 +1,19 @@
+// libFuzzer harness: firstset_verify through the C ABI: any request text, against the working
+// folder's sample ledger and checkpoint (a request names them as "sample.jsonl" and
+// "sample.checkpoint").
+#include <fstream>
+
+#include "fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static const bool ready = [] {
+        std::ofstream(fuzz::workdir() / "sample.checkpoint") << fuzz::sample().checkpoint;
+        return true;
+    }();
+    (void)ready;
+    const std::string text = fuzz::text_of(data, size);
+    char* out = nullptr;
+    const int status = firstset_verify(text.c_str(), &out);
+    fuzz::check_answer(status, out, "firstset_verify");
+    return 0;
+}

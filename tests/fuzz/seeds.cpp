@@ -1,0 +1,90 @@
+// Writes the seed corpora of the harnesses from the project's examples (so the seeds follow the
+// examples as they change): seeds OUT_DIR makes OUT_DIR/<harness>/<seed> files.
+#include <fstream>
+#include <iostream>
+
+#include "fuzz_support.hpp"
+#include "util/file_io.hpp"
+#include "util/source_document.hpp"
+
+namespace {
+
+using fuzz::fs::path;
+
+std::string read(const std::string& relative) { return *firstset::read_whole_file(fuzz::source(relative), 1 << 24); }
+
+std::string json_of(const std::string& relative) { return firstset::SourceDocument::read(fuzz::source(relative)).root().to_json(); }
+
+// A document's members but `drop`, then `extra` ("\"name\":value,..."), as one JSON object.
+std::string object_without(const firstset::json::Value& v, std::initializer_list<std::string_view> drop, const std::string& extra) {
+    std::string out = "{";
+    for (const auto& m : v.members()) {
+        bool skip = false;
+        for (auto d : drop) skip = skip || m.name() == d;
+        if (skip) continue;
+        out += "\"" + std::string(m.name()) + "\":" + m.value.to_json() + ",";
+    }
+    return out + extra + "}";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::cerr << "usage: seeds OUT_DIR\n";
+        return 2;
+    }
+    const path out = fuzz::fs::absolute(argv[1]);
+    auto seed = [&](const std::string& harness, const std::string& name, const std::string& bytes) {
+        fuzz::fs::create_directories(out / harness);
+        std::ofstream(out / harness / name, std::ios::binary) << bytes;
+    };
+    const std::string request = read("tests/data/request-b1.json");
+    const auto req = firstset::json::Document::parse(request, firstset::json::Limits{1 << 24, 64}, "request");
+    const std::string tender = req.root()["tender"].to_json(), bid = req.root()["bid"].to_json();
+    const std::string id(64, 'a');
+
+    seed("evaluate", "request-b1.json", request);
+    seed("json", "request-b1.json", request);
+    seed("json", "numbers.json", R"([0E-99,-0,1e1,10.0,18446744073709551615,-9223372036854775808,1.5e-300,"\ud800\udc00","\u0000"])");
+    for (const char* t : {"examples/tender-CQJT-2026-014.yaml", "examples/tender-SCNY-2026-031.yaml"}) {
+        const auto doc = firstset::SourceDocument::read(fuzz::source(t));
+        seed("lint", path(t).stem().string() + ".json", doc.root()["tender"].to_json());
+    }
+    seed("lint", "request-b1-tender.json", tender);
+    const auto award = firstset::SourceDocument::read(fuzz::source("examples/records/award-CQJT-2026-014.yaml"));
+    seed("record", "award.json", object_without(award.root(), {"tender_file", "bid"}, "\"tender\":" + tender + ",\"bid\":" + bid));
+    for (const char* r : {"failure", "decision"}) {
+        const auto doc = firstset::SourceDocument::read(fuzz::source(std::string("examples/records/") + r + "-CQJT-2026-014.yaml"));
+        seed("record", std::string(r) + ".json",
+             object_without(doc.root(), {"award", "failure"}, "\"award\":\"" + id + "\"" +
+                                                                 (std::string(r) == "decision" ? ",\"failure\":\"" + id + "\"" : "")));
+    }
+    const auto& sample = fuzz::sample();
+    const auto verdict = firstset::ledger::verify(sample.ledger);
+    seed("verify", "plain.json", R"({"ledger":"sample.jsonl"})");
+    seed("verify", "head.json", "{\"ledger\":\"sample.jsonl\",\"expected_head\":{\"seq\":" + std::to_string(verdict.head.seq) +
+                                    ",\"id\":\"" + verdict.head.id + "\"}}");
+    seed("verify", "checkpoint.json", std::string(R"({"ledger":"sample.jsonl","checkpoint":"sample.checkpoint","public_key":")") +
+                                          fuzz::verifier_key + "\"}");
+    for (const char* c : {"examples/config.yaml", "examples/config-ledger.yaml"}) {
+        seed("config", path(c).stem().string() + ".yaml", "Y" + read(c));
+        seed("config", path(c).stem().string() + ".json", "J" + json_of(c));
+    }
+    seed("config", "url.yaml", "Yregistry:\n  url: https://127.0.0.1:9/registry.json\n  public_key: " + std::string(fuzz::verifier_key) +
+                                   "\nledger:\n  path: l.jsonl\n  node: n1\n  ship: {url: 'https://127.0.0.1:9/a'}\n");
+    for (const char* p : {"criteria/policies/cn-cq-2024-9.yaml", "criteria/policies/cn-2023-127.yaml"}) {
+        seed("pack", path(p).stem().string() + ".yaml", "Y" + read(p));
+        seed("pack", path(p).stem().string() + ".json", "J" + json_of(p));
+        seed("json", path(p).stem().string() + ".json", json_of(p));
+    }
+    seed("registry", "registry.yaml", "Y" + read("examples/registry.yaml"));
+    seed("registry", "registry.json", "J" + json_of("examples/registry.yaml"));
+    seed("json", "registry.json", json_of("examples/registry.yaml"));
+    seed("ledger", "sample.jsonl", sample.ledger);
+    seed("ledger", "torn.jsonl", sample.ledger + "{\"seq\":5,\"prev\":\"");
+    seed("checkpoint", "sample", sample.checkpoint + "==\n" + sample.ledger);
+    seed("note", "sample", sample.checkpoint);
+    std::cout << "seeds written to " << out.string() << "\n";
+    return 0;
+}
