@@ -8,6 +8,7 @@
 #include "util/decimal.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
+#include "util/json_out.hpp"
 #include "util/source_document.hpp"
 
 using namespace firstset;
@@ -221,4 +222,14 @@ TEST_CASE("Issue 8 #4: exact decimals come from a number's text, never through a
     CHECK(scaled_decimal("99999999999999999.99", 2).problem == P::too_large);
     CHECK(scaled_decimal("9999999999999999.99", 2).units == 999999999999999999);
     CHECK(scaled_decimal("1.", 2).problem == P::syntax);
+}
+
+TEST_CASE("Issue 8 #5: text handed to a host is UTF-8 whatever reaches the writer", "[json][writer]") {
+    std::string out;
+    append_escaped(out, std::string("ok \xFF then \xED\xB0\x80 and \xE4\xB8 end \"q\"\n"));
+    CHECK(out == "ok \xEF\xBF\xBD then \xEF\xBF\xBD and \xEF\xBF\xBD end \\\"q\\\"\\n");
+    CHECK_NOTHROW(parse("[\"" + out + "\"]"));
+    std::string plain;
+    append_escaped(plain, "中文 text");
+    CHECK(plain == "中文 text");
 }

@@ -501,3 +501,24 @@ TEST_CASE("Issue 8 #9: a link planted at a temporary file's old name is never fo
     REQUIRE(::stat((dir / "a/b").c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0700);
 }
+
+TEST_CASE("Issue 8 #5: the ledger never writes a record its own reader would refuse", "[ledger][hostile]") {
+    test::TempDir dir;
+    auto l = Ledger::open(dir / "l.jsonl");
+    l->append("award", body(1));
+    const std::string before = test::read_file(dir / "l.jsonl");
+    for (const std::string bad : {R"({"a":1,"a":2})", "{\"t\":\"\xED\xB0\x80\"}", R"({"n":1e999})", R"({"x":)"}) {
+        INFO(bad);
+        try {
+            l->append("award", bad);
+            FAIL("written");
+        } catch (const Error& e) {
+            CHECK(e.status() == Status::internal);
+            CHECK(e.code() == "RECORD_NOT_READABLE");
+        }
+    }
+    CHECK(test::read_file(dir / "l.jsonl") == before);
+    l->append("award", body(2));  // and it goes on
+    l.reset();
+    CHECK_NOTHROW(Ledger::open(dir / "l.jsonl"));
+}
