@@ -17,25 +17,12 @@
 #include <chrono>
 #include <thread>
 
+#include "abi_support.hpp"
 #include "support.hpp"
 
 namespace {
 
-struct Raw {
-    boost::dll::shared_library lib{FIRSTSET_LIBRARY, boost::dll::load_mode::rtld_now};
-    decltype(&firstset_open) open = &lib.get<decltype(firstset_open)>("firstset_open");
-    decltype(&firstset_close) close = &lib.get<decltype(firstset_close)>("firstset_close");
-    decltype(&firstset_evaluate) evaluate = &lib.get<decltype(firstset_evaluate)>("firstset_evaluate");
-    decltype(&firstset_free) free = &lib.get<decltype(firstset_free)>("firstset_free");
-    decltype(&firstset_record) record = &lib.get<decltype(firstset_record)>("firstset_record");
-    decltype(&firstset_verify) verify = &lib.get<decltype(firstset_verify)>("firstset_verify");
-    decltype(&firstset_lint) lint = &lib.get<decltype(firstset_lint)>("firstset_lint");
-};
-
-Raw& raw() {
-    static Raw r;
-    return r;
-}
+using test::raw;
 
 // The answer of a call: its status and the document it wrote (an error document unless OK).
 struct Answer {

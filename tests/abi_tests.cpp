@@ -10,37 +10,14 @@
 #include <random>
 #include <thread>
 
+#include "abi_support.hpp"
 #include "support.hpp"
 
 namespace {
 
 const char* const library_path = FIRSTSET_LIBRARY;
 
-// The raw C functions, for the cases the wrapper would never let happen (NULL arguments).
-struct Raw {
-    boost::dll::shared_library lib{library_path, boost::dll::load_mode::rtld_now};
-    decltype(&firstset_abi_version) abi_version = &lib.get<decltype(firstset_abi_version)>("firstset_abi_version");
-    decltype(&firstset_version) version = &lib.get<decltype(firstset_version)>("firstset_version");
-    decltype(&firstset_open) open = &lib.get<decltype(firstset_open)>("firstset_open");
-    decltype(&firstset_close) close = &lib.get<decltype(firstset_close)>("firstset_close");
-    decltype(&firstset_evaluate) evaluate = &lib.get<decltype(firstset_evaluate)>("firstset_evaluate");
-    decltype(&firstset_free) free = &lib.get<decltype(firstset_free)>("firstset_free");
-    decltype(&firstset_record) record = &lib.get<decltype(firstset_record)>("firstset_record");
-    decltype(&firstset_verify) verify = &lib.get<decltype(firstset_verify)>("firstset_verify");
-    decltype(&firstset_lint) lint = &lib.get<decltype(firstset_lint)>("firstset_lint");
-
-    nlohmann::json take(char* s) const {
-        REQUIRE(s != nullptr);
-        auto j = nlohmann::json::parse(s);
-        free(s);
-        return j;
-    }
-};
-
-Raw& raw() {
-    static Raw r;
-    return r;
-}
+using test::raw;
 
 const firstset::Library& library() {
     static const firstset::Library lib(library_path);
