@@ -2,6 +2,8 @@
 // what it refuses and how it says so. Issue 8's defects that began in a reader are named here.
 #include <catch2/catch.hpp>
 
+#include <pthread.h>
+
 #include <string>
 
 #include "support.hpp"
@@ -232,4 +234,37 @@ TEST_CASE("Issue 8 #5: text handed to a host is UTF-8 whatever reaches the write
     std::string plain;
     append_escaped(plain, "中文 text");
     CHECK(plain == "中文 text");
+}
+
+TEST_CASE("YAML files: text nested hundreds of levels deep is refused on a host thread with a 128 KiB stack, never a "
+          "stack overflow", "[json][yaml][hostile]") {
+    struct Job {
+        std::string text;
+        std::string code;
+        static void* run(void* p) {
+            auto* job = static_cast<Job*>(p);
+            try {
+                SourceDocument::parse(job->text, "deep.yaml", SourceDocument::Format::yaml);
+                job->code = "accepted";
+            } catch (const Error& e) {
+                job->code = e.code();
+            }
+            return nullptr;
+        }
+    };
+    for (const std::string& text : {std::string(900, '[') + std::string(900, ']'), [] {
+                                        std::string t;
+                                        for (int i = 0; i < 900; ++i) t += "- ";
+                                        return t + "x\n";
+                                    }()}) {
+        Job job{text, ""};
+        pthread_attr_t attr;
+        REQUIRE(pthread_attr_init(&attr) == 0);
+        REQUIRE(pthread_attr_setstacksize(&attr, 128 * 1024) == 0);  // as a JVM or musl thread may have
+        pthread_t thread;
+        REQUIRE(pthread_create(&thread, &attr, &Job::run, &job) == 0);
+        pthread_join(thread, nullptr);
+        pthread_attr_destroy(&attr);
+        CHECK((job.code == "YAML_SYNTAX" || job.code == "DOCUMENT_TOO_DEEP"));
+    }
 }

@@ -59,7 +59,7 @@ private:
     valijson::Validator validator_;
 };
 
-// Both ways the plugin validates (RapidJSON for files, simdjson for requests), which must agree.
+// As the plugin validates: its one JSON reader, then the compiled schema.
 std::optional<schema::Violation> firstset_violation(const std::string& schema_name, const nlohmann::json& doc) {
     return test::validate_text(schema::builtin(), schema_name, doc.dump());
 }

@@ -3,8 +3,9 @@
 // 1.1.0's Writer copies every byte through a checked Put, even for raw values, and libstdc++'s
 // std::string appends are out-of-line calls; writing the 12 KB evaluate response that way cost
 // as much as the rest of the call (docs/performance.md). Here every append is inline and
-// strings are escaped in runs (append_escaped). Structure is the caller's to keep right; the
-// tests parse and schema-check every document it writes.
+// strings are escaped in runs (append_escaped). Every string it writes is UTF-8 (bytes that are
+// not become U+FFFD), so a host is never handed anything else. Structure is the caller's to keep
+// right; the tests parse and schema-check every document it writes.
 #pragma once
 
 #include <cstdint>

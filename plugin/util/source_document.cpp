@@ -11,6 +11,7 @@
 #include "schema/validator.hpp"
 #include "util/digest.hpp"
 #include "util/file_io.hpp"
+#include "util/large_stack.hpp"
 
 namespace firstset {
 
@@ -217,20 +218,24 @@ SourceDocument SourceDocument::parse(std::string text, std::string file, Format 
     }
     // A UTF-8 byte order mark is not part of the YAML text (yaml-cpp's positions skip it too).
     if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
-    YAML::Node tree;
-    try {
-        tree = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        throw Error(Status::parse, "YAML_SYNTAX",
-                    d.file_ + ":" + std::to_string(e.mark.line + 1) + ": not well-formed YAML: " + e.msg,
-                    d.file_ + " 第 " + std::to_string(e.mark.line + 1) + " 行不是格式正确的 YAML：" + e.msg,
-                    Location{"", d.file_, e.mark.line + 1, e.mark.column + 1});
-    }
-    const std::size_t max_nodes = text.size() + 100000;
-    json::Builder build(std::move(text));
-    YamlConverter conv{d.file_, build, max_nodes};
-    const json::Value root = conv.convert(tree, 0);
-    d.doc_ = build.finish(root);
+    // yaml-cpp recurses once per level of nesting, whatever the caller's stack: parse, convert and
+    // free its tree on a stack of known size (util/large_stack.hpp).
+    d.doc_ = on_large_stack([&]() -> json::Document {
+        YAML::Node tree;
+        try {
+            tree = YAML::Load(text);
+        } catch (const YAML::Exception& e) {
+            throw Error(Status::parse, "YAML_SYNTAX",
+                        d.file_ + ":" + std::to_string(e.mark.line + 1) + ": not well-formed YAML: " + e.msg,
+                        d.file_ + " 第 " + std::to_string(e.mark.line + 1) + " 行不是格式正确的 YAML：" + e.msg,
+                        Location{"", d.file_, e.mark.line + 1, e.mark.column + 1});
+        }
+        const std::size_t max_nodes = text.size() + 100000;
+        json::Builder build(std::move(text));
+        YamlConverter conv{d.file_, build, max_nodes};
+        const json::Value root = conv.convert(tree, 0);
+        return build.finish(root);
+    });
     return d;
 }
 
