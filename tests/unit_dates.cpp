@@ -68,3 +68,19 @@ TEST_CASE("Rule D: a deadline without an offset, or an impossible time, is not a
     CHECK_FALSE(china_date_of("2026-03-16T09:30:00+08:00 "));
     CHECK_FALSE(china_date_of(""));
 }
+
+TEST_CASE("Rule D: an expiry past the year 9999 is written with its five digits, never as a wrong year", "[dates]") {
+    const Date d = *Date::parse("9999-05-12");
+    CHECK(d.plus_years(3).to_string() == "10002-05-12");
+    CHECK(d.to_string() == "9999-05-12");
+    CHECK(Date::parse("0001-01-01")->to_string() == "0001-01-01");
+}
+
+TEST_CASE("Registry freshness: RFC 3339 date-times as Unix seconds, offsets and leap seconds included", "[dates]") {
+    CHECK(unix_seconds_of("1970-01-01T00:00:00Z") == 0);
+    CHECK(unix_seconds_of("2026-11-01T09:00:00+08:00") == unix_seconds_of("2026-11-01T01:00:00Z"));
+    CHECK(*unix_seconds_of("2026-11-01T01:00:00Z") - *unix_seconds_of("2026-11-01T00:59:59.999Z") == 1);
+    CHECK(unix_seconds_of("2016-12-31T23:59:60Z") == unix_seconds_of("2016-12-31T23:59:59Z"));
+    CHECK_FALSE(unix_seconds_of("2026-11-01T09:00:00"));
+    CHECK_FALSE(unix_seconds_of("2026-02-30T09:00:00Z"));
+}

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 
@@ -74,7 +75,14 @@ YearMonthDay Date::ymd() const noexcept { return civil_from_days(days_); }
 
 std::string Date::to_string() const {
     const auto v = ymd();
-    // Years 1..9999 only (Date::parse); written by hand to keep this off the hot path's heap.
+    // Written by hand to keep this off the hot path's heap. Parsed dates have years 1..9999; an
+    // expiry computed from one (recognition in 9999 plus three years) may need a fifth digit, and
+    // gets it rather than a wrong four-digit year.
+    if (v.year < 1 || v.year > 9999) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%d-%02u-%02u", v.year, v.month, v.day);
+        return buf;
+    }
     std::string s(10, '0');
     int y = v.year;
     for (int i = 3; i >= 0; --i, y /= 10) s[static_cast<std::size_t>(i)] = static_cast<char>('0' + y % 10);
