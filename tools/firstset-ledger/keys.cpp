@@ -5,10 +5,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "util/error.hpp"
+#include "util/file_io.hpp"
 #include "util/signing.hpp"
 
 namespace tool {
@@ -37,6 +40,7 @@ std::string keygen(const std::string& name, const std::string& prefix) {
     const firstset::SignerKey key = firstset::generate_signer_key(name);
     write_new(prefix + ".key", key.text() + "\n", 0600);
     write_new(prefix + ".pub", key.verifier().text() + "\n", 0644);
+    firstset::sync_directory(std::filesystem::path(prefix).parent_path());
     return key.verifier().text();
 }
 
@@ -46,13 +50,13 @@ std::string sign_file(const std::string& key_file, const std::string& document) 
     if (!key) throw std::runtime_error(key_file + " holds no signer key: " + why);
     const auto sig = firstset::ed25519_sign(*key, read_file(document));
     const std::string out = document + ".sig";
-    const std::string tmp = out + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        f << firstset::base64_encode(std::string(reinterpret_cast<const char*>(sig.data()), sig.size())) << "\n";
-        if (!f) throw std::runtime_error("cannot write " + tmp);
+    // A new temporary file beside it (never through a link planted at a fixed name), then rename.
+    try {
+        firstset::write_file_durably(out, firstset::base64_encode(std::string(reinterpret_cast<const char*>(sig.data()), sig.size())) + "\n",
+                                     "SIGNATURE_WRITE_FAILED", 0644);
+    } catch (const firstset::Error& e) {
+        throw std::runtime_error(e.what());
     }
-    if (std::rename(tmp.c_str(), out.c_str()) != 0) throw std::runtime_error("cannot write " + out);
     return out;
 }
 
