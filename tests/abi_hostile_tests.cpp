@@ -384,4 +384,14 @@ TEST_CASE("Issue 8 #11: a pattern that backtracks past PCRE2's limits fails the 
     tender["criteria"][1]["name"] = "同类产品应用业绩";
     CHECK(call([&](char** o) { return raw().lint(engine, tender.dump().c_str(), o); }).status == FIRSTSET_OK);
     raw().close(engine);
+
+    // A pattern that matches the empty text (an `unless` of 'x*') on Chinese text: each search
+    // starts on a character boundary, and the audit answers.
+    pack.replace(pack.find("        - '业绩考核'"), 0, "        - 'x*'\n");
+    test::write_file(dir / "pack.yaml", pack);
+    REQUIRE(raw().open((dir / "config.yaml").c_str(), &engine, &out) == FIRSTSET_OK);
+    raw().free(out);
+    const Answer b = call([&](char** o) { return raw().lint(engine, tender.dump().c_str(), o); });
+    CHECK(b.status == FIRSTSET_OK);
+    raw().close(engine);
 }

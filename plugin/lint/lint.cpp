@@ -34,6 +34,8 @@ std::string blanked(std::string_view text, const Patterns& unless) {
             std::fill(out.begin() + static_cast<std::ptrdiff_t>(m->first),
                       out.begin() + static_cast<std::ptrdiff_t>(m->first + m->second), ' ');
             from = m->first + std::max<std::size_t>(m->second, 1);
+            // After an empty match, step a whole character: a search may not start inside one.
+            while (from < out.size() && (static_cast<unsigned char>(out[from]) & 0xC0) == 0x80) ++from;
         }
     }
     return out;
