@@ -1,5 +1,5 @@
 // The exception barrier of the C ABI: guard() runs an entry point's body and turns every
-// exception into a status and an error document (CONTRACT.md section 1). Kept apart from
+// exception into a status and an error document (docs/contract.md section 1). Kept apart from
 // capi.cpp so that unit tests can check the mapping directly.
 #pragma once
 

@@ -1,5 +1,5 @@
 // ABI tests: they load the built libfirstset.so at run time through Boost.DLL, as a tender
-// platform does, and hold it to CONTRACT.md §1 and §5.
+// platform does, and hold it to docs/contract.md sections 1 and 5.
 #include <catch2/catch.hpp>
 
 #include "firstset/firstset.hpp"
@@ -29,7 +29,7 @@ const firstset::Engine& engine() {
     return e;
 }
 
-// Every error document names its status as the table of CONTRACT.md §1 does.
+// Every error document names its status as the table of docs/contract.md section 1 does.
 void check_error_document(int status, const nlohmann::json& doc) {
     REQUIRE(doc.contains("error"));
     const auto& e = doc["error"];

@@ -1,4 +1,4 @@
-// The decision log: tamper evidence, durability and its failure modes (issue 3, CONTRACT.md §7-§8).
+// The decision log: tamper evidence, durability and its failure modes (issue 3, docs/contract.md sections 7-8).
 #include <catch2/catch.hpp>
 
 #include <signal.h>

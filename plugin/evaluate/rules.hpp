@@ -1,4 +1,4 @@
-// Rules C, D and E of DOMAIN.md, as pure functions over plain values: which claimed
+// Rules C, D and E of docs/domain.md, as pure functions over plain values: which claimed
 // certificates are accepted, and for each criterion whether it is deemed met. No I/O, no
 // allocation of messages: rendering the reasons is the response writer's job.
 #pragma once

@@ -1,4 +1,4 @@
-// firstset_verify: the verdict on a ledger file, needing no engine (CONTRACT.md §8).
+// firstset_verify: the verdict on a ledger file, needing no engine (docs/contract.md section 8).
 #pragma once
 
 #include "util/json.hpp"

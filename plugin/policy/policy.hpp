@@ -21,7 +21,7 @@ class SourceDocument;
 class TextBuffer;
 
 // Every reason and warning code the rules produce. Names are the stable codes of
-// CONTRACT.md §5 and docs/abi.md.
+// docs/contract.md section 5 and docs/abi.md.
 enum class Code : std::uint8_t {
     // Rule C: certificate checks
     CERT_UNKNOWN,

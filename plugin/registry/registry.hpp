@@ -1,5 +1,5 @@
 // The certificate registry: the first-set certificates the authorities have recognised,
-// loaded from YAML or JSON (CONTRACT.md §3) and indexed by id for constant-time lookup.
+// loaded from YAML or JSON (docs/contract.md section 3) and indexed by id for constant-time lookup.
 //
 // A Registry is immutable after loading and safe to share between threads.
 #pragma once

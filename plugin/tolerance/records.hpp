@@ -1,4 +1,4 @@
-// The records of the tolerance-of-failure decision log (clause （六）, Rule T of DOMAIN.md):
+// The records of the tolerance-of-failure decision log (clause （六）, Rule T of docs/domain.md):
 //   - award: the award of first-set equipment, assessed as of its date: the certificates
 //     re-checked on that date, the procurement method against the pack's list, every procedure
 //     item of the pack, the tender's audit for discriminatory criteria;
