@@ -135,8 +135,8 @@ FIRSTSET_API int firstset_lint(firstset_engine* engine, const char* tender_json,
 /* ---- ABI 1.3: beyond one machine (docs/operations.md) ---- */
 
 /* The engine's state for monitoring: *status_json = {"registry": {"id", "version", "sha256",
- * "certificates", "source": null | {"url", "etag", "checked_at", "age_seconds", "stale",
- * "refused", "fetches", "not_modified", "updates", "failures", "last_error"}}, "ledger": null |
+ * "certificates", "source": null | {"url", "etag", "checked_at", "published", "age_seconds",
+ * "stale", "refused", "fetches", "not_modified", "updates", "failures", "last_error"}}, "ledger": null |
  * {"path", "node", "records", "head", "checkpoint": null | {"file", "origin", "size", "head_id",
  * "key"}, "shipping": null | {"url", "shipped_records", "pending_records", "shipped_batches",
  * "failures", "consecutive_failures", "last_error", "last_success"}}}. Never waits on the
