@@ -162,7 +162,7 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
                          "ledger.checkpoint.key_file " + key_file.string() + " 中没有 Ed25519 签名私钥：" + why,
                          "/ledger/checkpoint/key_file");
             k.key = *key;
-            k.origin = cp->find("origin") ? std::string((*cp)["origin"].str()) : "firstset/" + c.node;
+            k.origin = cp->find("origin") ? std::string((*cp)["origin"].str()) : key->name;
             if (const json::Value* v = cp->find("interval_seconds")) k.interval = std::chrono::seconds(v->int64());
             k.file = c.ledger.string() + ".checkpoint";
             c.checkpoint = std::move(k);

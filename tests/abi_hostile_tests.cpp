@@ -315,6 +315,16 @@ TEST_CASE("Issue 8 #7: a FIFO as the ledger or checkpoint, or /dev/zero as the c
     }));
 }
 
+TEST_CASE("Issue 9 #7: verify's origin is the origin a checkpoint must name, so it comes only with a checkpoint",
+          "[abi][checkpoint]") {
+    test::TempDir dir;
+    test::write_file(dir / "ledger.jsonl", "");
+    const Answer a = verify({{"ledger", (dir / "ledger.jsonl").string()}, {"origin", "firstset/node-1"}});
+    CHECK(a.status == FIRSTSET_SCHEMA);
+    CHECK(a.code() == "SCHEMA_REQUIRED");
+    CHECK(a.path() == "/origin");
+}
+
 TEST_CASE("Issue 8 #9: links planted at the lock, the .broken file or the ledger never truncate or redirect a write",
           "[abi][hostile]") {
     test::TempDir dir;

@@ -167,11 +167,21 @@ TEST_CASE("Tool: keygen, a host signing checkpoints, and verify against the chec
     REQUIRE(host("record --config " + config + " " + test::source("examples/records/award-CQJT-2026-014.yaml").string()).status == 0);
     const std::string ledger = (dir / "ledger.jsonl").string(), checkpoint = ledger + ".checkpoint";
     REQUIRE(std::filesystem::exists(checkpoint));
-    CHECK(test::read_file(checkpoint).rfind("firstset/node-7\n2\n", 0) == 0);  // origin, then 2 records
+    // Origin (by default the signer key's name, Issue 9 #7), then 2 records.
+    CHECK(test::read_file(checkpoint).rfind("node-7.firstset.example\n2\n", 0) == 0);
 
     Run v = tool("verify " + ledger + " --checkpoint " + checkpoint + " --key @" + (dir / "node.pub").string());
     CHECK(v.status == 0);
-    CHECK(v.out.find("Matches the signed checkpoint of firstset/node-7 (2 records") != std::string::npos);
+    CHECK(v.out.find("Matches the signed checkpoint of node-7.firstset.example (2 records") != std::string::npos);
+    // Issue 9 #7: the checkpoint must name the log the verifier expects; a good signature over
+    // another origin is a problem, and --origin names the expected one.
+    Run other = tool("verify " + ledger + " --checkpoint " + checkpoint + " --key @" + (dir / "node.pub").string() +
+                     " --origin firstset/node-7");
+    CHECK(other.status == 1);
+    CHECK(other.out.find("CHECKPOINT_OTHER_ORIGIN") != std::string::npos);
+    CHECK(tool("verify " + ledger + " --checkpoint " + checkpoint + " --key @" + (dir / "node.pub").string() +
+               " --origin node-7.firstset.example").status == 0);
+    CHECK(tool("verify " + ledger + " --origin node-7.firstset.example").status == 2);  // only with a checkpoint
 
     const std::string bytes = test::read_file(ledger);
     test::write_file(dir / "cut.jsonl", bytes.substr(0, bytes.rfind('\n', bytes.size() - 2) + 1));

@@ -120,7 +120,7 @@ TEST_CASE("Shipping: records reach the archive in batches, exactly once, with th
     const json ok = verify(srv / "copy.jsonl", archived_checkpoint, node.key.verifier().text());
     CHECK(ok["ok"] == true);
     CHECK(ok["checkpoint"]["size"] == 41);
-    CHECK(ok["checkpoint"]["origin"] == "firstset/node-1");
+    CHECK(ok["checkpoint"]["origin"] == "node-1.firstset.example");  // by default the signer key's name
 }
 
 TEST_CASE("Shipping: a collector down at start, answering 500, or never answering loses and duplicates nothing",
@@ -292,11 +292,33 @@ TEST_CASE("Checkpoints: the note is a C2SP signed checkpoint: origin, size, base
     const std::string note = firstset::ledger::sign_checkpoint(c, key);
     CHECK(std::regex_match(note, std::regex("example\\.com/log\\n42\\n[A-Za-z0-9+/]{43}=\\n\\n\xE2\x80\x94 example\\.com/log [A-Za-z0-9+/=]{92}\\n")));
     firstset::ledger::CheckpointProblem p;
-    const auto back = firstset::ledger::open_checkpoint(note, key.verifier(), p);
+    const auto back = firstset::ledger::open_checkpoint(note, key.verifier(), "example.com/log", p);
     REQUIRE(back);
     CHECK(back->size == 42);
     CHECK(back->head_id == c.head_id);
-    CHECK_FALSE(firstset::ledger::open_checkpoint(std::regex_replace(note, std::regex("\\n42\\n"), "\n43\n"), key.verifier(), p));
+    CHECK_FALSE(firstset::ledger::open_checkpoint(std::regex_replace(note, std::regex("\\n42\\n"), "\n43\n"), key.verifier(),
+                                                  "example.com/log", p));
+    CHECK(p.code == "CHECKPOINT_BAD_SIGNATURE");
+}
+
+TEST_CASE("Issue 9 #7: a checkpoint with a good signature over another origin is refused, after its signature is checked",
+          "[checkpoint]") {
+    // One key signing for two logs (a key reused, or a checkpoint of another server replayed):
+    // the signature holds, and still it says nothing about this ledger.
+    const auto key = firstset::generate_signer_key("example.com/log");
+    const std::string other = firstset::ledger::sign_checkpoint({"example.com/other-log", 42, std::string(64, 'a')}, key);
+    firstset::ledger::CheckpointProblem p;
+    CHECK_FALSE(firstset::ledger::open_checkpoint(other, key.verifier(), "example.com/log", p));
+    CHECK(p.code == "CHECKPOINT_OTHER_ORIGIN");
+    CHECK(p.message_en.find("example.com/other-log") != std::string::npos);
+    CHECK(p.message_zh.find("example.com/other-log") != std::string::npos);
+    // The expected origin given: the same checkpoint opens.
+    CHECK(firstset::ledger::open_checkpoint(other, key.verifier(), "example.com/other-log", p));
+    // A body that would not parse, under a signature (of the real body) that then cannot hold:
+    // a signature problem, not a format one, for nothing unsigned is parsed.
+    std::string forged = firstset::ledger::sign_checkpoint({"example.com/log", 42, std::string(64, 'a')}, key);
+    forged.replace(forged.find("\n42\n"), 4, "\nnot-a-number\n");
+    CHECK_FALSE(firstset::ledger::open_checkpoint(forged, key.verifier(), "example.com/log", p));
     CHECK(p.code == "CHECKPOINT_BAD_SIGNATURE");
 }
 

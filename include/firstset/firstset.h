@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 #define FIRSTSET_ABI_MAJOR 1
-#define FIRSTSET_ABI_MINOR 3
+#define FIRSTSET_ABI_MINOR 4
 
 /* Status codes. The error document's "status" field carries the name in capitals. */
 enum firstset_status {
@@ -141,7 +141,8 @@ FIRSTSET_API int firstset_lint(firstset_engine* engine, const char* tender_json,
  * "key"}, "shipping": null | {"url", "shipped_records", "pending_records", "shipped_batches",
  * "failures", "consecutive_failures", "last_error", "last_success"}}}. Never waits on the
  * network. firstset_verify since 1.3 also takes "checkpoint" (a path) and "public_key" (a
- * signed-note verifier key) and checks the ledger against the signed checkpoint. [thread-safe] */
+ * signed-note verifier key) and checks the ledger against the signed checkpoint; since 1.4 also
+ * "origin", the log the checkpoint must name (default: the key's name). [thread-safe] */
 FIRSTSET_API int firstset_status(firstset_engine* engine, char** status_json);
 
 #ifdef __cplusplus

@@ -27,7 +27,8 @@ std::string sign_checkpoint(const Checkpoint& checkpoint, const SignerKey& key) 
     return body + "\n" + std::string(em_dash) + " " + key.name + " " + base64_encode(blob) + "\n";
 }
 
-std::optional<Checkpoint> open_checkpoint(std::string_view note, const VerifierKey& key, CheckpointProblem& problem) {
+std::optional<Checkpoint> open_checkpoint(std::string_view note, const VerifierKey& key, std::string_view origin,
+                                          CheckpointProblem& problem) {
     auto malformed = [&](const std::string& why) {
         problem = {"CHECKPOINT_MALFORMED", "the checkpoint is not a signed checkpoint: " + why, "检查点格式不正确：" + why};
         return std::nullopt;
@@ -79,6 +80,15 @@ std::optional<Checkpoint> open_checkpoint(std::string_view note, const VerifierK
     const auto hash = base64_decode(lines[2]);
     if (!hash || hash->size() != 32) return malformed("the hash is not base64 of 32 bytes");
     c.head_id = hex_encode(*hash);
+    if (c.origin != origin) {
+        const std::string o(origin);
+        problem = {"CHECKPOINT_OTHER_ORIGIN",
+                   "the checkpoint is signed by " + key.name + " but for the log \"" + c.origin + "\", not \"" + o +
+                       "\": it says nothing about this ledger",
+                   "检查点虽有 " + key.name + " 的有效签名，但针对的是日志 \"" + c.origin + "\" 而不是 \"" + o +
+                       "\"，不能证明本账本"};
+        return std::nullopt;
+    }
     return c;
 }
 

@@ -42,16 +42,20 @@ struct Checkpoint {
 
 std::string sign_checkpoint(const Checkpoint& checkpoint, const SignerKey& key);
 
-// Parses a signed checkpoint and checks it carries a valid signature by `key`. nullopt with a
-// code (CHECKPOINT_MALFORMED, CHECKPOINT_BAD_SIGNATURE) and messages otherwise.
+// Opens a signed checkpoint as transparency-dev's note package does: the signature by `key` is
+// found and verified over the body's exact bytes first; only then is the body parsed, and its
+// origin compared with `origin` (the origin the verifier expects: a good signature over another
+// log's checkpoint proves nothing about this one). nullopt with a code (CHECKPOINT_BAD_SIGNATURE,
+// CHECKPOINT_MALFORMED, CHECKPOINT_OTHER_ORIGIN) and messages otherwise.
 struct CheckpointProblem {
     std::string code, message_en, message_zh;
 };
-std::optional<Checkpoint> open_checkpoint(std::string_view note, const VerifierKey& key, CheckpointProblem& problem);
+std::optional<Checkpoint> open_checkpoint(std::string_view note, const VerifierKey& key, std::string_view origin,
+                                          CheckpointProblem& problem);
 
 struct CheckpointConfig {
     SignerKey key;
-    std::string origin;
+    std::string origin;  // default: the key's name, as the C2SP specifications recommend
     std::chrono::seconds interval{300};
     std::filesystem::path file;  // where the latest checkpoint is kept: <ledger>.checkpoint
 };

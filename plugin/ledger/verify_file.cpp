@@ -52,8 +52,8 @@ constexpr std::size_t max_checkpoint_bytes = 64 * 1024;
 }  // namespace
 
 void verify_file(const json::Value& request, TextBuffer& response) {
-    const auto [ledger_v, expected_v, checkpoint_v, key_v] =
-        json::members<4>(request, {"ledger", "expected_head", "checkpoint", "public_key"});
+    const auto [ledger_v, expected_v, checkpoint_v, key_v, origin_v] =
+        json::members<5>(request, {"ledger", "expected_head", "checkpoint", "public_key", "origin"});
     const std::string path = path_at(*ledger_v, "/ledger");
     std::optional<Head> expected;
     if (expected_v) {
@@ -61,6 +61,9 @@ void verify_file(const json::Value& request, TextBuffer& response) {
         const auto [seq, id] = json::members<2>(*expected_v, {"seq", "id"});
         expected = Head{seq->uint64(), std::string(id->str())};
     }
+    if (origin_v && !checkpoint_v)
+        throw Error(Status::schema, "SCHEMA_REQUIRED", "origin is the expected origin of a checkpoint: checkpoint is missing",
+                    "origin 是对检查点来源的要求：缺少 checkpoint", Location{"/origin", "", 0, 0});
     if (bool(checkpoint_v) != bool(key_v)) {
         const char* missing = checkpoint_v ? "public_key" : "checkpoint";
         throw Error(Status::schema, "SCHEMA_REQUIRED",
@@ -80,7 +83,9 @@ void verify_file(const json::Value& request, TextBuffer& response) {
     }
     CheckpointProblem cp_problem;
     const std::optional<Checkpoint> checkpoint =
-        key ? open_checkpoint(checkpoint_text, *key, cp_problem) : std::optional<Checkpoint>();
+        // The origin expected: as given, else the key's name (what firstset's writer signs by default).
+        key ? open_checkpoint(checkpoint_text, *key, origin_v ? origin_v->str() : std::string_view(key->name), cp_problem)
+            : std::optional<Checkpoint>();
     std::string id_at_checkpoint;
     const int fd = open_ledger(path);
     struct Closer {

@@ -81,7 +81,7 @@ inline const Sample& sample() {
         const auto key = firstset::parse_signer_key(signer_key, why);
         if (!key) std::abort();
         const auto verdict = firstset::ledger::verify(out.ledger);
-        out.checkpoint = firstset::ledger::sign_checkpoint({"fuzz.firstset.example/node-1", verdict.head.seq, verdict.head.id}, *key);
+        out.checkpoint = firstset::ledger::sign_checkpoint({"test.firstset.example", verdict.head.seq, verdict.head.id}, *key);
         return out;
     }();
     return s;

@@ -29,7 +29,7 @@ enum Exit { ok = 0, damaged = 1, usage = 2, unreadable = 3, no_library = 4, no_a
 const char* const help_text = R"(firstset-ledger — 决策账本核查工具 / the decision log for compliance officers
 
 用法 Usage:
-  firstset-ledger verify  LEDGER [--head SEQ:ID] [--checkpoint FILE --key VERIFIER_KEY] [--json]
+  firstset-ledger verify  LEDGER [--head SEQ:ID] [--checkpoint FILE --key VERIFIER_KEY [--origin ORIGIN]] [--json]
   firstset-ledger show    LEDGER [--id ID] [--kind KIND] [--tender ID] [--from DATE] [--to DATE] [--json]
   firstset-ledger dossier LEDGER AWARD_ID [--format md|html] [--out FILE]
   firstset-ledger lint    TENDER.yaml --config CONFIG.yaml [--json]
@@ -41,6 +41,8 @@ verify   校验账本的哈希链；给出之前保存的账本头（序号:编�
          Checks the hash chain; with a head kept earlier (seq:id), also finds records cut off.
          给出签名检查点与其公钥（或 @公钥文件）时，按检查点核对（归档副本用此法核查）。
          With a signed checkpoint and its verifier key (or @file), checks the ledger against it.
+         检查点须属于 --origin 所指的日志（默认为公钥名）。
+         The checkpoint must name the log --origin gives (default: the key's name).
 show     列出记录，可按编号、类别、招标项目或日期（北京时间）筛选。
          Lists records, by id, kind, tender or date (China Standard Time).
 dossier  一个授标的完整档案：授标及其评估、当时的证书、故障、处理建议与最终决定、链式校验。
@@ -109,7 +111,7 @@ std::string tender_of(const tool::Record& r) {
 
 int main(int argc, char** argv) {
     std::string command, ledger, award, head, id, kind, tender, from, to, format = "md", out, plugin_path, config;
-    std::string checkpoint, key;
+    std::string checkpoint, key, origin;
     bool json = false;
     po::options_description options(help_text);
     options.add_options()
@@ -124,6 +126,7 @@ int main(int argc, char** argv) {
         ("out", po::value(&out), "dossier: 输出文件 output file; keygen: 文件名前缀 file prefix (default NAME)")
         ("config,c", po::value(&config), "lint, status: 引擎配置文件 engine configuration")
         ("checkpoint", po::value(&checkpoint), "verify: 签名检查点文件 a signed checkpoint")
+        ("origin", po::value(&origin), "verify: 检查点应属的日志 the origin the checkpoint must name (default: the key's name)")
         ("key", po::value(&key), "verify: 验证公钥或 @文件 verifier key or @file; sign: 私钥文件 signer key file")
         ("json", po::bool_switch(&json), "输出 JSON output JSON")
         ("plugin", po::value(&plugin_path), "libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program)");
@@ -227,6 +230,9 @@ int main(int argc, char** argv) {
             }
             request["checkpoint"] = checkpoint;
             request["public_key"] = key;
+            if (!origin.empty()) request["origin"] = origin;
+        } else if (!origin.empty()) {
+            return fail(usage, "--origin 须与 --checkpoint 同时给出", "--origin goes with --checkpoint");
         }
         if (!head.empty()) {
             const auto colon = head.find(':');
