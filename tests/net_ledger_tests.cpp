@@ -13,6 +13,7 @@
 #include "ledger/checkpoint.hpp"
 #include "ledger/ship.hpp"
 #include "nginx_support.hpp"
+#include "schema_check.hpp"
 #include "support.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
@@ -53,6 +54,7 @@ void evaluate_n(const Engine& e, int n) {
 json status(const Engine& e) {
     firstset::TextBuffer out;
     e.status(out);
+    test::check_schema("status-response.schema.json", out.str());  // Issue 9 #8: every answer
     return json::parse(out.str());
 }
 
@@ -83,6 +85,7 @@ json verify(const std::filesystem::path& ledger, const std::filesystem::path& ch
     firstset::TextBuffer out;
     const json request = {{"ledger", ledger.string()}, {"checkpoint", checkpoint.string()}, {"public_key", key}};
     firstset::verify_ledger(request.dump().c_str(), out);
+    test::check_schema("verify-response.schema.json", out.str());  // Issue 9 #8: every answer
     return json::parse(out.str());
 }
 

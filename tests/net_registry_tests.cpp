@@ -11,9 +11,11 @@
 #include "engine.hpp"
 #include "nginx_support.hpp"
 #include "registry_support.hpp"
+#include "schema_check.hpp"
 #include "support.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
+#include "util/json_out.hpp"
 #include "util/signing.hpp"
 
 using firstset::Engine;
@@ -88,6 +90,12 @@ TEST_CASE("Registry URL: fetched over verified TLS, named in every response, and
     CHECK_FALSE(r["registry"]["source"]["etag"].get<std::string>().empty());
     CHECK(r["registry"]["source"]["stale"] == false);
     CHECK(accepted(r, "CQ-STT-2024-0017"));
+    {
+        firstset::TextBuffer status;  // Issue 9 #8: the status of a registry followed from a URL
+        engine->status(status);
+        test::check_schema("status-response.schema.json", status.str());
+        CHECK(json::parse(status.str())["registry"]["source"]["url"] == site.nginx->url("registry.yaml"));
+    }
 
     // Unchanged: a conditional request, 304, nothing swapped.
     CHECK_FALSE(engine->registry_feed()->refresh());

@@ -7,6 +7,7 @@
 #include "engine.hpp"
 #include "ledger/format.hpp"
 #include "ledger/ledger.hpp"
+#include "schema_check.hpp"
 #include "support.hpp"
 #include "util/error.hpp"
 #include "util/digest.hpp"
@@ -36,6 +37,7 @@ struct Fixture {
     njson record(const njson& r) {
         TextBuffer out;
         engine->record(r.dump().c_str(), out);
+        test::check_schema("record-response.schema.json", out.str());  // Issue 9 #8: every answer
         return njson::parse(out.str());
     }
     Error record_error(const njson& r) {
@@ -365,4 +367,62 @@ TEST_CASE("Ledger: recording without a configured ledger is a CONFIG error", "[t
         CHECK(e.status() == Status::config);
         CHECK(e.code() == "NO_LEDGER");
     }
+}
+
+TEST_CASE("Issue 9 #8: record, verify and status answers are documents of their schemas, and the schemas bite",
+          "[tolerance][schema]") {
+    Fixture f;
+    // record: each kind (Fixture::record checks every answer; here also what must not pass).
+    const njson a = f.record(award(false));  // the tender fails its audit: lint findings present
+    REQUIRE(a["assessment"]["lint"]["findings"].size() > 0);
+    const njson fr = f.record(failure(a["record"]["id"]));
+    const njson d = f.record(decision(a["record"]["id"], fr["record"]["id"], "not_exempt"));
+    for (auto broken : {a, fr, d}) {
+        broken["record"]["seq"] = 0;
+        CHECK(test::schema_violation("record-response.schema.json", broken.dump()) != "");
+    }
+    njson no_proposal = d;
+    no_proposal.erase("proposed");
+    CHECK(test::schema_violation("record-response.schema.json", no_proposal.dump()) != "");
+    njson failure_with_assessment = fr;
+    failure_with_assessment["assessment"] = a["assessment"];
+    CHECK(test::schema_violation("record-response.schema.json", failure_with_assessment.dump()) != "");
+    njson bad_outcome = a;
+    bad_outcome["assessment"]["procedure"][0]["done"] = "yes";
+    CHECK(test::schema_violation("record-response.schema.json", bad_outcome.dump()) != "");
+
+    // verify: an intact ledger, one with a problem, and an empty file (no head).
+    firstset::TextBuffer out;
+    const std::string ledger = (f.dir / "var/ledger.jsonl").string();
+    firstset::verify_ledger(njson({{"ledger", ledger}}).dump().c_str(), out);
+    test::check_schema("verify-response.schema.json", out.str());
+    CHECK(njson::parse(out.str())["ok"] == true);
+    std::string cut = f.ledger_text();
+    cut.insert(cut.find('\n') + 1, "{}\n");
+    test::write_file(f.dir / "broken.jsonl", cut);
+    firstset::TextBuffer bad;
+    firstset::verify_ledger(njson({{"ledger", (f.dir / "broken.jsonl").string()}}).dump().c_str(), bad);
+    test::check_schema("verify-response.schema.json", bad.str());
+    CHECK(njson::parse(bad.str())["problems"].size() > 0);
+    test::write_file(f.dir / "empty.jsonl", "");
+    firstset::TextBuffer empty;
+    firstset::verify_ledger(njson({{"ledger", (f.dir / "empty.jsonl").string()}}).dump().c_str(), empty);
+    test::check_schema("verify-response.schema.json", empty.str());
+    njson v = njson::parse(out.str());
+    v["problems"] = {{{"seq", 1}, {"code", "lower_case"}, {"message_zh", ""}, {"message_en", ""}}};
+    CHECK(test::schema_violation("verify-response.schema.json", v.dump()) != "");
+
+    // status: with a ledger (no checkpoint, no shipping) and without one.
+    firstset::TextBuffer st;
+    f.engine->status(st);
+    test::check_schema("status-response.schema.json", st.str());
+    CHECK(njson::parse(st.str())["ledger"]["checkpoint"].is_null());
+    const auto plain = Engine::open(test::source("examples/config.yaml"));
+    firstset::TextBuffer st2;
+    plain->status(st2);
+    test::check_schema("status-response.schema.json", st2.str());
+    CHECK(njson::parse(st2.str())["ledger"].is_null());
+    njson s = njson::parse(st.str());
+    s["registry"].erase("certificates");
+    CHECK(test::schema_violation("status-response.schema.json", s.dump()) != "");
 }
