@@ -40,40 +40,29 @@ class ReasonWriter {
 public:
     ReasonWriter(JsonOut& w, const Policy& policy) : w_(w), policy_(policy) {}
 
-    // {"code", "message_zh", "message_en", "clause"[, "path"]}; facts escaped for JSON. The
-    // fixed parts were made JSON when the pack was loaded.
+    // {"code", "message_zh", "message_en", "clause"[, "path"]}; facts escaped for JSON.
     void write(Code code, const Facts& facts, std::string_view path = {}) {
-        TextBuffer& out = begin(code, facts, {});
-        if (!path.empty()) {
-            out.append(",\"path\":\"", 9);
-            append_escaped(out, path);
-            out.push('"');
-        }
-        out.push('}');
+        write(code, facts, [](JsonOut&) {}, [&](JsonOut& w) {
+            if (!path.empty()) w.field("path", path);
+        });
     }
 
-    // The same object with members of the caller's before "code" (`before`: JSON members each
-    // followed by a comma) and after "clause" (`after`: each preceded by a comma).
-    void write(Code code, const Facts& facts, std::string_view before, std::string_view after) {
-        TextBuffer& out = begin(code, facts, before);
-        out.append(after);
-        out.push('}');
+    // The same object with members of the caller's written before "code" (before(JsonOut&))
+    // and after "clause" (after(JsonOut&)).
+    template <typename Before, typename After>
+    void write(Code code, const Facts& facts, Before&& before, After&& after) {
+        const Message& m = policy_.message(code);
+        w_.begin_object();
+        before(w_);
+        w_.field("code", EscapedText{code_name(code)});  // [A-Z0-9_]: nothing to escape
+        w_.field_with("message_zh", [&](TextBuffer& out) { m.zh.append_json(facts, out); });
+        w_.field_with("message_en", [&](TextBuffer& out) { m.en.append_json(facts, out); });
+        w_.field("clause", EscapedText{m.clause_escaped});
+        after(w_);
+        w_.end_object();
     }
 
 private:
-    TextBuffer& begin(Code code, const Facts& facts, std::string_view before) {
-        const Message& m = policy_.message(code);
-        TextBuffer& out = w_.buffer();
-        w_.raw("{");
-        out.append(before);
-        out.append(std::string_view(m.json_open).substr(1));  // without its "{"
-        m.zh.append_json(facts, out);
-        out.append("\",\"message_en\":\"", 16);
-        m.en.append_json(facts, out);
-        out.append(m.json_close);
-        return out;
-    }
-
     JsonOut& w_;
     const Policy& policy_;
 };

@@ -12,6 +12,7 @@
 #include "util/digest.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
+#include "util/json_out.hpp"
 
 namespace firstset::ledger {
 
@@ -70,20 +71,12 @@ std::optional<LineFields> read_fields(std::string_view line) {
 
 std::string make_line(std::uint64_t seq, std::string_view prev, std::string_view time, std::string_view kind,
                       std::string_view body) {
-    std::string line;
-    line.reserve(body.size() + 160);
-    line += "{\"seq\":";
-    line += std::to_string(seq);
-    line += ",\"prev\":\"";
-    line += prev;
-    line += "\",\"time\":\"";
-    line += time;
-    line += "\",\"kind\":\"";
-    line += kind;
-    line += "\",\"body\":";
-    line += body;
-    line += '}';
-    return line;
+    TextBuffer line(body.size() + 160);
+    JsonOut w(line);
+    w.begin_object();
+    w.field("seq", seq).field("prev", prev).field("time", time).field("kind", kind).field("body", RawJson{body});
+    w.end_object();
+    return line.str();
 }
 
 std::string utc_now() {

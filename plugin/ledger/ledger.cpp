@@ -16,6 +16,7 @@
 
 #include "util/file_io.hpp"
 #include "util/json.hpp"
+#include "util/json_out.hpp"
 
 namespace firstset::ledger {
 
@@ -213,8 +214,12 @@ std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageF
     l->bytes_at_open_ = verdict.good_bytes;
     if (verdict.records == 0) {
         // A new ledger: its genesis record names it.
-        const std::string body = "{\"format\":\"" + std::string(format_name) + "\",\"ledger\":\"" + random_hex(16) + "\"}";
-        l->append("genesis", body);
+        TextBuffer body;
+        JsonOut w(body);
+        w.begin_object();
+        w.field("format", format_name).field("ledger", random_hex(16));
+        w.end_object();
+        l->append("genesis", body.view());
         if (!existed) sync_directory(path.parent_path());
     }
     return l;

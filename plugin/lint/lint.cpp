@@ -242,12 +242,11 @@ void write_findings(JsonOut& w, const Policy& policy, const Input& input, const 
     const std::int64_t total_h = result.total_points.hundredths;
     const std::string share =
         total_h > 0 ? percent_text((result.deemed_points.hundredths * 20000 / total_h + 1) / 2) : "0";
-    std::string max_percent, before, after;
+    std::string max_percent;
     w.begin_array();
     for (const Finding& f : result.findings) {
         Facts facts{};
         set(facts, Fact::tender, esc(tender.id));
-        before = "\"criterion\":";
         if (f.criterion) {
             const Criterion& c = tender.criteria[*f.criterion];
             set(facts, Fact::criterion, esc(c.id));
@@ -255,11 +254,6 @@ void write_findings(JsonOut& w, const Policy& policy, const Input& input, const 
             set(facts, Fact::kind, esc(c.kind));
             set(facts, Fact::matched, esc(f.matched));
             if (c.max_points) set(facts, Fact::points, esc(c.max_points->to_string()));
-            before += '"';
-            append_escaped(before, c.id);
-            before += '"';
-        } else {
-            before += "null";
         }
         if (f.check == LintCheck::deemed_points_share) {
             max_percent = percent_text(policy.lint->check(LintCheck::deemed_points_share).max_hundredths_percent);
@@ -269,24 +263,15 @@ void write_findings(JsonOut& w, const Policy& policy, const Input& input, const 
             set(facts, Fact::share_percent, share);
             set(facts, Fact::max_percent, max_percent);
         }
-        before += f.severity == Severity::error ? ",\"severity\":\"error\"," : ",\"severity\":\"warning\",";
-        after = ",\"path\":";
-        if (f.pointer.empty()) {
-            after += "null";
-        } else {
-            after += '"';
-            append_escaped(after, f.pointer);
-            after += '"';
-        }
-        after += ",\"matched\":";
-        if (f.matched.empty()) {
-            after += "null";
-        } else {
-            after += '"';
-            append_escaped(after, f.matched);
-            after += '"';
-        }
-        reasons.write(code_of(f.check), facts, before, after);
+        auto or_null = [](std::string_view s) { return s.empty() ? std::nullopt : std::optional<std::string_view>(s); };
+        reasons.write(
+            code_of(f.check), facts,
+            [&](JsonOut& o) {
+                o.field("criterion", f.criterion ? std::optional<std::string_view>(tender.criteria[*f.criterion].id)
+                                                 : std::nullopt);
+                o.field("severity", EscapedText{f.severity == Severity::error ? "error" : "warning"});
+            },
+            [&](JsonOut& o) { o.field("path", or_null(f.pointer)).field("matched", or_null(f.matched)); });
     }
     w.end_array();
 }

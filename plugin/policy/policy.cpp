@@ -376,8 +376,7 @@ Policy Policy::from_document(const SourceDocument& doc) {
         if (group == CodeGroup::tolerance && p.tolerance) clause = p.tolerance->citation;
         if (group == CodeGroup::lint && p.lint) clause = p.lint->citation;
         out.clause = string_or(*m, "clause", clause);
-        out.json_open = std::string("{\"code\":\"") + code_names[i] + "\",\"message_zh\":\"";
-        out.json_close = "\",\"clause\":\"" + escaped(out.clause) + "\"";
+        out.clause_escaped = escaped(out.clause);
     }
     for (const json::Member& member : messages.members()) {
         const auto name = member.name();

@@ -169,9 +169,7 @@ struct MessageText {
 struct Message {
     MessageText zh, en;
     std::string clause;  // full citation, e.g. 渝经信规范〔2024〕9号（四）
-    // The reason object's fixed JSON around the two texts, built once:
-    //   {"code":"X","message_zh":"  ...  ","message_en":"  ...  ","clause":"..."
-    std::string json_open, json_close;
+    std::string clause_escaped;  // the clause escaped for JSON once, when the pack is loaded
 };
 
 enum class DeemedPoints { max, requirement };

@@ -220,44 +220,6 @@ const Value& Value::operator[](std::string_view name) const {
 
 namespace {
 
-void write_json(const Value& v, std::string& out) {
-    switch (v.type()) {
-        case Type::null: out += "null"; return;
-        case Type::boolean: out += v.boolean() ? "true" : "false"; return;
-        case Type::number: out += v.literal(); return;
-        case Type::string:
-            out.push_back('"');
-            append_escaped(out, v.str());
-            out.push_back('"');
-            return;
-        case Type::array: {
-            out.push_back('[');
-            bool first = true;
-            for (const Value& e : v.items()) {
-                if (!first) out.push_back(',');
-                first = false;
-                write_json(e, out);
-            }
-            out.push_back(']');
-            return;
-        }
-        case Type::object: {
-            out.push_back('{');
-            bool first = true;
-            for (const Member& m : v.members()) {
-                if (!first) out.push_back(',');
-                first = false;
-                out.push_back('"');
-                append_escaped(out, m.name());
-                out += "\":";
-                write_json(m.value, out);
-            }
-            out.push_back('}');
-            return;
-        }
-    }
-}
-
 // A repeated name found while reading: the JSON Pointer of the repeat is built on the way out,
 // each level adding its token, so reading valid documents keeps no path at all.
 struct Repeated {
@@ -288,9 +250,9 @@ std::size_t first_repeat(const Member* m, std::size_t n) {
 }  // namespace
 
 std::string Value::to_json() const {
-    std::string out;
-    write_json(*this, out);
-    return out;
+    TextBuffer out;
+    JsonOut(out).value(*this);
+    return out.str();
 }
 
 // ---- Document ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 #include "util/json_out.hpp"
 
+#include "util/json.hpp"
 #include "util/utf8.hpp"
 
 namespace firstset {
@@ -80,5 +81,28 @@ bool needs_json_escape(std::string_view s) { return next_escape(s, 0) != s.size(
 
 void append_escaped(TextBuffer& out, std::string_view s) { escape_utf8_into(out, s); }
 void append_escaped(std::string& out, std::string_view s) { escape_utf8_into(out, s); }
+
+void JsonOut::value(const json::Value& v) {
+    switch (v.type()) {
+        case json::Type::null: return value(nullptr);
+        case json::Type::boolean: return value(v.boolean());
+        case json::Type::number: return value(RawJson{v.literal()});
+        case json::Type::string: return value(v.str());
+        case json::Type::array:
+            begin_array();
+            for (const json::Value& e : v.items()) value(e);
+            return end_array();
+        case json::Type::object:
+            begin_object();
+            for (const json::Member& m : v.members()) field(m);
+            return end_object();
+    }
+}
+
+JsonOut& JsonOut::field(const json::Member& m) {
+    escaped_key(m.name());
+    value(m.value);
+    return *this;
+}
 
 }  // namespace firstset

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -72,6 +73,35 @@ void append_escaped(std::string& out, std::string_view s);
 // Whether s holds a byte that JSON escapes; most text does not, and is then used as it is.
 bool needs_json_escape(std::string_view s);
 
+namespace json {
+class Value;
+struct Member;
+}
+
+// Text already escaped for the inside of a JSON string (no quotes), e.g. a clause escaped once
+// when its pack was loaded; written as it is.
+struct EscapedText {
+    std::string_view text;
+};
+// A JSON value already written by this writer (an assessment kept to go into a record and a
+// response alike); written as it is.
+struct RawJson {
+    std::string_view json;
+};
+
+// The one JSON writer of the plugin: every document it emits (responses, error documents,
+// ledger records and lines, the status) is written with it. Objects are written member by member
+// with field(key, value); containers under a key open with begin_object(key) / begin_array(key).
+//
+//   w.begin_object();
+//   w.field("id", check.id).field("accepted", check.accepted()).field("points", points);  // optional: null
+//   w.begin_array("codes");
+//   for (Code c : codes) w.value(code_name(c));
+//   w.end_array();
+//   w.end_object();
+//
+// Keys are literals written as they are (no escaping); member names from outside data go through
+// value(const json::Value&), which escapes them.
 class JsonOut {
 public:
     explicit JsonOut(TextBuffer& out) : out_(out) {}
@@ -80,6 +110,71 @@ public:
     void end_object() { close('}'); }
     void begin_array() { open('['); }
     void end_array() { close(']'); }
+    void begin_object(std::string_view key) {
+        this->key(key);
+        open('{');
+    }
+    void begin_array(std::string_view key) {
+        this->key(key);
+        open('[');
+    }
+
+    // A member: its name, then any value value() takes.
+    template <typename T>
+    JsonOut& field(std::string_view name, const T& v) {
+        key(name);
+        value(v);
+        return *this;
+    }
+    // A member whose string value is written in pieces: fill(TextBuffer&) appends text already
+    // escaped for JSON (a message template filled with escaped facts).
+    template <typename Fill>
+    JsonOut& field_with(std::string_view name, Fill&& fill) {
+        key(name);
+        prefix();
+        out_.push('"');
+        fill(out_);
+        out_.push('"');
+        return *this;
+    }
+
+    // Values: an array element, or after key().
+    void value(std::string_view s) {
+        prefix();
+        out_.push('"');
+        append_escaped(out_, s);
+        out_.push('"');
+    }
+    void value(const char* s) { value(std::string_view(s)); }
+    void value(const std::string& s) { value(std::string_view(s)); }
+    void value(EscapedText s) {
+        prefix();
+        out_.push('"');
+        out_.append(s.text);
+        out_.push('"');
+    }
+    void value(RawJson j) {
+        prefix();
+        out_.append(j.json);
+    }
+    void value(bool b) { value(RawJson{b ? "true" : "false"}); }
+    void value(std::nullptr_t) { value(RawJson{"null"}); }
+    void value(std::int64_t n) { integer(n < 0, n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n)); }
+    void value(std::uint64_t n) { integer(false, n); }
+    void value(int n) { value(static_cast<std::int64_t>(n)); }
+    void value(unsigned n) { value(static_cast<std::uint64_t>(n)); }
+    void value(long long n) { value(static_cast<std::int64_t>(n)); }
+    void value(unsigned long long n) { value(static_cast<std::uint64_t>(n)); }
+    template <typename T>
+    void value(const std::optional<T>& v) {
+        if (v) value(*v);
+        else value(nullptr);
+    }
+    // A document read earlier, written compact: member names escaped, numbers as they were
+    // written (their literal), strings as UTF-8.
+    void value(const json::Value& v);
+    // A member of a document read earlier, copied: its name escaped, its value as value() writes it.
+    JsonOut& field(const json::Member& m);
 
     // A member name: a literal without characters that need escaping.
     void key(std::string_view name) {
@@ -89,20 +184,13 @@ public:
         out_.append("\":", 2);
         after_key_ = true;
     }
-    void string(std::string_view s) {
-        prefix();
-        out_.push('"');
-        append_escaped(out_, s);
-        out_.push('"');
-    }
-    // Text that is already valid JSON: a number written exactly, an escaped string with quotes.
-    void raw(std::string_view json) {
-        prefix();
-        out_.append(json);
-    }
-    void null() { raw("null"); }
-    void boolean(bool b) { raw(b ? "true" : "false"); }
-    void number(std::int64_t n) { raw(std::to_string(n)); }
+
+    // Older spellings of value(), kept for short call sites.
+    void string(std::string_view s) { value(s); }
+    void raw(std::string_view json) { value(RawJson{json}); }
+    void null() { value(nullptr); }
+    void boolean(bool b) { value(b); }
+    void number(std::int64_t n) { value(n); }
 
     TextBuffer& buffer() { return out_; }
 
@@ -120,6 +208,25 @@ private:
     void close(char c) {
         out_.push(c);
         first_ = false;
+    }
+    void integer(bool negative, std::uint64_t magnitude) {
+        char digits[21];
+        char* p = digits + sizeof digits;
+        do {
+            *--p = static_cast<char>('0' + magnitude % 10);
+            magnitude /= 10;
+        } while (magnitude);
+        if (negative) *--p = '-';
+        prefix();
+        out_.append(p, static_cast<std::size_t>(digits + sizeof digits - p));
+    }
+    // A member name from outside data, escaped.
+    void escaped_key(std::string_view name) {
+        if (!first_) out_.push(',');
+        out_.push('"');
+        append_escaped(out_, name);
+        out_.append("\":", 2);
+        after_key_ = true;
     }
 
     TextBuffer& out_;
