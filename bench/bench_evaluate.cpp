@@ -118,7 +118,8 @@ void BM_Stage_Rules(benchmark::State& state) {
     Parsed p;
     const Registry& r = registry();
     for (auto _ : state) {
-        EvaluateRequest request = read_evaluate_request(p.doc.root(), policy());
+        EvaluateRequest request = read_evaluate_request(p.doc.root());
+        check_against(policy(), request.tender, "/tender");
         Evaluation ev = evaluate_rules(policy(), r, request);
         benchmark::DoNotOptimize(ev.criteria.data());
     }
@@ -127,7 +128,8 @@ BENCHMARK(BM_Stage_Rules)->Unit(benchmark::kMicrosecond);
 
 void BM_Stage_Respond(benchmark::State& state) {
     Parsed p;
-    const EvaluateRequest request = read_evaluate_request(p.doc.root(), policy());
+    EvaluateRequest request = read_evaluate_request(p.doc.root());
+    check_against(policy(), request.tender, "/tender");
     const Evaluation ev = evaluate_rules(policy(), registry(), request);
     for (auto _ : state) {
         TextBuffer buffer(16384);

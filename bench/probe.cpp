@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
     const json::Value& doc = parsed_doc.root();
     const Policy& policy = f.policy();
     const Registry& registry = f.registry();
-    const EvaluateRequest parsed = read_evaluate_request(doc, policy);
+    EvaluateRequest parsed = read_evaluate_request(doc);
+    check_against(policy, parsed.tender, "/tender");
     const Evaluation evaluation = evaluate_rules(policy, registry, parsed);
     firstset_engine* engine = f.engine();
 
@@ -55,7 +56,8 @@ int main(int argc, char** argv) {
         } else if (stage == "validate") {
             sink += schema::builtin().validate("evaluate-request.schema.json", doc) ? 1 : 0;
         } else if (stage == "rules") {
-            EvaluateRequest r = read_evaluate_request(doc, policy);
+            EvaluateRequest r = read_evaluate_request(doc);
+            check_against(policy, r.tender, "/tender");
             sink += evaluate_rules(policy, registry, r).criteria.size();
         } else if (stage == "respond") {
             TextBuffer out(16384);

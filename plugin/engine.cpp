@@ -20,6 +20,7 @@
 #include "ledger/verify_file.hpp"
 #include "util/civil_date.hpp"
 #include "util/signing.hpp"
+#include "evaluate/evaluation_record.hpp"
 #include "tolerance/records.hpp"
 #include "firstset/firstset.h"
 #include "schema/embedded.hpp"
@@ -273,17 +274,19 @@ std::string Engine::evaluate(const char* request_json) const {
 void Engine::evaluate(const char* request_json, TextBuffer& response) const {
     json::Document parsed;
     const json::Value& doc = parse_valid_request(request_json, parsed, "request", "evaluate-request.schema.json");
-    const Policy& policy = policies_->select_for(doc["tender"], "/tender");
+    // Values first; they choose the pack; then the request is checked against it.
+    EvaluateRequest request = read_evaluate_request(doc);
+    const Policy& policy = policies_->select_for(request.tender, "/tender");
+    check_against(policy, request.tender, "/tender");
     // One registry for the whole call, with the freshness of that very registry; IO
     // REGISTRY_TOO_OLD past refuse_after.
     RegistrySnapshot snapshot = feed_ ? feed_->snapshot() : RegistrySnapshot{registry_, {}};
     const Registry& registry = *snapshot.registry;
-    const EvaluateRequest request = read_evaluate_request(doc, policy);
     const Evaluation evaluation = evaluate_rules(policy, registry, request);
 
     std::optional<ledger::Appended> recorded;
     if (ledger_ && config_.log_evaluations)
-        recorded = record_evaluation(RecordContext{*policies_, registry, *ledger_}, policy, request_json, request, evaluation);
+        recorded = ledger_->append("evaluation", evaluation_record_body(policy, registry, request_json, request, evaluation));
     response.reserve(1024 + 700 * (request.tender.criteria.size() + evaluation.certificates.size()));
     JsonOut writer(response);
     write_evaluate_response(writer, policy, registry, request, evaluation, recorded ? &*recorded : nullptr,
@@ -295,12 +298,13 @@ void Engine::evaluate(const char* request_json, TextBuffer& response) const {
 void Engine::lint(const char* tender_json, TextBuffer& out) const {
     json::Document parsed;
     const json::Value& tender = parse_valid_request(tender_json, parsed, "tender", "lint-request.schema.json");
-    const Policy& policy = policies_->select_for(tender, "");
+    lint::Input input = lint::read_input(tender, "");
+    const Policy& policy = policies_->select_for(input.tender, "");
     if (!policy.lint)
         throw Error(Status::config, "POLICY_NO_LINT",
                     "policy " + policy.id + " has no lint section, so evaluation methods cannot be audited under it",
                     "政策 " + policy.id + " 没有评标办法审查（lint）设置，无法据此审查评标办法", Location{"", policy.file, 0, 0});
-    const lint::Input input = lint::read_input(tender, policy, "");
+    check_against(policy, input.tender, "");
     const lint::Result result = lint::run(policy, input);
     JsonOut writer(out);
     lint::write_response(writer, policy, input, result);

@@ -59,7 +59,8 @@ inline std::unique_ptr<Evaluated> evaluate(const firstset::Policy& policy, const
     auto violation = firstset::schema::builtin().validate("evaluate-request.schema.json", e->doc.root());
     INFO((violation ? violation->path + ": " + violation->message_en : std::string()));
     REQUIRE_FALSE(violation);
-    e->request = firstset::read_evaluate_request(e->doc.root(), policy);
+    e->request = firstset::read_evaluate_request(e->doc.root());
+    firstset::check_against(policy, e->request.tender, "/tender");
     e->result = firstset::evaluate_rules(policy, registry, e->request);
     return e;
 }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "policy/policy.hpp"
 #include "schema/embedded.hpp"
 #include "util/source_document.hpp"
@@ -63,9 +65,7 @@ TEST_CASE("Policy: the Chongqing pack carries clause (4)'s settings and citation
     REQUIRE(p.lint);
     for (std::size_t i = 0; i < code_count; ++i) {
         const Code code = static_cast<Code>(i);
-        if (code_group(code) == CodeGroup::lint &&
-            !p.lint->checks[i - static_cast<std::size_t>(Code::DEEMED_CRITERION_WITHOUT_EQUIVALENCE)].enabled)
-            continue;
+        if (const auto check = lint_check_of(code); check && !p.lint->check(*check).enabled) continue;
         const Message& m = p.messages[i];
         INFO(code_name(code));
         CHECK_FALSE(m.zh.pieces.empty());
@@ -184,4 +184,82 @@ TEST_CASE("Templates: the comprehensive-scoring template is a valid tender whose
     // Rule E: under a pack with deemed_points: requirement, deemed criteria need requirement points.
     CHECK(has_deemed_requirement);
     CHECK((*tender)["first_set_equivalence"].boolean());
+}
+
+TEST_CASE("Issue 9 #5: every pack in criteria/policies has a message in Chinese and English for every code its rules give",
+          "[policy][codes]") {
+    // C, D, E and the warnings always; T when the pack has a tolerance section; L for each check
+    // its lint section lists. A code added to the table without its messages fails here.
+    std::size_t packs = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(test::source("criteria/policies"))) {
+        if (entry.path().extension() != ".yaml") continue;
+        ++packs;
+        INFO(entry.path().filename().string());
+        const SourceDocument doc = SourceDocument::read(entry.path());
+        const json::Value& messages = doc.root()["messages"];
+        const json::Value* tolerance = doc.root().find("tolerance");
+        const json::Value* lint = doc.root().find("lint");
+        std::size_t given = 0;
+        for (std::size_t i = 0; i < code_count; ++i) {
+            const Code code = static_cast<Code>(i);
+            const std::string name(code_name(code));
+            INFO(name);
+            if (code_group(code) == CodeGroup::tolerance && !tolerance) continue;
+            if (code_group(code) == CodeGroup::lint && (!lint || !(*lint)["checks"].find(name))) continue;
+            ++given;
+            const json::Value* m = messages.find(name);
+            REQUIRE(m);
+            CHECK_FALSE((*m)["zh"].str().empty());
+            CHECK_FALSE((*m)["en"].str().empty());
+        }
+        CHECK(given >= 15);  // at least rules C, D, E and the warnings
+        CHECK_NOTHROW(Policy::load(entry.path()));  // and each message mentions only facts its code may use
+    }
+    CHECK(packs >= 2);
+}
+
+TEST_CASE("Issue 9 #5: the code table gives names, groups, facts and lint checks; the pack schema lists exactly its checks",
+          "[policy][codes]") {
+    // Names round-trip and are unique; facts too.
+    for (std::size_t i = 0; i < code_count; ++i) {
+        const Code c = static_cast<Code>(i);
+        REQUIRE(code_from_name(code_name(c)));
+        CHECK(*code_from_name(code_name(c)) == c);
+        CHECK(facts_of(c) != 0);  // every message may name something
+    }
+    for (std::size_t f = 0; f < fact_count; ++f) CHECK(fact_from_name(fact_name(static_cast<Fact>(f))) == static_cast<Fact>(f));
+    CHECK_FALSE(code_from_name("NO_SUCH_CODE"));
+    // Groups as the rules give them.
+    CHECK(code_group(Code::CERT_EXPIRED) == CodeGroup::tendering);
+    CHECK(code_group(Code::FINAL_DIFFERS_FROM_PROPOSAL) == CodeGroup::tolerance);
+    CHECK(code_group(Code::SCORE_BY_MARKET_SHARE) == CodeGroup::lint);
+    CHECK(may_mention(Code::DEEMED_POINTS_SHARE, Fact::max_percent));
+    CHECK_FALSE(may_mention(Code::CERT_UNKNOWN, Fact::holder));  // an unknown certificate has no holder
+    // Every lint check has its own lint code, and every lint code is a check's.
+    for (std::size_t i = 0; i < lint_check_count; ++i) {
+        const LintCheck check = static_cast<LintCheck>(i);
+        CHECK(code_group(code_of(check)) == CodeGroup::lint);
+        CHECK(lint_check_of(code_of(check)) == check);
+    }
+    for (std::size_t i = 0; i < code_count; ++i)
+        CHECK((code_group(static_cast<Code>(i)) == CodeGroup::lint) == lint_check_of(static_cast<Code>(i)).has_value());
+
+    // schemas/policy.schema.json lists the checks of the table, each with the table's definition.
+    const json::Document schema = json::Document::parse(test::read_file(test::source("schemas/policy.schema.json")),
+                                                        json::Limits{1 << 24, 64}, "schema");
+    const json::Value& listed = schema.root()["properties"]["lint"]["properties"]["checks"]["properties"];
+    std::string expected;  // what the schema should list, printed when it does not
+    for (std::size_t i = 0; i < lint_check_count; ++i) {
+        const LintCheck check = static_cast<LintCheck>(i);
+        expected += "\"" + std::string(code_name(code_of(check))) + "\": {\"$ref\": \"#/definitions/" +
+                    std::string(schema_definition_of(check)) + "\"}\n";
+    }
+    INFO("schemas/policy.schema.json lint.checks should list:\n" << expected);
+    CHECK(listed.size() == lint_check_count);
+    for (std::size_t i = 0; i < lint_check_count; ++i) {
+        const LintCheck check = static_cast<LintCheck>(i);
+        const json::Value* entry = listed.find(code_name(code_of(check)));
+        REQUIRE(entry);
+        CHECK((*entry)["$ref"].str() == "#/definitions/" + std::string(schema_definition_of(check)));
+    }
 }

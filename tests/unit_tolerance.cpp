@@ -7,6 +7,9 @@
 #include "engine.hpp"
 #include "ledger/format.hpp"
 #include "ledger/ledger.hpp"
+#include "policy/policy.hpp"
+#include "registry/registry.hpp"
+#include "tolerance/rule_t.hpp"
 #include "schema_check.hpp"
 #include "support.hpp"
 #include "util/error.hpp"
@@ -425,4 +428,76 @@ TEST_CASE("Issue 9 #8: record, verify and status answers are documents of their 
     njson s = njson::parse(st.str());
     s["registry"].erase("certificates");
     CHECK(test::schema_violation("status-response.schema.json", s.dump()) != "");
+}
+
+TEST_CASE("Issue 9 #2: Rule T as values: assess is pure, a stored award reads back into the same Assessment, propose decides",
+          "[tolerance][rule-t]") {
+    using namespace firstset::tolerance;
+    const Policy policy = Policy::load(test::source("criteria/policies/cn-cq-2024-9.yaml"));
+    const Registry registry = Registry::load(test::source("examples/registry.yaml"));
+    njson request = award();
+    request["procedure"]["publicity_completed"] = false;  // one item not done
+    request["procedure"].erase("complaints_resolved");     // one not reported
+    const json::Document doc = json::Document::parse(request.dump(), json::Limits{1 << 24, 64}, "award");
+    Award a = read_award(doc.root());
+    check_against(policy, a.request.tender, "/tender");
+    check_against(policy, a.tender_wording.tender, "/tender");
+    const Assessment first = assess(policy, registry, a);
+    const Assessment again = assess(policy, registry, a);  // pure: the same values again
+    CHECK(first.failed == again.failed);
+    CHECK(first.missing == again.missing);
+    CHECK(first.failed == std::vector<Shortfall>{{Code::PROCEDURE_NOT_COMPLETED, "publicity_completed"}});
+    CHECK(first.missing == std::vector<Shortfall>{{Code::PROCEDURE_NOT_REPORTED, "complaints_resolved"}});
+    CHECK_FALSE(first.conditions_met());
+    CHECK(first.state_owned);
+    CHECK(first.method_allowed);
+    REQUIRE(first.certificates.size() == 2);
+
+    // Recorded, and read back from the ledger line into the same values.
+    Fixture f;
+    const njson r = f.record(request);
+    const std::string text = f.ledger_text();
+    const std::size_t start = text.find('\n') + 1;  // after the genesis record
+    const json::Document line =
+        json::Document::parse(text.substr(start, text.find('\n', start) - start), json::Limits{1 << 24, 64}, "line");
+    const Assessment back = read_assessment(line.root()["body"], 2);
+    CHECK(back.as_of == first.as_of);
+    CHECK(back.policy_id == first.policy_id);
+    CHECK(back.state_owned == first.state_owned);
+    CHECK(back.method == first.method);
+    CHECK(back.method_allowed == first.method_allowed);
+    CHECK(back.failed == first.failed);
+    CHECK(back.missing == first.missing);
+    REQUIRE(back.procedure.size() == first.procedure.size());
+    for (std::size_t i = 0; i < back.procedure.size(); ++i) {
+        CHECK(back.procedure[i].item == first.procedure[i].item);
+        CHECK(back.procedure[i].done == first.procedure[i].done);
+    }
+    // A stored shortfall that is not a Rule T code is refused, not guessed at.
+    CHECK_FALSE(Shortfall::parse("CERT_EXPIRED"));
+    CHECK_FALSE(Shortfall::parse("PROCEDURE_NOT_REPORTED"));  // names no item
+    CHECK(Shortfall::parse("PROCEDURE_NOT_REPORTED:x") == Shortfall{Code::PROCEDURE_NOT_REPORTED, "x"});
+
+    // propose: failed conditions give not_exempt whatever the exclusions; missing ones review.
+    DecisionRequest d;
+    for (const auto& [key, label] : policy.tolerance->exclusions) d.exclusions.emplace_back(key, false);
+    CHECK(propose(*policy.tolerance, back, d).proposed == Decision::not_exempt);
+    Assessment only_missing = back;
+    only_missing.failed.clear();
+    CHECK(propose(*policy.tolerance, only_missing, d).proposed == Decision::review);
+    Assessment all_met = only_missing;
+    all_met.missing.clear();
+    Proposal p = propose(*policy.tolerance, all_met, d);
+    CHECK(p.proposed == Decision::exempt);
+    CHECK(p.exclusions.empty());
+    d.exclusions.pop_back();  // one exclusion not established
+    p = propose(*policy.tolerance, all_met, d);
+    CHECK(p.proposed == Decision::review);
+    REQUIRE(p.exclusions.size() == 1);
+    CHECK(p.exclusions[0].code == Code::EXCLUSION_NOT_ESTABLISHED);
+    d.exclusions.front().second = true;  // one applies
+    d.final = Decision::exempt;
+    p = propose(*policy.tolerance, all_met, d);
+    CHECK(p.proposed == Decision::not_exempt);
+    CHECK(p.final_differs);
 }

@@ -69,11 +69,14 @@ std::string Points::to_string() const {
     return s;
 }
 
-Tender read_tender(const json::Value& t, const Policy& policy, std::string_view base) {
+Tender read_tender(const json::Value& t, std::string_view base) {
     Tender tender;
-    const auto [id, deadline, equivalence, item_list, criteria_list] =
-        json::members<5>(t, {"id", "bid_deadline", "first_set_equivalence", "items", "criteria"});
+    const auto [id, deadline, equivalence, item_list, criteria_list, jurisdiction, purchaser] = json::members<7>(
+        t, {"id", "bid_deadline", "first_set_equivalence", "items", "criteria", "jurisdiction", "purchaser"});
     tender.id = id->str();
+    if (jurisdiction) tender.jurisdiction = jurisdiction->str();
+    if (purchaser)
+        if (const json::Value* ownership = purchaser->find("ownership")) tender.purchaser_ownership = ownership->str();
     // The schema's date-time format has already checked the text, so this cannot fail.
     tender.evaluation_date = china_date_of(deadline->str()).value();
     if (equivalence) tender.equivalence_declared = equivalence->boolean();
@@ -110,7 +113,6 @@ Tender read_tender(const json::Value& t, const Policy& policy, std::string_view 
         if (c_name) k.name = c_name->str();
         k.kind = c_kind->str();
         k.scored = c_mode->str() == "scored";
-        k.deemed_kind = policy.deems(k.kind);
         if (c_max) k.max_points = read_points(*c_max, [&] { return pointer_of(base, "criteria", i, "max_points"); });
         if (c_requirement)
             k.requirement_points =
@@ -120,14 +122,6 @@ Tender read_tender(const json::Value& t, const Policy& policy, std::string_view 
                         "requirement_points " + k.requirement_points->to_string() + " exceed max_points " +
                             k.max_points->to_string(),
                         "达标分 " + k.requirement_points->to_string() + " 超过满分 " + k.max_points->to_string(),
-                        pointer_of(base, "criteria", i, "requirement_points"));
-        if (k.scored && k.deemed_kind && policy.tendering.deemed_points == DeemedPoints::requirement &&
-            !k.requirement_points)
-            schema_fail("REQUIREMENT_POINTS_MISSING",
-                        "policy " + policy.id + " gives deemed criteria their requirement points, and criterion " +
-                            std::string(k.id) + " has no requirement_points",
-                        "政策 " + policy.id + " 对视同满足的评审因素给予达标分，但评审因素 " + std::string(k.id) +
-                            " 未给出 requirement_points",
                         pointer_of(base, "criteria", i, "requirement_points"));
         if (c_items) {
             const json::Span<json::Value> a = c_items->items();
@@ -151,10 +145,25 @@ Tender read_tender(const json::Value& t, const Policy& policy, std::string_view 
     return tender;
 }
 
-EvaluateRequest read_evaluate_request(const json::Value& request, const Policy& policy) {
+void check_against(const Policy& policy, Tender& tender, std::string_view base) {
+    for (std::size_t i = 0; i < tender.criteria.size(); ++i) {
+        Criterion& k = tender.criteria[i];
+        k.deemed_kind = policy.deems(k.kind);
+        if (k.scored && k.deemed_kind && policy.tendering.deemed_points == DeemedPoints::requirement &&
+            !k.requirement_points)
+            schema_fail("REQUIREMENT_POINTS_MISSING",
+                        "policy " + policy.id + " gives deemed criteria their requirement points, and criterion " +
+                            std::string(k.id) + " has no requirement_points",
+                        "政策 " + policy.id + " 对视同满足的评审因素给予达标分，但评审因素 " + std::string(k.id) +
+                            " 未给出 requirement_points",
+                        pointer_of(base, "criteria", i, "requirement_points"));
+    }
+}
+
+EvaluateRequest read_evaluate_request(const json::Value& request) {
     EvaluateRequest r;
     const auto [tender, bid] = json::members<2>(request, {"tender", "bid"});
-    r.tender = read_tender(*tender, policy, "/tender");
+    r.tender = read_tender(*tender, "/tender");
     const auto [bid_id, bidder, offer_list] = json::members<3>(*bid, {"id", "bidder", "offers"});
     r.bid.id = bid_id->str();
     r.bid.bidder = read_party(*bidder);

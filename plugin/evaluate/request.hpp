@@ -32,13 +32,16 @@ struct Party {
 struct Criterion {
     std::string_view id, name, kind;
     bool scored = false;  // mode: scored; else pass_fail
-    bool deemed_kind = false;  // the policy deems criteria of this kind (Rule E)
+    bool deemed_kind = false;  // the policy deems criteria of this kind (Rule E): set by check_against
     std::optional<Points> max_points, requirement_points;
     std::vector<std::string_view> items;  // empty: every offered item
 };
 
 struct Tender {
     std::string_view id;
+    // What selects a policy pack (PolicySet::select_for): where the tender is and who buys.
+    std::string_view jurisdiction;         // ISO 3166-2, e.g. CN-CQ; empty when not given
+    std::string_view purchaser_ownership;  // state_owned | state_controlled | private | ...; empty when not given
     Date evaluation_date;  // Rule D: bid deadline's calendar date at UTC+08:00
     bool equivalence_declared = false;
     bool has_item_list = false;
@@ -63,10 +66,16 @@ struct EvaluateRequest {
     Bid bid;
 };
 
-// Reads a request that has passed schema validation, and checks what a schema cannot:
-// unique ids, item references, points precision, requirement points where the policy needs
-// them. Throws Error(SCHEMA) with the JSON Pointer at fault.
-EvaluateRequest read_evaluate_request(const json::Value& request, const Policy& policy);
-Tender read_tender(const json::Value& tender, const Policy& policy, std::string_view pointer);
+// Reads a request that has passed schema validation, and checks what a schema cannot and no
+// policy is needed for: unique ids, item references, points precision. Throws Error(SCHEMA)
+// with the JSON Pointer at fault. The values choose the pack (PolicySet::select_for); then
+// check_against checks them against it.
+EvaluateRequest read_evaluate_request(const json::Value& request);
+Tender read_tender(const json::Value& tender, std::string_view pointer);
+
+// The tender under the pack chosen for it: marks the criteria of the kinds the pack deems
+// (Rule E) and requires requirement points where the pack gives deemed criteria those.
+// Throws Error(SCHEMA, REQUIREMENT_POINTS_MISSING) with the pointer under `pointer`.
+void check_against(const Policy& policy, Tender& tender, std::string_view pointer);
 
 }  // namespace firstset

@@ -182,9 +182,9 @@ std::string percent_text(std::int64_t hundredths) { return Points{hundredths}.to
 
 }  // namespace
 
-Input read_input(const json::Value& t, const Policy& policy, std::string_view base) {
+Input read_input(const json::Value& t, std::string_view base) {
     Input in;
-    in.tender = read_tender(t, policy, base);
+    in.tender = read_tender(t, base);
     std::size_t i = 0;
     for (const json::Value& criterion : t["criteria"].items()) {
         CriterionWording& w = in.criteria.emplace_back();

@@ -53,9 +53,10 @@ struct Input {
     std::vector<Wording> requirements;       // the tender's requirements texts
 };
 
-// Reads a tender that passed the tender schema. `base` is the tender's JSON Pointer in the
-// request ("" for firstset_lint, "/tender" in a record). Throws Error(SCHEMA) as read_tender.
-Input read_input(const json::Value& tender, const Policy& policy, std::string_view base);
+// Reads a tender that passed the tender schema, with no policy needed: its values and its
+// wording. `base` is the tender's JSON Pointer in the request ("" for firstset_lint, "/tender"
+// in a record). Throws Error(SCHEMA) as read_tender. The pack chosen for it, check_against.
+Input read_input(const json::Value& tender, std::string_view base);
 
 struct Finding {
     std::optional<std::size_t> criterion;  // index into the tender's criteria; none: tender-wide

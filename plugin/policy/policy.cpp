@@ -17,131 +17,6 @@ namespace firstset {
 
 namespace {
 
-constexpr const char* code_names[] = {
-    "CERT_UNKNOWN",          "ISSUER_NOT_ACCEPTED", "CERT_REVOKED",         "CERT_SUSPENDED",
-    "CERT_NOT_YET_VALID",    "CERT_EXPIRED",        "MANUFACTURER_MISMATCH", "MODEL_MISMATCH",
-    "FIRST_SET_DEEMED",      "PARTIAL_COVERAGE",    "CERTIFICATE_REJECTED",  "NOT_CLAIMED",
-    "KIND_NOT_DEEMED",       "USCC_CHECKSUM",       "EQUIVALENCE_NOT_DECLARED",
-    "AWARD_CONDITIONS_MET",  "PURCHASER_NOT_STATE_OWNED", "NO_FIRST_SET_CERTIFICATE",
-    "CERTIFICATE_NOT_ACCEPTED_AT_AWARD", "METHOD_NOT_ALLOWED", "PROCEDURE_NOT_COMPLETED",
-    "PROCEDURE_NOT_REPORTED", "LINT_NOT_AVAILABLE", "LINT_ERRORS_AT_AWARD",
-    "TOLERANCE_EXEMPT",      "AWARD_CONDITIONS_NOT_MET", "AWARD_INFORMATION_MISSING",
-    "EXCLUSION_APPLIES",     "EXCLUSION_NOT_ESTABLISHED", "FINAL_DIFFERS_FROM_PROPOSAL",
-    "DEEMED_CRITERION_WITHOUT_EQUIVALENCE", "TRACK_RECORD_REGION", "TRACK_RECORD_INDUSTRY",
-    "TRACK_RECORD_BRAND",    "TRACK_RECORD_CUSTOMER", "YEARS_IN_SERVICE", "UNITS_SOLD", "SCALE_CONDITION",
-    "SCORE_BY_MARKET_SHARE", "DEEMED_POINTS_SHARE", "REMOTE_CONTROL_REQUIREMENT_MISSING",
-    "DATA_LOCALITY_REQUIREMENT_MISSING",
-};
-
-constexpr const char* fact_names[] = {
-    "certificate",   "item",          "issuer",         "accepted_issuers", "registry",      "valid_from",
-    "valid_until",   "evaluation_date", "holder",       "holder_uscc",      "manufacturer",  "manufacturer_uscc",
-    "offered_model", "certified_model", "criterion",    "criterion_name",   "kind",          "points",
-    "certificates",  "covered",       "concerned",      "codes",            "uscc",          "path",
-    "award_date",    "ownership",     "procurement_method", "allowed_methods", "procedure_item", "exclusion_zh",
-    "exclusion_en",  "proposed",      "final_decision", "final_reason",   "tender",        "matched",
-    "criteria",      "total_points",  "share_percent",  "max_percent",
-};
-
-static_assert(std::size(code_names) == code_count, "a name for every code");
-static_assert(std::size(fact_names) == fact_count, "a name for every fact");
-
-// Which facts each message may mention: the ones the rule knows when it gives that reason.
-std::vector<Fact> facts_of(Code c) {
-    using F = Fact;
-    const std::vector<Fact> certificate_facts = {F::certificate, F::item, F::issuer, F::accepted_issuers,
-                                                 F::registry, F::valid_from, F::valid_until,
-                                                 F::evaluation_date, F::holder, F::holder_uscc,
-                                                 F::manufacturer, F::manufacturer_uscc, F::offered_model,
-                                                 F::certified_model};
-    const std::vector<Fact> criterion_facts = {F::criterion, F::criterion_name, F::kind, F::evaluation_date};
-    switch (c) {
-        case Code::CERT_UNKNOWN:
-            return {F::certificate, F::item, F::registry, F::evaluation_date, F::offered_model,
-                    F::manufacturer, F::manufacturer_uscc};
-        case Code::ISSUER_NOT_ACCEPTED:
-        case Code::CERT_REVOKED:
-        case Code::CERT_SUSPENDED:
-        case Code::CERT_NOT_YET_VALID:
-        case Code::CERT_EXPIRED:
-        case Code::MANUFACTURER_MISMATCH:
-        case Code::MODEL_MISMATCH:
-            return certificate_facts;
-        case Code::FIRST_SET_DEEMED: {
-            auto f = criterion_facts;
-            f.insert(f.end(), {F::points, F::certificates, F::covered, F::concerned});
-            return f;
-        }
-        case Code::PARTIAL_COVERAGE: {
-            auto f = criterion_facts;
-            f.insert(f.end(), {F::certificates, F::covered, F::concerned});
-            return f;
-        }
-        case Code::CERTIFICATE_REJECTED: {
-            auto f = criterion_facts;
-            f.insert(f.end(), {F::certificate, F::item, F::codes});
-            return f;
-        }
-        case Code::NOT_CLAIMED:
-        case Code::KIND_NOT_DEEMED:
-            return criterion_facts;
-        case Code::USCC_CHECKSUM:
-            return {F::uscc, F::path};
-        case Code::EQUIVALENCE_NOT_DECLARED:
-            return {F::evaluation_date};
-        case Code::AWARD_CONDITIONS_MET:
-            return {F::award_date, F::procurement_method, F::certificates};
-        case Code::PURCHASER_NOT_STATE_OWNED:
-            return {F::award_date, F::ownership};
-        case Code::NO_FIRST_SET_CERTIFICATE:
-        case Code::LINT_NOT_AVAILABLE:
-            return {F::award_date};
-        case Code::LINT_ERRORS_AT_AWARD:
-            return {F::award_date, F::codes};
-        case Code::CERTIFICATE_NOT_ACCEPTED_AT_AWARD:
-            return {F::award_date, F::certificate, F::item, F::codes};
-        case Code::METHOD_NOT_ALLOWED:
-            return {F::award_date, F::procurement_method, F::allowed_methods};
-        case Code::PROCEDURE_NOT_COMPLETED:
-        case Code::PROCEDURE_NOT_REPORTED:
-            return {F::award_date, F::procedure_item};
-        case Code::TOLERANCE_EXEMPT:
-        case Code::AWARD_CONDITIONS_NOT_MET:
-        case Code::AWARD_INFORMATION_MISSING:
-            return {F::award_date};
-        case Code::EXCLUSION_APPLIES:
-        case Code::EXCLUSION_NOT_ESTABLISHED:
-            return {F::award_date, F::exclusion_zh, F::exclusion_en};
-        case Code::FINAL_DIFFERS_FROM_PROPOSAL:
-            return {F::award_date, F::proposed, F::final_decision, F::final_reason};
-        case Code::DEEMED_CRITERION_WITHOUT_EQUIVALENCE:
-        case Code::TRACK_RECORD_REGION:
-        case Code::TRACK_RECORD_INDUSTRY:
-        case Code::TRACK_RECORD_BRAND:
-        case Code::TRACK_RECORD_CUSTOMER:
-        case Code::YEARS_IN_SERVICE:
-        case Code::UNITS_SOLD:
-        case Code::SCALE_CONDITION:
-            return {F::tender, F::criterion, F::criterion_name, F::kind, F::matched};
-        case Code::SCORE_BY_MARKET_SHARE:
-            return {F::tender, F::criterion, F::criterion_name, F::kind, F::matched, F::points};
-        case Code::DEEMED_POINTS_SHARE:
-            return {F::tender, F::criteria, F::points, F::total_points, F::share_percent, F::max_percent};
-        case Code::REMOTE_CONTROL_REQUIREMENT_MISSING:
-        case Code::DATA_LOCALITY_REQUIREMENT_MISSING:
-            return {F::tender};
-        case Code::count_:
-            break;
-    }
-    return {};
-}
-
-std::optional<Fact> fact_named(std::string_view name) {
-    for (std::size_t i = 0; i < fact_count; ++i)
-        if (name == fact_names[i]) return static_cast<Fact>(i);
-    return std::nullopt;
-}
-
 std::string escaped(std::string_view text) {
     std::string out;
     append_escaped(out, text);
@@ -149,8 +24,7 @@ std::string escaped(std::string_view text) {
 }
 
 // Splits "text {fact} text" into pieces; an unknown or disallowed {name} is a CONFIG error.
-MessageText compile_text(const SourceDocument& doc, std::string_view text, const std::vector<Fact>& allowed,
-                         const std::string& pointer, Code code) {
+MessageText compile_text(const SourceDocument& doc, std::string_view text, const std::string& pointer, Code code) {
     MessageText m;
     std::string literal;
     std::size_t i = 0;
@@ -161,10 +35,12 @@ MessageText compile_text(const SourceDocument& doc, std::string_view text, const
             const bool looks_like_placeholder =
                 !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
             if (looks_like_placeholder) {
-                auto fact = fact_named(name);
-                if (!fact || std::find(allowed.begin(), allowed.end(), *fact) == allowed.end()) {
+                auto fact = fact_from_name(name);
+                if (!fact || !may_mention(code, *fact)) {
                     std::string list;
-                    for (Fact f : allowed) list += (list.empty() ? "" : ", ") + std::string(fact_names[static_cast<int>(f)]);
+                    for (std::size_t f = 0; f < fact_count; ++f)
+                        if (may_mention(code, static_cast<Fact>(f)))
+                            (list += list.empty() ? "" : ", ") += fact_name(static_cast<Fact>(f));
                     doc.fail(Status::config, "POLICY_PLACEHOLDER",
                              "message " + std::string(code_name(code)) + " mentions {" + std::string(name) +
                                  "}, which this message cannot know (it may use: " + list + ")",
@@ -235,11 +111,11 @@ Policy::Lint read_lint(const SourceDocument& doc, const json::Value& lint, const
     topic(out.market_share, "market_share");
     const json::Value& checks = lint["checks"];
     for (std::size_t i = 0; i < lint_check_count; ++i) {
-        const char* name = code_name(code_of(static_cast<LintCheck>(i)));
+        const std::string_view name = code_name(code_of(static_cast<LintCheck>(i)));
         const json::Value* c = checks.find(name);
         if (!c) continue;
         Policy::Lint::Check& check = out.checks[i];
-        const std::string at = std::string("/lint/checks/") + name;
+        const std::string at = "/lint/checks/" + std::string(name);
         check.enabled = true;
         check.severity = (*c)["severity"].str() == "warning" ? Severity::warning : Severity::error;
         check.words = patterns_of(doc, c->find("words"), at + "/words");
@@ -251,15 +127,16 @@ Policy::Lint read_lint(const SourceDocument& doc, const json::Value& lint, const
 
 }  // namespace
 
-const char* code_name(Code c) noexcept {
-    auto i = static_cast<std::size_t>(c);
-    return i < code_count ? code_names[i] : "UNKNOWN";
+std::optional<Code> code_from_name(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < code_count; ++i)
+        if (codes_detail::code_table[i].name == name) return static_cast<Code>(i);
+    return std::nullopt;
 }
 
-CodeGroup code_group(Code c) noexcept {
-    if (c >= Code::DEEMED_CRITERION_WITHOUT_EQUIVALENCE) return CodeGroup::lint;
-    if (c >= Code::AWARD_CONDITIONS_MET) return CodeGroup::tolerance;
-    return CodeGroup::tendering;
+std::optional<Fact> fact_from_name(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < fact_count; ++i)
+        if (codes_detail::fact_names[i] == name) return static_cast<Fact>(i);
+    return std::nullopt;
 }
 
 bool Policy::Scope::matches(std::string_view jurisdiction, std::string_view ownership) const {
@@ -352,24 +229,23 @@ Policy Policy::from_document(const SourceDocument& doc) {
     for (std::size_t i = 0; i < code_count; ++i) {
         const Code code = static_cast<Code>(i);
         const CodeGroup group = code_group(code);
-        const bool needed =
-            group == CodeGroup::tendering || (group == CodeGroup::tolerance && p.tolerance) ||
-            (group == CodeGroup::lint && p.lint &&
-             p.lint->checks[i - static_cast<std::size_t>(Code::DEEMED_CRITERION_WITHOUT_EQUIVALENCE)].enabled);
-        const json::Value* m = messages.find(code_names[i]);
+        const std::string name(code_name(code));
+        const std::optional<LintCheck> check = lint_check_of(code);
+        const bool needed = group == CodeGroup::tendering || (group == CodeGroup::tolerance && p.tolerance) ||
+                            (group == CodeGroup::lint && p.lint && check && p.lint->check(*check).enabled);
+        const json::Value* m = messages.find(name);
         std::string pointer = "/messages";
         if (!m && !needed) continue;
         if (!m)
             doc.fail(Status::config, "POLICY_MESSAGE_MISSING",
-                     "the pack has no message for " + std::string(code_names[i]) +
+                     "the pack has no message for " + name +
                          "; every reason the pack's rules can give needs Chinese and English text",
-                     "政策包缺少 " + std::string(code_names[i]) + " 的消息；政策包中的规则可能给出的每个理由都需要中英文说明",
+                     "政策包缺少 " + name + " 的消息；政策包中的规则可能给出的每个理由都需要中英文说明",
                      pointer);
-        append_pointer_token(pointer, code_names[i]);
-        const auto allowed = facts_of(code);
+        append_pointer_token(pointer, name);
         Message& out = p.messages[i];
-        out.zh = compile_text(doc, (*m)["zh"].str(), allowed, pointer + "/zh", code);
-        out.en = compile_text(doc, (*m)["en"].str(), allowed, pointer + "/en", code);
+        out.zh = compile_text(doc, (*m)["zh"].str(), pointer + "/zh", code);
+        out.en = compile_text(doc, (*m)["en"].str(), pointer + "/en", code);
         // Rule T's reasons rest on the tolerance clause, rule L's on the lint citation, unless
         // they say otherwise.
         std::string clause = p.tendering.citation;
@@ -380,7 +256,7 @@ Policy Policy::from_document(const SourceDocument& doc) {
     }
     for (const json::Member& member : messages.members()) {
         const auto name = member.name();
-        if (std::none_of(std::begin(code_names), std::end(code_names), [&](const char* c) { return name == c; })) {
+        if (!code_from_name(name)) {
             std::string pointer = "/messages";
             append_pointer_token(pointer, name);
             doc.fail(Status::config, "POLICY_MESSAGE_UNKNOWN",

@@ -39,12 +39,9 @@ const Policy& PolicySet::select(std::string_view jurisdiction, std::string_view 
                 Location{std::string(pointer), "", 0, 0});
 }
 
-const Policy& PolicySet::select_for(const json::Value& tender, std::string_view pointer, std::string_view ownership) const {
-    std::string_view jurisdiction;
-    if (auto j = tender.find("jurisdiction")) jurisdiction = j->str();
-    if (auto p = tender.find("purchaser"))
-        if (auto o = p->find("ownership")) ownership = o->str();
-    return select(jurisdiction, ownership, pointer);
+const Policy& PolicySet::select_for(const Tender& tender, std::string_view pointer, std::string_view ownership) const {
+    return select(tender.jurisdiction, tender.purchaser_ownership.empty() ? ownership : tender.purchaser_ownership,
+                  pointer);
 }
 
 const Policy* PolicySet::by_id(std::string_view id) const {

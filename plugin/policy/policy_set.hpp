@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "evaluate/request.hpp"
 #include "policy/policy.hpp"
 #include "util/json.hpp"
 
@@ -27,9 +28,9 @@ public:
     // NO_POLICY_FOR_TENDER) naming the packs and their scopes, with `pointer` as the path.
     const Policy& select(std::string_view jurisdiction, std::string_view ownership, std::string_view pointer) const;
 
-    // The pack for a tender document (its "jurisdiction" and "purchaser"."ownership"; `ownership`
-    // when the tender gives none). `pointer` is the tender's JSON Pointer in the request.
-    const Policy& select_for(const json::Value& tender, std::string_view pointer, std::string_view ownership = {}) const;
+    // The pack for a tender read into values (its jurisdiction and purchaser ownership;
+    // `ownership` when the tender gives none). `pointer` is the tender's JSON Pointer in the request.
+    const Policy& select_for(const Tender& tender, std::string_view pointer, std::string_view ownership = {}) const;
 
     // A pack by id; nullptr when none has it.
     const Policy* by_id(std::string_view id) const;

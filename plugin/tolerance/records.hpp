@@ -5,15 +5,13 @@
 //   - failure_report: the equipment failed in use;
 //   - tolerance_decision: the proposal exempt | not_exempt | review with its reasons, beside
 //     the competent authority's final decision and who made it.
-// And the evaluation record firstset_evaluate leaves. Every record is appended to the ledger
-// with what it relied on, so that it reads the same years later whatever the pack or registry
-// has become since.
+// Every record is appended to the ledger with what it relied on, so that it reads the same
+// years later whatever the pack or registry has become since. Rule T itself, as values and pure
+// functions, is tolerance/rule_t.hpp; this file reads references, writes and appends.
 #pragma once
 
 #include <string_view>
 
-#include "evaluate/request.hpp"
-#include "evaluate/rules.hpp"
 #include "policy/policy_set.hpp"
 #include "ledger/ledger.hpp"
 #include "util/json.hpp"
@@ -34,9 +32,5 @@ struct RecordContext {
 // (NOT_FOUND for an unknown referenced id, SCHEMA for a reference of the wrong kind or a final
 // decision without its written reason, IO from the ledger).
 void record(const RecordContext& context, const json::Value& request, TextBuffer& response);
-
-// The evaluation record of firstset_evaluate: the request's digest and the outcomes.
-ledger::Appended record_evaluation(const RecordContext& context, const Policy& policy, std::string_view request_text,
-                                   const EvaluateRequest& request, const Evaluation& evaluation);
 
 }  // namespace firstset
