@@ -20,31 +20,22 @@ std::string error_document(Status status, const std::string& code, const std::st
     TextBuffer buf;
     JsonOut w(buf);
     w.begin_object();
-    w.key("error");
-    w.begin_object();
-    w.key("status");
-    w.string(status_name(status));
-    w.key("code");
-    w.string(code);
-    w.key("message");
-    w.string(en);
-    w.key("message_zh");
-    w.string(zh);
+    w.begin_object("error");
+    w.field("status", status_name(status));
+    w.field("code", code);
+    w.field("message", en);
+    w.field("message_zh", zh);
     if (!where.path.empty()) {
-        w.key("path");
-        w.string(where.path);
+        w.field("path", where.path);
     }
     if (!where.file.empty()) {
-        w.key("file");
-        w.string(where.file);
+        w.field("file", where.file);
     }
     if (where.line > 0) {
-        w.key("line");
-        w.number(where.line);
+        w.field("line", where.line);
     }
     if (where.column > 0) {
-        w.key("column");
-        w.number(where.column);
+        w.field("column", where.column);
     }
     w.end_object();
     w.end_object();

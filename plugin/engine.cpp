@@ -332,8 +332,7 @@ void verify_ledger(const char* request_json, TextBuffer& out) {
 void Engine::status(TextBuffer& out) const {
     JsonOut w(out);
     auto count = [&](const char* key, std::uint64_t n) {
-        w.key(key);
-        w.number(static_cast<std::int64_t>(n));
+        w.field(key, n);
     };
     auto text_or_null = [&](const char* key, const std::string& text) {
         w.key(key);
@@ -342,8 +341,7 @@ void Engine::status(TextBuffer& out) const {
     };
     w.begin_object();
     const auto registry = this->registry();
-    w.key("registry");
-    w.begin_object();
+    w.begin_object("registry");
     write_registry_members(w, *registry);
     count("certificates", registry->size());
     w.key("source");
@@ -352,8 +350,7 @@ void Engine::status(TextBuffer& out) const {
         const RegistryFeed::Counters c = feed_->counters();
         w.begin_object();
         write_freshness_members(w, f);
-        w.key("refused");
-        w.boolean(f.age_seconds > feed_->config().refuse_after.count());
+        w.field("refused", f.age_seconds > feed_->config().refuse_after.count());
         count("fetches", c.fetches);
         count("not_modified", c.not_modified);
         count("updates", c.updates);
@@ -371,31 +368,23 @@ void Engine::status(TextBuffer& out) const {
         return;
     }
     w.begin_object();
-    w.key("path");
-    w.string(config_.ledger.string());
-    w.key("node");
-    w.string(config_.node);
+    w.field("path", config_.ledger.string());
+    w.field("node", config_.node);
     const ledger::Head head = ledger_->head();
     count("records", ledger_->durable_seq());
-    w.key("head");
-    w.begin_object();
+    w.begin_object("head");
     count("seq", head.seq);
-    w.key("id");
-    w.string(head.id);
+    w.field("id", head.id);
     w.end_object();
     w.key("checkpoint");
     const auto cp = checkpoints_ ? checkpoints_->last() : std::nullopt;
     if (cp) {
         w.begin_object();
-        w.key("file");
-        w.string(checkpoints_->config().file.string());
-        w.key("origin");
-        w.string(cp->origin);
+        w.field("file", checkpoints_->config().file.string());
+        w.field("origin", cp->origin);
         count("size", cp->size);
-        w.key("head_id");
-        w.string(cp->head_id);
-        w.key("key");
-        w.string(checkpoints_->config().key.verifier().text());
+        w.field("head_id", cp->head_id);
+        w.field("key", checkpoints_->config().key.verifier().text());
         w.end_object();
     } else {
         w.null();
@@ -404,8 +393,7 @@ void Engine::status(TextBuffer& out) const {
     if (shipper_) {
         const ledger::ShipCounters c = shipper_->counters();
         w.begin_object();
-        w.key("url");
-        w.string(shipper_->config().url);
+        w.field("url", shipper_->config().url);
         count("shipped_records", c.shipped_records);
         count("pending_records", c.pending_records);
         count("shipped_batches", c.shipped_batches);

@@ -10,32 +10,25 @@ namespace firstset {
 
 void write_policy_ref(JsonOut& w, const Policy& policy, bool with_document) {
     w.begin_object();
-    w.key("id");
-    w.string(policy.id);
+    w.field("id", policy.id);
     if (with_document) {
-        w.key("document");
-        w.string(policy.document);
+        w.field("document", policy.document);
     }
-    w.key("sha256");
-    w.string(policy.sha256);
+    w.field("sha256", policy.sha256);
     w.end_object();
 }
 
 void write_registry_members(JsonOut& w, const Registry& registry) {
-    w.key("id");
-    w.string(registry.id());
-    w.key("version");
-    w.string(registry.version());
-    w.key("sha256");
-    w.string(registry.sha256());
+    w.field("id", registry.id());
+    w.field("version", registry.version());
+    w.field("sha256", registry.sha256());
 }
 
 void write_registry_ref(JsonOut& w, const Registry& registry, const RegistryFreshness* freshness) {
     w.begin_object();
     write_registry_members(w, registry);
     if (freshness) {
-        w.key("source");
-        w.begin_object();
+        w.begin_object("source");
         write_freshness_members(w, *freshness);
         w.end_object();
     }
@@ -43,29 +36,19 @@ void write_registry_ref(JsonOut& w, const Registry& registry, const RegistryFres
 }
 
 void write_certificate_check_members(JsonOut& w, const Offer& offer, const CertificateCheck& check) {
-    w.key("id");
-    w.string(*offer.certificate);
-    w.key("item");
-    w.string(offer.item);
-    w.key("offer");
-    w.number(static_cast<std::int64_t>(check.offer));
-    w.key("accepted");
-    w.boolean(check.accepted());
+    w.field("id", *offer.certificate);
+    w.field("item", offer.item);
+    w.field("offer", check.offer);
+    w.field("accepted", check.accepted());
 }
 
 void write_freshness_members(JsonOut& w, const RegistryFreshness& f) {
-    w.key("url");
-    w.string(f.url);
-    w.key("etag");
-    w.string(f.etag);
-    w.key("checked_at");
-    w.string(utc_timestamp(f.checked_at));
-    w.key("published");
-    w.string(f.published);
-    w.key("age_seconds");
-    w.number(f.age_seconds);
-    w.key("stale");
-    w.boolean(f.stale);
+    w.field("url", f.url);
+    w.field("etag", f.etag);
+    w.field("checked_at", utc_timestamp(f.checked_at));
+    w.field("published", f.published);
+    w.field("age_seconds", f.age_seconds);
+    w.field("stale", f.stale);
 }
 
 }  // namespace firstset

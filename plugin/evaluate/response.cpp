@@ -31,12 +31,9 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
     const std::string registry_text = registry.id() + " " + registry.version();
 
     w.begin_object();
-    w.key("tender");
-    w.string(tender.id);
-    w.key("bid");
-    w.string(bid.id);
-    w.key("evaluation_date");
-    w.string(evaluation_date);
+    w.field("tender", tender.id);
+    w.field("bid", bid.id);
+    w.field("evaluation_date", evaluation_date);
     w.key("policy");
     write_policy_ref(w, policy);
     w.key("registry");
@@ -49,8 +46,7 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
     set(common, Fact::accepted_issuers, esc(policy.accepted_issuers_text));
 
     // Certificates: one entry per offer that claims one.
-    w.key("certificates");
-    w.begin_array();
+    w.begin_array("certificates");
     std::string from, until;
     for (const CertificateCheck& check : ev.certificates) {
         const Offer& offer = bid.offers[check.offer];
@@ -61,8 +57,7 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
         }
         w.begin_object();
         write_certificate_check_members(w, offer, check);
-        w.key("reasons");
-        w.begin_array();
+        w.begin_array("reasons");
         if (!check.reasons.empty()) {
             Facts f = common;
             set(f, Fact::certificate, esc(*offer.certificate));
@@ -81,29 +76,21 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
             for (Code c : check.reasons) reasons.write(c, f);
         }
         w.end_array();
-        w.key("valid_from");
-        if (cert) w.string(from);
-        else w.null();
-        w.key("valid_until");
-        if (cert) w.string(until);
-        else w.null();
+        w.field("valid_from", cert ? std::optional<std::string_view>(from) : std::nullopt);
+        w.field("valid_until", cert ? std::optional<std::string_view>(until) : std::nullopt);
         w.end_object();
     }
     w.end_array();
 
     // Criteria: one entry per criterion of the tender.
-    w.key("criteria");
-    w.begin_array();
+    w.begin_array("criteria");
     std::string points_text, certificates_text, covered_text, concerned_text, codes_text;
     for (const CriterionOutcome& out : ev.criteria) {
         const Criterion& k = tender.criteria[out.criterion];
         w.begin_object();
-        w.key("id");
-        w.string(k.id);
-        w.key("kind");
-        w.string(k.kind);
-        w.key("outcome");
-        w.string(outcome_name(out.outcome));
+        w.field("id", k.id);
+        w.field("kind", k.kind);
+        w.field("outcome", outcome_name(out.outcome));
         w.key("points");
         if (out.points) {
             points_text = out.points->to_string();
@@ -112,8 +99,7 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
             points_text.clear();
             w.null();
         }
-        w.key("reasons");
-        w.begin_array();
+        w.begin_array("reasons");
         Facts f = common;
         set(f, Fact::criterion, esc(k.id));
         set(f, Fact::criterion_name, esc(k.name.empty() ? k.id : k.name));
@@ -146,8 +132,7 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
     }
     w.end_array();
 
-    w.key("warnings");
-    w.begin_array();
+    w.begin_array("warnings");
     for (const UsccWarning& u : ev.uscc_warnings) {
         Facts f = common;
         set(f, Fact::uscc, u.uscc);  // schema: [0-9A-Z] only
@@ -157,12 +142,9 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
     if (ev.equivalence_not_declared) reasons.write(Code::EQUIVALENCE_NOT_DECLARED, common, "/tender/first_set_equivalence");
     w.end_array();
     if (recorded) {
-        w.key("ledger");
-        w.begin_object();
-        w.key("seq");
-        w.number(static_cast<std::int64_t>(recorded->seq));
-        w.key("id");
-        w.string(recorded->id);
+        w.begin_object("ledger");
+        w.field("seq", recorded->seq);
+        w.field("id", recorded->id);
         w.end_object();
     }
     w.end_object();

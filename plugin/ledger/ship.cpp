@@ -23,12 +23,9 @@ std::string seq20(std::uint64_t n) {
 
 void write_position(JsonOut& w, const Position& p) {
     w.begin_object();
-    w.key("seq");
-    w.number(static_cast<std::int64_t>(p.seq));
-    w.key("offset");
-    w.number(static_cast<std::int64_t>(p.offset));
-    w.key("id");
-    w.string(p.id);
+    w.field("seq", p.seq);
+    w.field("offset", p.offset);
+    w.field("id", p.id);
     w.end_object();
 }
 
@@ -182,10 +179,8 @@ void Shipper::save_cursor() const {
     TextBuffer buf;
     JsonOut w(buf);
     w.begin_object();
-    w.key("url");
-    w.string(config_.url);
-    w.key("node");
-    w.string(config_.node);
+    w.field("url", config_.url);
+    w.field("node", config_.node);
     w.key("shipped");
     write_position(w, cursor_.shipped);
     w.key("pending");

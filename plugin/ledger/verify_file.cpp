@@ -117,54 +117,29 @@ void verify_file(const json::Value& request, TextBuffer& response) {
 
     JsonOut w(response);
     w.begin_object();
-    w.key("ok");
-    w.boolean(v.ok());
-    w.key("ledger");
-    w.string(path);
-    w.key("records");
-    w.number(static_cast<std::int64_t>(v.records));
-    w.key("head");
+    w.field("ok", v.ok()).field("ledger", path).field("records", v.records);
     if (v.records == 0) {
-        w.null();
+        w.field("head", nullptr);
     } else {
-        w.begin_object();
-        w.key("seq");
-        w.number(static_cast<std::int64_t>(v.head.seq));
-        w.key("id");
-        w.string(v.head.id);
+        w.begin_object("head");
+        w.field("seq", v.head.seq).field("id", v.head.id);
         w.end_object();
     }
-    w.key("checkpoint");
     if (checkpoint) {
-        w.begin_object();
-        w.key("origin");
-        w.string(checkpoint->origin);
-        w.key("size");
-        w.number(static_cast<std::int64_t>(checkpoint->size));
-        w.key("head_id");
-        w.string(checkpoint->head_id);
-        w.key("key");
-        w.string(key->name);
+        w.begin_object("checkpoint");
+        w.field("origin", checkpoint->origin)
+            .field("size", checkpoint->size)
+            .field("head_id", checkpoint->head_id)
+            .field("key", key->name);
         w.end_object();
     } else {
-        w.null();
+        w.field("checkpoint", nullptr);
     }
-    w.key("first_bad_seq");
-    if (v.first_bad_seq) w.number(static_cast<std::int64_t>(*v.first_bad_seq));
-    else w.null();
-    w.key("problems");
-    w.begin_array();
+    w.field("first_bad_seq", v.first_bad_seq);
+    w.begin_array("problems");
     for (const Problem& p : v.problems) {
         w.begin_object();
-        w.key("seq");
-        if (p.seq) w.number(static_cast<std::int64_t>(*p.seq));
-        else w.null();
-        w.key("code");
-        w.string(p.code);
-        w.key("message_zh");
-        w.string(p.message_zh);
-        w.key("message_en");
-        w.string(p.message_en);
+        w.field("seq", p.seq).field("code", p.code).field("message_zh", p.message_zh).field("message_en", p.message_en);
         w.end_object();
     }
     w.end_array();

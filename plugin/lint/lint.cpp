@@ -278,18 +278,14 @@ void write_findings(JsonOut& w, const Policy& policy, const Input& input, const 
 
 void write_response(JsonOut& w, const Policy& policy, const Input& input, const Result& result) {
     w.begin_object();
-    w.key("tender");
-    w.string(input.tender.id);
+    w.field("tender", input.tender.id);
     w.key("policy");
     write_policy_ref(w, policy);
     w.key("findings");
     write_findings(w, policy, input, result);
-    w.key("passed");
-    w.boolean(result.passed());
-    w.key("errors");
-    w.number(static_cast<std::int64_t>(result.errors));
-    w.key("warnings");
-    w.number(static_cast<std::int64_t>(result.warnings));
+    w.field("passed", result.passed());
+    w.field("errors", result.errors);
+    w.field("warnings", result.warnings);
     w.end_object();
 }
 

@@ -263,14 +263,10 @@ void RegistryFeed::write_cache(const std::string& body, const std::string& signa
     TextBuffer meta;
     JsonOut w(meta);
     w.begin_object();
-    w.key("url");
-    w.string(config_.url);
-    w.key("etag");
-    w.string(etag);
-    w.key("signature");
-    w.string(signature);
-    w.key("checked_at");
-    w.number(checked_at);
+    w.field("url", config_.url);
+    w.field("etag", etag);
+    w.field("signature", signature);
+    w.field("checked_at", checked_at);
     w.end_object();
     write_file_durably(config_.cache, body, "CACHE_WRITE_FAILED");
     write_file_durably(config_.cache.string() + ".meta.json", meta.view(), "CACHE_WRITE_FAILED");
