@@ -309,7 +309,7 @@ struct Silent {  // listens on loopback, never accepts: requests hang until thei
     }
 };
 
-std::unique_ptr<Engine> url_engine(const Silent& server) {
+std::unique_ptr<EngineCore> url_engine(const Silent& server) {
     const fs::path dir = fixture().registry_file.parent_path() / "url";
     fs::create_directories(dir);
     const std::string url = "http://127.0.0.1:" + std::to_string(server.port) + "/registry.json";
@@ -323,10 +323,10 @@ std::unique_ptr<Engine> url_engine(const Silent& server) {
                                        << "\n  cache: registry-cache.json\n  refresh_seconds: 0\n  timeout_seconds: 1\n"
                                        << "  allow_http: true\n"
                                        << "log: {level: 'off'}\n";
-    return Engine::open(dir / "config.yaml");  // waits out one timeout, then starts from the cache
+    return EngineCore::open(dir / "config.yaml");  // waits out one timeout, then starts from the cache
 }
 
-void evaluate_loop(benchmark::State& state, const Engine& e) {
+void evaluate_loop(benchmark::State& state, const EngineCore& e) {
     const std::string& request = fixture().request;
     for (auto _ : state) {
         TextBuffer out;  // a fresh buffer per call, as through the C ABI
@@ -336,14 +336,14 @@ void evaluate_loop(benchmark::State& state, const Engine& e) {
 }
 
 void BM_Evaluate_RegistryFile(benchmark::State& state) {
-    static const std::unique_ptr<Engine> e = Engine::open(fixture().config);
+    static const std::unique_ptr<EngineCore> e = EngineCore::open(fixture().config);
     evaluate_loop(state, *e);
 }
 BENCHMARK(BM_Evaluate_RegistryFile)->Unit(benchmark::kMicrosecond);
 
 void BM_Evaluate_RegistryUrl_RefreshHanging(benchmark::State& state) {
     static Silent server;
-    static const std::unique_ptr<Engine> e = url_engine(server);
+    static const std::unique_ptr<EngineCore> e = url_engine(server);
     std::atomic<bool> stop{false};
     std::atomic<int> refreshes{0};
     std::thread refresher([&] {

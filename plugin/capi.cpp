@@ -10,7 +10,7 @@
 #include "firstset/firstset.h"
 
 struct firstset_engine {
-    std::unique_ptr<firstset::Engine> engine;
+    std::unique_ptr<firstset::EngineCore> engine;
 };
 
 using firstset::capi::guard;
@@ -29,7 +29,7 @@ FIRSTSET_API int firstset_open(const char* config_path, firstset_engine** engine
     return guard(error_json, [&]() -> int {
         if (!engine) return null_argument(error_json, "engine");
         if (!config_path) return null_argument(error_json, "config_path");
-        auto e = firstset::Engine::open(config_path);
+        auto e = firstset::EngineCore::open(config_path);
         *engine = new firstset_engine{std::move(e)};
         return FIRSTSET_OK;
     });

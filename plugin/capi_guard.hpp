@@ -30,7 +30,7 @@ int guard(char** out, Body&& body) noexcept {
     *out = nullptr;
     try {
         return body();
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         return report(out, e.status(), e.code(), e.message_en(), e.message_zh(), e.where());
     } catch (const std::bad_alloc&) {
         return report(out, Status::internal, "OUT_OF_MEMORY", "out of memory", "内存不足");

@@ -120,7 +120,7 @@ TEST_CASE("Issue 8: a full file system (a 192 KiB tmpfs): nothing acknowledged a
         const std::string ledger = test::read_file(mount_point / "ledger.jsonl");
         try {
             auto reopened = firstset::ledger::Ledger::open(mount_point / "ledger.jsonl");
-        } catch (const firstset::Error& e) {
+        } catch (const firstset::StatusError& e) {
             report("reopen " + e.code() + "\n");
         }
         report(test::read_file(mount_point / "ledger.jsonl"));

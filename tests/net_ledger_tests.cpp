@@ -20,7 +20,7 @@
 #include "util/json_out.hpp"
 #include "util/signing.hpp"
 
-using firstset::Engine;
+using firstset::EngineCore;
 using nlohmann::json;
 
 namespace {
@@ -46,12 +46,12 @@ struct Node {
     std::filesystem::path ledger() const { return dir / "host/var/ledger.jsonl"; }
 };
 
-void evaluate_n(const Engine& e, int n) {
+void evaluate_n(const EngineCore& e, int n) {
     const std::string request = test::read_file(test::source("tests/data/request-b1.json"));
     for (int i = 0; i < n; ++i) e.evaluate(request.c_str());
 }
 
-json status(const Engine& e) {
+json status(const EngineCore& e) {
     firstset::TextBuffer out;
     e.status(out);
     test::check_schema("status-response.schema.json", out.str());  // Issue 9 #8: every answer
@@ -106,7 +106,7 @@ TEST_CASE("Shipping: records reach the archive in batches, exactly once, with th
     test::Nginx nginx(srv / "srv");
     Node node;
     {
-        auto engine = Engine::open(node.config(nginx.url("archive")));
+        auto engine = EngineCore::open(node.config(nginx.url("archive")));
         evaluate_n(*engine, 40);
         REQUIRE(eventually([&] { return status(*engine)["ledger"]["shipping"]["pending_records"] == 0; }));
         const json s = status(*engine);
@@ -132,7 +132,7 @@ TEST_CASE("Shipping: a collector down at start, answering 500, or never answerin
     Node node;
     const int port = test::free_loopback_port();
     const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/archive";
-    auto engine = Engine::open(node.config(url));
+    auto engine = EngineCore::open(node.config(url));
 
     // Down: nothing listens.
     evaluate_n(*engine, 10);
@@ -174,7 +174,7 @@ TEST_CASE("Shipping: a restart resumes from the durable cursor, and a batch sent
     const auto config = node.config(nginx.url("archive"));
     const auto cursor = node.ledger().string() + ".ship-cursor";
     {
-        auto engine = Engine::open(config);
+        auto engine = EngineCore::open(config);
         evaluate_n(*engine, 40);
     }
     const json shipped = json::parse(test::read_file(cursor));
@@ -205,7 +205,7 @@ TEST_CASE("Shipping: a restart resumes from the durable cursor, and a batch sent
     test::write_file(cursor, crashed.dump());
     const auto before = nginx.access_log();
     {
-        auto engine = Engine::open(config);
+        auto engine = EngineCore::open(config);
         REQUIRE(eventually([&] { return status(*engine)["ledger"]["shipping"]["pending_records"] == 0; }));
         evaluate_n(*engine, 5);
         REQUIRE(eventually([&] { return status(*engine)["ledger"]["shipping"]["pending_records"] == 0; }));
@@ -225,9 +225,9 @@ TEST_CASE("Shipping: a restart resumes from the durable cursor, and a batch sent
     test::write_file(node.dir / "host/config.yaml",
                      std::regex_replace(test::read_file(config), std::regex("/archive"), "/elsewhere"));
     try {
-        Engine::open(config);
+        EngineCore::open(config);
         FAIL("opened with another archive's cursor");
-    } catch (const firstset::Error& e) {
+    } catch (const firstset::StatusError& e) {
         CHECK(e.code() == "SHIP_CURSOR_INVALID");
     }
 }
@@ -238,7 +238,7 @@ TEST_CASE("Checkpoints: a tampered or truncated archived ledger fails verificati
     test::Nginx nginx(srv / "srv");
     Node node;
     {
-        auto engine = Engine::open(node.config(nginx.url("archive")));
+        auto engine = EngineCore::open(node.config(nginx.url("archive")));
         evaluate_n(*engine, 12);
     }
     const std::string archived = archived_ledger(nginx.www());
@@ -333,7 +333,7 @@ TEST_CASE("Shipping: with aws_sigv4 every PUT carries an AWS Signature V4, the s
     const std::string ca = "    ca_file: " + nginx.ca_file().string() + "\n";
     ::setenv("FIRSTSET_TEST_S3_SECRET", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 1);
     {
-        auto engine = Engine::open(node.config(nginx.url("archive"),
+        auto engine = EngineCore::open(node.config(nginx.url("archive"),
                                                ca + "    aws_sigv4: aws:amz:cn-north-1:s3\n    access_key: AKIDEXAMPLE\n"
                                                     "    secret_env: FIRSTSET_TEST_S3_SECRET\n"));
         evaluate_n(*engine, 3);
@@ -378,9 +378,9 @@ TEST_CASE("Shipping: with aws_sigv4 every PUT carries an AWS Signature V4, the s
 
     ::unsetenv("FIRSTSET_TEST_S3_SECRET");
     try {
-        Engine::open(node.config(nginx.url("archive"), ca + "    secret_env: FIRSTSET_TEST_S3_SECRET\n"));
+        EngineCore::open(node.config(nginx.url("archive"), ca + "    secret_env: FIRSTSET_TEST_S3_SECRET\n"));
         FAIL("opened without the secret");
-    } catch (const firstset::Error& e) {
+    } catch (const firstset::StatusError& e) {
         CHECK(e.code() == "SHIP_SECRET_MISSING");
         CHECK(e.where().path == "/ledger/ship/secret_env");
     }
@@ -392,14 +392,14 @@ TEST_CASE("Issue 8 #10: credentials never go over plain http, plain http needs a
     ::setenv("FIRSTSET_TEST_S3_SECRET", "secret", 1);
     auto error = [&](const std::string& url, const std::string& extra) {
         try {
-            Engine::open(node.config(url, extra));
-        } catch (const firstset::Error& e) {
+            EngineCore::open(node.config(url, extra));
+        } catch (const firstset::StatusError& e) {
             return e;
         }
         FAIL("the configuration was accepted");
         throw std::logic_error("unreachable");
     };
-    firstset::Error e = error("http://127.0.0.1:9/archive", "    access_key: AKIDEXAMPLE\n    secret_env: FIRSTSET_TEST_S3_SECRET\n");
+    firstset::StatusError e = error("http://127.0.0.1:9/archive", "    access_key: AKIDEXAMPLE\n    secret_env: FIRSTSET_TEST_S3_SECRET\n");
     CHECK(e.status() == firstset::Status::config);
     CHECK(e.code() == "CREDENTIALS_IN_CLEAR");
     CHECK(e.where().path == "/ledger/ship/url");
@@ -411,9 +411,9 @@ TEST_CASE("Issue 8 #10: credentials never go over plain http, plain http needs a
     c.replace(c.find("    allow_http: true\n"), 21, "");
     test::write_file(node.dir / "host/config.yaml", c);
     try {
-        Engine::open(node.dir / "host/config.yaml");
+        EngineCore::open(node.dir / "host/config.yaml");
         FAIL("plain http was accepted without allow_http");
-    } catch (const firstset::Error& x) {
+    } catch (const firstset::StatusError& x) {
         CHECK(x.code() == "INSECURE_URL");
     }
     // A node name that is a dot segment would put objects outside the node's folder.
@@ -422,9 +422,9 @@ TEST_CASE("Issue 8 #10: credentials never go over plain http, plain http needs a
         c.replace(c.find("node: node-1"), 12, "node: '" + bad + "'");
         test::write_file(node.dir / "host/config.yaml", c);
         try {
-            Engine::open(node.dir / "host/config.yaml");
+            EngineCore::open(node.dir / "host/config.yaml");
             FAIL("node " << bad << " was accepted");
-        } catch (const firstset::Error& x) {
+        } catch (const firstset::StatusError& x) {
             CHECK(x.status() == firstset::Status::config);
             CHECK(x.where().path == "/ledger/node");
         }

@@ -18,8 +18,8 @@
 #include "util/json_out.hpp"
 #include "util/signing.hpp"
 
-using firstset::Engine;
-using firstset::Error;
+using firstset::EngineCore;
+using firstset::StatusError;
 using firstset::Status;
 using nlohmann::json;
 
@@ -57,7 +57,7 @@ struct Site {
     }
 };
 
-json evaluate(const Engine& e) {
+json evaluate(const EngineCore& e) {
     return json::parse(e.evaluate(test::read_file(test::source("tests/data/request-b1.json")).c_str()));
 }
 
@@ -68,10 +68,10 @@ bool accepted(const json& response, const std::string& certificate) {
 }
 
 template <class F>
-Error error_of(F&& f) {
+StatusError error_of(F&& f) {
     try {
         f();
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         return e;
     }
     FAIL("no error");
@@ -83,7 +83,7 @@ Error error_of(F&& f) {
 TEST_CASE("Registry URL: fetched over verified TLS, named in every response, and a revocation followed without a restart",
           "[net][registry]") {
     Site site;
-    auto engine = Engine::open(site.config());
+    auto engine = EngineCore::open(site.config());
     json r = evaluate(*engine);
     CHECK(r["registry"]["version"] == "2026-11-01");
     CHECK(r["registry"]["source"]["url"] == site.nginx->url("registry.yaml"));
@@ -116,7 +116,7 @@ TEST_CASE("Registry URL: the background refresh swaps the new registry in while 
     std::string c = test::read_file(config);
     c.replace(c.find("refresh_seconds: 0"), 18, "refresh_seconds: 1");
     test::write_file(config, c);
-    auto engine = Engine::open(config);
+    auto engine = EngineCore::open(config);
     CHECK(evaluate(*engine)["registry"]["version"] == "2026-11-01");
     site.publisher.publish(site.nginx->www(), revoked_registry());
     // Evaluate continuously; every response is whole and of one version; bounded at 15 s.
@@ -135,7 +135,7 @@ TEST_CASE("Registry URL: the background refresh swaps the new registry in while 
 TEST_CASE("Registry URL: a document with a bad signature is refused, at open and on refresh, and the previous one stays",
           "[net][registry]") {
     Site site;
-    auto engine = Engine::open(site.config());
+    auto engine = EngineCore::open(site.config());
     // A changed document under the old signature (someone edited the file on the server).
     test::write_file(site.nginx->www() / "registry.yaml", revoked_registry());
     CHECK_FALSE(engine->registry_feed()->refresh());
@@ -144,7 +144,7 @@ TEST_CASE("Registry URL: a document with a bad signature is refused, at open and
     CHECK(accepted(evaluate(*engine), "CQ-STT-2024-0017"));
 
     // A new engine refuses it outright, even with a good cache: the server is wrong, not down.
-    const Error e = error_of([&] { Engine::open(site.config()); });
+    const StatusError e = error_of([&] { EngineCore::open(site.config()); });
     CHECK(e.status() == Status::integrity);
     CHECK(e.code() == "REGISTRY_BAD_SIGNATURE");
 }
@@ -155,12 +155,12 @@ TEST_CASE("Registry URL: a pinned SHA-256 accepts only that document", "[net][re
     std::string c = test::read_file(site.config());
     c.replace(c.find("  public_key:"), c.find('\n', c.find("  public_key:")) - c.find("  public_key:") + 1, "  sha256: " + pin + "\n");
     test::write_file(site.dir / "host/config.yaml", c);
-    auto engine = Engine::open(site.dir / "host/config.yaml");
+    auto engine = EngineCore::open(site.dir / "host/config.yaml");
     CHECK(evaluate(*engine)["registry"]["sha256"] == pin);
     site.publisher.publish(site.nginx->www(), revoked_registry());
     CHECK_FALSE(engine->registry_feed()->refresh());
     CHECK(engine->registry_feed()->counters().last_error.find("REGISTRY_DIGEST_MISMATCH") != std::string::npos);
-    const Error e = error_of([&] { Engine::open(site.dir / "host/config.yaml"); });
+    const StatusError e = error_of([&] { EngineCore::open(site.dir / "host/config.yaml"); });
     CHECK(e.code() == "REGISTRY_DIGEST_MISMATCH");
 }
 
@@ -168,9 +168,9 @@ TEST_CASE("Registry URL: with the server down, an engine starts from its cache; 
           "[net][registry]") {
     Site site;
     const auto config = site.config();
-    { auto first = Engine::open(config); }  // leaves the cache
+    { auto first = EngineCore::open(config); }  // leaves the cache
     site.nginx->stop();
-    auto engine = Engine::open(config);
+    auto engine = EngineCore::open(config);
     json r = evaluate(*engine);
     CHECK(r["registry"]["version"] == "2026-11-01");
     CHECK(accepted(r, "CQ-STT-2024-0017"));
@@ -179,11 +179,11 @@ TEST_CASE("Registry URL: with the server down, an engine starts from its cache; 
 
     // A tampered cache is not used.
     test::write_file(site.dir / "host/var/registry-cache.yaml", revoked_registry());
-    Error e = error_of([&] { Engine::open(config); });
+    StatusError e = error_of([&] { EngineCore::open(config); });
     CHECK(e.code() == "REGISTRY_BAD_SIGNATURE");
 
     std::filesystem::remove(site.dir / "host/var/registry-cache.yaml");
-    e = error_of([&] { Engine::open(config); });
+    e = error_of([&] { EngineCore::open(config); });
     CHECK(e.status() == Status::io);
     CHECK(e.code() == "REGISTRY_UNREACHABLE");
 
@@ -197,15 +197,15 @@ TEST_CASE("Registry URL: with the server down, an engine starts from its cache; 
 TEST_CASE("Registry URL: past warn_after responses say stale; past refuse_after evaluations are refused", "[net][registry]") {
     // The authority published two hours ago: the age counts from that signed time.
     Site site(true, firstset::unix_now() - 7200);
-    { auto first = Engine::open(site.config()); }
+    { auto first = EngineCore::open(site.config()); }
     site.nginx->stop();
 
-    auto stale = Engine::open(site.config("  warn_after_seconds: 3600\n  refuse_after_seconds: 86400\n"));
+    auto stale = EngineCore::open(site.config("  warn_after_seconds: 3600\n  refuse_after_seconds: 86400\n"));
     json r = evaluate(*stale);
     CHECK(r["registry"]["source"]["stale"] == true);
     CHECK(r["registry"]["source"]["age_seconds"].get<std::int64_t>() >= 7200);
 
-    const Error e = error_of([&] { Engine::open(site.config("  warn_after_seconds: 60\n  refuse_after_seconds: 3600\n")); });
+    const StatusError e = error_of([&] { EngineCore::open(site.config("  warn_after_seconds: 60\n  refuse_after_seconds: 3600\n")); });
     CHECK(e.status() == Status::io);
     CHECK(e.code() == "REGISTRY_TOO_OLD");
 }
@@ -214,7 +214,7 @@ TEST_CASE("Issue 8 #8: a 304 confirms only what the signed document says: a stal
           "refuse_after however often the server answers", "[net][registry]") {
     const std::int64_t published = firstset::unix_now() - 7200;
     Site site(true, published);
-    auto engine = Engine::open(site.config("  warn_after_seconds: 3600\n  refuse_after_seconds: 7300\n"));
+    auto engine = EngineCore::open(site.config("  warn_after_seconds: 3600\n  refuse_after_seconds: 7300\n"));
     CHECK(evaluate(*engine)["registry"]["source"]["stale"] == true);
     for (int i = 0; i < 3; ++i) CHECK_FALSE(engine->registry_feed()->refresh());  // 304, 304, 304
     CHECK(engine->registry_feed()->counters().not_modified == 3);
@@ -223,7 +223,7 @@ TEST_CASE("Issue 8 #8: a 304 confirms only what the signed document says: a stal
     CHECK(r["registry"]["source"]["age_seconds"].get<std::int64_t>() >= 7200);
     CHECK(r["registry"]["source"]["published"] == firstset::utc_timestamp(published));
     // Past refuse_after, counted from the signed time: refused, whatever the server answers.
-    const Error e = error_of([&] { Engine::open(site.config("  warn_after_seconds: 60\n  refuse_after_seconds: 7000\n")); });
+    const StatusError e = error_of([&] { EngineCore::open(site.config("  warn_after_seconds: 60\n  refuse_after_seconds: 7000\n")); });
     CHECK(e.code() == "REGISTRY_TOO_OLD");
 }
 
@@ -232,7 +232,7 @@ TEST_CASE("Issue 8 #8: an older, validly signed registry never replaces a newer 
     Site site;
     const std::string old_text = test::read_file(site.nginx->www() / "registry.yaml");
     const std::string old_sig = test::read_file(site.nginx->www() / "registry.yaml.sig");
-    auto engine = Engine::open(site.config());
+    auto engine = EngineCore::open(site.config());
     // The authority revokes CQ-STT-2024-0017 in a newer document; the engine follows it.
     site.publisher.publish(site.nginx->www(), revoked_registry());
     REQUIRE(engine->registry_feed()->refresh());
@@ -244,7 +244,7 @@ TEST_CASE("Issue 8 #8: an older, validly signed registry never replaces a newer 
     CHECK(engine->registry_feed()->counters().last_error.find("REGISTRY_ROLLBACK") != std::string::npos);
     CHECK_FALSE(accepted(evaluate(*engine), "CQ-STT-2024-0017"));
     // A new engine starts from its newer cache, not from the older document the server offers.
-    auto again = Engine::open(site.config());
+    auto again = EngineCore::open(site.config());
     CHECK(again->registry_feed()->counters().last_error.find("REGISTRY_ROLLBACK") != std::string::npos);
     CHECK(evaluate(*again)["registry"]["version"] == "2026-11-22");
     CHECK_FALSE(accepted(evaluate(*again), "CQ-STT-2024-0017"));
@@ -259,28 +259,28 @@ TEST_CASE("Issue 8 #8: a registry from a URL must say when it was published, and
     std::string undated = sample_registry();
     undated.erase(undated.find("  published: "), undated.find('\n', undated.find("  published: ")) - undated.find("  published: ") + 1);
     site.publisher.sign_and_write(site.nginx->www(), undated);
-    Error e = error_of([&] { Engine::open(site.config()); });
+    StatusError e = error_of([&] { EngineCore::open(site.config()); });
     CHECK(e.status() == Status::config);
     CHECK(e.code() == "REGISTRY_NOT_DATED");
     site.publisher.publish(site.nginx->www(), sample_registry(), firstset::unix_now() + 86400);
-    e = error_of([&] { Engine::open(site.config()); });
+    e = error_of([&] { EngineCore::open(site.config()); });
     CHECK(e.status() == Status::integrity);
     CHECK(e.code() == "REGISTRY_FROM_FUTURE");
 }
 
 TEST_CASE("Issue 8 #8: plain http is refused for the registry unless allow_http says so", "[net][registry]") {
     Site site(false);
-    Error e = error_of([&] { Engine::open(site.config("", false)); });
+    StatusError e = error_of([&] { EngineCore::open(site.config("", false)); });
     CHECK(e.status() == Status::config);
     CHECK(e.code() == "INSECURE_URL");
     CHECK(e.where().path == "/registry/url");
-    auto engine = Engine::open(site.config("  allow_http: true\n", false));
+    auto engine = EngineCore::open(site.config("  allow_http: true\n", false));
     CHECK(accepted(evaluate(*engine), "CQ-STT-2024-0017"));
 }
 
 TEST_CASE("Registry URL: TLS is verified: without the CA file the test server's certificate is refused", "[net][registry]") {
     Site site;
-    const Error e = error_of([&] { Engine::open(site.config("", false)); });
+    const StatusError e = error_of([&] { EngineCore::open(site.config("", false)); });
     CHECK(e.code() == "REGISTRY_UNREACHABLE");
     CHECK(std::regex_search(std::string(e.what()), std::regex("SSL|certificate", std::regex::icase)));
 }
@@ -288,7 +288,7 @@ TEST_CASE("Registry URL: TLS is verified: without the CA file the test server's 
 TEST_CASE("Registry URL: 500s and slow answers are failures that keep the registry in force", "[net][registry]") {
     Site site;
     std::string extra = "  timeout_seconds: 1\n";
-    auto engine = Engine::open(site.config(extra));
+    auto engine = EngineCore::open(site.config(extra));
     site.publisher.publish(site.nginx->www(), revoked_registry());
     site.nginx->fail_with_500(true);
     CHECK_FALSE(engine->registry_feed()->refresh());
@@ -308,15 +308,15 @@ TEST_CASE("Registry URL: a URL registry without a pin or key, or with a malforme
     const std::string head = "policy: " + test::source("criteria/policies/cn-cq-2024-9.yaml").string() +
                              "\nregistry:\n  url: http://127.0.0.1:9/registry.json\n";
     test::write_file(dir / "a.yaml", head + "  allow_http: true\n");
-    Error e = error_of([&] { Engine::open(dir / "a.yaml"); });
+    StatusError e = error_of([&] { EngineCore::open(dir / "a.yaml"); });
     CHECK(e.status() == Status::config);
     CHECK(e.code() == "REGISTRY_NO_INTEGRITY");
     test::write_file(dir / "b.yaml", head + "  allow_http: true\n  public_key: not-a-key\n");
-    e = error_of([&] { Engine::open(dir / "b.yaml"); });
+    e = error_of([&] { EngineCore::open(dir / "b.yaml"); });
     CHECK(e.code() == "REGISTRY_BAD_KEY");
     CHECK(e.where().path == "/registry/public_key");
     test::write_file(dir / "c.yaml", head + "  file: x.yaml\n  sha256: " + std::string(64, 'a') + "\n");
-    e = error_of([&] { Engine::open(dir / "c.yaml"); });
+    e = error_of([&] { EngineCore::open(dir / "c.yaml"); });
     CHECK(e.status() == Status::config);
 }
 

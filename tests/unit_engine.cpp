@@ -14,22 +14,22 @@ using namespace firstset;
 
 namespace {
 
-const Engine& sample_engine() {
-    static const std::unique_ptr<Engine> e = Engine::open(test::source("examples/config.yaml"));
+const EngineCore& sample_engine() {
+    static const std::unique_ptr<EngineCore> e = EngineCore::open(test::source("examples/config.yaml"));
     return *e;
 }
 
-Error evaluate_error(const std::string& request) {
+StatusError evaluate_error(const std::string& request) {
     try {
         sample_engine().evaluate(request.c_str());
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         return e;
     }
     FAIL("the request was accepted: " << request.substr(0, 200));
     throw;
 }
 
-Error evaluate_error(const nlohmann::json& request) { return evaluate_error(request.dump()); }
+StatusError evaluate_error(const nlohmann::json& request) { return evaluate_error(request.dump()); }
 
 const nlohmann::json& find_criterion(const nlohmann::json& response, const std::string& id) {
     for (const auto& c : response.at("criteria"))
@@ -96,7 +96,7 @@ TEST_CASE("Evaluate: points come back exactly as the tender wrote them", "[engin
     CHECK(text.find(R"("id":"C4","kind":"track_record","outcome":"deemed_met","points":2.35,)") != std::string::npos);
 
     req["tender"]["criteria"][3]["max_points"] = 2.355;
-    Error e = evaluate_error(req);
+    StatusError e = evaluate_error(req);
     CHECK(e.status() == Status::schema);
     CHECK(e.code() == "POINTS_PRECISION");
     CHECK(e.where().path == "/tender/criteria/3/max_points");
@@ -119,7 +119,7 @@ TEST_CASE("Evaluate: a USCC with a wrong check character gives a warning with it
 }
 
 TEST_CASE("Evaluate: input that is not JSON is PARSE with line and column", "[engine]") {
-    Error e = evaluate_error(std::string("{\"tender\":\n  {\"id\": }"));
+    StatusError e = evaluate_error(std::string("{\"tender\":\n  {\"id\": }"));
     CHECK(e.status() == Status::parse);
     CHECK(e.code() == "JSON_SYNTAX");
     CHECK(e.where().line == 2);
@@ -154,14 +154,14 @@ TEST_CASE("Evaluate: schema violations carry the JSON Pointer at fault", "[engin
         auto req = test::sample_request();
         req[nlohmann::json::json_pointer(c.pointer)] = c.value;
         INFO(c.pointer << " = " << c.value.dump());
-        Error e = evaluate_error(req);
+        StatusError e = evaluate_error(req);
         CHECK(e.status() == Status::schema);
         CHECK(e.code() == c.code);
         CHECK(e.where().path == c.path);
     }
     auto req = test::sample_request();
     req["bid"]["offers"][0].erase("model");
-    Error e = evaluate_error(req);
+    StatusError e = evaluate_error(req);
     CHECK(e.code() == "SCHEMA_REQUIRED");
     CHECK(e.where().path == "/bid/offers/0/model");
 
@@ -183,7 +183,7 @@ TEST_CASE("Evaluate: a member named twice is refused, since readers disagree on 
     const std::string model = "\"model\":\"hdz 200\"";
     REQUIRE(text.find(model) != std::string::npos);
     text.replace(text.find(model), model.size(), model + ",\"model\":\"HDZ-200\"");
-    Error e = evaluate_error(text);
+    StatusError e = evaluate_error(text);
     CHECK(e.status() == Status::parse);
     CHECK(e.code() == "JSON_DUPLICATE_KEY");
     CHECK(e.where().path == "/bid/offers/1/model");
@@ -192,7 +192,7 @@ TEST_CASE("Evaluate: a member named twice is refused, since readers disagree on 
 TEST_CASE("Evaluate: ids must be unique and references must exist", "[engine]") {
     auto req = test::sample_request();
     req["tender"]["criteria"][2]["id"] = "C1";
-    Error e = evaluate_error(req);
+    StatusError e = evaluate_error(req);
     CHECK(e.code() == "DUPLICATE_ID");
     CHECK(e.where().path == "/tender/criteria/2/id");
 
@@ -216,7 +216,7 @@ TEST_CASE("Evaluate: ids must be unique and references must exist", "[engine]") 
 TEST_CASE("Evaluate: requests over the size or depth limit are refused with LIMIT before parsing", "[engine]") {
     auto req = test::sample_request();
     req["tender"]["title"] = std::string(FIRSTSET_MAX_REQUEST_BYTES, 'x');
-    Error e = evaluate_error(req);
+    StatusError e = evaluate_error(req);
     CHECK(e.status() == Status::limit);
     CHECK(e.code() == "INPUT_TOO_LARGE");
 
@@ -240,7 +240,7 @@ TEST_CASE("Engine: relative paths in the configuration are relative to its folde
     test::write_file(dir / "conf/pack.yaml", test::read_file(test::source("criteria/policies/cn-cq-2024-9.yaml")));
     test::write_file(dir / "conf/data/registry.yaml", test::read_file(test::source("examples/registry.yaml")));
     std::filesystem::create_directories(dir / "conf/log");
-    auto engine = Engine::open(dir / "conf/firstset.yaml");
+    auto engine = EngineCore::open(dir / "conf/firstset.yaml");
     CHECK(engine->registry()->size() == 8);
     engine.reset();
     // the engine's private logger wrote where the configuration said
@@ -255,14 +255,14 @@ TEST_CASE("Engine: configuration errors name the file and line", "[engine]") {
     auto open_error = [&](const std::string& config) {
         test::write_file(dir / "c.yaml", config);
         try {
-            Engine::open(dir / "c.yaml");
-        } catch (const Error& e) {
+            EngineCore::open(dir / "c.yaml");
+        } catch (const StatusError& e) {
             return e;
         }
         FAIL("the configuration was accepted");
         throw;
     };
-    Error e = open_error("policy: " + pack + "\nregistry: {file: " + registry + "}\nlog: {levle: info}\n");
+    StatusError e = open_error("policy: " + pack + "\nregistry: {file: " + registry + "}\nlog: {levle: info}\n");
     CHECK(e.status() == Status::config);
     CHECK(e.code() == "SCHEMA_UNKNOWN_MEMBER");
     CHECK(e.where().path == "/log/levle");
@@ -279,9 +279,9 @@ TEST_CASE("Engine: configuration errors name the file and line", "[engine]") {
     CHECK(std::string(e.message_en()).find("give policy (one pack) or policies") != std::string::npos);
 
     try {
-        Engine::open(dir / "nothing-here.yaml");
+        EngineCore::open(dir / "nothing-here.yaml");
         FAIL("opened a missing configuration");
-    } catch (const Error& err) {
+    } catch (const StatusError& err) {
         CHECK(err.status() == Status::io);
     }
 }

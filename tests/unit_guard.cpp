@@ -22,7 +22,7 @@ nlohmann::json take(char* s) {
 TEST_CASE("C ABI: the guard turns a firstset error into its status and error document", "[abi][guard]") {
     char* out = reinterpret_cast<char*>(1);  // the guard must clear it first
     int status = capi::guard(&out, []() -> int {
-        throw Error(Status::schema, "SCHEMA_PATTERN", "bad code", "代码有误", Location{"/bid/offers/0/model", "", 0, 0});
+        throw StatusError(Status::schema, "SCHEMA_PATTERN", "bad code", "代码有误", Location{"/bid/offers/0/model", "", 0, 0});
     });
     CHECK(status == 3);
     auto doc = take(out);

@@ -21,20 +21,20 @@ const json::Limits limits{1 << 20, 32};
 
 json::Document parse(const std::string& text) { return json::Document::parse(text, limits, "test document"); }
 
-Error refusal(const std::string& text) {
+StatusError refusal(const std::string& text) {
     try {
         parse(text);
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         return e;
     }
     FAIL("accepted: " << text);
     throw std::logic_error("unreachable");
 }
 
-Error yaml_refusal(const std::string& text) {
+StatusError yaml_refusal(const std::string& text) {
     try {
         SourceDocument::parse(text, "test.yaml", SourceDocument::Format::yaml);
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         return e;
     }
     FAIL("accepted: " << text);
@@ -46,13 +46,13 @@ Error yaml_refusal(const std::string& text) {
 TEST_CASE("Issue 8 #1: [0. followed by 400 zeros and 1] is refused as a number out of range, with its place", "[json]") {
     const std::string text = "[0." + std::string(400, '0') + "1]";
     REQUIRE(text.size() == 405);
-    const Error e = refusal(text);
+    const StatusError e = refusal(text);
     CHECK(e.status() == Status::parse);
     CHECK(e.code() == "JSON_NUMBER_RANGE");
     CHECK(e.where().line == 1);
     CHECK(e.where().column == 2);
     // The same number in YAML (a registry or pack) is refused the same way, with the file's line.
-    const Error y = yaml_refusal("registry:\n  x: 0." + std::string(400, '0') + "1\n");
+    const StatusError y = yaml_refusal("registry:\n  x: 0." + std::string(400, '0') + "1\n");
     CHECK(y.code() == "JSON_NUMBER_RANGE");
     CHECK(y.where().file == "test.yaml");
     CHECK(y.where().line == 2);
@@ -84,7 +84,7 @@ TEST_CASE("Issue 8 #3: an integer is a number written as one: 10.0 and 1e1 are n
 }
 
 TEST_CASE("Issue 8 #2: a member name given twice is refused anywhere, with the JSON Pointer of the repeat", "[json]") {
-    Error e = refusal(R"({"kind":"award","kind":"failure_report"})");
+    StatusError e = refusal(R"({"kind":"award","kind":"failure_report"})");
     CHECK(e.status() == Status::parse);
     CHECK(e.code() == "JSON_DUPLICATE_KEY");
     CHECK(e.where().path == "/kind");
@@ -98,7 +98,7 @@ TEST_CASE("Issue 8 #2: a member name given twice is refused anywhere, with the J
     CHECK(e.where().path == "/k17");
     CHECK_NOTHROW(parse(R"({"a":1,"A":2,"a ":3})"));
     // YAML mappings follow the same rule.
-    const Error y = yaml_refusal("registry:\n  id: a\n  id: b\n");
+    const StatusError y = yaml_refusal("registry:\n  id: a\n  id: b\n");
     CHECK(y.code() == "YAML_DUPLICATE_KEY");
     CHECK(y.where().line == 3);
 }
@@ -106,14 +106,14 @@ TEST_CASE("Issue 8 #2: a member name given twice is refused anywhere, with the J
 TEST_CASE("Issue 8 #5: a lone surrogate is refused in JSON and in YAML; a surrogate pair is one character", "[json]") {
     for (const std::string bad : {R"(["\udc00"])", R"(["\ud800"])", R"(["\ud800x"])", R"(["\udc00\ud800"])"}) {
         INFO(bad);
-        const Error e = refusal(bad);
+        const StatusError e = refusal(bad);
         CHECK(e.status() == Status::parse);
         CHECK(e.code() == "JSON_SYNTAX");
     }
     CHECK(parse(R"(["\ud800\udc00"])").root()[0].str() == "\xF0\x90\x80\x80");
     // Raw bytes of an encoded surrogate (ED B0 80) are not UTF-8 either.
     CHECK(refusal("[\"\xED\xB0\x80\"]").code() == "NOT_UTF8");
-    Error y = yaml_refusal("registry:\n  id: \"\\udc00\"\n");  // yaml-cpp refuses the escape itself
+    StatusError y = yaml_refusal("registry:\n  id: \"\\udc00\"\n");  // yaml-cpp refuses the escape itself
     CHECK(y.status() == Status::parse);
     CHECK(y.where().line == 2);
     y = yaml_refusal("registry:\n  id: \"\xED\xB0\x80\"\n");  // and the reader the bytes
@@ -126,11 +126,11 @@ TEST_CASE("JSON reader: what is not one well-formed JSON text is PARSE with line
     for (const std::string bad : {"", "  ", "{", "[1,]", "[1 2]", "{\"a\" 1}", "{\"a\":1,}", "[01]", "[1.]", "[-]", "[tru]",
                                   "[nan]", "{\"a\":1}{}", "[1]]", "1 2", "[\"abc]", "[\"a\x01\"]", "[\"\\x\"]"}) {
         INFO(bad);
-        const Error e = refusal(bad);
+        const StatusError e = refusal(bad);
         CHECK(e.status() == Status::parse);
         CHECK(e.code() == "JSON_SYNTAX");
     }
-    const Error u = refusal("{\n  \"a\": \"\xFF\"\n}");
+    const StatusError u = refusal("{\n  \"a\": \"\xFF\"\n}");
     CHECK(u.code() == "NOT_UTF8");
     CHECK(u.where().line == 2);
     CHECK(u.where().column == 9);
@@ -138,7 +138,7 @@ TEST_CASE("JSON reader: what is not one well-formed JSON text is PARSE with line
     deep += std::string(40, ']');
     CHECK(refusal(deep).code() == "INPUT_TOO_DEEP");
     CHECK(refusal(deep).status() == Status::limit);
-    CHECK_THROWS_AS(json::Document::parse(std::string(100, ' ') + "1", json::Limits{64, 8}, "x"), Error);
+    CHECK_THROWS_AS(json::Document::parse(std::string(100, ' ') + "1", json::Limits{64, 8}, "x"), StatusError);
     // Scalars at the top level are documents too.
     CHECK(parse("\"x\"").root().str() == "x");
     CHECK(parse(" 5 ").root().is_integer());
@@ -173,8 +173,8 @@ TEST_CASE("Issue 8 #2: reading a value as what it is not, or a member that is no
 
 TEST_CASE("JSON reader: check() refuses what parse() refuses and keeps nothing", "[json]") {
     CHECK_NOTHROW(json::check(R"({"a":[1,2,{"b":"c"}]})", limits, "line"));
-    CHECK_THROWS_AS(json::check(R"({"a":1,"a":2})", limits, "line"), Error);
-    CHECK_THROWS_AS(json::check(R"(["\udc00"])", limits, "line"), Error);
+    CHECK_THROWS_AS(json::check(R"({"a":1,"a":2})", limits, "line"), StatusError);
+    CHECK_THROWS_AS(json::check(R"(["\udc00"])", limits, "line"), StatusError);
 }
 
 TEST_CASE("YAML files: numbers become JSON numbers by the reader's rules; strings stay strings", "[json][yaml]") {
@@ -200,7 +200,7 @@ TEST_CASE("YAML files: aliases cannot multiply values beyond the size of the fil
     for (char c = 'b'; c <= 'k'; ++c, ++prev)
         bomb += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
                 ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
-    const Error e = yaml_refusal(bomb);
+    const StatusError e = yaml_refusal(bomb);
     CHECK(e.status() == Status::limit);
     CHECK(e.code() == "DOCUMENT_TOO_LARGE");
 }
@@ -246,7 +246,7 @@ TEST_CASE("YAML files: text nested hundreds of levels deep is refused on a host 
             try {
                 SourceDocument::parse(job->text, "deep.yaml", SourceDocument::Format::yaml);
                 job->code = "accepted";
-            } catch (const Error& e) {
+            } catch (const StatusError& e) {
                 job->code = e.code();
             }
             return nullptr;

@@ -71,14 +71,14 @@ public:
         if (n == faults_.fail_append_at) {
             // Half the batch reaches the file, as a full disk would leave it.
             (void)!::write(fd_, bytes.data(), bytes.size() / 2);
-            throw Error(Status::io, "LEDGER_WRITE_FAILED", "injected: no space left on device", "注入故障：磁盘已满");
+            throw StatusError(Status::io, "LEDGER_WRITE_FAILED", "injected: no space left on device", "注入故障：磁盘已满");
         }
         if (::write(fd_, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) std::abort();
     }
     void sync(unsigned) override {
         const int n = ++faults_.syncs;
         if (n == faults_.fail_sync_at)
-            throw Error(Status::io, "LEDGER_SYNC_FAILED", "injected: input/output error", "注入故障：输入/输出错误");
+            throw StatusError(Status::io, "LEDGER_SYNC_FAILED", "injected: input/output error", "注入故障：输入/输出错误");
         ::fdatasync(fd_);
     }
 
@@ -202,7 +202,7 @@ TEST_CASE("Ledger: damage anywhere else refuses the open with INTEGRITY and appe
     try {
         Ledger::open(dir / "l.jsonl");
         FAIL("opened a damaged ledger");
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         CHECK(e.status() == Status::integrity);
         CHECK(e.code() == "LEDGER_DAMAGED");
         CHECK(std::string(e.message_en()).find("CHAIN_BROKEN") != std::string::npos);
@@ -225,7 +225,7 @@ TEST_CASE("Ledger: a failed write or sync fails the record and every later one u
             try {
                 l->append("award", body(3));
                 FAIL("the failed record was acknowledged");
-            } catch (const Error& e) {
+            } catch (const StatusError& e) {
                 CHECK(e.status() == Status::io);
                 CHECK(e.code() == (fail_sync ? "LEDGER_SYNC_FAILED" : "LEDGER_WRITE_FAILED"));
             }
@@ -233,7 +233,7 @@ TEST_CASE("Ledger: a failed write or sync fails the record and every later one u
             try {
                 l->append("award", body(4));
                 FAIL("a record was taken after a failure");
-            } catch (const Error& e) {
+            } catch (const StatusError& e) {
                 CHECK(e.status() == Status::io);
                 CHECK(e.code() == "LEDGER_FAILED");
             }
@@ -291,7 +291,7 @@ TEST_CASE("Ledger: a second writer, in this process or another, is refused with 
     try {
         Ledger::open(dir / "l.jsonl");
         FAIL("a second writer opened the ledger");
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         CHECK(e.status() == Status::io);
         CHECK(e.code() == "LEDGER_LOCKED");
         CHECK(std::string(e.message_en()).find("pid " + std::to_string(::getpid())) != std::string::npos);
@@ -305,7 +305,7 @@ TEST_CASE("Ledger: a second writer, in this process or another, is refused with 
         std::string message = "opened";
         try {
             Ledger::open(dir / "l.jsonl");
-        } catch (const Error& e) {
+        } catch (const StatusError& e) {
             message = e.code() + ": " + e.message_en();
         }
         (void)!::write(fds[1], message.data(), message.size());
@@ -404,7 +404,7 @@ TEST_CASE("Ledger: a sync failing while other writers wait acknowledges nothing 
                             const Appended a = l->append("evaluation", body(t * 1000 + i));
                             std::lock_guard<std::mutex> lock(mutex);
                             acknowledged.push_back(a);
-                        } catch (const Error& e) {
+                        } catch (const StatusError& e) {
                             // Catch2's assertions are not for threads: gather, check after.
                             std::lock_guard<std::mutex> lock(mutex);
                             refusals.push_back(std::string(e.status() == Status::io ? "io " : "not-io ") + e.code());
@@ -413,7 +413,7 @@ TEST_CASE("Ledger: a sync failing while other writers wait acknowledges nothing 
                 });
             for (auto& th : pool) th.join();
             // The failure is final for this opening.
-            CHECK_THROWS_AS(l->append("award", body(1)), Error);
+            CHECK_THROWS_AS(l->append("award", body(1)), StatusError);
         }
         CHECK(!refusals.empty());
         for (const auto& r : refusals) CHECK((r == "io LEDGER_SYNC_FAILED" || r == "io LEDGER_FAILED"));
@@ -471,7 +471,7 @@ TEST_CASE("Issue 8 #6: a ledger that shrinks while it is verified gives a verdic
             const std::string verdict = out.str();
             CHECK(verdict.find("\"ok\":") != std::string::npos);
             ++verdicts;
-        } catch (const Error& e) {
+        } catch (const StatusError& e) {
             CHECK(e.status() == Status::io);
         }
         cutter.join();
@@ -512,7 +512,7 @@ TEST_CASE("Issue 8 #5: the ledger never writes a record its own reader would ref
         try {
             l->append("award", bad);
             FAIL("written");
-        } catch (const Error& e) {
+        } catch (const StatusError& e) {
             CHECK(e.status() == Status::internal);
             CHECK(e.code() == "RECORD_NOT_READABLE");
         }

@@ -30,14 +30,14 @@ const std::string national_pack = "criteria/policies/cn-2023-127.yaml";
 // of state-owned purchasers elsewhere.
 struct Fixture {
     test::TempDir dir;
-    std::unique_ptr<Engine> engine;
+    std::unique_ptr<EngineCore> engine;
 
     explicit Fixture(const std::string& extra = "") {
         test::write_file(dir / "config.yaml",
                          "policies:\n  - " + test::source(cq_pack).string() + "\n  - " +
                              test::source(national_pack).string() + "\nregistry: {file: " +
                              test::source("examples/registry.yaml").string() + "}\n" + extra);
-        engine = Engine::open(dir / "config.yaml");
+        engine = EngineCore::open(dir / "config.yaml");
     }
     njson lint(const njson& tender) const {
         TextBuffer out;
@@ -247,7 +247,7 @@ TEST_CASE("Policy choice: the first pack whose scope the tender is in, else the 
         try {
             fx.lint(t);
             FAIL("a tender no pack is for was audited");
-        } catch (const Error& e) {
+        } catch (const StatusError& e) {
             CHECK(e.status() == Status::config);
             CHECK(e.code() == "NO_POLICY_FOR_TENDER");
             CHECK(std::string(e.message_en()).find("jurisdiction=CN-SC, purchaser_ownership=private") != std::string::npos);
@@ -295,7 +295,7 @@ TEST_CASE("Policy packs: lint vocabularies are checked at load; a bad pattern is
     try {
         Policy::load(dir / "pack.yaml");
         FAIL("a pack with a broken pattern loaded");
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         CHECK(e.status() == Status::config);
         CHECK(e.code() == "POLICY_BAD_PATTERN");
         CHECK(e.where().path == "/lint/checks/TRACK_RECORD_REGION/words/1");
@@ -318,7 +318,7 @@ TEST_CASE("Policy packs: a lint check the pack lists needs its message; one it d
     try {
         Policy::load(dir / "pack.yaml");
         FAIL("a pack without a message for a check it runs loaded");
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         CHECK(e.code() == "POLICY_MESSAGE_MISSING");
         CHECK(std::string(e.message_en()).find("UNITS_SOLD") != std::string::npos);
     }
@@ -350,9 +350,9 @@ TEST_CASE("Policy choice: two packs with one id in a configuration are refused",
     test::write_file(dir / "config.yaml", "policies: [" + test::source(cq_pack).string() + ", copy.yaml]\nregistry: {file: " +
                                               test::source("examples/registry.yaml").string() + "}\n");
     try {
-        Engine::open(dir / "config.yaml");
+        EngineCore::open(dir / "config.yaml");
         FAIL("two packs with one id were accepted");
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         CHECK(e.status() == Status::config);
         CHECK(e.code() == "DUPLICATE_POLICY");
         CHECK(std::string(e.message_en()).find("cn-cq-2024-9") != std::string::npos);

@@ -25,10 +25,10 @@ Policy load_variant(test::TempDir& dir, const std::string& from, const std::stri
     return Policy::load(dir / "pack.yaml");
 }
 
-Error load_error(test::TempDir& dir, const std::string& from, const std::string& to) {
+StatusError load_error(test::TempDir& dir, const std::string& from, const std::string& to) {
     try {
         load_variant(dir, from, to);
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         return e;
     }
     FAIL("the variant loaded without error");
@@ -116,7 +116,7 @@ TEST_CASE("Policy: a message without its own clause cites its rule's clause: (4)
 
 TEST_CASE("Policy: a pack that lacks a message is refused with file and line", "[policy]") {
     test::TempDir dir;
-    Error e = load_error(dir, "  MODEL_MISMATCH:", "  MODEL_MISMATCH_X:");
+    StatusError e = load_error(dir, "  MODEL_MISMATCH:", "  MODEL_MISMATCH_X:");
     CHECK(e.status() == Status::config);
     // The first problem found: MODEL_MISMATCH has no message.
     CHECK(e.code() == "POLICY_MESSAGE_MISSING");
@@ -127,7 +127,7 @@ TEST_CASE("Policy: a pack that lacks a message is refused with file and line", "
 TEST_CASE("Policy: a message naming a fact the rule cannot know is refused", "[policy]") {
     test::TempDir dir;
     const std::string from = "    en: Certificate {certificate} has been revoked";
-    Error e = load_error(dir, from, "    en: Certificate {certificate} held by {bidder} has been revoked");
+    StatusError e = load_error(dir, from, "    en: Certificate {certificate} held by {bidder} has been revoked");
     CHECK(e.status() == Status::config);
     CHECK(e.code() == "POLICY_PLACEHOLDER");
     CHECK(e.where().path == "/messages/CERT_REVOKED/en");
@@ -139,14 +139,14 @@ TEST_CASE("Policy: a message naming a fact the rule cannot know is refused", "[p
 
 TEST_CASE("Policy: a message for a code no rule gives is refused as a likely misspelling", "[policy]") {
     test::TempDir dir;
-    Error e = load_error(dir, "  # Warnings\n", "  CERT_EXPRIED: {zh: 过期, en: expired}\n");
+    StatusError e = load_error(dir, "  # Warnings\n", "  CERT_EXPRIED: {zh: 过期, en: expired}\n");
     CHECK(e.code() == "POLICY_MESSAGE_UNKNOWN");
     CHECK(e.where().path == "/messages/CERT_EXPRIED");
 }
 
 TEST_CASE("Policy: schema violations name file, line and pointer", "[policy]") {
     test::TempDir dir;
-    Error e = load_error(dir, "deemed_points: max", "deemed_points: maximum");
+    StatusError e = load_error(dir, "deemed_points: max", "deemed_points: maximum");
     CHECK(e.status() == Status::config);
     CHECK(e.code() == "SCHEMA_ENUM");
     CHECK(e.where().path == "/tendering/deemed_points");
@@ -159,7 +159,7 @@ TEST_CASE("Policy: schema violations name file, line and pointer", "[policy]") {
 
 TEST_CASE("Policy: a pack that is not YAML is a PARSE error with its line", "[policy]") {
     test::TempDir dir;
-    Error e = load_error(dir, "tendering:\n", "tendering: [\n");
+    StatusError e = load_error(dir, "tendering:\n", "tendering: [\n");
     CHECK(e.status() == Status::parse);
     CHECK(e.code() == "YAML_SYNTAX");
     CHECK(e.where().line > 0);

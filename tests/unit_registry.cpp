@@ -19,11 +19,11 @@ certificates:
     status: valid
 )";
 
-Error registry_error(test::TempDir& dir, const std::string& text, const char* name = "registry.yaml") {
+StatusError registry_error(test::TempDir& dir, const std::string& text, const char* name = "registry.yaml") {
     test::write_file(dir / name, text);
     try {
         Registry::load(dir / name);
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         return e;
     }
     FAIL("the registry loaded without error");
@@ -71,7 +71,7 @@ TEST_CASE("Registry: a duplicate id is a CONFIG error naming the certificate and
     test::TempDir dir;
     std::string text = one_certificate;
     text += text.substr(text.find("  - id:"));
-    Error e = registry_error(dir, text);
+    StatusError e = registry_error(dir, text);
     CHECK(e.status() == Status::config);
     CHECK(e.code() == "REGISTRY_DUPLICATE_ID");
     CHECK(std::string(e.message_en()).find("CQ-A-1") != std::string::npos);
@@ -82,7 +82,7 @@ TEST_CASE("Registry: a duplicate id is a CONFIG error naming the certificate and
 
 TEST_CASE("Registry: an impossible date is a CONFIG error naming the certificate", "[registry]") {
     test::TempDir dir;
-    Error e = registry_error(dir, replaced(one_certificate, "2024-05-12", "2024-02-30"));
+    StatusError e = registry_error(dir, replaced(one_certificate, "2024-05-12", "2024-02-30"));
     CHECK(e.status() == Status::config);
     CHECK(e.code() == "SCHEMA_FORMAT");
     CHECK(std::string(e.message_en()).find("certificate CQ-A-1") != std::string::npos);
@@ -96,7 +96,7 @@ TEST_CASE("Registry: an impossible date is a CONFIG error naming the certificate
 
 TEST_CASE("Registry: an issuer that is not CN or CN-XX is a CONFIG error naming the certificate", "[registry]") {
     test::TempDir dir;
-    Error e = registry_error(dir, replaced(one_certificate, "issuer: CN-CQ", "issuer: 重庆市经信委"));
+    StatusError e = registry_error(dir, replaced(one_certificate, "issuer: CN-CQ", "issuer: 重庆市经信委"));
     CHECK(e.status() == Status::config);
     CHECK(e.code() == "ISSUER_FORMAT");
     CHECK(std::string(e.message_en()).find("certificate CQ-A-1") != std::string::npos);
@@ -105,7 +105,7 @@ TEST_CASE("Registry: an issuer that is not CN or CN-XX is a CONFIG error naming 
 
 TEST_CASE("Registry: schema errors in a JSON registry carry pointer and line too", "[registry]") {
     test::TempDir dir;
-    Error e = registry_error(dir, "{\"registry\": {\"id\": \"t\", \"version\": \"1\"},\n \"certificates\": [\n  {\"id\": \"X\"}\n]}", "r.json");
+    StatusError e = registry_error(dir, "{\"registry\": {\"id\": \"t\", \"version\": \"1\"},\n \"certificates\": [\n  {\"id\": \"X\"}\n]}", "r.json");
     CHECK(e.code() == "SCHEMA_REQUIRED");
     CHECK(e.where().path == "/certificates/0/issuer");
     CHECK(e.where().line == 3);
@@ -133,7 +133,7 @@ TEST_CASE("Registry: errors in a large JSON registry (parsed in place) still nam
     std::string bad = text;
     const std::string target = "\"CQ-BIG-020000\", \"issuer\": \"CN-CQ\"";
     bad.replace(bad.find(target), target.size(), "\"CQ-BIG-020000\", \"issuer\": \"Chongqing\"");
-    Error e = registry_error(dir, bad, "big.json");
+    StatusError e = registry_error(dir, bad, "big.json");
     CHECK(e.code() == "ISSUER_FORMAT");
     CHECK(e.where().path == "/certificates/20000/issuer");
     CHECK(e.where().line == 20003);
@@ -161,11 +161,11 @@ TEST_CASE("Registry: unreadable and malformed files get IO and PARSE", "[registr
     try {
         Registry::load(dir / "missing.yaml");
         FAIL("loaded a missing file");
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         CHECK(e.status() == Status::io);
         CHECK(e.code() == "FILE_UNREADABLE");
     }
-    Error e = registry_error(dir, "{\"registry\": ", "r.json");
+    StatusError e = registry_error(dir, "{\"registry\": ", "r.json");
     CHECK(e.status() == Status::parse);
     CHECK(e.code() == "JSON_SYNTAX");
     e = registry_error(dir, "registry: [unclosed\n");

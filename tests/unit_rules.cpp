@@ -142,7 +142,7 @@ TEST_CASE("Rule E: under deemed_points: requirement a deemed criterion gets its 
                        test::request(nlohmann::json::array({criterion("C1", "track_record", "scored")}),
                                      nlohmann::json::array({offer("I1", "YK3120", holder_uscc, "CQ-OK")})));
         FAIL("accepted a criterion without requirement_points");
-    } catch (const Error& err) {
+    } catch (const StatusError& err) {
         CHECK(err.status() == Status::schema);
         CHECK(err.code() == "REQUIREMENT_POINTS_MISSING");
         CHECK(err.where().path == "/tender/criteria/0/requirement_points");

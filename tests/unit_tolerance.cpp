@@ -23,7 +23,7 @@ namespace {
 
 struct Fixture {
     test::TempDir dir;
-    std::unique_ptr<Engine> engine;
+    std::unique_ptr<EngineCore> engine;
 
     explicit Fixture(bool log_evaluations = true) {
         test::write_file(dir / "config.yaml",
@@ -31,11 +31,11 @@ struct Fixture {
                              "\nregistry: {file: " + test::source("examples/registry.yaml").string() +
                              "}\nledger: {path: var/ledger.jsonl, log_evaluations: " + (log_evaluations ? "true" : "false") +
                              "}\n");
-        engine = Engine::open(dir / "config.yaml");
+        engine = EngineCore::open(dir / "config.yaml");
     }
     void reopen() {
         engine.reset();
-        engine = Engine::open(dir / "config.yaml");
+        engine = EngineCore::open(dir / "config.yaml");
     }
     njson record(const njson& r) {
         TextBuffer out;
@@ -43,10 +43,10 @@ struct Fixture {
         test::check_schema("record-response.schema.json", out.str());  // Issue 9 #8: every answer
         return njson::parse(out.str());
     }
-    Error record_error(const njson& r) {
+    StatusError record_error(const njson& r) {
         try {
             record(r);
-        } catch (const Error& e) {
+        } catch (const StatusError& e) {
             return e;
         }
         FAIL("the record was accepted: " << r.dump().substr(0, 300));
@@ -203,7 +203,7 @@ TEST_CASE("Rule T: a pack without a lint section cannot establish the audit: rev
     test::write_file(dir / "config.yaml", "policy: pack.yaml\nregistry: {file: " +
                                               test::source("examples/registry.yaml").string() +
                                               "}\nledger: {path: ledger.jsonl}\n");
-    auto engine = Engine::open(dir / "config.yaml");
+    auto engine = EngineCore::open(dir / "config.yaml");
     TextBuffer out;
     engine->record(award().dump().c_str(), out);
     const njson a = njson::parse(out.str())["assessment"];
@@ -269,7 +269,7 @@ TEST_CASE("Rule T: a final decision is stored beside the proposal; differing fro
     // The same as the proposal: no reason needed.
     CHECK(f.record(decision(award_id, failure_id, "exempt"))["final"] == "exempt");
 
-    Error e = f.record_error(decision(award_id, failure_id, "not_exempt"));  // proposal: exempt
+    StatusError e = f.record_error(decision(award_id, failure_id, "not_exempt"));  // proposal: exempt
     CHECK(e.status() == Status::schema);
     CHECK(e.code() == "FINAL_REASON_REQUIRED");
     CHECK(e.where().path == "/final_reason");
@@ -294,7 +294,7 @@ TEST_CASE("Rule T: references must exist, be of the right kind and belong togeth
     const std::string failure_id = f.record(failure(award_id))["record"]["id"];
     const std::string unknown(64, 'e');
 
-    Error e = f.record_error(failure(unknown));
+    StatusError e = f.record_error(failure(unknown));
     CHECK(e.status() == Status::not_found);
     CHECK(e.code() == "RECORD_NOT_FOUND");
     CHECK(e.where().path == "/award");
@@ -335,7 +335,7 @@ TEST_CASE("Rule T: a decision is proposed under the pack its award was assessed 
                                                 test::source("examples/registry.yaml").string() +
                                                 "}\nledger: {path: var/ledger.jsonl}\n");
     f.reopen();
-    const Error e = f.record_error(decision(award_id, failure_id));
+    const StatusError e = f.record_error(decision(award_id, failure_id));
     CHECK(e.status() == Status::config);
     CHECK(e.code() == "AWARD_POLICY_NOT_LOADED");
     CHECK(std::string(e.message_en()).find("cn-cq-2024-9") != std::string::npos);
@@ -361,12 +361,12 @@ TEST_CASE("Ledger: firstset_evaluate leaves an evaluation record unless told not
 }
 
 TEST_CASE("Ledger: recording without a configured ledger is a CONFIG error", "[tolerance]") {
-    auto engine = Engine::open(test::source("examples/config.yaml"));
+    auto engine = EngineCore::open(test::source("examples/config.yaml"));
     TextBuffer out;
     try {
         engine->record(award().dump().c_str(), out);
         FAIL("recorded without a ledger");
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         CHECK(e.status() == Status::config);
         CHECK(e.code() == "NO_LEDGER");
     }
@@ -420,7 +420,7 @@ TEST_CASE("Issue 9 #8: record, verify and status answers are documents of their 
     f.engine->status(st);
     test::check_schema("status-response.schema.json", st.str());
     CHECK(njson::parse(st.str())["ledger"]["checkpoint"].is_null());
-    const auto plain = Engine::open(test::source("examples/config.yaml"));
+    const auto plain = EngineCore::open(test::source("examples/config.yaml"));
     firstset::TextBuffer st2;
     plain->status(st2);
     test::check_schema("status-response.schema.json", st2.str());

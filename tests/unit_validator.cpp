@@ -88,13 +88,13 @@ TEST_CASE("Schemas: a keyword the validator cannot check makes compiling fail", 
     try {
         Schemas s(Docs{{"s.json", R"({"type": "object", "patternProperties": {"^x": {}}})"}});
         FAIL("an unsupported keyword was accepted");
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         CHECK(e.code() == "SCHEMA_UNSUPPORTED");
         CHECK(std::string(e.message_en()).find("patternProperties") != std::string::npos);
     }
-    CHECK_THROWS_AS(Schemas(Docs{{"s.json", R"({"format": "email"})"}}), Error);
-    CHECK_THROWS_AS(Schemas(Docs{{"s.json", R"({"$ref": "missing.json"})"}}), Error);
-    CHECK_THROWS_AS(Schemas(Docs{{"s.json", R"({"pattern": "("})"}}), Error);
+    CHECK_THROWS_AS(Schemas(Docs{{"s.json", R"({"format": "email"})"}}), StatusError);
+    CHECK_THROWS_AS(Schemas(Docs{{"s.json", R"({"$ref": "missing.json"})"}}), StatusError);
+    CHECK_THROWS_AS(Schemas(Docs{{"s.json", R"({"pattern": "("})"}}), StatusError);
 }
 
 TEST_CASE("Schemas: if/then applies the then-schema only when the if-schema matches", "[validator]") {

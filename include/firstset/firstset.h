@@ -34,9 +34,9 @@
 
 #include <stdint.h>
 
-#if defined(_WIN32)
-#  define FIRSTSET_API __declspec(dllimport)
-#elif defined(__GNUC__)
+/* The library is built for Linux with GCC or Clang (docs/abi.md); other compilers see plain
+ * declarations. */
+#if defined(__GNUC__)
 #  define FIRSTSET_API __attribute__((visibility("default")))
 #else
 #  define FIRSTSET_API
@@ -49,8 +49,10 @@ extern "C" {
 #define FIRSTSET_ABI_MAJOR 1
 #define FIRSTSET_ABI_MINOR 4
 
-/* Status codes. The error document's "status" field carries the name in capitals. */
-enum firstset_status {
+/* Status codes. The error document's "status" field carries the name in capitals. (The tag
+ * was `enum firstset_status` before ABI 1.4, the same name as the function firstset_status();
+ * the constants and their values are unchanged.) */
+enum firstset_status_code {
     FIRSTSET_OK = 0,
     FIRSTSET_ARGUMENT = 1,   /* NULL or unusable argument */
     FIRSTSET_PARSE = 2,      /* input is not well-formed JSON (or YAML, for files) */

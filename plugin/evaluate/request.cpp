@@ -14,7 +14,7 @@ namespace firstset {
 namespace {
 
 [[noreturn]] void schema_fail(std::string code, std::string en, std::string zh, std::string path) {
-    throw Error(Status::schema, std::move(code), std::move(en), std::move(zh), Location{std::move(path), "", 0, 0});
+    throw StatusError(Status::schema, std::move(code), std::move(en), std::move(zh), Location{std::move(path), "", 0, 0});
 }
 
 std::string pointer_of(std::string_view base, std::string_view a) {

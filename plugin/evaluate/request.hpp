@@ -67,7 +67,7 @@ struct EvaluateRequest {
 };
 
 // Reads a request that has passed schema validation, and checks what a schema cannot and no
-// policy is needed for: unique ids, item references, points precision. Throws Error(SCHEMA)
+// policy is needed for: unique ids, item references, points precision. Throws StatusError(SCHEMA)
 // with the JSON Pointer at fault. The values choose the pack (PolicySet::select_for); then
 // check_against checks them against it.
 EvaluateRequest read_evaluate_request(const json::Value& request);
@@ -75,7 +75,7 @@ Tender read_tender(const json::Value& tender, std::string_view pointer);
 
 // The tender under the pack chosen for it: marks the criteria of the kinds the pack deems
 // (Rule E) and requires requirement points where the pack gives deemed criteria those.
-// Throws Error(SCHEMA, REQUIREMENT_POINTS_MISSING) with the pointer under `pointer`.
+// Throws StatusError(SCHEMA, REQUIREMENT_POINTS_MISSING) with the pointer under `pointer`.
 void check_against(const Policy& policy, Tender& tender, std::string_view pointer);
 
 }  // namespace firstset

@@ -68,7 +68,7 @@ public:
     CheckpointWriter& operator=(const CheckpointWriter&) = delete;
 
     // Signs the durable head if it moved since the last checkpoint; returns the checkpoint in force.
-    // Throws Error (IO) when the ledger cannot be read or the file written.
+    // Throws StatusError (IO) when the ledger cannot be read or the file written.
     Checkpoint write_now();
     std::optional<Checkpoint> last() const;
     const CheckpointConfig& config() const { return config_; }

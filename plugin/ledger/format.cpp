@@ -146,7 +146,7 @@ bool ChainVerifier::line(std::string_view line) {
     // prefix alone would let two records joined by a changed newline read as one.
     try {
         json::check(line, json::Limits{max_line_bytes, 64}, "record");
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         fail(seq, "BAD_LINE",
              "record " + std::to_string(seq) + " is not one well-formed JSON document (" + e.code() + ")",
              "第 " + std::to_string(seq) + " 条记录不是一个格式正确的 JSON 文档（" + e.code() + "）");
@@ -229,7 +229,7 @@ Verdict verify_descriptor(int fd, const std::string& path, const std::optional<H
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             const int e = errno;
-            throw Error(Status::io, "FILE_UNREADABLE", "cannot read the ledger " + path + ": " + std::strerror(e),
+            throw StatusError(Status::io, "FILE_UNREADABLE", "cannot read the ledger " + path + ": " + std::strerror(e),
                         "无法读取账本 " + path + "：" + std::strerror(e), Location{"", path, 0, 0});
         }
         if (n == 0) break;

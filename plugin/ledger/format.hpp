@@ -110,7 +110,7 @@ Verdict verify(std::string_view bytes, const std::optional<Head>& expected = std
                const std::function<void(const Located&)>& on_record = nullptr);
 
 // Verifies a ledger read from an open descriptor from offset 0 to its end, with read(2) in
-// blocks (never a mapping: a file that shrinks meanwhile just ends sooner). Throws Error(IO)
+// blocks (never a mapping: a file that shrinks meanwhile just ends sooner). Throws StatusError(IO)
 // when reading fails.
 Verdict verify_descriptor(int fd, const std::string& path, const std::optional<Head>& expected = std::nullopt,
                           const std::function<void(const Located&)>& on_record = nullptr);

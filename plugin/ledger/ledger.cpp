@@ -37,7 +37,7 @@ std::string errno_text(int e) { return std::strerror(e); }
 
 [[noreturn]] void io_error(const std::string& code, const std::filesystem::path& file, const std::string& en,
                            const std::string& zh) {
-    throw Error(Status::io, code, en, zh, Location{"", file.string(), 0, 0});
+    throw StatusError(Status::io, code, en, zh, Location{"", file.string(), 0, 0});
 }
 
 class FileStorage : public Storage {
@@ -178,7 +178,7 @@ std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageF
     });
     if (!verdict.ok() && !verdict.torn_tail) {
         const Problem& p = verdict.problems.front();
-        throw Error(Status::integrity, "LEDGER_DAMAGED",
+        throw StatusError(Status::integrity, "LEDGER_DAMAGED",
                     "the ledger " + path.string() + " is damaged, so nothing is appended to it: " + p.message_en +
                         " [" + p.code + "]",
                     "账本 " + path.string() + " 已损坏，不再追加任何记录：" + p.message_zh + " [" + p.code + "]",
@@ -239,15 +239,15 @@ Appended Ledger::append(std::string_view kind, std::string_view body) {
     // (a repeated name, text that is not UTF-8, ...): that would make the whole ledger unusable.
     try {
         json::check(body, json::Limits{max_line_bytes, 64}, "record");
-    } catch (const Error& e) {
-        throw Error(Status::internal, "RECORD_NOT_READABLE",
+    } catch (const StatusError& e) {
+        throw StatusError(Status::internal, "RECORD_NOT_READABLE",
                     "a record was about to be written that could not be read back (" + e.code() + ": " + e.message_en() +
                         "); nothing was written: this is a bug in firstset, please report it",
                     "即将写入的记录无法被读回（" + e.code() + "：" + e.message_zh() + "），未写入任何内容：这是 firstset 的缺陷，请报告");
     }
     std::unique_lock<std::mutex> lock(mutex_);
     if (failed_) {
-        throw Error(Status::io, "LEDGER_FAILED",
+        throw StatusError(Status::io, "LEDGER_FAILED",
                     std::string("the ledger takes no more records after a failed write or sync; reopen the engine (") +
                         failed_->message_en() + ")",
                     "账本写入或同步失败后不再接受记录，请重新打开引擎（" + failed_->message_zh() + "）",
@@ -284,7 +284,7 @@ Appended Ledger::append(std::string_view kind, std::string_view body) {
         if (durable_seq_.load(std::memory_order_acquire) >= seq) return Appended{seq, id};
         lock.lock();
     }
-    throw Error(Status::io, failed_->code(),
+    throw StatusError(Status::io, failed_->code(),
                 "the record was not written: " + std::string(failed_->message_en()) +
                     "; the ledger takes no more records until it is reopened",
                 "记录未写入：" + failed_->message_zh() + "；在重新打开之前账本不再接受记录",
@@ -316,11 +316,11 @@ void Ledger::flush(std::unique_lock<std::mutex>& lock) {
     const std::size_t batch_records = pending_records_;
     pending_records_ = 0;
     const std::uint64_t batch_last = head_.seq;
-    std::optional<Error> error;
+    std::optional<StatusError> error;
     const auto started = std::chrono::steady_clock::now();
     try {
         storage_->append(batch);
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         error = e;
     }
     if (!error) {
@@ -328,7 +328,7 @@ void Ledger::flush(std::unique_lock<std::mutex>& lock) {
         lock.unlock();
         try {
             storage_->sync(slot);
-        } catch (const Error& e) {
+        } catch (const StatusError& e) {
             error = e;
         }
         lock.lock();

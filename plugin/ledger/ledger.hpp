@@ -37,10 +37,10 @@ namespace firstset::ledger {
 class Storage {
 public:
     virtual ~Storage() = default;
-    // Writes all of bytes at the end, or throws Error(IO). Called by one thread at a time, in
+    // Writes all of bytes at the end, or throws StatusError(IO). Called by one thread at a time, in
     // chain order.
     virtual void append(std::string_view bytes) = 0;
-    // fdatasync, or throws Error(IO). Calls with different slots (0 .. sync_slots-1) may run at
+    // fdatasync, or throws StatusError(IO). Calls with different slots (0 .. sync_slots-1) may run at
     // once; each must report a writeback error that happened before it returned, so the file
     // writer gives every slot a descriptor of its own (Linux reports such an error once per
     // open file description).
@@ -66,7 +66,7 @@ class Ledger {
 public:
     using StorageFactory = std::function<std::unique_ptr<Storage>(int fd, const std::filesystem::path&)>;
 
-    // Opens the ledger at path, creating it (with its genesis record) when absent. Throws Error:
+    // Opens the ledger at path, creating it (with its genesis record) when absent. Throws StatusError:
     // IO (LEDGER_LOCKED naming the holder, FILE_UNREADABLE, LEDGER_WRITE_FAILED), INTEGRITY
     // (LEDGER_DAMAGED with the first bad record). `storage` replaces the file writer (tests).
     static std::unique_ptr<Ledger> open(const std::filesystem::path& path, StorageFactory storage = nullptr);
@@ -75,7 +75,7 @@ public:
     Ledger& operator=(const Ledger&) = delete;
 
     // Appends one record durably. REQUIRES: kind is [a-z_]+; body is a JSON object's text on one
-    // line. Throws Error(IO, LEDGER_FAILED) when this or an earlier write or sync failed.
+    // line. Throws StatusError(IO, LEDGER_FAILED) when this or an earlier write or sync failed.
     Appended append(std::string_view kind, std::string_view body);
 
     // A record referred to by id; nullopt when there is none. Only the kinds above are indexed.
@@ -128,7 +128,7 @@ private:
     std::size_t last_batch_ = 0;         // records in the last batch synced
     std::chrono::steady_clock::duration last_sync_{};  // how long its write and sync took
     std::uint64_t syncs_ = 0;            // syncs done
-    std::optional<Error> failed_;        // set by a failed write or sync; final until reopened
+    std::optional<StatusError> failed_;        // set by a failed write or sync; final until reopened
     std::unordered_map<std::string, Indexed> index_;
 };
 

@@ -16,7 +16,7 @@ std::size_t LedgerReader::read(std::uint64_t last_seq, std::size_t max_bytes, st
     auto fail = [&](const char* what) {
         const int e = errno;
         if (fd >= 0) ::close(fd);
-        throw Error(Status::io, "LEDGER_READ_FAILED",
+        throw StatusError(Status::io, "LEDGER_READ_FAILED",
                     std::string("cannot read the ledger ") + path_.string() + " (" + what + "): " + std::strerror(e),
                     "无法读取账本 " + path_.string() + "（" + what + "）：" + std::strerror(e));
     };

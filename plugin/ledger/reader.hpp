@@ -23,7 +23,7 @@ public:
 
     // Appends up to `max_records` whole records after the position, none beyond record `last_seq`
     // and no more than `max_bytes` of them (at least one when there is one), to `out` (lines with
-    // their newlines); returns how many. Throws Error(IO, LEDGER_READ_FAILED).
+    // their newlines); returns how many. Throws StatusError(IO, LEDGER_READ_FAILED).
     std::size_t read(std::uint64_t last_seq, std::size_t max_bytes, std::string& out);
 
     const Position& position() const { return pos_; }

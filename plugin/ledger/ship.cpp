@@ -46,7 +46,7 @@ constexpr std::size_t max_cursor_bytes = 64 * 1024;
 std::string gzip(std::string_view bytes) {
     z_stream z{};
     if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        throw Error(Status::internal, "ZLIB_FAILED", "zlib: deflateInit2 failed", "zlib：deflateInit2 失败");
+        throw StatusError(Status::internal, "ZLIB_FAILED", "zlib: deflateInit2 failed", "zlib：deflateInit2 失败");
     std::string out(deflateBound(&z, static_cast<uLong>(bytes.size())), '\0');
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
     z.avail_in = static_cast<uInt>(bytes.size());
@@ -55,7 +55,7 @@ std::string gzip(std::string_view bytes) {
     const int rc = deflate(&z, Z_FINISH);
     out.resize(z.total_out);
     deflateEnd(&z);
-    if (rc != Z_STREAM_END) throw Error(Status::internal, "ZLIB_FAILED", "zlib: deflate failed", "zlib：deflate 失败");
+    if (rc != Z_STREAM_END) throw StatusError(Status::internal, "ZLIB_FAILED", "zlib: deflate failed", "zlib：deflate 失败");
     return out;
 }
 
@@ -86,7 +86,7 @@ Shipper::Shipper(ShipConfig config, const Ledger& ledger, std::shared_ptr<spdlog
         std::optional<json::Document> d;
         try {
             d = json::Document::parse(*text, json::Limits{max_cursor_bytes, 8}, "shipping cursor");
-        } catch (const Error&) {
+        } catch (const StatusError&) {
         }
         const json::Value* root = d ? &d->root() : nullptr;
         const auto [url, node, shipped_v, pending_v] =
@@ -94,12 +94,12 @@ Shipper::Shipper(ShipConfig config, const Ledger& ledger, std::shared_ptr<spdlog
         const bool shape = url && url->is_string() && node && node->is_string() && shipped_v && pending_v;
         std::optional<Position> shipped = shape ? read_position(shipped_v.get()) : std::nullopt;
         if (!shipped || (!pending_v->is_null() && !read_position(pending_v.get())))
-            throw Error(Status::config, "SHIP_CURSOR_INVALID",
+            throw StatusError(Status::config, "SHIP_CURSOR_INVALID",
                         "the shipping cursor " + config_.cursor.string() + " is unreadable; move it away to ship the whole ledger again",
                         "发送游标 " + config_.cursor.string() + " 无法读取；将其移走即可重新发送整个账本",
                         Location{"", config_.cursor.string(), 0, 0});
         if (url->str() != config_.url || node->str() != config_.node)
-            throw Error(Status::config, "SHIP_CURSOR_INVALID",
+            throw StatusError(Status::config, "SHIP_CURSOR_INVALID",
                         "the shipping cursor " + config_.cursor.string() + " is for " + std::string(url->str()) + " node " +
                             std::string(node->str()) + ", not " + config_.url + " node " + config_.node +
                             "; move it away to ship the whole ledger to the new archive",
@@ -110,7 +110,7 @@ Shipper::Shipper(ShipConfig config, const Ledger& ledger, std::shared_ptr<spdlog
         cursor_.shipped = *shipped;
         if (!pending_v->is_null()) cursor_.pending_end = read_position(pending_v.get());
         if (cursor_.shipped.seq > ledger.durable_seq() || (cursor_.pending_end && cursor_.pending_end->seq > ledger.durable_seq()))
-            throw Error(Status::config, "SHIP_CURSOR_INVALID",
+            throw StatusError(Status::config, "SHIP_CURSOR_INVALID",
                         "the shipping cursor " + config_.cursor.string() + " is ahead of the ledger (" +
                             std::to_string(ledger.durable_seq()) + " records): it belongs to another ledger",
                         "发送游标 " + config_.cursor.string() + " 超出账本（共 " + std::to_string(ledger.durable_seq()) +
@@ -211,7 +211,7 @@ bool Shipper::ship_batch(std::uint64_t durable) {
         while (reader.position().seq < cursor_.pending_end->seq)
             if (reader.read(cursor_.pending_end->seq, SIZE_MAX, records) == 0) break;
         if (reader.position().seq != cursor_.pending_end->seq || reader.position().id != cursor_.pending_end->id)
-            throw Error(Status::integrity, "SHIP_CURSOR_MISMATCH",
+            throw StatusError(Status::integrity, "SHIP_CURSOR_MISMATCH",
                         "the ledger no longer has the batch the shipping cursor names (records " +
                             std::to_string(cursor_.shipped.seq + 1) + "-" + std::to_string(cursor_.pending_end->seq) + ")",
                         "账本中已没有发送游标所记的批次（第 " + std::to_string(cursor_.shipped.seq + 1) + "-" +

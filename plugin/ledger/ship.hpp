@@ -93,7 +93,7 @@ private:
     std::thread thread_;
 };
 
-// gzip (RFC 1952) of bytes, with zlib. Throws Error INTERNAL when zlib fails.
+// gzip (RFC 1952) of bytes, with zlib. Throws StatusError INTERNAL when zlib fails.
 std::string gzip(std::string_view bytes);
 // The bytes of a gzip member; nullopt when it is not one.
 std::optional<std::string> gunzip(std::string_view bytes);

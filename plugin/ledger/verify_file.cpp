@@ -22,7 +22,7 @@ namespace {
 std::string path_at(const json::Value& v, const char* pointer) {
     const std::string_view p = v.str();
     if (p.find('\0') != std::string_view::npos)
-        throw Error(Status::schema, "PATH_INVALID", std::string(pointer) + ": a file path cannot hold a NUL character",
+        throw StatusError(Status::schema, "PATH_INVALID", std::string(pointer) + ": a file path cannot hold a NUL character",
                     std::string(pointer) + "：文件路径不能包含 NUL 字符", Location{pointer, "", 0, 0});
     return std::string(p);
 }
@@ -35,12 +35,12 @@ int open_ledger(const std::string& path) {
     if (fd < 0 || ::fstat(fd, &st) != 0) {
         const int e = errno;
         if (fd >= 0) ::close(fd);
-        throw Error(Status::io, "FILE_UNREADABLE", "cannot read the ledger " + path + ": " + std::strerror(e),
+        throw StatusError(Status::io, "FILE_UNREADABLE", "cannot read the ledger " + path + ": " + std::strerror(e),
                     "无法读取账本 " + path + "：" + std::strerror(e), Location{"/ledger", path, 0, 0});
     }
     if (!S_ISREG(st.st_mode)) {
         ::close(fd);
-        throw Error(Status::io, "NOT_A_FILE", "the ledger " + path + " is not a regular file (a folder, FIFO or device): it is not read",
+        throw StatusError(Status::io, "NOT_A_FILE", "the ledger " + path + " is not a regular file (a folder, FIFO or device): it is not read",
                     "账本 " + path + " 不是普通文件（而是文件夹、命名管道或设备），不予读取", Location{"/ledger", path, 0, 0});
     }
     return fd;
@@ -62,11 +62,11 @@ void verify_file(const json::Value& request, TextBuffer& response) {
         expected = Head{seq->uint64(), std::string(id->str())};
     }
     if (origin_v && !checkpoint_v)
-        throw Error(Status::schema, "SCHEMA_REQUIRED", "origin is the expected origin of a checkpoint: checkpoint is missing",
+        throw StatusError(Status::schema, "SCHEMA_REQUIRED", "origin is the expected origin of a checkpoint: checkpoint is missing",
                     "origin 是对检查点来源的要求：缺少 checkpoint", Location{"/origin", "", 0, 0});
     if (bool(checkpoint_v) != bool(key_v)) {
         const char* missing = checkpoint_v ? "public_key" : "checkpoint";
-        throw Error(Status::schema, "SCHEMA_REQUIRED",
+        throw StatusError(Status::schema, "SCHEMA_REQUIRED",
                     std::string("checkpoint and public_key go together: ") + missing + " is missing",
                     std::string("checkpoint 与 public_key 须同时给出：缺少 ") + missing, Location{"", "", 0, 0});
     }
@@ -76,7 +76,7 @@ void verify_file(const json::Value& request, TextBuffer& response) {
         std::string why;
         key = parse_verifier_key(key_v->str(), why);
         if (!key)
-            throw Error(Status::schema, "KEY_FORMAT", "/public_key: not a signed-note verifier key: " + why,
+            throw StatusError(Status::schema, "KEY_FORMAT", "/public_key: not a signed-note verifier key: " + why,
                         "/public_key：不是 signed-note 验证公钥：" + why, Location{"/public_key", "", 0, 0});
         checkpoint_text = read_file_or_throw(path_at(*checkpoint_v, "/checkpoint"), max_checkpoint_bytes, "the checkpoint",
                                              "检查点", "/checkpoint");

@@ -7,7 +7,7 @@
 namespace firstset::ledger {
 
 // Verifies the ledger the request names (schemas/verify-request.schema.json, already
-// validated) and writes {"ok", "records", "head", "first_bad_seq", "problems"}. Throws Error(IO)
+// validated) and writes {"ok", "records", "head", "first_bad_seq", "problems"}. Throws StatusError(IO)
 // when the file cannot be read.
 void verify_file(const json::Value& request, TextBuffer& response);
 

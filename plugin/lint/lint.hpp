@@ -55,7 +55,7 @@ struct Input {
 
 // Reads a tender that passed the tender schema, with no policy needed: its values and its
 // wording. `base` is the tender's JSON Pointer in the request ("" for firstset_lint, "/tender"
-// in a record). Throws Error(SCHEMA) as read_tender. The pack chosen for it, check_against.
+// in a record). Throws StatusError(SCHEMA) as read_tender. The pack chosen for it, check_against.
 Input read_input(const json::Value& tender, std::string_view base);
 
 struct Finding {

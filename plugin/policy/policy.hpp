@@ -115,7 +115,7 @@ struct Policy {
     bool accepts_issuer(std::string_view issuer) const;
     const Message& message(Code c) const { return messages[static_cast<std::size_t>(c)]; }
 
-    // Loads and checks a pack. Throws Error: IO, PARSE, or CONFIG with file, line and pointer
+    // Loads and checks a pack. Throws StatusError: IO, PARSE, or CONFIG with file, line and pointer
     // (schema violations, a missing message, an unknown {placeholder}).
     static Policy load(const std::filesystem::path& file);
     static Policy from_document(const SourceDocument& doc);

@@ -16,7 +16,7 @@ PolicySet::PolicySet(std::vector<std::shared_ptr<const Policy>> scoped, std::sha
     for (std::size_t i = 0; i < all_.size(); ++i)
         for (std::size_t j = 0; j < i; ++j)
             if (all_[i]->id == all_[j]->id && all_[i]->file != all_[j]->file)
-                throw Error(Status::config, "DUPLICATE_POLICY",
+                throw StatusError(Status::config, "DUPLICATE_POLICY",
                             "two policy packs have the id " + all_[i]->id + ": " + all_[j]->file + " and " + all_[i]->file,
                             "两个政策包的编号都是 " + all_[i]->id + "：" + all_[j]->file + " 与 " + all_[i]->file,
                             Location{"/policies", config_file, 0, 0});
@@ -31,7 +31,7 @@ const Policy& PolicySet::select(std::string_view jurisdiction, std::string_view 
     for (const auto& p : scoped_) packs += (packs.empty() ? "" : "; ") + p->id + " (" + p->scope.describe() + ")";
     const std::string tender = "jurisdiction=" + std::string(jurisdiction.empty() ? "-" : jurisdiction) +
                                ", purchaser_ownership=" + std::string(ownership.empty() ? "-" : ownership);
-    throw Error(Status::config, "NO_POLICY_FOR_TENDER",
+    throw StatusError(Status::config, "NO_POLICY_FOR_TENDER",
                 "no configured policy pack is for this tender (" + tender + "); the packs are for: " + packs +
                     ". State the tender's jurisdiction and purchaser ownership, or configure a fallback `policy`",
                 "没有适用于该招标项目（" + tender + "）的政策包；已配置的政策包适用范围为：" + packs +

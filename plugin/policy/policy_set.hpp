@@ -19,12 +19,12 @@ namespace firstset {
 class PolicySet {
 public:
     // scoped: the `policies` packs, in order; fallback: the `policy` pack, or null. Throws
-    // Error(CONFIG, DUPLICATE_POLICY) when two packs share an id.
+    // StatusError(CONFIG, DUPLICATE_POLICY) when two packs share an id.
     PolicySet(std::vector<std::shared_ptr<const Policy>> scoped, std::shared_ptr<const Policy> fallback,
               const std::string& config_file);
 
     // The pack for a tender with this jurisdiction and purchaser ownership (either may be
-    // empty: then a pack whose scope asks for it is not chosen). Throws Error(CONFIG,
+    // empty: then a pack whose scope asks for it is not chosen). Throws StatusError(CONFIG,
     // NO_POLICY_FOR_TENDER) naming the packs and their scopes, with `pointer` as the path.
     const Policy& select(std::string_view jurisdiction, std::string_view ownership, std::string_view pointer) const;
 

@@ -53,10 +53,10 @@ RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::lo
     // The cache first: the newest document this server has seen, which nothing older replaces.
     std::int64_t cache_checked_at = 0;
     std::shared_ptr<const Loaded> cache;
-    std::optional<Error> cache_error;
+    std::optional<StatusError> cache_error;
     try {
         cache = read_cache(&cache_checked_at);
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         cache_error = e;
         log_->warn("registry cache {}: {} [{}]; not used", config_.cache.string(), e.what(), e.code());
     }
@@ -70,7 +70,7 @@ RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::lo
         try {
             install(f, unix_now());
             counters_.updates = 1;
-        } catch (const Error& e) {
+        } catch (const StatusError& e) {
             // An older document than the cache's: the server (or a mirror) is behind or replaying;
             // the cache is newer and was checked. Any other failed check is an error: the server
             // is wrong, not down.
@@ -84,7 +84,7 @@ RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::lo
         counters_.last_error = f.error;
         if (!cache) {
             if (cache_error) throw *cache_error;  // a tampered cache is not used
-            throw Error(Status::io, "REGISTRY_UNREACHABLE",
+            throw StatusError(Status::io, "REGISTRY_UNREACHABLE",
                         "the registry " + config_.url + " cannot be fetched (" + f.error + ") and there is no usable cache at " +
                             config_.cache.string(),
                         "无法获取认定名录 " + config_.url + "（" + f.error + "），且 " + config_.cache.string() + " 处没有可用的缓存");
@@ -145,7 +145,7 @@ RegistrySnapshot RegistryFeed::snapshot() const {
     auto loaded = std::atomic_load(&loaded_);
     RegistryFreshness f = freshness_of(*loaded);
     if (f.age_seconds > config_.refuse_after.count())
-        throw Error(Status::io, "REGISTRY_TOO_OLD",
+        throw StatusError(Status::io, "REGISTRY_TOO_OLD",
                     "the registry from " + config_.url + " was published " + f.published + ", " + std::to_string(f.age_seconds) +
                         " s ago, more than refuse_after_seconds (" + std::to_string(config_.refuse_after.count()) +
                         "): certificates may have been revoked since; the publisher must issue a newer signed registry, "
@@ -188,7 +188,7 @@ std::shared_ptr<const RegistryFeed::Loaded> RegistryFeed::check_and_load(const s
     if (!config_.sha256.empty()) {
         const std::string got = sha256_hex(body);
         if (got != config_.sha256)
-            throw Error(Status::integrity, "REGISTRY_DIGEST_MISMATCH",
+            throw StatusError(Status::integrity, "REGISTRY_DIGEST_MISMATCH",
                         "the registry from " + source + " has SHA-256 " + got + ", not the pinned " + config_.sha256,
                         "来自 " + source + " 的认定名录 SHA-256 为 " + got + "，与配置固定的 " + config_.sha256 + " 不符",
                         Location{"", source, 0, 0});
@@ -196,7 +196,7 @@ std::shared_ptr<const RegistryFeed::Loaded> RegistryFeed::check_and_load(const s
     if (config_.public_key) {
         const auto raw = base64_decode(signature);
         if (!raw || !ed25519_verify(config_.public_key->public_key, body, *raw))
-            throw Error(Status::integrity, "REGISTRY_BAD_SIGNATURE",
+            throw StatusError(Status::integrity, "REGISTRY_BAD_SIGNATURE",
                         "the registry from " + source + " does not carry a valid Ed25519 signature of key " +
                             config_.public_key->name + " (signature from " + config_.signature_url + ")",
                         "来自 " + source + " 的认定名录没有密钥 " + config_.public_key->name + " 的有效 Ed25519 签名（签名取自 " +
@@ -215,7 +215,7 @@ std::shared_ptr<const RegistryFeed::Loaded> RegistryFeed::check_and_load(const s
                  "/registry");
     const std::int64_t now = unix_now();
     if (*published > now + config_.clock_skew.count())
-        throw Error(Status::integrity, "REGISTRY_FROM_FUTURE",
+        throw StatusError(Status::integrity, "REGISTRY_FROM_FUTURE",
                     "the registry from " + source + " says it was published " + loaded->registry->published_text() +
                         ", more than " + std::to_string(config_.clock_skew.count()) +
                         " s from now: a wrong clock, here or at the publisher; it is not used",
@@ -232,7 +232,7 @@ void RegistryFeed::install(const Fetched& f, std::int64_t now) {
         const std::int64_t was = old->registry->published().value_or(0), is = *loaded->registry->published();
         const bool same = old->registry->sha256() == loaded->registry->sha256();
         if (is < was || (is == was && !same))
-            throw Error(Status::integrity, "REGISTRY_ROLLBACK",
+            throw StatusError(Status::integrity, "REGISTRY_ROLLBACK",
                         "the registry offered by " + config_.url + " was published " + loaded->registry->published_text() +
                             (is < was ? ", before" : ", at the same time as but different from") + " the one in force (" +
                             old->registry->published_text() +
@@ -253,7 +253,7 @@ void RegistryFeed::install(const Fetched& f, std::int64_t now) {
     checked_at_ = now;
     try {
         write_cache(f.body, f.signature, f.etag, now);
-    } catch (const Error& e) {
+    } catch (const StatusError& e) {
         log_->warn("registry {}: {}", config_.url, e.what());
     }
 }
@@ -279,7 +279,7 @@ std::shared_ptr<const RegistryFeed::Loaded> RegistryFeed::read_cache(std::int64_
     std::optional<json::Document> meta;
     try {
         meta = json::Document::parse(*meta_text, json::Limits{1 << 16, 4}, "registry cache metadata");
-    } catch (const Error&) {
+    } catch (const StatusError&) {
     }
     const auto [url, when, etag, signature] =
         meta ? json::members<4>(meta->root(), {"url", "checked_at", "etag", "signature"}) : std::array<json::Ref, 4>{};
@@ -327,7 +327,7 @@ bool RegistryFeed::refresh() {
             std::lock_guard<std::mutex> lock(mutex_);
             ++counters_.updates;
             return true;
-        } catch (const Error& e) {
+        } catch (const StatusError& e) {
             error = std::string(e.code()) + ": " + e.what();
         }
     }

@@ -66,7 +66,7 @@ class RegistryFeed {
 public:
     // Fetches the registry, or falls back to the cache when the server cannot be reached or
     // offers a document older than the cache's (not when it answers with a document that fails a
-    // check). Throws Error: IO (REGISTRY_UNREACHABLE with no usable cache, REGISTRY_TOO_OLD when
+    // check). Throws StatusError: IO (REGISTRY_UNREACHABLE with no usable cache, REGISTRY_TOO_OLD when
     // even the newest document is too old), INTEGRITY (REGISTRY_DIGEST_MISMATCH,
     // REGISTRY_BAD_SIGNATURE, REGISTRY_FROM_FUTURE, REGISTRY_ROLLBACK), CONFIG (a registry that
     // breaks its schema, REGISTRY_NOT_DATED).
@@ -83,7 +83,7 @@ public:
 
     // Freshness now. [thread-safe]
     RegistryFreshness freshness() const;
-    // The registry in force with its freshness, for one evaluation; throws Error IO
+    // The registry in force with its freshness, for one evaluation; throws StatusError IO
     // REGISTRY_TOO_OLD past refuse_after. [thread-safe, lock-free]
     RegistrySnapshot snapshot() const;
 
@@ -106,13 +106,13 @@ private:
     std::shared_ptr<const Loaded> check_and_load(const std::string& body, const std::string& signature,
                                                  const std::string& etag, const std::string& source) const;
     // Checks a fetched document, refuses it when it is older than the one in force, else swaps it
-    // in and caches it. Throws Error when a check fails.
+    // in and caches it. Throws StatusError when a check fails.
     void install(const Fetched& f, std::int64_t now);
     RegistryFreshness freshness_of(const Loaded& loaded) const;
     void write_cache(const std::string& body, const std::string& signature, const std::string& etag,
                      std::int64_t checked_at) const;
     // The cache checked like a download: nullptr when there is none or its metadata is unreadable;
-    // throws the check's Error when its document fails a check.
+    // throws the check's StatusError when its document fails a check.
     std::shared_ptr<const Loaded> read_cache(std::int64_t* checked_at) const;
     void run();
 

@@ -43,7 +43,7 @@ struct Certificate {
 
 class Registry {
 public:
-    // Loads and checks a registry file. Throws Error: IO, PARSE, LIMIT, or CONFIG naming the
+    // Loads and checks a registry file. Throws StatusError: IO, PARSE, LIMIT, or CONFIG naming the
     // file, line, pointer and certificate (schema violations, duplicate ids, impossible dates,
     // an unknown issuer format).
     static Registry load(const std::filesystem::path& file);

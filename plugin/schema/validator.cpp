@@ -107,7 +107,7 @@ bool keyword_supported(std::string_view k) {
 
 [[noreturn]] void schema_error(const std::string& code, const std::string& file, const std::string& pointer,
                                const std::string& what) {
-    throw Error(Status::internal, code, "schema " + file + "#" + pointer + ": " + what,
+    throw StatusError(Status::internal, code, "schema " + file + "#" + pointer + ": " + what,
                 "模式 " + file + "#" + pointer + "：" + what, Location{pointer, file, 0, 0});
 }
 
@@ -777,7 +777,7 @@ Schemas::Schemas(const std::vector<std::pair<std::string, std::string>>& documen
     for (const auto& [name, text] : documents) {
         try {
             impl_->documents.push_back(json::Document::parse(text, json::Limits{std::size_t{16} << 20, 64}, name));
-        } catch (const Error& e) {
+        } catch (const StatusError& e) {
             schema_error("SCHEMA_INVALID", name, "", e.message_en());
         }
         impl_->by_name.emplace(name, &impl_->documents.back().root());
@@ -795,7 +795,7 @@ bool Schemas::has(std::string_view name) const { return impl_->roots.find(name) 
 const Node& Schemas::root(std::string_view name) const {
     auto it = impl_->roots.find(name);
     if (it == impl_->roots.end())
-        throw Error(Status::internal, "SCHEMA_MISSING", "no compiled schema named " + std::string(name),
+        throw StatusError(Status::internal, "SCHEMA_MISSING", "no compiled schema named " + std::string(name),
                     "没有名为 " + std::string(name) + " 的模式");
     return *it->second;
 }

@@ -48,7 +48,7 @@ struct Node;
 class Schemas {
 public:
     // documents: (file name, JSON text) pairs, e.g. ("tender.schema.json", "{...}"). $ref
-    // between documents uses these names. Throws Error(INTERNAL, "SCHEMA_UNSUPPORTED" or
+    // between documents uses these names. Throws StatusError(INTERNAL, "SCHEMA_UNSUPPORTED" or
     // "SCHEMA_INVALID") naming the schema file and pointer when one cannot be compiled.
     explicit Schemas(const std::vector<std::pair<std::string, std::string>>& documents);
     ~Schemas();

@@ -10,9 +10,7 @@
 #include "util/error.hpp"
 #include "tolerance/rule_t.hpp"
 
-namespace firstset {
-
-using namespace tolerance;
+namespace firstset::tolerance {
 
 namespace {
 
@@ -52,7 +50,7 @@ void write_record_ref(JsonOut& w, const ledger::Appended& a, std::string_view ki
 
 [[noreturn]] void not_found(std::string_view id, std::string_view pointer, std::string_view what_en,
                             std::string_view what_zh) {
-    throw Error(Status::not_found, "RECORD_NOT_FOUND",
+    throw StatusError(Status::not_found, "RECORD_NOT_FOUND",
                 "there is no " + std::string(what_en) + " record " + std::string(id) + " in the ledger",
                 "账本中没有编号为 " + std::string(id) + " 的" + std::string(what_zh) + "记录",
                 Location{std::string(pointer), "", 0, 0});
@@ -60,7 +58,7 @@ void write_record_ref(JsonOut& w, const ledger::Appended& a, std::string_view ki
 
 [[noreturn]] void wrong_kind(std::string_view id, std::string_view kind, std::string_view pointer,
                              std::string_view want) {
-    throw Error(Status::schema, "RECORD_KIND_MISMATCH",
+    throw StatusError(Status::schema, "RECORD_KIND_MISMATCH",
                 "record " + std::string(id) + " is a " + std::string(kind) + " record, not " + std::string(want),
                 "记录 " + std::string(id) + " 是 " + std::string(kind) + " 记录，而不是 " + std::string(want) + " 记录",
                 Location{std::string(pointer), "", 0, 0});
@@ -187,7 +185,7 @@ void record_award(const RecordContext& c, const json::Value& request, TextBuffer
     // The pack for the award's tender; the award's purchaser when the tender names none.
     const Policy& policy = c.policies.select_for(award.request.tender, "/tender", award.ownership);
     if (!policy.tolerance)
-        throw Error(Status::config, "POLICY_NO_TOLERANCE",
+        throw StatusError(Status::config, "POLICY_NO_TOLERANCE",
                     "policy " + policy.id + " has no tolerance section, so awards cannot be assessed",
                     "政策 " + policy.id + " 没有容错（tolerance）设置，无法评估授标记录");
     check_against(policy, award.request.tender, "/tender");
@@ -237,8 +235,8 @@ struct StoredRecord {
 StoredRecord read_stored(const ledger::Indexed& record) {
     try {
         return {json::Document::parse(record.line, json::Limits{ledger::max_line_bytes, 64}, "ledger record")};
-    } catch (const Error& e) {
-        throw Error(Status::integrity, "RECORD_UNREADABLE",
+    } catch (const StatusError& e) {
+        throw StatusError(Status::integrity, "RECORD_UNREADABLE",
                     "ledger record " + std::to_string(record.seq) + " cannot be read: " + e.message_en(),
                     "第 " + std::to_string(record.seq) + " 条账本记录无法读取：" + e.message_zh());
     }
@@ -278,35 +276,35 @@ void record_decision(const RecordContext& c, const json::Value& request_doc, Tex
     if (award->kind != "award") wrong_kind(request.award, award->kind, "/award", "award");
     // The award record must still be what was written: its id is the digest of its line.
     if (sha256_hex(award->line) != request.award)
-        throw Error(Status::integrity, "AWARD_RECORD_ALTERED",
+        throw StatusError(Status::integrity, "AWARD_RECORD_ALTERED",
                     "award record " + std::string(request.award) + " no longer matches its id",
                     "授标记录 " + std::string(request.award) + " 与其编号不符（已被改动）", Location{"/award", "", 0, 0});
     const auto failure = c.ledger.find(request.failure);
     if (!failure) not_found(request.failure, "/failure", "failure report", "故障报告");
     if (failure->kind != "failure_report") wrong_kind(request.failure, failure->kind, "/failure", "failure_report");
     if (failure_report_award(read_stored(*failure).body()) != request.award)
-        throw Error(Status::schema, "FAILURE_OF_OTHER_AWARD",
+        throw StatusError(Status::schema, "FAILURE_OF_OTHER_AWARD",
                     "failure report " + std::string(request.failure) + " is about another award",
                     "故障报告 " + std::string(request.failure) + " 针对的是另一条授标记录", Location{"/failure", "", 0, 0});
     const Assessment assessment = read_assessment(read_stored(*award).body(), award->seq);
     // The decision is taken under the pack the award was assessed under.
     const Policy* found_policy = c.policies.by_id(assessment.policy_id);
     if (!found_policy)
-        throw Error(Status::config, "AWARD_POLICY_NOT_LOADED",
+        throw StatusError(Status::config, "AWARD_POLICY_NOT_LOADED",
                     "the award was assessed under policy " + assessment.policy_id +
                         ", which this engine's configuration does not load",
                     "该授标记录依据政策 " + assessment.policy_id + " 评估，而本引擎的配置未加载该政策包",
                     Location{"/award", "", 0, 0});
     const Policy& policy = *found_policy;
     if (!policy.tolerance)
-        throw Error(Status::config, "POLICY_NO_TOLERANCE",
+        throw StatusError(Status::config, "POLICY_NO_TOLERANCE",
                     "policy " + policy.id + " has no tolerance section, so no decision can be proposed",
                     "政策 " + policy.id + " 没有容错（tolerance）设置，无法提出处理建议");
 
     const Proposal proposal = propose(*policy.tolerance, assessment, request);
     const std::string_view proposed = decision_name(proposal.proposed);
     if (proposal.final_differs && !request.final_reason)
-        throw Error(Status::schema, "FINAL_REASON_REQUIRED",
+        throw StatusError(Status::schema, "FINAL_REASON_REQUIRED",
                     "the final decision " + std::string(decision_name(*request.final)) + " differs from the proposal " +
                         std::string(proposed) + ", so it needs a written reason (final_reason)",
                     "最终决定 " + std::string(decision_name(*request.final)) + " 与建议 " + std::string(proposed) +
@@ -338,4 +336,4 @@ void record(const RecordContext& context, const json::Value& request, TextBuffer
     else throw json::AccessError("record kind \"" + std::string(kind) + "\" passed the schema");
 }
 
-}  // namespace firstset
+}  // namespace firstset::tolerance

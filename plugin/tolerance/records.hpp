@@ -21,6 +21,8 @@ namespace firstset {
 
 class Registry;
 
+namespace tolerance {
+
 struct RecordContext {
     const PolicySet& policies;  // an award is assessed under the pack for its tender
     const Registry& registry;
@@ -28,9 +30,10 @@ struct RecordContext {
 };
 
 // firstset_record: validates nothing (the caller has validated against record-request), checks
-// references, applies Rule T, appends the record and writes the response. Throws Error
+// references, applies Rule T, appends the record and writes the response. Throws StatusError
 // (NOT_FOUND for an unknown referenced id, SCHEMA for a reference of the wrong kind or a final
 // decision without its written reason, IO from the ledger).
 void record(const RecordContext& context, const json::Value& request, TextBuffer& response);
 
+}  // namespace tolerance
 }  // namespace firstset

@@ -79,8 +79,8 @@ Assessment assess(const Policy& policy, const Registry& registry, const Award& a
 }
 
 Assessment read_assessment(const json::Value& body, std::uint64_t seq) {
-    auto unreadable = [&]() -> Error {
-        return Error(Status::integrity, "AWARD_RECORD_UNREADABLE",
+    auto unreadable = [&]() -> StatusError {
+        return StatusError(Status::integrity, "AWARD_RECORD_UNREADABLE",
                      "award record " + std::to_string(seq) + " has no readable assessment",
                      "第 " + std::to_string(seq) + " 条授标记录的评估内容无法读取");
     };

@@ -48,7 +48,7 @@ struct Award {
     std::optional<bool> reported(std::string_view item) const;
 };
 
-// Reads an award request that passed record-award.schema.json. Throws Error(SCHEMA) as
+// Reads an award request that passed record-award.schema.json. Throws StatusError(SCHEMA) as
 // read_evaluate_request does.
 Award read_award(const json::Value& request);
 
@@ -79,7 +79,7 @@ Assessment assess(const Policy& policy, const Registry& registry, const Award& a
 
 // The assessment kept in an award record's body, read back. Certificates and lint findings are
 // kept as written and not read back (a decision needs neither); every other member is. Throws
-// Error(INTEGRITY, AWARD_RECORD_UNREADABLE) when the record holds no readable assessment.
+// StatusError(INTEGRITY, AWARD_RECORD_UNREADABLE) when the record holds no readable assessment.
 Assessment read_assessment(const json::Value& record_body, std::uint64_t seq);
 
 enum class Decision { exempt, not_exempt, review };

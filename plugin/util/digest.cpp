@@ -54,7 +54,7 @@ void Sha256::hex(std::string_view bytes, std::string& out) {
     unsigned int len = 0;
     if (EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1 || EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()) != 1 ||
         EVP_DigestFinal_ex(ctx_, md, &len) != 1)
-        throw Error(Status::internal, "DIGEST_FAILED", "OpenSSL could not compute a SHA-256 digest",
+        throw StatusError(Status::internal, "DIGEST_FAILED", "OpenSSL could not compute a SHA-256 digest",
                     "OpenSSL 无法计算 SHA-256 摘要");
     out.resize(len * 2);
     hex_into(md, len, out.data());
@@ -64,7 +64,7 @@ std::string sha256_hex(std::string_view bytes) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1)
-        throw Error(Status::internal, "DIGEST_FAILED", "OpenSSL could not compute a SHA-256 digest",
+        throw StatusError(Status::internal, "DIGEST_FAILED", "OpenSSL could not compute a SHA-256 digest",
                     "OpenSSL 无法计算 SHA-256 摘要");
     std::string out(len * 2, '\0');
     hex_into(md, len, out.data());

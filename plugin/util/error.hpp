@@ -32,9 +32,9 @@ struct Location {
     std::size_t offset = static_cast<std::size_t>(-1);  // byte offset of a parse error; -1 unknown
 };
 
-class Error : public std::runtime_error {
+class StatusError : public std::runtime_error {
 public:
-    Error(Status status, std::string code, std::string message_en, std::string message_zh,
+    StatusError(Status status, std::string code, std::string message_en, std::string message_zh,
           Location where = {})
         : std::runtime_error(message_en),
           status_(status),

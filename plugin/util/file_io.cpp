@@ -18,7 +18,7 @@ std::string errno_text(int e) { return std::strerror(e); }
 
 [[noreturn]] void io_failure(const char* code, const std::filesystem::path& path, const std::string& what_en,
                              const std::string& what_zh, int e) {
-    throw Error(Status::io, code, "cannot " + what_en + " " + path.string() + ": " + errno_text(e),
+    throw StatusError(Status::io, code, "cannot " + what_en + " " + path.string() + ": " + errno_text(e),
                 "无法" + what_zh + " " + path.string() + "：" + errno_text(e), Location{"", path.string(), 0, 0});
 }
 
@@ -106,17 +106,17 @@ std::string read_file_or_throw(const std::filesystem::path& path, std::size_t ma
     switch (read_regular_file(path, max_bytes, out, &e, padding)) {
         case ReadProblem::none: return out;
         case ReadProblem::unreadable:
-            throw Error(Status::io, "FILE_UNREADABLE",
+            throw StatusError(Status::io, "FILE_UNREADABLE",
                         "cannot read " + std::string(what_en) + " " + file + ": " + errno_text(e),
                         "无法读取" + std::string(what_zh) + " " + file + "：" + errno_text(e), where);
         case ReadProblem::not_regular:
-            throw Error(Status::io, "NOT_A_FILE",
+            throw StatusError(Status::io, "NOT_A_FILE",
                         std::string(what_en) + " " + file + " is " + kind_of(static_cast<mode_t>(e)) +
                             ", not a regular file: it is not read",
                         std::string(what_zh) + " " + file + " 是" + kind_of_zh(static_cast<mode_t>(e)) + "，不是普通文件，不予读取",
                         where);
         case ReadProblem::too_large:
-            throw Error(Status::limit, "FILE_TOO_LARGE",
+            throw StatusError(Status::limit, "FILE_TOO_LARGE",
                         std::string(what_en) + " " + file + " is larger than " + std::to_string(max_bytes) + " bytes",
                         std::string(what_zh) + " " + file + " 超过 " + std::to_string(max_bytes) + " 字节", where);
     }
@@ -186,7 +186,7 @@ int open_owned_file(const std::filesystem::path& path, int flags, mode_t mode, c
         struct stat st {};
         if (e == ELOOP || ((e == ENXIO || e == EISDIR) && ::lstat(path.c_str(), &st) == 0)) {
             if (e == ELOOP) st.st_mode = S_IFLNK;
-            throw Error(Status::io, "NOT_A_FILE",
+            throw StatusError(Status::io, "NOT_A_FILE",
                         path.string() + " is " + kind_of(st.st_mode) +
                             ", not a regular file; firstset does not follow or open it",
                         path.string() + " 是" + kind_of_zh(st.st_mode) + "，不是普通文件；firstset 不会跟随或打开它",
@@ -202,7 +202,7 @@ int open_owned_file(const std::filesystem::path& path, int flags, mode_t mode, c
     }
     if (!S_ISREG(st.st_mode)) {
         ::close(fd);
-        throw Error(Status::io, "NOT_A_FILE",
+        throw StatusError(Status::io, "NOT_A_FILE",
                     path.string() + " is " + kind_of(st.st_mode) + ", not a regular file; firstset does not use it",
                     path.string() + " 是" + kind_of_zh(st.st_mode) + "，不是普通文件；firstset 不会使用它",
                     Location{"", path.string(), 0, 0});

@@ -314,13 +314,13 @@ std::string at_zh(int line, int column) {
                               const char* code, const std::string& en, const std::string& zh,
                               std::string pointer = {}) {
     const auto [line, column] = line_column_at(text, offset);
-    throw Error(status, code, "the " + name + " " + en + at_en(line, column), name + " " + zh + at_zh(line, column),
+    throw StatusError(status, code, "the " + name + " " + en + at_en(line, column), name + " " + zh + at_zh(line, column),
                 Location{std::move(pointer), "", line, column, offset});
 }
 
 void check_size(std::size_t size, const Limits& limits, const std::string& name) {
     if (size > limits.max_bytes)
-        throw Error(Status::limit, "INPUT_TOO_LARGE",
+        throw StatusError(Status::limit, "INPUT_TOO_LARGE",
                     "the " + name + " has " + std::to_string(size) + " bytes; the limit is " +
                         std::to_string(limits.max_bytes),
                     name + " 共 " + std::to_string(size) + " 字节，超过上限 " + std::to_string(limits.max_bytes) +
@@ -379,7 +379,7 @@ public:
             case simdjson::DEPTH_ERROR: too_deep(offset);
             case simdjson::MEMALLOC: throw std::bad_alloc();
             case simdjson::CAPACITY:
-                throw Error(Status::limit, "INPUT_TOO_LARGE", "the " + name_ + " is too large to parse",
+                throw StatusError(Status::limit, "INPUT_TOO_LARGE", "the " + name_ + " is too large to parse",
                             name_ + " 过大，无法解析");
             default: {
                 const auto [en, zh] = explain(e);
@@ -714,7 +714,7 @@ Value Builder::number(std::string_view literal, std::size_t offset) {
     bool integer = false, negative = false;
     const NumberCheck check = check_number(literal, &integer, &negative);
     if (check != NumberCheck::ok)
-        throw Error(Status::parse, check == NumberCheck::range ? "JSON_NUMBER_RANGE" : "JSON_SYNTAX",
+        throw StatusError(Status::parse, check == NumberCheck::range ? "JSON_NUMBER_RANGE" : "JSON_SYNTAX",
                     "the number " + std::string(literal.substr(0, 40)) +
                         (check == NumberCheck::range ? " is out of range" : " is not a number"),
                     "数 " + std::string(literal.substr(0, 40)) + (check == NumberCheck::range ? " 超出范围" : " 不是数"),
@@ -730,7 +730,7 @@ Value Builder::number(std::string_view literal, std::size_t offset) {
 Value Builder::string(std::string_view text, std::size_t offset) {
     const std::size_t bad = utf8::first_invalid(text);
     if (bad != std::string_view::npos)
-        throw Error(Status::parse, "NOT_UTF8", "text that is not UTF-8", "文本不是 UTF-8 编码",
+        throw StatusError(Status::parse, "NOT_UTF8", "text that is not UTF-8", "文本不是 UTF-8 编码",
                     Location{"", "", 0, 0, offset});
     Value v = null(offset);
     v.type_ = Type::string;

@@ -164,7 +164,7 @@ class Arena;
 // its values.
 class Document {
 public:
-    // Parses JSON text. Throws Error: LIMIT (INPUT_TOO_LARGE, INPUT_TOO_DEEP), PARSE (JSON_SYNTAX,
+    // Parses JSON text. Throws StatusError: LIMIT (INPUT_TOO_LARGE, INPUT_TOO_DEEP), PARSE (JSON_SYNTAX,
     // NOT_UTF8, JSON_DUPLICATE_KEY, JSON_NUMBER_RANGE) with the line, column and byte offset, and
     // for a repeated name the JSON Pointer of the repeat. `what` names the document in messages
     // ("request", a file name).
@@ -208,7 +208,7 @@ public:
 
     Value null(std::size_t offset);
     Value boolean(bool b, std::size_t offset);
-    // A number in JSON's syntax. Throws Error PARSE (JSON_SYNTAX, JSON_NUMBER_RANGE) located at
+    // A number in JSON's syntax. Throws StatusError PARSE (JSON_SYNTAX, JSON_NUMBER_RANGE) located at
     // the offset when the literal is not one.
     Value number(std::string_view literal, std::size_t offset);
     Value string(std::string_view text, std::size_t offset);

@@ -65,10 +65,10 @@ std::optional<std::pair<std::size_t, std::size_t>> Regex::find(std::string_view 
         const bool limit = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
                            rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_NOMEMORY;
         if (!limit)
-            throw Error(Status::internal, "PATTERN_FAILED",
+            throw StatusError(Status::internal, "PATTERN_FAILED",
                         "searching with the pattern " + source_ + " failed: " + why + " (a bug in firstset, please report it)",
                         "正则表达式 " + source_ + " 匹配失败：" + why + "（firstset 的缺陷，请报告）");
-        throw Error(Status::limit, "PATTERN_LIMIT",
+        throw StatusError(Status::limit, "PATTERN_LIMIT",
                     "the pattern " + source_ + " could not be decided on a text of " + std::to_string(text.size()) +
                         " bytes (" + why + "); the text is refused rather than passed unchecked",
                     "正则表达式 " + source_ + " 无法在 " + std::to_string(text.size()) + " 字节的文本上完成匹配（" + why +

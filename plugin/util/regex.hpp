@@ -32,7 +32,7 @@ public:
     static constexpr unsigned match_limit = 1'000'000, depth_limit = 5'000, heap_limit_kib = 20'000;
 
     // The first match in text: its byte offset and length; nullopt when there is none. Throws
-    // Error(LIMIT, PATTERN_LIMIT) when the search hits a bound before it can say: never "no match"
+    // StatusError(LIMIT, PATTERN_LIMIT) when the search hits a bound before it can say: never "no match"
     // for a search that did not finish.
     // REQUIRES: text is valid UTF-8 (every document firstset reads is checked for it).
     std::optional<std::pair<std::size_t, std::size_t>> find(std::string_view text, std::size_t from = 0) const;

@@ -14,8 +14,8 @@
 namespace firstset {
 namespace {
 
-// std::runtime_error, not Error: this file is also built into firstset-ledger (keygen, sign),
-// which must not see the core's Error type. The C ABI's guard reports it as INTERNAL.
+// std::runtime_error, not StatusError: this file is also built into firstset-ledger (keygen, sign),
+// which must not see the core's StatusError type. The C ABI's guard reports it as INTERNAL.
 [[noreturn]] void openssl_failed(const char* what) { throw std::runtime_error(std::string("OpenSSL failed: ") + what); }
 
 struct PkeyFree {

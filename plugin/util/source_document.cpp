@@ -96,7 +96,7 @@ struct YamlConverter {
     [[noreturn]] void fail_at(const YAML::Mark& mark, Status status, std::string code, const std::string& en,
                               const std::string& zh, std::string pointer = {}) {
         const auto [line, column] = line_column(mark);
-        throw Error(status, std::move(code), file + ":" + std::to_string(line) + ": " + en,
+        throw StatusError(status, std::move(code), file + ":" + std::to_string(line) + ": " + en,
                     file + " 第 " + std::to_string(line) + " 行：" + zh, Location{std::move(pointer), file, line, column});
     }
 
@@ -105,7 +105,7 @@ struct YamlConverter {
     auto located(const YAML::Mark& mark, F&& make) -> decltype(make()) {
         try {
             return make();
-        } catch (const Error& e) {
+        } catch (const StatusError& e) {
             fail_at(mark, e.status(), e.code(), e.message_en(), e.message_zh());
         }
     }
@@ -203,14 +203,14 @@ SourceDocument SourceDocument::parse(std::string text, std::string file, Format 
     d.file_ = std::move(file);
     d.format_ = format;
     if (text.size() > max_source_bytes)
-        throw Error(Status::limit, "DOCUMENT_TOO_LARGE",
+        throw StatusError(Status::limit, "DOCUMENT_TOO_LARGE",
                     d.file_ + " has " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(max_source_bytes),
                     d.file_ + " 共 " + std::to_string(text.size()) + " 字节，超过上限 " + std::to_string(max_source_bytes),
                     Location{"", d.file_, 0, 0});
     if (format == Format::json) {
         try {
             d.doc_ = json::Document::parse(std::move(text), json::Limits{max_source_bytes, max_file_depth}, d.file_);
-        } catch (Error& e) {
+        } catch (StatusError& e) {
             e.where().file = d.file_;
             throw;
         }
@@ -225,7 +225,7 @@ SourceDocument SourceDocument::parse(std::string text, std::string file, Format 
         try {
             tree = YAML::Load(text);
         } catch (const YAML::Exception& e) {
-            throw Error(Status::parse, "YAML_SYNTAX",
+            throw StatusError(Status::parse, "YAML_SYNTAX",
                         d.file_ + ":" + std::to_string(e.mark.line + 1) + ": not well-formed YAML: " + e.msg,
                         d.file_ + " 第 " + std::to_string(e.mark.line + 1) + " 行不是格式正确的 YAML：" + e.msg,
                         Location{"", d.file_, e.mark.line + 1, e.mark.column + 1});
@@ -252,7 +252,7 @@ void SourceDocument::fail(Status status, std::string code, std::string message_e
                      (pointer.empty() ? std::string() : " (" + std::string(pointer) + ")");
     std::string at_zh = file_ + (where.line ? " 第 " + std::to_string(where.line) + " 行" : std::string()) +
                         (pointer.empty() ? std::string() : "（" + std::string(pointer) + "）");
-    throw Error(status, std::move(code), at + ": " + message_en, at_zh + "：" + message_zh, std::move(where));
+    throw StatusError(status, std::move(code), at + ": " + message_en, at_zh + "：" + message_zh, std::move(where));
 }
 
 void SourceDocument::validate(const schema::Schemas& schemas, std::string_view schema_name, Status status) const {

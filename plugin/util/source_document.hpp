@@ -22,7 +22,7 @@ public:
 
     // Reads and parses a file. A name ending in .json is JSON, .yaml or .yml is YAML; any other
     // name is JSON when its first non-blank character is '{', else YAML. Only a regular file is
-    // read, and no more than max_source_bytes of it. Throws Error: IO (FILE_UNREADABLE,
+    // read, and no more than max_source_bytes of it. Throws StatusError: IO (FILE_UNREADABLE,
     // NOT_A_FILE), PARSE (YAML_SYNTAX, JSON_SYNTAX, NOT_UTF8, JSON_DUPLICATE_KEY, ...), LIMIT
     // (DOCUMENT_TOO_LARGE, DOCUMENT_TOO_DEEP).
     static SourceDocument read(const std::filesystem::path& path);
@@ -41,11 +41,11 @@ public:
     // (a missing member), the line of the nearest existing ancestor.
     Location locate(std::string_view pointer) const;
 
-    // Validates against one of the compiled schemas; a violation throws Error(status, code of
+    // Validates against one of the compiled schemas; a violation throws StatusError(status, code of
     // the violation) located at file, line and pointer.
     void validate(const schema::Schemas& schemas, std::string_view schema_name, Status status) const;
 
-    // An Error located at this document's pointer.
+    // An StatusError located at this document's pointer.
     [[noreturn]] void fail(Status status, std::string code, std::string message_en, std::string message_zh,
                            std::string_view pointer) const;
 

@@ -21,10 +21,10 @@ int main(int argc, char** argv) {
     std::stringstream text;
     text << in.rdbuf();
     const std::string request = text.str();
-    std::unique_ptr<firstset::Engine> engine;
+    std::unique_ptr<firstset::EngineCore> engine;
     try {
-        engine = firstset::Engine::open(argv[1]);
-    } catch (const firstset::Error& e) {
+        engine = firstset::EngineCore::open(argv[1]);
+    } catch (const firstset::StatusError& e) {
         std::printf("open-refused %s\n", e.code().c_str());
         return 0;
     }
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
             const auto& ledger = doc.root()["ledger"];
             std::printf("ack %llu %s\n", static_cast<unsigned long long>(ledger["seq"].uint64()),
                         std::string(ledger["id"].str()).c_str());
-        } catch (const firstset::Error& e) {
+        } catch (const firstset::StatusError& e) {
             std::printf("refused %s\n", e.code().c_str());
         }
         std::fflush(stdout);

@@ -15,13 +15,13 @@ inline std::string body_of(const std::uint8_t* data, std::size_t size) {
     return size > 0 ? std::string(reinterpret_cast<const char*>(data) + 1, size - 1) : std::string();
 }
 
-// Runs a reader of outside data: firstset's Error is its answer to bad input; anything else
+// Runs a reader of outside data: firstset's StatusError is its answer to bad input; anything else
 // escaping it is a finding.
 template <typename F>
 void reader(const char* name, F&& f) {
     try {
         f();
-    } catch (const firstset::Error& e) {
+    } catch (const firstset::StatusError& e) {
         if (e.status() == firstset::Status::internal) finding(std::string(name) + ": INTERNAL " + e.code() + ": " + e.what());
     }
 }

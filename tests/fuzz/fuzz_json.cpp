@@ -16,14 +16,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::string again = doc.root().to_json();
         const auto doc2 = firstset::json::Document::parse(again, firstset::json::Limits{std::size_t{1} << 22, 64}, "again");
         if (doc2.root().to_json() != again) fuzz::finding("writing back and reading again changes the document");
-    } catch (const firstset::Error& e) {
+    } catch (const firstset::StatusError& e) {
         accepted = false;
         code = e.code();
     }
     bool checked = true;
     try {
         firstset::json::check(text, limits, "input");
-    } catch (const firstset::Error&) {
+    } catch (const firstset::StatusError&) {
         checked = false;
     }
     if (checked != accepted) fuzz::finding("check() and parse() disagree");

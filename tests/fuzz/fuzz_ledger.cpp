@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto ledger = firstset::ledger::Ledger::open(file);
         ledger->append("evaluation", R"({"fuzz":true})");
         if (!verdict.ok() && !verdict.torn_tail) fuzz::finding("a ledger that does not verify was opened for writing");
-    } catch (const firstset::Error& e) {
+    } catch (const firstset::StatusError& e) {
         if (verdict.ok() && e.status() != firstset::Status::io) fuzz::finding(std::string("a ledger that verifies did not open: ") + e.code());
     }
     // Whatever open did, the file verifies now or is as it was.

@@ -1,7 +1,7 @@
 // Shared by the libFuzzer harnesses: a working folder with sample files, engines opened once,
 // and what counts as a finding. Every harness holds the library to the promise of the C ABI:
 // any input gets a status and a document in UTF-8 JSON, never a signal; and INTERNAL (a bug in
-// firstset) or an exception that is not firstset's Error is a finding too (it aborts the run).
+// firstset) or an exception that is not firstset's StatusError is a finding too (it aborts the run).
 #pragma once
 
 #include <unistd.h>
@@ -96,7 +96,7 @@ inline void check_answer(int status, char* out, const char* entry) {
     try {
         const auto doc = firstset::json::Document::parse(text, firstset::json::Limits{std::size_t{1} << 30, 64}, "answer");
         if (status != FIRSTSET_OK && !doc.root().find("error")) finding(std::string(entry) + ": no error document: " + text);
-    } catch (const firstset::Error& e) {
+    } catch (const firstset::StatusError& e) {
         finding(std::string(entry) + ": the answer is not JSON the reader accepts (" + e.code() + "): " + text.substr(0, 400));
     }
     if (status == FIRSTSET_INTERNAL) finding(std::string(entry) + ": INTERNAL: " + text.substr(0, 1000));

@@ -54,7 +54,7 @@ std::string sign_file(const std::string& key_file, const std::string& document) 
     try {
         firstset::write_file_durably(out, firstset::base64_encode(std::string(reinterpret_cast<const char*>(sig.data()), sig.size())) + "\n",
                                      "SIGNATURE_WRITE_FAILED", 0644);
-    } catch (const firstset::Error& e) {
+    } catch (const firstset::StatusError& e) {
         throw std::runtime_error(e.what());
     }
     return out;

@@ -1,0 +1,105 @@
+// The calls of an engine, each the same way: the request parsed within the ABI's limits and
+// checked against its schema, read into plain values, the pack chosen from those values and
+// the values checked against it, the pure rules, the response written; the ledger the only
+// side effect.
+#include "engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "evaluate/evaluation_record.hpp"
+#include "evaluate/request.hpp"
+#include "evaluate/response.hpp"
+#include "evaluate/rules.hpp"
+#include "firstset/firstset.h"
+#include "ledger/ledger.hpp"
+#include "ledger/verify_file.hpp"
+#include "lint/lint.hpp"
+#include "schema/embedded.hpp"
+#include "tolerance/records.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+#include "util/json_out.hpp"
+
+namespace firstset {
+
+namespace {
+
+// Parses a request within the ABI's limits and checks it against its schema; the root.
+// Throws StatusError: LIMIT, PARSE, SCHEMA (with the JSON Pointer).
+const json::Value& parse_valid_request(const char* text, json::Document& parsed, const char* what,
+                                       const char* schema_name) {
+    parsed = json::Document::parse(std::string_view(text), json::Limits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, what);
+    const json::Value& root = parsed.root();
+    if (auto v = schema::builtin().validate(schema_name, root))
+        throw StatusError(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
+                    Location{v->path, "", 0, 0});
+    return root;
+}
+
+}  // namespace
+
+std::string EngineCore::evaluate(const char* request_json) const {
+    TextBuffer out;
+    evaluate(request_json, out);
+    return out.str();
+}
+
+void EngineCore::evaluate(const char* request_json, TextBuffer& response) const {
+    json::Document parsed;
+    const json::Value& doc = parse_valid_request(request_json, parsed, "request", "evaluate-request.schema.json");
+    // Values first; they choose the pack; then the request is checked against it.
+    EvaluateRequest request = read_evaluate_request(doc);
+    const Policy& policy = policies_->select_for(request.tender, "/tender");
+    check_against(policy, request.tender, "/tender");
+    // One registry for the whole call, with the freshness of that very registry; IO
+    // REGISTRY_TOO_OLD past refuse_after.
+    RegistrySnapshot snapshot = feed_ ? feed_->snapshot() : RegistrySnapshot{registry_, {}};
+    const Registry& registry = *snapshot.registry;
+    const Evaluation evaluation = evaluate_rules(policy, registry, request);
+
+    std::optional<ledger::Appended> recorded;
+    if (ledger_ && config_.log_evaluations)
+        recorded = ledger_->append("evaluation", evaluation_record_body(policy, registry, request_json, request, evaluation));
+    response.reserve(1024 + 700 * (request.tender.criteria.size() + evaluation.certificates.size()));
+    JsonOut writer(response);
+    write_evaluate_response(writer, policy, registry, request, evaluation, recorded ? &*recorded : nullptr,
+                            feed_ ? &snapshot.freshness : nullptr);
+    log_->debug("evaluated tender {} bid {}: {} criteria, {} certificates claimed", request.tender.id,
+                request.bid.id, evaluation.criteria.size(), evaluation.certificates.size());
+}
+
+void EngineCore::lint(const char* tender_json, TextBuffer& out) const {
+    json::Document parsed;
+    const json::Value& tender = parse_valid_request(tender_json, parsed, "tender", "lint-request.schema.json");
+    lint::Input input = lint::read_input(tender, "");
+    const Policy& policy = policies_->select_for(input.tender, "");
+    if (!policy.lint)
+        throw StatusError(Status::config, "POLICY_NO_LINT",
+                    "policy " + policy.id + " has no lint section, so evaluation methods cannot be audited under it",
+                    "政策 " + policy.id + " 没有评标办法审查（lint）设置，无法据此审查评标办法", Location{"", policy.file, 0, 0});
+    check_against(policy, input.tender, "");
+    const lint::Result result = lint::run(policy, input);
+    JsonOut writer(out);
+    lint::write_response(writer, policy, input, result);
+    log_->debug("linted tender {} under {}: {} errors, {} warnings", input.tender.id, policy.id, result.errors,
+                result.warnings);
+}
+
+void EngineCore::record(const char* record_json, TextBuffer& out) const {
+    if (!ledger_)
+        throw StatusError(Status::config, "NO_LEDGER",
+                    "the configuration names no ledger (ledger: {path: ...}), so records cannot be kept",
+                    "配置文件未指定账本（ledger: {path: ...}），无法保存记录", Location{"/ledger", config_.file.string(), 0, 0});
+    json::Document parsed;
+    const json::Value& request = parse_valid_request(record_json, parsed, "record", "record-request.schema.json");
+    const std::shared_ptr<const Registry> snapshot = feed_ ? feed_->snapshot().registry : registry_;
+    tolerance::record(tolerance::RecordContext{*policies_, *snapshot, *ledger_}, request, out);
+    log_->info("recorded {} in ledger {}", request["kind"].str(), config_.ledger.string());
+}
+
+void verify_ledger(const char* request_json, TextBuffer& out) {
+    json::Document parsed;
+    ledger::verify_file(parse_valid_request(request_json, parsed, "verify request", "verify-request.schema.json"), out);
+}
+
+}  // namespace firstset
