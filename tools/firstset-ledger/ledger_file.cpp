@@ -1,28 +1,19 @@
 #include "ledger_file.hpp"
 
-#include <openssl/evp.h>
-
 #include <ctime>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "ledger/format.hpp"
+#include "ledger/reader.hpp"
+#include "util/civil_date.hpp"
+#include "util/digest.hpp"
+#include "util/error.hpp"
+
 namespace tool {
 
 namespace {
-
-std::string sha256_hex(const std::string& bytes) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < len; ++i) {
-        out.push_back(hex[md[i] >> 4]);
-        out.push_back(hex[md[i] & 0xF]);
-    }
-    return out;
-}
 
 std::string str(const nlohmann::json& j, const char* key, const std::string& fallback = "") {
     if (!j.is_object() || !j.contains(key) || j[key].is_null()) return fallback;
@@ -206,39 +197,39 @@ std::string html_escape(const std::string& s) {
 }  // namespace
 
 std::vector<Record> read_records(const std::filesystem::path& ledger) {
-    std::ifstream in(ledger, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + ledger.string());
+    // The plugin's own reader (whole lines only: a last line without its newline is unfinished)
+    // and its line format; the body is parsed here only to be shown.
+    if (!std::filesystem::is_regular_file(ledger)) throw std::runtime_error("cannot read " + ledger.string());
+    firstset::ledger::LedgerReader reader(ledger);
     std::vector<Record> records;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (in.eof()) break;  // a last line without its newline is unfinished
-        auto j = nlohmann::json::parse(line, nullptr, false);
-        if (!j.is_object()) continue;
-        Record r;
-        r.seq = j.value("seq", 0ull);
-        r.id = sha256_hex(line);
-        r.prev = j.value("prev", "");
-        r.time = j.value("time", "");
-        r.kind = j.value("kind", "");
-        r.body = j.value("body", nlohmann::json::object());
-        records.push_back(std::move(r));
+    std::string lines;
+    try {
+        while (reader.read(UINT64_MAX, 8 << 20, lines) > 0) {
+            for (std::size_t start = 0, end; (end = lines.find('\n', start)) != std::string::npos; start = end + 1) {
+                const std::string_view line = std::string_view(lines).substr(start, end - start);
+                const auto fields = firstset::ledger::read_fields(line);
+                if (!fields) continue;  // verify reports it
+                Record r;
+                r.seq = fields->seq;
+                r.id = firstset::sha256_hex(line);
+                r.prev = std::string(fields->prev);
+                r.time = std::string(fields->time);
+                r.kind = std::string(fields->kind);
+                r.body = nlohmann::json::parse(fields->body, nullptr, false);
+                if (!r.body.is_object()) r.body = nlohmann::json::object();
+                records.push_back(std::move(r));
+            }
+            lines.clear();
+        }
+    } catch (const firstset::StatusError& e) {
+        throw std::runtime_error(e.what());
     }
     return records;
 }
 
-std::string china_date(const std::string& t) {
-    std::tm tm{};
-    if (t.size() < 19 || std::sscanf(t.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                                     &tm.tm_min, &tm.tm_sec) != 6)
-        return "";
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    std::time_t utc = timegm(&tm) + 8 * 3600;
-    std::tm china{};
-    gmtime_r(&utc, &china);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &china);
-    return buf;
+std::string china_date(const std::string& utc_time) {
+    const auto d = firstset::china_date_of(utc_time);
+    return d ? d->to_string() : std::string();
 }
 
 std::optional<Dossier> collect_dossier(const std::vector<Record>& records, const std::string& award_id) {
