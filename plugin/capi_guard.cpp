@@ -43,7 +43,8 @@ std::string error_document(Status status, const std::string& code, const std::st
 }
 
 namespace {
-// A fixed document for when even building an error document fails (out of memory).
+// A fixed document for when even building an error document fails (out of memory): the one
+// document not written by JsonOut, since writing needs memory. unit_guard checks it is valid.
 constexpr const char* out_of_memory_document =
     R"({"error":{"status":"INTERNAL","code":"OUT_OF_MEMORY","message":"out of memory","message_zh":"内存不足"}})";
 }  // namespace

@@ -268,3 +268,41 @@ TEST_CASE("YAML files: text nested hundreds of levels deep is refused on a host 
         CHECK((job.code == "YAML_SYNTAX" || job.code == "DOCUMENT_TOO_DEEP"));
     }
 }
+
+TEST_CASE("Issue 9 #3: the one writer: field(key, value) for every value type, member names from outside escaped",
+          "[json][writer]") {
+    TextBuffer out;
+    JsonOut w(out);
+    const json::Document doc = json::Document::parse(std::string_view(R"({"a\"b":[1.50,true,null,"x\u0001"],"n":-0,"e":1e2})"),
+                                                     json::Limits{1 << 20, 64}, "doc");
+    w.begin_object();
+    w.field("s", std::string_view("引号\"与\\反斜杠"))
+        .field("none", std::optional<std::string_view>())
+        .field("some", std::optional<std::string_view>("v"))
+        .field("neg", std::int64_t{INT64_MIN})
+        .field("big", std::uint64_t{UINT64_MAX})
+        .field("zero", 0)
+        .field("flag", false)
+        .field("null", nullptr)
+        .field("raw", RawJson{"[1,2]"})
+        .field("escaped", EscapedText{"a\\nb"});
+    w.begin_array("list");
+    w.value("x");
+    w.value(std::uint64_t{7});
+    w.end_array();
+    w.field("copy", doc.root());  // a document read earlier: names escaped, numbers as written
+    for (const json::Member& m : doc.root().members()) w.field(m);
+    w.end_object();
+    const std::string expected =
+        R"({"s":"引号\"与\\反斜杠","none":null,"some":"v","neg":-9223372036854775808,"big":18446744073709551615,)"
+        R"("zero":0,"flag":false,"null":null,"raw":[1,2],"escaped":"a\nb","list":["x",7],)"
+        R"("copy":{"a\"b":[1.50,true,null,"x\u0001"],"n":-0,"e":1e2},"a\"b":[1.50,true,null,"x\u0001"],"n":-0,"e":1e2})";
+    CHECK(out.str() == expected);
+    // What it wrote reads back with the one reader (valid JSON, valid UTF-8).
+    CHECK_NOTHROW(json::Document::parse(out.str(), json::Limits{1 << 20, 64}, "written"));
+    // Bytes that are not UTF-8 never reach a host: U+FFFD instead.
+    TextBuffer bad;
+    JsonOut b(bad);
+    b.value(std::string_view("a\xFF" "b"));
+    CHECK(bad.str() == "\"a\xEF\xBF\xBD" "b\"");
+}
