@@ -235,13 +235,16 @@ inline const Value& Ref::operator*() const {
     return *v_;
 }
 
+// Always inlined: the names are literals at every call, so the comparisons fold into length and
+// byte checks against constants instead of a loop over a table with memcmp calls.
 template <std::size_t N>
-std::array<Ref, N> members(const Value& object, const std::array<std::string_view, N>& names) {
+[[gnu::always_inline]] inline std::array<Ref, N> members(const Value& object, const std::array<std::string_view, N>& names) {
     std::array<Ref, N> found{};
     for (const Member& m : object.members()) {
         const std::string_view name = m.name();
         for (std::size_t i = 0; i < N; ++i)
-            if (names[i].size() == name.size() && names[i] == name) {
+            // The length and first byte first: most names differ there, without a memcmp call.
+            if (names[i].size() == name.size() && (name.empty() || names[i][0] == name[0]) && names[i] == name) {
                 found[i] = &m.value;
                 break;
             }

@@ -41,6 +41,12 @@ public:
         size_ += n;
     }
     void append(std::string_view s) { append(s.data(), s.size()); }
+    // Room for n more bytes: where to write them; commit(end) then says how far was written.
+    char* room(std::size_t n) {
+        if (size_ + n + 1 > capacity_) reserve((size_ + n) * 2 + 64);
+        return data_ + size_;
+    }
+    void commit(const char* end) { size_ = static_cast<std::size_t>(end - data_); }
     void push(char c) {
         if (size_ + 2 > capacity_) reserve(size_ * 2 + 64);
         data_[size_++] = c;
@@ -140,6 +146,8 @@ public:
 
     // Values: an array element, or after key().
     void value(std::string_view s) {
+        // Most text needs no escaping and is copied as it is, in one step.
+        if (!needs_json_escape(s)) return value(EscapedText{s});
         prefix();
         out_.push('"');
         append_escaped(out_, s);
@@ -148,10 +156,15 @@ public:
     void value(const char* s) { value(std::string_view(s)); }
     void value(const std::string& s) { value(std::string_view(s)); }
     void value(EscapedText s) {
-        prefix();
-        out_.push('"');
-        out_.append(s.text);
-        out_.push('"');
+        char* p = out_.room(s.text.size() + 3);
+        if (after_key_) after_key_ = false;
+        else if (!first_) *p++ = ',';
+        first_ = false;
+        *p++ = '"';
+        if (!s.text.empty()) std::memcpy(p, s.text.data(), s.text.size());
+        p += s.text.size();
+        *p++ = '"';
+        out_.commit(p);
     }
     void value(RawJson j) {
         prefix();
@@ -178,10 +191,14 @@ public:
 
     // A member name: a literal without characters that need escaping.
     void key(std::string_view name) {
-        if (!first_) out_.push(',');
-        out_.push('"');
-        out_.append(name);
-        out_.append("\":", 2);
+        char* p = out_.room(name.size() + 4);
+        if (!first_) *p++ = ',';
+        *p++ = '"';
+        if (!name.empty()) std::memcpy(p, name.data(), name.size());
+        p += name.size();
+        *p++ = '"';
+        *p++ = ':';
+        out_.commit(p);
         after_key_ = true;
     }
 
