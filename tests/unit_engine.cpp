@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine.hpp"
+#include "evaluate/request.hpp"
+#include "policy/policy_set.hpp"
 #include "firstset/firstset.h"
 #include "schema/embedded.hpp"
 #include "support.hpp"
@@ -284,4 +286,29 @@ TEST_CASE("Engine: configuration errors name the file and line", "[engine]") {
     } catch (const StatusError& err) {
         CHECK(err.status() == Status::io);
     }
+}
+
+TEST_CASE("Issue 9 #4: a request is read without a pack; its values choose the pack; then it is checked against it",
+          "[engine][policy]") {
+    const auto cq = std::make_shared<const Policy>(Policy::load(test::source("criteria/policies/cn-cq-2024-9.yaml")));
+    const auto national = std::make_shared<const Policy>(Policy::load(test::source("criteria/policies/cn-2023-127.yaml")));
+    const PolicySet packs({cq, national}, nullptr, "config.yaml");
+    nlohmann::json r = test::sample_request();
+    r["tender"]["purchaser"] = {{"name", "四川示例能源集团有限公司（样例）"}, {"ownership", "state_owned"}};
+    r["tender"]["jurisdiction"] = "CN-SC";
+    const json::Document doc = json::Document::parse(r.dump(), json::Limits{1 << 24, 64}, "request");
+    EvaluateRequest request = read_evaluate_request(doc.root());  // no pack needed
+    CHECK(request.tender.jurisdiction == "CN-SC");
+    CHECK(request.tender.purchaser_ownership == "state_owned");
+    for (const Criterion& c : request.tender.criteria) CHECK_FALSE(c.deemed_kind);  // the pack's to say
+    const Policy& chosen = packs.select_for(request.tender, "/tender");
+    CHECK(chosen.id == national->id);  // not Chongqing's: the tender is in Sichuan
+    check_against(chosen, request.tender, "/tender");
+    std::size_t deemed = 0;
+    for (const Criterion& c : request.tender.criteria) deemed += c.deemed_kind ? 1 : 0;
+    CHECK(deemed > 0);
+    // Without a purchaser in the tender, the caller's ownership (an award's purchaser) counts.
+    request.tender.purchaser_ownership = {};
+    CHECK(packs.select_for(request.tender, "/tender", "state_owned").id == national->id);
+    CHECK_THROWS_AS(packs.select_for(request.tender, "/tender", "private"), StatusError);
 }
