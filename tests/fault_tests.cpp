@@ -105,7 +105,10 @@ TEST_CASE("Issue 8: a full file system (a 192 KiB tmpfs): nothing acknowledged a
         // In a mount namespace of its own, so the tmpfs is gone with this process.
         ::close(fds[0]);
         auto report = [&](const std::string& s) { (void)!::write(fds[1], s.data(), s.size()); };
-        if (::unshare(CLONE_NEWNS) != 0 || ::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        // Mounts made private so the tmpfs does not propagate out. Inside a chroot "/" is not a
+        // mount point and cannot be made private (EINVAL): the tmpfs is then unmounted at the end.
+        if (::unshare(CLONE_NEWNS) != 0 ||
+            (::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 && errno != EINVAL) ||
             ::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=192k") != 0) {
             report(std::string("mount: ") + std::strerror(errno) + "\n");
             ::_exit(3);
@@ -116,7 +119,10 @@ TEST_CASE("Issue 8: a full file system (a 192 KiB tmpfs): nothing acknowledged a
         report(run.out);
         report("==\n");
         // Space is freed (the operator grows the file system), the ledger is opened again.
-        if (::mount("tmpfs", mount_point.c_str(), "tmpfs", MS_REMOUNT, "size=4m") != 0) ::_exit(4);
+        if (::mount("tmpfs", mount_point.c_str(), "tmpfs", MS_REMOUNT, "size=4m") != 0) {
+            ::umount2(mount_point.c_str(), MNT_DETACH);
+            ::_exit(4);
+        }
         const std::string ledger = test::read_file(mount_point / "ledger.jsonl");
         try {
             auto reopened = firstset::ledger::Ledger::open(mount_point / "ledger.jsonl");
@@ -124,6 +130,7 @@ TEST_CASE("Issue 8: a full file system (a 192 KiB tmpfs): nothing acknowledged a
             report("reopen " + e.code() + "\n");
         }
         report(test::read_file(mount_point / "ledger.jsonl"));
+        ::umount2(mount_point.c_str(), MNT_DETACH);
         ::_exit(run.status == 0 ? 0 : 5);
     }
     ::close(fds[1]);
