@@ -5,6 +5,8 @@
 #include "engine.hpp"
 #include "evaluate/request.hpp"
 #include "policy/policy_set.hpp"
+
+#include <algorithm>
 #include "firstset/firstset.h"
 #include "schema/embedded.hpp"
 #include "support.hpp"
@@ -311,4 +313,38 @@ TEST_CASE("Issue 9 #4: a request is read without a pack; its values choose the p
     request.tender.purchaser_ownership = {};
     CHECK(packs.select_for(request.tender, "/tender", "state_owned").id == national->id);
     CHECK_THROWS_AS(packs.select_for(request.tender, "/tender", "private"), StatusError);
+}
+
+TEST_CASE("Rules C5' and C6' in a response: accepted on the holder's and the product's names, the warnings say so",
+          "[engine][lists]") {
+    test::TempDir dir;
+    test::write_file(dir / "config.yaml", "policy: " + test::source("criteria/policies/cn-cq-2024-9.yaml").string() +
+                                              "\nregistry: {file: " + test::source("tests/data/registry-lists.yaml").string() +
+                                              "}\nlog: {level: 'off'}\n");
+    const auto engine = EngineCore::open(dir / "config.yaml");
+    nlohmann::json r = test::sample_request();
+    r["tender"]["bid_deadline"] = "2025-03-16T09:30:00+08:00";
+    r["bid"]["offers"] = {{{"item", "I1"}, {"product", "智能化综采工作面成套装备"}, {"model", "ZY-1"},
+                           {"manufacturer", {{"name", "重庆示例煤机有限公司(样例)"}}},  // no USCC
+                           {"first_set_certificate", "YJX-2023-1-007"}}};
+    for (auto& c : r["tender"]["criteria"]) c.erase("items");
+    r["tender"].erase("items");
+    const std::string text = engine->evaluate(r.dump().c_str());
+    const json::Document doc = json::Document::parse(text, json::Limits{1 << 24, 64}, "response");
+    const auto violation = schema::builtin().validate("evaluate-response.schema.json", doc.root());
+    INFO((violation ? violation->path + ": " + violation->message_en : std::string()) << text.substr(0, 3000));
+    CHECK_FALSE(violation);
+    const auto resp = nlohmann::json::parse(text);
+    CHECK(resp["certificates"][0]["accepted"] == true);
+    std::vector<std::string> warnings;
+    for (const auto& w : resp["warnings"]) warnings.push_back(w["code"]);
+    CHECK(std::count(warnings.begin(), warnings.end(), "HOLDER_MATCHED_BY_NAME") == 1);
+    CHECK(std::count(warnings.begin(), warnings.end(), "MODEL_NOT_LISTED") == 1);
+    for (const auto& w : resp["warnings"])
+        if (w["code"] == "MODEL_NOT_LISTED") {
+            CHECK(w["path"] == "/bid/offers/0/product");
+            CHECK(w["message_zh"].get<std::string>().find("智能化综采工作面成套装备") != std::string::npos);
+            CHECK(w["clause"] == "渝经信规范〔2024〕9号（四）");
+        }
+    CHECK(find_criterion(resp, "C4")["outcome"] == "deemed_met");
 }

@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include "rules_support.hpp"
+#include <map>
+#include <memory>
+
 #include "util/error.hpp"
+#include "util/source_document.hpp"
 
 using namespace firstset;
 using test::criterion;
@@ -243,4 +247,115 @@ TEST_CASE("Rule E: deemed criteria in a tender without the declared equivalence 
     auto e = test::evaluate(cq(), registry(), req);
     CHECK(e->result.equivalence_not_declared);
     CHECK(e->result.criteria[0].outcome == Outcome::deemed_met);  // the policy applies regardless
+}
+
+namespace {
+
+const Registry& list_registry() {
+    static const Registry r = Registry::load(test::source("tests/data/registry-lists.yaml"));
+    return r;
+}
+
+// Rule C for one offer against the list-shaped registry: reasons and warnings.
+struct ListCheck {
+    Codes reasons, warnings;
+};
+ListCheck list_check(const Policy& policy, const std::string& certificate, nlohmann::json manufacturer,
+                     const std::string& model, const std::string& product = "",
+                     const std::string& deadline = "2025-03-16T09:30:00+08:00") {
+    nlohmann::json o = {{"item", "I1"}, {"model", model}, {"manufacturer", manufacturer}, {"first_set_certificate", certificate}};
+    if (!product.empty()) o["product"] = product;
+    auto e = test::evaluate(policy, list_registry(),
+                            test::request(nlohmann::json::array({criterion("C1", "track_record", "scored")}),
+                                          nlohmann::json::array({o}), deadline));
+    REQUIRE(e->result.certificates.size() == 1);
+    const auto& c = e->result.certificates[0];
+    return {Codes(c.reasons.begin(), c.reasons.end()), Codes(c.warnings.begin(), c.warnings.end())};
+}
+
+const Policy& cq_with(const std::string& from, const std::string& to) {
+    static std::map<std::string, std::unique_ptr<Policy>> packs;
+    auto& p = packs[from + "->" + to];
+    if (!p) {
+        std::string text = test::read_file(test::source("criteria/policies/cn-cq-2024-9.yaml"));
+        const auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+        p = std::make_unique<Policy>(
+            Policy::from_document(SourceDocument::parse(text, "pack.yaml", SourceDocument::Format::yaml)));
+    }
+    return *p;
+}
+
+}  // namespace
+
+TEST_CASE("Rule C5': a holder listed by name only matches the manufacturer by normalised name, with a warning",
+          "[rules][C][lists]") {
+    const Policy& js = cq_with("accepted_issuers: [CN, CN-CQ]", "accepted_issuers: [CN, CN-CQ, CN-JS, CN-FJ]");
+    // Half-width brackets and a space where the list has full-width ones: the same company.
+    ListCheck c = list_check(js, "SGX-2023-392-012", {{"name", "江苏示例装备 (集团) 有限公司(样例)"}, {"uscc", holder_uscc}},
+                             "CGTR-01");
+    CHECK(c.reasons.empty());
+    CHECK(c.warnings == Codes{Code::HOLDER_MATCHED_BY_NAME});
+    // No USCC from the bidder either: still by name.
+    c = list_check(js, "SGX-2023-392-012", {{"name", "江苏示例装备（集团）有限公司（样例）"}}, "CGTR-01");
+    CHECK(c.reasons.empty());
+    CHECK(c.warnings == Codes{Code::HOLDER_MATCHED_BY_NAME});
+    // 有限责任公司 is another company than 有限公司.
+    c = list_check(js, "SGX-2023-392-012", {{"name", "江苏示例装备（集团）有限责任公司（样例）"}}, "CGTR-01");
+    CHECK(c.reasons == Codes{Code::MANUFACTURER_MISMATCH});
+    // Both with a USCC: the code decides, never the name.
+    c = list_check(js, "YJX-2023-1-008", {{"name", "重庆示例机床有限公司（样例）"}, {"uscc", "91500000EXAMPLE04J"}}, "YK3120");
+    CHECK(c.reasons == Codes{Code::MANUFACTURER_MISMATCH});
+    c = list_check(js, "YJX-2023-1-008", {{"name", "另一个名字"}, {"uscc", holder_uscc}}, "YK3120");
+    CHECK(c.reasons.empty());
+    CHECK(c.warnings.empty());
+}
+
+TEST_CASE("Rule C6': the model a product name carries is the certified model; with none, the product name is compared",
+          "[rules][C][lists]") {
+    const Policy& js = cq_with("accepted_issuers: [CN, CN-CQ]", "accepted_issuers: [CN, CN-CQ, CN-JS, CN-FJ]");
+    const nlohmann::json jsm = {{"name", "江苏示例隧道机械有限公司（样例）"}};
+    // A leading model code: GRT200-TM20泥水平衡盾构机; full-width and lower case offered.
+    CHECK(list_check(js, "SGX-2023-392-031", jsm, "ＧＲＴ２００－tm20").reasons.empty());
+    CHECK(list_check(js, "SGX-2023-392-031", jsm, "GRT300-TM20").reasons == Codes{Code::MODEL_MISMATCH});
+    // No model anywhere: the offered product name must be the certified one, with a warning.
+    const nlohmann::json cqm = {{"name", "重庆示例煤机有限公司（样例）"}};
+    ListCheck c = list_check(js, "YJX-2023-1-007", cqm, "ZY-1", "智能化综采工作面 成套装备");
+    CHECK(c.reasons.empty());
+    CHECK(c.warnings == Codes{Code::HOLDER_MATCHED_BY_NAME, Code::MODEL_NOT_LISTED});
+    CHECK(list_check(js, "YJX-2023-1-007", cqm, "ZY-1", "综采支架").reasons == Codes{Code::MODEL_MISMATCH});
+    CHECK(list_check(js, "YJX-2023-1-007", cqm, "ZY-1").reasons == Codes{Code::MODEL_MISMATCH});  // no product named
+    // The registry keeps the model it found and says it was not listed on its own.
+    const Certificate* cert = list_registry().find("SGX-2023-392-012");
+    REQUIRE(cert);
+    CHECK(cert->model == "CGTR-01");
+    CHECK_FALSE(cert->model_listed);
+    CHECK(cert->list_document == "苏工信装备〔2023〕392号");
+    CHECK(cert->list_row == 12);
+    CHECK(cert->kind == "equipment");
+}
+
+TEST_CASE("Rule D': a deeming window shorter than validity refuses deeming after it with DEEMED_WINDOW_PASSED",
+          "[rules][D][lists]") {
+    // Fujian: deemed for 2 years from recognition, the list valid 3.
+    const Policy& fj = cq_with("accepted_issuers: [CN, CN-CQ]\n", "accepted_issuers: [CN, CN-FJ]\n  deemed_years: 2\n");
+    const nlohmann::json m = {{"name", "福建示例海工有限公司（样例）"}};
+    // Recognised 2023-09-01: deemed up to and including 2025-08-31.
+    CHECK(list_check(fj, "FJ-1", m, "HF-3000", "", "2025-08-31T10:00:00+08:00").reasons.empty());
+    CHECK(list_check(fj, "FJ-1", m, "HF-3000", "", "2025-09-01T10:00:00+08:00").reasons == Codes{Code::DEEMED_WINDOW_PASSED});
+    // Two and a half years after recognition: valid, not deemed.
+    CHECK(list_check(fj, "FJ-1", m, "HF-3000", "", "2026-03-01T10:00:00+08:00").reasons == Codes{Code::DEEMED_WINDOW_PASSED});
+    // Past validity it is expired, not a window matter.
+    CHECK(list_check(fj, "FJ-1", m, "HF-3000", "", "2026-09-01T10:00:00+08:00").reasons == Codes{Code::CERT_EXPIRED});
+    // Without deemed_years, deemed while valid.
+    const Policy& js = cq_with("accepted_issuers: [CN, CN-CQ]", "accepted_issuers: [CN, CN-CQ, CN-JS, CN-FJ]");
+    CHECK(list_check(js, "FJ-1", m, "HF-3000", "", "2026-03-01T10:00:00+08:00").reasons.empty());
+}
+
+TEST_CASE("Entry kinds: a pack deems the kinds of entries it lists (Chongqing: equipment only)", "[rules][C][lists]") {
+    const nlohmann::json m = {{"name", "重庆示例材料有限公司（样例）"}};
+    CHECK(list_check(cq(), "MAT-1", m, "AL-7075T").reasons == Codes{Code::ENTRY_KIND_NOT_DEEMED});
+    const Policy& all = cq_with("  deemed_entry_kinds: [equipment]\n", "");
+    CHECK(list_check(all, "MAT-1", m, "AL-7075T").reasons.empty());
 }

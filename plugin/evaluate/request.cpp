@@ -51,9 +51,10 @@ Points read_points(const json::Value& v, Where&& where) {
     return Points{d.units};
 }
 
+// A party: the USCC may be absent for a manufacturer (Rule C5'), then it is empty.
 Party read_party(const json::Value& v) {
     const auto [name, uscc] = json::members<2>(v, {"name", "uscc"});
-    return Party{name->str(), uscc->str()};
+    return Party{name->str(), uscc ? uscc->str() : std::string_view()};
 }
 
 }  // namespace

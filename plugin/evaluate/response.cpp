@@ -18,6 +18,30 @@ std::string join_codes(const ShortList<Code>& codes) {
     return s;
 }
 
+// The facts a certificate's messages may use (Rule C).
+Facts certificate_facts(const Facts& common, const Offer& offer, const CertificateCheck& check, std::string_view from,
+                        std::string_view until, std::string_view deemed_until, EscapedFacts& esc) {
+    Facts f = common;
+    set(f, Fact::certificate, esc(*offer.certificate));
+    set(f, Fact::item, esc(offer.item));
+    set(f, Fact::offered_model, esc(offer.model));
+    set(f, Fact::offered_product, esc(offer.product));
+    set(f, Fact::manufacturer, esc(offer.manufacturer.name));
+    set(f, Fact::manufacturer_uscc, offer.manufacturer.uscc);  // schema: [0-9A-Z] only
+    if (const Certificate* cert = check.certificate) {
+        set(f, Fact::issuer, cert->issuer);
+        set(f, Fact::valid_from, from);
+        set(f, Fact::valid_until, until);
+        set(f, Fact::deemed_until, deemed_until);
+        set(f, Fact::holder, esc(cert->holder_name));
+        set(f, Fact::holder_uscc, cert->holder_uscc);
+        set(f, Fact::certified_model, esc(cert->model));
+        set(f, Fact::certified_product, esc(cert->product));
+        set(f, Fact::entry_kind, cert->kind);
+    }
+    return f;
+}
+
 }  // namespace
 
 void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& registry,
@@ -44,35 +68,24 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
     set(common, Fact::evaluation_date, evaluation_date);
     set(common, Fact::registry, esc(registry_text));
     set(common, Fact::accepted_issuers, esc(policy.accepted_issuers_text));
+    set(common, Fact::accepted_kinds, policy.tendering.deemed_entry_kinds_text);  // schema: an enum
 
     // Certificates: one entry per offer that claims one.
     w.begin_array("certificates");
-    std::string from, until;
+    std::string from, until, deemed_until;
     for (const CertificateCheck& check : ev.certificates) {
         const Offer& offer = bid.offers[check.offer];
         const Certificate* cert = check.certificate;
         if (cert) {
             from = check.valid_from.to_string();
             until = check.valid_until.to_string();
+            if (!check.reasons.empty()) deemed_until = check.deemed_until.to_string();
         }
         w.begin_object();
         write_certificate_check_members(w, offer, check);
         w.begin_array("reasons");
         if (!check.reasons.empty()) {
-            Facts f = common;
-            set(f, Fact::certificate, esc(*offer.certificate));
-            set(f, Fact::item, esc(offer.item));
-            set(f, Fact::offered_model, esc(offer.model));
-            set(f, Fact::manufacturer, esc(offer.manufacturer.name));
-            set(f, Fact::manufacturer_uscc, offer.manufacturer.uscc);  // schema: [0-9A-Z] only
-            if (cert) {
-                set(f, Fact::issuer, cert->issuer);
-                set(f, Fact::valid_from, from);
-                set(f, Fact::valid_until, until);
-                set(f, Fact::holder, esc(cert->holder_name));
-                set(f, Fact::holder_uscc, cert->holder_uscc);
-                set(f, Fact::certified_model, esc(cert->model));
-            }
+            const Facts f = certificate_facts(common, offer, check, from, until, deemed_until, esc);
             for (Code c : check.reasons) reasons.write(c, f);
         }
         w.end_array();
@@ -133,6 +146,20 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
     w.end_array();
 
     w.begin_array("warnings");
+    // Rules C5' and C6': a certificate accepted on the holder's name or the product's name.
+    for (const CertificateCheck& check : ev.certificates) {
+        if (check.warnings.empty()) continue;
+        const Offer& offer = bid.offers[check.offer];
+        const std::string f_from = check.valid_from.to_string(), f_until = check.valid_until.to_string(),
+                          f_deemed = check.deemed_until.to_string();
+        Facts f = certificate_facts(common, offer, check, f_from, f_until, f_deemed, esc);
+        for (Code c : check.warnings) {
+            std::string path = "/bid/offers/" + std::to_string(check.offer);
+            path += c == Code::HOLDER_MATCHED_BY_NAME ? "/manufacturer/name" : "/product";
+            set(f, Fact::path, esc(path));
+            reasons.write(c, f, path);
+        }
+    }
     for (const UsccWarning& u : ev.uscc_warnings) {
         Facts f = common;
         set(f, Fact::uscc, u.uscc);  // schema: [0-9A-Z] only

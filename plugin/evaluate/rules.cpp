@@ -29,14 +29,34 @@ CertificateCheck check_certificate(const Policy& policy, const Registry& registr
     }
     check.valid_from = cert->recognized_on;
     check.valid_until = cert->expiry(policy.tendering.validity_years);
+    check.deemed_until = policy.tendering.deemed_years
+                             ? std::min(check.valid_until, cert->recognized_on.plus_years(*policy.tendering.deemed_years))
+                             : check.valid_until;
     if (!policy.accepts_issuer(cert->issuer)) check.reasons.push_back(Code::ISSUER_NOT_ACCEPTED);  // C.2
+    if (!policy.tendering.deems_entry_kind(cert->kind)) check.reasons.push_back(Code::ENTRY_KIND_NOT_DEEMED);
     if (cert->status == CertificateStatus::revoked) check.reasons.push_back(Code::CERT_REVOKED);    // C.3
     if (cert->status == CertificateStatus::suspended) check.reasons.push_back(Code::CERT_SUSPENDED);
     if (on < check.valid_from) check.reasons.push_back(Code::CERT_NOT_YET_VALID);  // C.4, Rule D
     if (on >= check.valid_until) check.reasons.push_back(Code::CERT_EXPIRED);
-    // C.5: the manufacturer, not the bidder (who may be an agent), must hold the certificate.
-    if (offer.manufacturer.uscc != cert->holder_uscc) check.reasons.push_back(Code::MANUFACTURER_MISMATCH);
-    if (normalise_model(offer.model) != cert->model_key) check.reasons.push_back(Code::MODEL_MISMATCH);  // C.6
+    else if (on >= check.deemed_until) check.reasons.push_back(Code::DEEMED_WINDOW_PASSED);  // Rule D'
+    // C.5: the manufacturer, not the bidder (who may be an agent), must hold the certificate: by
+    // USCC where both have one, else by normalised name, with a warning (C5').
+    if (!offer.manufacturer.uscc.empty() && !cert->holder_uscc.empty()) {
+        if (offer.manufacturer.uscc != cert->holder_uscc) check.reasons.push_back(Code::MANUFACTURER_MISMATCH);
+    } else if (normalise_name(offer.manufacturer.name) == cert->holder_key) {
+        check.warnings.push_back(Code::HOLDER_MATCHED_BY_NAME);
+    } else {
+        check.reasons.push_back(Code::MANUFACTURER_MISMATCH);
+    }
+    // C.6: the certified model, listed or carried by the product name; where there is none, the
+    // product name itself, with a warning (C6').
+    if (!cert->model_key.empty()) {
+        if (normalise_model(offer.model) != cert->model_key) check.reasons.push_back(Code::MODEL_MISMATCH);
+    } else if (!offer.product.empty() && normalise_name(offer.product) == cert->product_key) {
+        check.warnings.push_back(Code::MODEL_NOT_LISTED);
+    } else {
+        check.reasons.push_back(Code::MODEL_MISMATCH);
+    }
     return check;
 }
 
@@ -54,7 +74,7 @@ Evaluation evaluate_rules(const Policy& policy, const Registry& registry, const 
     std::vector<std::uint32_t> claim_of(bid.offers.size(), none);
     for (std::uint32_t i = 0; i < bid.offers.size(); ++i) {
         const Offer& offer = bid.offers[i];
-        if (!uscc::checksum_ok(offer.manufacturer.uscc))
+        if (!offer.manufacturer.uscc.empty() && !uscc::checksum_ok(offer.manufacturer.uscc))
             ev.uscc_warnings.push_back(
                 {offer.manufacturer.uscc, "/bid/offers/" + std::to_string(i) + "/manufacturer/uscc"});
         if (!offer.certificate) continue;

@@ -27,7 +27,9 @@ struct CertificateCheck {
     std::uint32_t offer = 0;             // index in bid.offers
     const Certificate* certificate = nullptr;  // nullptr: CERT_UNKNOWN
     ShortList<Code> reasons;             // empty: accepted
+    ShortList<Code> warnings;            // HOLDER_MATCHED_BY_NAME, MODEL_NOT_LISTED (Rules C5', C6')
     Date valid_from, valid_until;        // meaningful when certificate != nullptr
+    Date deemed_until;                   // Rule D': the end of the pack's deeming window
     bool accepted() const { return reasons.empty(); }
 };
 

@@ -55,7 +55,12 @@ namespace firstset {
     X(criteria)           /* criterion ids, comma-separated */                              \
     X(total_points)       /* the points of every scored criterion together */               \
     X(share_percent)      /* a part of total_points, in per cent (exact to two decimals) */ \
-    X(max_percent)        /* the pack's limit for that share */
+    X(max_percent)        /* the pack's limit for that share */                             \
+    X(certified_product)  /* the product name the registry entry certifies */              \
+    X(offered_product)    /* the product name the offer gives */                            \
+    X(entry_kind)         /* a registry entry's kind: equipment | material | software */    \
+    X(accepted_kinds)     /* the entry kinds the pack deems, comma-separated */             \
+    X(deemed_until)       /* YYYY-MM-DD, exclusive: the end of the pack's deeming window */
 
 // The reason and warning codes of rules C, D, E and T: X(NAME, group, facts its message may use...).
 // Names are the stable codes of docs/contract.md section 5 and docs/abi.md. Group: which rule
@@ -63,7 +68,8 @@ namespace firstset {
 // section).
 #define FIRSTSET_CERTIFICATE_FACTS                                                                          \
     certificate, item, issuer, accepted_issuers, registry, valid_from, valid_until, evaluation_date, holder, \
-        holder_uscc, manufacturer, manufacturer_uscc, offered_model, certified_model
+        holder_uscc, manufacturer, manufacturer_uscc, offered_model, certified_model, certified_product,     \
+        offered_product, entry_kind, accepted_kinds, deemed_until
 #define FIRSTSET_CRITERION_FACTS criterion, criterion_name, kind, evaluation_date
 #define FIRSTSET_CODES(X)                                                                                      \
     /* Rule C: certificate checks */                                                                           \
@@ -76,6 +82,9 @@ namespace firstset {
     X(CERT_EXPIRED, tendering, FIRSTSET_CERTIFICATE_FACTS)                                                     \
     X(MANUFACTURER_MISMATCH, tendering, FIRSTSET_CERTIFICATE_FACTS)                                            \
     X(MODEL_MISMATCH, tendering, FIRSTSET_CERTIFICATE_FACTS)                                                   \
+    /* Rule D': valid, but past the pack's deeming window; an entry of a kind the pack does not deem */       \
+    X(DEEMED_WINDOW_PASSED, tendering, FIRSTSET_CERTIFICATE_FACTS)                                             \
+    X(ENTRY_KIND_NOT_DEEMED, tendering, FIRSTSET_CERTIFICATE_FACTS)                                            \
     /* Rule E: criterion outcomes */                                                                           \
     X(FIRST_SET_DEEMED, tendering, FIRSTSET_CRITERION_FACTS, points, certificates, covered, concerned)         \
     X(PARTIAL_COVERAGE, tendering, FIRSTSET_CRITERION_FACTS, certificates, covered, concerned)                 \
@@ -85,6 +94,9 @@ namespace firstset {
     /* warnings */                                                                                             \
     X(USCC_CHECKSUM, tendering, uscc, path)                                                                    \
     X(EQUIVALENCE_NOT_DECLARED, tendering, evaluation_date)                                                    \
+    /* warnings on an accepted certificate from a published list (Rules C5', C6') */                         \
+    X(HOLDER_MATCHED_BY_NAME, tendering, FIRSTSET_CERTIFICATE_FACTS, path)                                     \
+    X(MODEL_NOT_LISTED, tendering, FIRSTSET_CERTIFICATE_FACTS, path)                                           \
     /* Rule T: the conditions of an award, as of its date */                                                   \
     X(AWARD_CONDITIONS_MET, tolerance, award_date, procurement_method, certificates)                          \
     X(PURCHASER_NOT_STATE_OWNED, tolerance, award_date, ownership)                                             \

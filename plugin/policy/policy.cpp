@@ -172,6 +172,10 @@ bool Policy::Tolerance::allows_method(std::string_view m) const {
     return std::find(procurement_methods.begin(), procurement_methods.end(), m) != procurement_methods.end();
 }
 
+bool Policy::Tendering::deems_entry_kind(std::string_view kind) const {
+    return std::find(deemed_entry_kinds.begin(), deemed_entry_kinds.end(), kind) != deemed_entry_kinds.end();
+}
+
 bool Policy::deems(std::string_view kind) const {
     return std::find(tendering.deemed_kinds.begin(), tendering.deemed_kinds.end(), kind) != tendering.deemed_kinds.end();
 }
@@ -200,6 +204,10 @@ Policy Policy::from_document(const SourceDocument& doc) {
     p.tendering.deemed_points = t["deemed_points"].str() == "requirement" ? DeemedPoints::requirement : DeemedPoints::max;
     p.tendering.accepted_issuers = strings_of(t["accepted_issuers"]);
     p.tendering.validity_years = static_cast<int>(t["validity_years"].int64());
+    if (const json::Value* years = t.find("deemed_years")) p.tendering.deemed_years = static_cast<int>(years->int64());
+    if (const json::Value* kinds = t.find("deemed_entry_kinds")) p.tendering.deemed_entry_kinds = strings_of(*kinds);
+    for (const auto& k : p.tendering.deemed_entry_kinds)
+        (p.tendering.deemed_entry_kinds_text += p.tendering.deemed_entry_kinds_text.empty() ? "" : ", ") += k;
     for (const auto& i : p.tendering.accepted_issuers)
         p.accepted_issuers_text += (p.accepted_issuers_text.empty() ? "" : ", ") + i;
 

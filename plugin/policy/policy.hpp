@@ -62,6 +62,12 @@ struct Policy {
         DeemedPoints deemed_points = DeemedPoints::max;
         std::vector<std::string> accepted_issuers;
         int validity_years = 3;
+        // Rule D': a deeming window shorter than validity, in years from recognition; none: deemed
+        // for as long as the certificate is valid (an explicit valid_until included).
+        std::optional<int> deemed_years;
+        std::vector<std::string> deemed_entry_kinds = {"equipment", "material", "software"};
+        std::string deemed_entry_kinds_text;  // "equipment, material", for messages
+        bool deems_entry_kind(std::string_view kind) const;
     } tendering;
 
     struct Tolerance {

@@ -77,8 +77,8 @@ Registry Registry::from_document(const SourceDocument& doc) {
 
     // Two passes over the validated certificates: size the arena, then fill it.
     struct Fields {
-        json::Ref id, issuer, product, model, holder, recognized_on, valid_until, status, catalogue;
-        json::Ref holder_name, holder_uscc;
+        json::Ref id, issuer, kind, product, model, holder, recognized_on, valid_until, status, catalogue, list;
+        json::Ref holder_name, holder_uscc, list_document, list_batch, list_row;
     };
     const json::Span<json::Value> certs = root["certificates"].items();
     std::vector<Fields> fields(certs.size());
@@ -86,13 +86,19 @@ Registry Registry::from_document(const SourceDocument& doc) {
     auto length = [](json::Ref v) { return v ? v->str().size() : 0; };
     for (std::size_t i = 0; i < certs.size(); ++i) {
         Fields& f = fields[i];
-        std::tie(f.id, f.issuer, f.product, f.model, f.holder, f.recognized_on, f.valid_until, f.status, f.catalogue) =
-            std::tuple_cat(json::members<9>(certs[i], {"id", "issuer", "product", "model", "holder", "recognized_on",
-                                                       "valid_until", "status", "catalogue"}));
-        std::tie(f.holder_name, f.holder_uscc) = std::tuple_cat(json::members<2>(certs[i]["holder"], {"name", "uscc"}));
-        arena_size += length(f.id) + length(f.issuer) + length(f.product) +
-                      2 * length(f.model) +  // the model and its key, never longer (model_name.hpp)
-                      length(f.holder_name) + length(f.holder_uscc) + length(f.catalogue);
+        std::tie(f.id, f.issuer, f.kind, f.product, f.model, f.holder, f.recognized_on, f.valid_until, f.status,
+                 f.catalogue, f.list) =
+            std::tuple_cat(json::members<11>(certs[i], {"id", "issuer", "kind", "product", "model", "holder",
+                                                        "recognized_on", "valid_until", "status", "catalogue", "list"}));
+        std::tie(f.holder_name, f.holder_uscc) = std::tuple_cat(json::members<2>(*f.holder, {"name", "uscc"}));
+        if (f.list)
+            std::tie(f.list_document, f.list_batch, f.list_row) =
+                std::tuple_cat(json::members<3>(*f.list, {"document", "batch", "row"}));
+        // Normalised forms are never longer than their text (model_name.hpp); a model taken from
+        // the product name is part of it.
+        arena_size += length(f.id) + length(f.issuer) + 4 * length(f.product) + 2 * length(f.model) +
+                      2 * length(f.holder_name) + length(f.holder_uscc) + length(f.catalogue) +
+                      length(f.list_document) + length(f.list_batch);
     }
     r.arena_ = std::make_unique<char[]>(arena_size ? arena_size : 1);
     char* next = r.arena_.get();
@@ -110,12 +116,24 @@ Registry Registry::from_document(const SourceDocument& doc) {
         Certificate& cert = r.certificates_.emplace_back();
         cert.id = keep(f.id->str());
         cert.issuer = keep(f.issuer->str());
+        const std::string_view kind = f.kind ? f.kind->str() : "equipment";
+        cert.kind = kind == "material" ? "material" : kind == "software" ? "software" : "equipment";
         cert.product = keep(f.product->str());
-        cert.model = keep(f.model->str());
+        if (f.model) {
+            cert.model = keep(f.model->str());
+        } else {
+            cert.model = keep(model_in_name(cert.product));
+            cert.model_listed = false;
+            cert.product_key = keep(normalise_name(cert.product));
+        }
         cert.model_key = keep(normalise_model(cert.model));
         cert.holder_name = keep(f.holder_name->str());
-        cert.holder_uscc = keep(f.holder_uscc->str());
+        cert.holder_key = keep(normalise_name(cert.holder_name));
+        if (f.holder_uscc) cert.holder_uscc = keep(f.holder_uscc->str());
         if (f.catalogue) cert.catalogue = keep(f.catalogue->str());
+        if (f.list_document) cert.list_document = keep(f.list_document->str());
+        if (f.list_batch) cert.list_batch = keep(f.list_batch->str());
+        if (f.list_row) cert.list_row = static_cast<std::uint32_t>(f.list_row->uint64());  // schema: 1..1000000
         // The schema's "date" format has checked these are real calendar days.
         cert.recognized_on = Date::parse(f.recognized_on->str()).value();
         if (f.valid_until) {
@@ -128,11 +146,11 @@ Registry Registry::from_document(const SourceDocument& doc) {
                              " 不晚于认定日期 " + cert.recognized_on.to_string(),
                          certificate_pointer(i, "valid_until"));
         }
-        const auto status = f.status->str();
+        const std::string_view status = f.status ? f.status->str() : "valid";
         cert.status = status == "revoked"     ? CertificateStatus::revoked
                       : status == "suspended" ? CertificateStatus::suspended
                                               : CertificateStatus::valid;
-        if (!uscc::checksum_ok(cert.holder_uscc)) ++r.holder_checksum_warnings_;
+        if (!cert.holder_uscc.empty() && !uscc::checksum_ok(cert.holder_uscc)) ++r.holder_checksum_warnings_;
     }
 
     r.index_.reserve(r.certificates_.size());

@@ -24,13 +24,19 @@ enum class CertificateStatus : std::uint8_t { valid, revoked, suspended };
 // A certificate's text lives in its registry's arena: one allocation for all of them.
 struct Certificate {
     std::string_view id;
-    std::string_view issuer;  // "CN" or "CN-XX"
+    std::string_view issuer;  // "CN", "CN-XX" or another authority's code
+    std::string_view kind;    // "equipment" (default), "material" or "software"
     std::string_view product;
-    std::string_view model;
-    std::string_view model_key;  // normalise_model(model), compared with offered models (Rule C.6)
+    std::string_view model;  // as listed, else the one the product name carries (Rule C6'); may be empty
+    bool model_listed = true;  // false: `model` came from the product name, or there is none
+    std::string_view model_key;    // normalise_model(model), compared with offered models (Rule C.6)
+    std::string_view product_key;  // normalise_name(product), compared when there is no model (C6')
     std::string_view holder_name;
-    std::string_view holder_uscc;
+    std::string_view holder_key;   // normalise_name(holder_name), compared when a USCC is missing (C5')
+    std::string_view holder_uscc;  // may be empty: lists often name the company only
     std::string_view catalogue;
+    std::string_view list_document, list_batch;  // where the entry was published; may be empty
+    std::uint32_t list_row = 0;                  // 0: not given
     Date recognized_on;
     std::optional<Date> valid_until;  // exclusive; else recognized_on + validity years
     CertificateStatus status = CertificateStatus::valid;

@@ -92,7 +92,8 @@ void write_assessment(JsonOut& w, const Policy& policy, const Registry& registry
         if (cert) {
             w.field("issuer", cert->issuer).field("product", cert->product).field("model", cert->model);
             w.begin_object("holder");
-            w.field("name", cert->holder_name).field("uscc", cert->holder_uscc);
+            w.field("name", cert->holder_name);
+            if (!cert->holder_uscc.empty()) w.field("uscc", cert->holder_uscc);
             w.end_object();
             w.field("status", status_text(cert->status))
                 .field("valid_from", check.valid_from.to_string())

@@ -43,9 +43,83 @@ std::string fold(std::string_view model, bool drop) {
     return out;
 }
 
+// Full-width forms to ASCII and the ideographic space to a space; nothing else changes.
+std::string ascii_forms(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t cp;
+        const std::size_t len = utf8::decode(reinterpret_cast<const unsigned char*>(text.data()) + i, text.size() - i, &cp);
+        if (len == 0) {
+            out.push_back(text[i++]);
+            continue;
+        }
+        i += len;
+        if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
+        if (cp == U'\u3000') cp = U' ';
+        utf8::append(out, cp);
+    }
+    return out;
+}
+
+bool model_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '/' || c == '+' || c == '-';
+}
+
+// A model code: model characters only, a digit among them, three or more, not all punctuation.
+bool model_code(std::string_view s) {
+    if (s.size() < 3) return false;
+    bool digit = false;
+    for (char c : s) {
+        if (!model_char(c)) return false;
+        digit = digit || (c >= '0' && c <= '9');
+    }
+    return digit && model_char(s.front()) && s.front() != '-' && s.back() != '-';
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
 }  // namespace
 
 std::string normalise_model(std::string_view model) { return fold(model, true); }
 std::string normalise_wording(std::string_view text) { return fold(text, false); }
+
+std::string normalise_name(std::string_view name) {
+    std::string folded = fold(name, false), out;
+    out.reserve(folded.size());
+    for (char c : folded)
+        if (c != ' ' && c != '\t') out.push_back(c);
+    return out;
+}
+
+std::string model_in_name(std::string_view product) {
+    const std::string text = ascii_forms(product);
+    std::string_view s = trim(text);
+    // In brackets at the end.
+    if (!s.empty() && s.back() == ')') {
+        const std::size_t open = s.rfind('(');
+        if (open != std::string_view::npos) {
+            std::string_view inside = trim(s.substr(open + 1, s.size() - open - 2));
+            constexpr std::string_view xing = "\xE5\x9E\x8B";  // 型
+            if (inside.size() > xing.size() && inside.substr(inside.size() - xing.size()) == xing)
+                inside = trim(inside.substr(0, inside.size() - xing.size()));
+            if (model_code(inside)) return std::string(inside);
+        }
+        return {};
+    }
+    // A code at the start, then at the end.
+    std::size_t lead = 0;
+    while (lead < s.size() && model_char(s[lead])) ++lead;
+    if (lead < s.size() && model_code(s.substr(0, lead))) return std::string(s.substr(0, lead));
+    std::size_t tail = s.size();
+    while (tail > 0 && model_char(s[tail - 1])) --tail;
+    if (tail > 0 && model_code(s.substr(tail))) return std::string(s.substr(tail));
+    return {};
+}
 
 }  // namespace firstset

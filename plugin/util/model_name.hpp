@@ -20,4 +20,16 @@ std::string normalise_model(std::string_view model);
 // dropped. Policy packs' vocabularies are written against this form.
 std::string normalise_wording(std::string_view text);
 
+// Names of companies and products for Rules C5' and C6': normalise_wording's form (full-width to
+// ASCII, so （） become (), letters lower case) with spaces removed. Nothing else is dropped:
+// 有限责任公司 and 有限公司 stay different.
+std::string normalise_name(std::string_view name);
+
+// Rule C6': the model a product name carries, as published lists write it: in brackets at the
+// end (热核聚变用杜瓦膨胀节成套系统(CGTR-01), full-width brackets too, a trailing 型 dropped), or
+// a model code at the start (GRT200-TM20泥水平衡盾构机) or the end (盾构机GRT200). A model code is
+// letters, digits and . _ / + - with at least one digit, three characters or more. Full-width
+// forms come back as ASCII. Empty when the name carries none.
+std::string model_in_name(std::string_view product);
+
 }  // namespace firstset
