@@ -333,7 +333,7 @@ TEST_CASE("Rule C6': the model a product name carries is the certified model; wi
     CHECK_FALSE(cert->model_listed);
     CHECK(cert->list_document == "苏工信装备〔2023〕392号");
     CHECK(cert->list_row == 12);
-    CHECK(cert->kind == "equipment");
+    CHECK(cert->kind == EntryKind::equipment);
 }
 
 TEST_CASE("Rule D': a deeming window shorter than validity refuses deeming after it with DEEMED_WINDOW_PASSED",

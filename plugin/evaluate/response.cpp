@@ -37,7 +37,7 @@ Facts certificate_facts(const Facts& common, const Offer& offer, const Certifica
         set(f, Fact::holder_uscc, cert->holder_uscc);
         set(f, Fact::certified_model, esc(cert->model));
         set(f, Fact::certified_product, esc(cert->product));
-        set(f, Fact::entry_kind, cert->kind);
+        set(f, Fact::entry_kind, entry_kind_name(cert->kind));
     }
     return f;
 }

@@ -33,7 +33,7 @@ CertificateCheck check_certificate(const Policy& policy, const Registry& registr
                              ? std::min(check.valid_until, cert->recognized_on.plus_years(*policy.tendering.deemed_years))
                              : check.valid_until;
     if (!policy.accepts_issuer(cert->issuer)) check.reasons.push_back(Code::ISSUER_NOT_ACCEPTED);  // C.2
-    if (!policy.tendering.deems_entry_kind(cert->kind)) check.reasons.push_back(Code::ENTRY_KIND_NOT_DEEMED);
+    if (!policy.tendering.deems_entry_kind(entry_kind_name(cert->kind))) check.reasons.push_back(Code::ENTRY_KIND_NOT_DEEMED);
     if (cert->status == CertificateStatus::revoked) check.reasons.push_back(Code::CERT_REVOKED);    // C.3
     if (cert->status == CertificateStatus::suspended) check.reasons.push_back(Code::CERT_SUSPENDED);
     if (on < check.valid_from) check.reasons.push_back(Code::CERT_NOT_YET_VALID);  // C.4, Rule D
@@ -43,7 +43,7 @@ CertificateCheck check_certificate(const Policy& policy, const Registry& registr
     // USCC where both have one, else by normalised name, with a warning (C5').
     if (!offer.manufacturer.uscc.empty() && !cert->holder_uscc.empty()) {
         if (offer.manufacturer.uscc != cert->holder_uscc) check.reasons.push_back(Code::MANUFACTURER_MISMATCH);
-    } else if (normalise_name(offer.manufacturer.name) == cert->holder_key) {
+    } else if (normalise_name(offer.manufacturer.name) == normalise_name(cert->holder_name)) {
         check.warnings.push_back(Code::HOLDER_MATCHED_BY_NAME);
     } else {
         check.reasons.push_back(Code::MANUFACTURER_MISMATCH);
@@ -52,7 +52,7 @@ CertificateCheck check_certificate(const Policy& policy, const Registry& registr
     // product name itself, with a warning (C6').
     if (!cert->model_key.empty()) {
         if (normalise_model(offer.model) != cert->model_key) check.reasons.push_back(Code::MODEL_MISMATCH);
-    } else if (!offer.product.empty() && normalise_name(offer.product) == cert->product_key) {
+    } else if (!offer.product.empty() && normalise_name(offer.product) == normalise_name(cert->product)) {
         check.warnings.push_back(Code::MODEL_NOT_LISTED);
     } else {
         check.reasons.push_back(Code::MODEL_MISMATCH);

@@ -4,6 +4,7 @@
 #include <malloc.h>
 #endif
 
+#include <algorithm>
 #include <cstring>
 #include <tuple>
 
@@ -82,7 +83,7 @@ Registry Registry::from_document(const SourceDocument& doc) {
     };
     const json::Span<json::Value> certs = root["certificates"].items();
     std::vector<Fields> fields(certs.size());
-    std::size_t arena_size = 0;
+    std::size_t text_size = 0;  // the listed text, which most entries' normalised forms add little to
     auto length = [](json::Ref v) { return v ? v->str().size() : 0; };
     for (std::size_t i = 0; i < certs.size(); ++i) {
         Fields& f = fields[i];
@@ -94,19 +95,25 @@ Registry Registry::from_document(const SourceDocument& doc) {
         if (f.list)
             std::tie(f.list_document, f.list_batch, f.list_row) =
                 std::tuple_cat(json::members<3>(*f.list, {"document", "batch", "row"}));
-        // Normalised forms are never longer than their text (model_name.hpp); a model taken from
-        // the product name is part of it.
-        arena_size += length(f.id) + length(f.issuer) + 4 * length(f.product) + 2 * length(f.model) +
-                      2 * length(f.holder_name) + length(f.holder_uscc) + length(f.catalogue) +
-                      length(f.list_document) + length(f.list_batch);
+        text_size += length(f.id) + length(f.issuer) + length(f.product) + 2 * length(f.model) +
+                     length(f.holder_name) + length(f.holder_uscc) + length(f.catalogue) +
+                     length(f.list_document) + length(f.list_batch);
     }
-    r.arena_ = std::make_unique<char[]>(arena_size ? arena_size : 1);
-    char* next = r.arena_.get();
-    auto keep = [&next](std::string_view text) {
+    // The first block holds the listed text and its usual normalised forms; later blocks take
+    // what does not fit (entries without a model or a USCC add their name forms).
+    char* next = nullptr;
+    std::size_t room = 0;
+    auto keep = [&](std::string_view text) {
         if (text.empty()) return std::string_view();
+        if (text.size() > room) {
+            room = std::max<std::size_t>(text.size(), r.arena_.empty() ? text_size + (1 << 16) : std::size_t{1} << 20);
+            r.arena_.push_back(std::make_unique<char[]>(room));
+            next = r.arena_.back().get();
+        }
         std::memcpy(next, text.data(), text.size());
         std::string_view kept(next, text.size());
         next += text.size();
+        room -= text.size();
         return kept;
     };
 
@@ -117,18 +124,16 @@ Registry Registry::from_document(const SourceDocument& doc) {
         cert.id = keep(f.id->str());
         cert.issuer = keep(f.issuer->str());
         const std::string_view kind = f.kind ? f.kind->str() : "equipment";
-        cert.kind = kind == "material" ? "material" : kind == "software" ? "software" : "equipment";
+        cert.kind = kind == "material" ? EntryKind::material : kind == "software" ? EntryKind::software : EntryKind::equipment;
         cert.product = keep(f.product->str());
         if (f.model) {
             cert.model = keep(f.model->str());
         } else {
             cert.model = keep(model_in_name(cert.product));
             cert.model_listed = false;
-            cert.product_key = keep(normalise_name(cert.product));
         }
         cert.model_key = keep(normalise_model(cert.model));
         cert.holder_name = keep(f.holder_name->str());
-        cert.holder_key = keep(normalise_name(cert.holder_name));
         if (f.holder_uscc) cert.holder_uscc = keep(f.holder_uscc->str());
         if (f.catalogue) cert.catalogue = keep(f.catalogue->str());
         if (f.list_document) cert.list_document = keep(f.list_document->str());

@@ -21,22 +21,27 @@ class SourceDocument;
 
 enum class CertificateStatus : std::uint8_t { valid, revoked, suspended };
 
+// What a registry entry recognises: first-set equipment (首台套), a first-batch material (首批次)
+// or first-version software (首版次).
+enum class EntryKind : std::uint8_t { equipment, material, software };
+constexpr std::string_view entry_kind_name(EntryKind k) noexcept {
+    return k == EntryKind::material ? "material" : k == EntryKind::software ? "software" : "equipment";
+}
+
 // A certificate's text lives in its registry's arena: one allocation for all of them.
 struct Certificate {
     std::string_view id;
     std::string_view issuer;  // "CN", "CN-XX" or another authority's code
-    std::string_view kind;    // "equipment" (default), "material" or "software"
     std::string_view product;
     std::string_view model;  // as listed, else the one the product name carries (Rule C6'); may be empty
-    bool model_listed = true;  // false: `model` came from the product name, or there is none
     std::string_view model_key;    // normalise_model(model), compared with offered models (Rule C.6)
-    std::string_view product_key;  // normalise_name(product), compared when there is no model (C6')
-    std::string_view holder_name;
-    std::string_view holder_key;   // normalise_name(holder_name), compared when a USCC is missing (C5')
+    std::string_view holder_name;  // compared after normalise_name when a USCC is missing (C5')
     std::string_view holder_uscc;  // may be empty: lists often name the company only
     std::string_view catalogue;
     std::string_view list_document, list_batch;  // where the entry was published; may be empty
     std::uint32_t list_row = 0;                  // 0: not given
+    EntryKind kind = EntryKind::equipment;
+    bool model_listed = true;  // false: `model` came from the product name, or there is none
     Date recognized_on;
     std::optional<Date> valid_until;  // exclusive; else recognized_on + validity years
     CertificateStatus status = CertificateStatus::valid;
@@ -79,7 +84,9 @@ private:
     std::string id_, version_, sha256_, file_;
     std::optional<std::int64_t> published_;
     std::string published_text_;
-    std::unique_ptr<char[]> arena_;  // every certificate's text, back to back
+    // Every certificate's text, back to back in blocks that never move (the normalised forms are
+    // only known once made, so the blocks grow as they are filled rather than being sized ahead).
+    std::vector<std::unique_ptr<char[]>> arena_;
     std::vector<Certificate> certificates_;
     // Keys view the ids in arena_, which never moves.
     std::unordered_map<std::string_view, std::uint32_t> index_;
