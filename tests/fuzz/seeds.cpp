@@ -80,6 +80,9 @@ int main(int argc, char** argv) {
     }
     seed("registry", "registry.yaml", "Y" + read("examples/registry.yaml"));
     seed("registry", "registry.json", "J" + json_of("examples/registry.yaml"));
+    // Entries as published lists give them: no USCC, models inside names, kinds, provenance.
+    seed("registry", "lists.yaml", "Y" + read("tests/data/registry-lists.yaml"));
+    seed("registry", "lists.json", "J" + json_of("tests/data/registry-lists.yaml"));
     seed("json", "registry.json", json_of("examples/registry.yaml"));
     seed("ledger", "sample.jsonl", sample.ledger);
     seed("ledger", "torn.jsonl", sample.ledger + "{\"seq\":5,\"prev\":\"");
