@@ -348,3 +348,35 @@ TEST_CASE("Rules C5' and C6' in a response: accepted on the holder's and the pro
         }
     CHECK(find_criterion(resp, "C4")["outcome"] == "deemed_met");
 }
+
+TEST_CASE("Rule D' in Fujian: a tender two and a half years after recognition refuses deeming with DEEMED_WINDOW_PASSED",
+          "[engine][lists][D]") {
+    test::TempDir dir;
+    test::write_file(dir / "config.yaml",
+                     "policies: [" + test::source("criteria/policies/cn-cq-2024-9.yaml").string() + ", " +
+                         test::source("criteria/policies/cn-fj-2024.yaml").string() + ", " +
+                         test::source("criteria/policies/cn-2023-127.yaml").string() + "]\nregistry: {file: " +
+                         test::source("tests/data/registry-lists.yaml").string() + "}\nlog: {level: 'off'}\n");
+    const auto engine = EngineCore::open(dir / "config.yaml");
+    auto evaluate_on = [&](const std::string& deadline) {
+        nlohmann::json r = test::sample_request();
+        r["tender"]["jurisdiction"] = "CN-FJ";
+        r["tender"]["bid_deadline"] = deadline;
+        r["tender"].erase("items");
+        for (auto& c : r["tender"]["criteria"]) c.erase("items");
+        r["bid"]["offers"] = {{{"item", "I1"}, {"product", "海上风电安装平台"}, {"model", "HF-3000"},
+                               {"manufacturer", {{"name", "福建示例海工有限公司（样例）"}}},
+                               {"first_set_certificate", "FJ-1"}}};  // recognised 2023-09-01
+        return nlohmann::json::parse(engine->evaluate(r.dump().c_str()));
+    };
+    const auto inside = evaluate_on("2025-06-01T09:30:00+08:00");
+    CHECK(inside["policy"]["id"] == "cn-fj-2024");
+    CHECK(inside["certificates"][0]["accepted"] == true);
+    CHECK(find_criterion(inside, "C4")["outcome"] == "deemed_met");
+    const auto after = evaluate_on("2026-03-01T09:30:00+08:00");  // 2.5 years on: valid, no longer deemed
+    CHECK(after["certificates"][0]["accepted"] == false);
+    CHECK(after["certificates"][0]["reasons"][0]["code"] == "DEEMED_WINDOW_PASSED");
+    CHECK(after["certificates"][0]["reasons"][0]["message_zh"].get<std::string>().find("2025-09-01") != std::string::npos);
+    CHECK(after["certificates"][0]["reasons"][0]["clause"] == "《福建省促进首台（套）技术装备推广应用条例》");
+    CHECK(find_criterion(after, "C4")["outcome"] == "claim_rejected");
+}
