@@ -48,6 +48,11 @@ TEST_CASE("Rule C6': the model inside a product name, as published lists write i
     CHECK(model_in_name("智能化综采工作面成套装备") == "");
     CHECK(model_in_name("CNC数控机床") == "");
     CHECK(model_in_name("5G智能工厂") == "");  // two characters are not a model code
+    // Ratings are not models: a number and a unit.
+    CHECK(model_in_name("220kV智能变电站成套设备") == "");
+    CHECK(model_in_name("1000MW超超临界二次再热机组") == "");
+    CHECK(model_in_name("盾构机(6.28m)") == "");
+    CHECK(model_in_name("ZF12-126kV气体绝缘金属封闭开关设备") == "ZF12-126kV");  // a model that names its rating
 }
 
 TEST_CASE("Rule C5': company and product names compare after full-width, brackets, spaces and case", "[model][lists]") {

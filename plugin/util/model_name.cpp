@@ -67,7 +67,21 @@ bool model_char(char c) {
            c == '/' || c == '+' || c == '-';
 }
 
-// A model code: model characters only, a digit among them, three or more, not all punctuation.
+// A rating rather than a model: a number and a unit (220kV, 1000MW, 5G, 3.5t).
+bool rating(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
+    if (i == 0) return false;
+    std::string unit;
+    for (char c : s.substr(i)) unit.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    for (const char* u : {"", "kv", "v", "mv", "kw", "mw", "gw", "w", "kva", "mva", "a", "ka", "t", "kg", "m", "mm", "km",
+                          "g", "hz", "mhz", "ghz", "l", "m3", "mpa", "kpa", "rpm", "hp", "ps", "nm"})
+        if (unit == u) return true;
+    return false;
+}
+
+// A model code: model characters only, a digit among them, three or more, not all punctuation,
+// not a rating.
 bool model_code(std::string_view s) {
     if (s.size() < 3) return false;
     bool digit = false;
@@ -75,7 +89,7 @@ bool model_code(std::string_view s) {
         if (!model_char(c)) return false;
         digit = digit || (c >= '0' && c <= '9');
     }
-    return digit && model_char(s.front()) && s.front() != '-' && s.back() != '-';
+    return digit && model_char(s.front()) && s.front() != '-' && s.back() != '-' && !rating(s);
 }
 
 std::string_view trim(std::string_view s) {
