@@ -236,7 +236,7 @@ TEST_CASE("Issue 8 #3: expected_head.seq written 10.0 or 1e1 is SCHEMA, and a cu
     }
 }
 
-TEST_CASE("Issue 8 #4: max_points 1e-320 is refused POINTS_PRECISION, never 55 points; 1e1 is exactly 10", "[abi][hostile]") {
+TEST_CASE("Issue 8 #4: max_points 1e-320 is refused POINTS_PRECISION, never 55 points, 1e1 is exactly 10", "[abi][hostile]") {
     Host host;
     std::string text = test::sample_request().dump();
     const std::string max = "\"max_points\":10";
@@ -254,7 +254,7 @@ TEST_CASE("Issue 8 #4: max_points 1e-320 is refused POINTS_PRECISION, never 55 p
     CHECK(b.doc["criteria"] == c.doc["criteria"]);
 }
 
-TEST_CASE("Issue 8 #5: a lone surrogate in a JSON registry or pack refuses the engine; the ledger opens again after "
+TEST_CASE("Issue 8 #5: a lone surrogate in a JSON registry or pack refuses the engine, the ledger opens again after "
           "every accepted request", "[abi][hostile]") {
     test::TempDir dir;
     test::write_file(dir / "registry.json",

@@ -164,7 +164,7 @@ TEST_CASE("Registry URL: a pinned SHA-256 accepts only that document", "[net][re
     CHECK(e.code() == "REGISTRY_DIGEST_MISMATCH");
 }
 
-TEST_CASE("Registry URL: with the server down, an engine starts from its cache; without a cache it cannot start",
+TEST_CASE("Registry URL: with the server down, an engine starts from its cache, without a cache it cannot start",
           "[net][registry]") {
     Site site;
     const auto config = site.config();
@@ -194,7 +194,7 @@ TEST_CASE("Registry URL: with the server down, an engine starts from its cache; 
     CHECK_FALSE(accepted(evaluate(*engine), "CQ-STT-2024-0017"));
 }
 
-TEST_CASE("Registry URL: past warn_after responses say stale; past refuse_after evaluations are refused", "[net][registry]") {
+TEST_CASE("Registry URL: past warn_after responses say stale, past refuse_after evaluations are refused", "[net][registry]") {
     // The authority published two hours ago: the age counts from that signed time.
     Site site(true, firstset::unix_now() - 7200);
     { auto first = EngineCore::open(site.config()); }

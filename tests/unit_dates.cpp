@@ -27,7 +27,7 @@ TEST_CASE("Rule D: dates are strict YYYY-MM-DD calendar days", "[dates]") {
     CHECK(d("1970-01-01").days() == 0);
 }
 
-TEST_CASE("Rule D: validity ends recognition date plus N years, exclusive; 29 February maps to 1 March", "[dates]") {
+TEST_CASE("Rule D: validity ends recognition date plus N years, exclusive, 29 February maps to 1 March", "[dates]") {
     CHECK(d("2024-05-12").plus_years(3) == d("2027-05-12"));
     CHECK(d("2024-02-29").plus_years(3) == d("2027-03-01"));
     CHECK(d("2024-02-29").plus_years(4) == d("2028-02-29"));  // the target year has a 29 February

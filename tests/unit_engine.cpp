@@ -290,7 +290,7 @@ TEST_CASE("Engine: configuration errors name the file and line", "[engine]") {
     }
 }
 
-TEST_CASE("Issue 9 #4: a request is read without a pack; its values choose the pack; then it is checked against it",
+TEST_CASE("Issue 9 #4: a request is read without a pack, its values choose the pack, then it is checked against it",
           "[engine][policy]") {
     const auto cq = std::make_shared<const Policy>(Policy::load(test::source("criteria/policies/cn-cq-2024-9.yaml")));
     const auto national = std::make_shared<const Policy>(Policy::load(test::source("criteria/policies/cn-2023-127.yaml")));

@@ -58,7 +58,7 @@ TEST_CASE("Issue 8 #1: [0. followed by 400 zeros and 1] is refused as a number o
     CHECK(y.where().line == 2);
 }
 
-TEST_CASE("Issue 8 #1: 0E-99 is zero and keeps its text; numbers that overflow or underflow are refused", "[json]") {
+TEST_CASE("Issue 8 #1: 0E-99 is zero and keeps its text, numbers that overflow or underflow are refused", "[json]") {
     const auto d = parse("[0E-99, -0, 1e1, 10.0, 10, 18446744073709551615, -9223372036854775808, 1.5e-300]");
     const auto& a = d.root();
     CHECK(a[0].number() == 0.0);
@@ -103,7 +103,7 @@ TEST_CASE("Issue 8 #2: a member name given twice is refused anywhere, with the J
     CHECK(y.where().line == 3);
 }
 
-TEST_CASE("Issue 8 #5: a lone surrogate is refused in JSON and in YAML; a surrogate pair is one character", "[json]") {
+TEST_CASE("Issue 8 #5: a lone surrogate is refused in JSON and in YAML, a surrogate pair is one character", "[json]") {
     for (const std::string bad : {R"(["\udc00"])", R"(["\ud800"])", R"(["\ud800x"])", R"(["\udc00\ud800"])"}) {
         INFO(bad);
         const StatusError e = refusal(bad);
@@ -121,7 +121,7 @@ TEST_CASE("Issue 8 #5: a lone surrogate is refused in JSON and in YAML; a surrog
     CHECK(y.where().line == 2);
 }
 
-TEST_CASE("JSON reader: what is not one well-formed JSON text is PARSE with line and column; depth and size are LIMIT",
+TEST_CASE("JSON reader: what is not one well-formed JSON text is PARSE with line and column, depth and size are LIMIT",
           "[json]") {
     for (const std::string bad : {"", "  ", "{", "[1,]", "[1 2]", "{\"a\" 1}", "{\"a\":1,}", "[01]", "[1.]", "[-]", "[tru]",
                                   "[nan]", "{\"a\":1}{}", "[1]]", "1 2", "[\"abc]", "[\"a\x01\"]", "[\"\\x\"]"}) {
@@ -177,7 +177,7 @@ TEST_CASE("JSON reader: check() refuses what parse() refuses and keeps nothing",
     CHECK_THROWS_AS(json::check(R"(["\udc00"])", limits, "line"), StatusError);
 }
 
-TEST_CASE("YAML files: numbers become JSON numbers by the reader's rules; strings stay strings", "[json][yaml]") {
+TEST_CASE("YAML files: numbers become JSON numbers by the reader's rules, strings stay strings", "[json][yaml]") {
     const auto doc = SourceDocument::parse("a: +5\nb: 007\nc: 5.\nd: .5\ne: 1e1\nf: '12'\ng: 1.50\n", "t.yaml",
                                            SourceDocument::Format::yaml);
     const json::Value& r = doc.root();

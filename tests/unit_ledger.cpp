@@ -251,7 +251,7 @@ TEST_CASE("Ledger: a failed write or sync fails the record and every later one u
     }
 }
 
-TEST_CASE("Ledger: many threads append at once; every record lands once, in one chain, sharing syncs", "[ledger][threads]") {
+TEST_CASE("Ledger: many threads append at once, every record lands once, in one chain, sharing syncs", "[ledger][threads]") {
     test::TempDir dir;
     Faults faults;
     constexpr int threads = 8, each = 60;
@@ -479,7 +479,7 @@ TEST_CASE("Issue 8 #6: a ledger that shrinks while it is verified gives a verdic
     WARN(verdicts << " verdicts on ledgers cut while read; the process is still here");
 }
 
-TEST_CASE("Issue 8 #9: a link planted at a temporary file's old name is never followed; files are written 0600",
+TEST_CASE("Issue 8 #9: a link planted at a temporary file's old name is never followed, files are written 0600",
           "[ledger][hostile]") {
     test::TempDir dir;
     test::write_file(dir / "precious.txt", "keep me\n");

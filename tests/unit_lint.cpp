@@ -161,7 +161,7 @@ TEST_CASE("Lint: a response names its pack, and each finding its criterion, seve
     CHECK(r["warnings"] == 0);
 }
 
-TEST_CASE("Lint: warnings alone pass; an error fails", "[lint][rule-l]") {
+TEST_CASE("Lint: warnings alone pass, an error fails", "[lint][rule-l]") {
     Fixture fx;
     const njson warning = fx.lint(tender_for(
         {{"name", "可靠性"}, {"kind", "technical"}, {"mode", "scored"}, {"max_points", 4},
@@ -283,7 +283,7 @@ TEST_CASE("Policy choice: evaluate names the pack it used, and applies that pack
     CHECK(issuer_refused);
 }
 
-TEST_CASE("Policy packs: lint vocabularies are checked at load; a bad pattern is a CONFIG error at its place",
+TEST_CASE("Policy packs: lint vocabularies are checked at load, a bad pattern is a CONFIG error at its place",
           "[lint][policy]") {
     test::TempDir dir;
     std::string text = test::read_file(test::source(cq_pack));
@@ -303,7 +303,7 @@ TEST_CASE("Policy packs: lint vocabularies are checked at load; a bad pattern is
     }
 }
 
-TEST_CASE("Policy packs: a lint check the pack lists needs its message; one it does not list needs none",
+TEST_CASE("Policy packs: a lint check the pack lists needs its message, one it does not list needs none",
           "[lint][policy]") {
     test::TempDir dir;
     std::string text = test::read_file(test::source(cq_pack));

@@ -103,15 +103,21 @@ TEST_CASE("Policy: deemed_points and validity_years are the pack's to set", "[po
     CHECK(p.tendering.validity_years == 2);
 }
 
-TEST_CASE("Policy: a message without its own clause cites its rule's clause: (4) for C, D, E; (6) for T", "[policy][rule-t]") {
+TEST_CASE("Policy: a message without its own clause cites its rule's clause: (4) for C, D, E, (6) for T", "[policy][rule-t]") {
     test::TempDir dir;
+    // AWARD_CONDITIONS_MET without its explicit clause: rule T's citation.
     const std::string tolerance_clause = "    clause: 渝经信规范〔2024〕9号（六）\n  PURCHASER_NOT_STATE_OWNED:";
     const Policy p = load_variant(dir, tolerance_clause, "  PURCHASER_NOT_STATE_OWNED:");
     CHECK(p.message(Code::AWARD_CONDITIONS_MET).clause == p.tolerance->citation);
     CHECK(p.tolerance->citation == "渝经信规范〔2024〕9号（六）");
-    const Policy q = load_variant(dir, "    clause: 渝经信规范〔2024〕9号（四）\n\n  # Rule T: the proposal", "\n  # Rule T: the proposal");
+    // LINT_NOT_AVAILABLE cites (4) explicitly in the pack; without it, it cites rule T's (6).
+    const std::string own_clause = "    clause: 渝经信规范〔2024〕9号（四）\n\n  LINT_ERRORS_AT_AWARD:";
+    const Policy q = load_variant(dir, own_clause, "\n  LINT_ERRORS_AT_AWARD:");
     CHECK(q.message(Code::LINT_NOT_AVAILABLE).clause == "渝经信规范〔2024〕9号（六）");
+    CHECK(p.message(Code::LINT_NOT_AVAILABLE).clause == "渝经信规范〔2024〕9号（四）");  // its own, kept
+    // Rules C, D, E without a clause of their own: the tendering citation.
     CHECK(q.message(Code::CERT_EXPIRED).clause == "渝经信规范〔2024〕9号（四）");
+    CHECK(q.message(Code::CERT_EXPIRED).clause == q.tendering.citation);
 }
 
 TEST_CASE("Policy: a pack that lacks a message is refused with file and line", "[policy]") {
@@ -218,7 +224,7 @@ TEST_CASE("Issue 9 #5: every pack in criteria/policies has a message in Chinese 
     CHECK(packs >= 2);
 }
 
-TEST_CASE("Issue 9 #5: the code table gives names, groups, facts and lint checks; the pack schema lists exactly its checks",
+TEST_CASE("Issue 9 #5: the code table gives names, groups, facts and lint checks, the pack schema lists exactly its checks",
           "[policy][codes]") {
     // Names round-trip and are unique; facts too.
     for (std::size_t i = 0; i < code_count; ++i) {

@@ -85,7 +85,7 @@ TEST_CASE("Rule D: the registry's explicit valid_until is exclusive and wins ove
     CHECK(certificate_reasons("UNTIL-1", "YK3120", holder_uscc, "2026-03-16T09:30:00+08:00") == Codes{Code::CERT_EXPIRED});
 }
 
-TEST_CASE("Rule C.5: the manufacturer must be the holder; the bidder may be an agent", "[rules][C]") {
+TEST_CASE("Rule C.5: the manufacturer must be the holder, the bidder may be an agent", "[rules][C]") {
     CHECK(certificate_reasons("CQ-OK", "YK3120", "91500105EXAMPLE02R") == Codes{Code::MANUFACTURER_MISMATCH});
     // the request's bidder (91500108EXAMPLE07L) is not the holder, and that is fine
     CHECK(certificate_reasons("CQ-OK").empty());
@@ -198,7 +198,7 @@ TEST_CASE("Rule E: a rejected certificate rejects the claim, naming it", "[rules
     CHECK(reasons_of(e->result.criteria[0]) == Codes{Code::CERTIFICATE_REJECTED, Code::PARTIAL_COVERAGE});
 }
 
-TEST_CASE("Rule E: no certificate claimed is not_claimed; other kinds are not_applicable", "[rules][E]") {
+TEST_CASE("Rule E: no certificate claimed is not_claimed, other kinds are not_applicable", "[rules][E]") {
     auto e = test::evaluate(cq(), registry(),
                             test::request(nlohmann::json::array({criterion("C1", "track_record", "scored"),
                                                                  criterion("C2", "price", "scored"),
@@ -312,7 +312,7 @@ TEST_CASE("Rule C5': a holder listed by name only matches the manufacturer by no
     CHECK(c.warnings.empty());
 }
 
-TEST_CASE("Rule C6': the model a product name carries is the certified model; with none, the product name is compared",
+TEST_CASE("Rule C6': the model a product name carries is the certified model, with none, the product name is compared",
           "[rules][C][lists]") {
     const Policy& js = cq_with("accepted_issuers: [CN, CN-CQ]", "accepted_issuers: [CN, CN-CQ, CN-JS, CN-FJ]");
     const nlohmann::json jsm = {{"name", "江苏示例隧道机械有限公司（样例）"}};

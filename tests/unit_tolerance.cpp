@@ -262,7 +262,7 @@ TEST_CASE("Rule T: the proposal follows the exclusions and the award's assessmen
     CHECK(has(codes(r["reasons"]), "AWARD_CONDITIONS_NOT_MET"));
 }
 
-TEST_CASE("Rule T: a final decision is stored beside the proposal; differing from it needs a written reason", "[tolerance]") {
+TEST_CASE("Rule T: a final decision is stored beside the proposal, differing from it needs a written reason", "[tolerance]") {
     Fixture f;
     const std::string award_id = f.record(award())["record"]["id"];
     const std::string failure_id = f.record(failure(award_id))["record"]["id"];
