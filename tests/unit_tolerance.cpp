@@ -440,8 +440,7 @@ TEST_CASE("Issue 9 #2: Rule T as values: assess is pure, a stored award reads ba
     request["procedure"].erase("complaints_resolved");     // one not reported
     const json::Document doc = json::Document::parse(request.dump(), json::Limits{1 << 24, 64}, "award");
     Award a = read_award(doc.root());
-    check_against(policy, a.request.tender, "/tender");
-    check_against(policy, a.tender_wording.tender, "/tender");
+    check_against(policy, a.tender.tender, "/tender");
     const Assessment first = assess(policy, registry, a);
     const Assessment again = assess(policy, registry, a);  // pure: the same values again
     CHECK(first.failed == again.failed);

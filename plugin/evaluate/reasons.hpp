@@ -14,6 +14,14 @@ namespace firstset {
 
 inline void set(Facts& f, Fact k, std::string_view v) { f[static_cast<std::size_t>(k)] = v; }
 
+// Codes as a message fact: "CERT_EXPIRED, MODEL_MISMATCH".
+template <typename Codes>
+std::string join_codes(const Codes& codes) {
+    std::string s;
+    for (Code c : codes) (s += s.empty() ? "" : ", ") += code_name(c);
+    return s;
+}
+
 // Facts enter messages already escaped for JSON. Most text needs no escaping and is used as
 // it is; the rest is escaped once, here, however many messages mention it.
 class EscapedFacts {

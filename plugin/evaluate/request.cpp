@@ -161,34 +161,39 @@ void check_against(const Policy& policy, Tender& tender, std::string_view base) 
     }
 }
 
-EvaluateRequest read_evaluate_request(const json::Value& request) {
-    EvaluateRequest r;
-    const auto [tender, bid] = json::members<2>(request, {"tender", "bid"});
-    r.tender = read_tender(*tender, "/tender");
-    const auto [bid_id, bidder, offer_list] = json::members<3>(*bid, {"id", "bidder", "offers"});
-    r.bid.id = bid_id->str();
-    r.bid.bidder = read_party(*bidder);
+Bid read_bid(const json::Value& bid, const Tender& tender, std::string_view base) {
+    Bid b;
+    const auto [bid_id, bidder, offer_list] = json::members<3>(bid, {"id", "bidder", "offers"});
+    b.id = bid_id->str();
+    b.bidder = read_party(*bidder);
     const json::Span<json::Value> offers = offer_list->items();
-    r.bid.offers.reserve(offers.size());
+    b.offers.reserve(offers.size());
     std::size_t i = 0;
     for (const json::Value& o : offers) {
         const auto [o_item, o_product, o_model, o_manufacturer, o_certificate] =
             json::members<5>(o, {"item", "product", "model", "manufacturer", "first_set_certificate"});
-        Offer& offer = r.bid.offers.emplace_back();
+        Offer& offer = b.offers.emplace_back();
         offer.item = o_item->str();
-        if (r.tender.has_item_list &&
-            std::find(r.tender.items.begin(), r.tender.items.end(), offer.item) == r.tender.items.end())
+        if (tender.has_item_list && std::find(tender.items.begin(), tender.items.end(), offer.item) == tender.items.end())
             schema_fail("UNKNOWN_ITEM",
                         "offer " + std::to_string(i) + " is for item \"" + std::string(offer.item) +
                             "\", which the tender does not list",
                         "第 " + std::to_string(i) + " 项报价对应的标的 \"" + std::string(offer.item) + "\" 不在招标文件的标的清单中",
-                        pointer_of("/bid", "offers", i, "item"));
+                        pointer_of(base, "offers", i, "item"));
         if (o_product) offer.product = o_product->str();
         offer.model = o_model->str();
         offer.manufacturer = read_party(*o_manufacturer);
         if (o_certificate) offer.certificate = o_certificate->str();
         ++i;
     }
+    return b;
+}
+
+EvaluateRequest read_evaluate_request(const json::Value& request) {
+    EvaluateRequest r;
+    const auto [tender, bid] = json::members<2>(request, {"tender", "bid"});
+    r.tender = read_tender(*tender, "/tender");
+    r.bid = read_bid(*bid, r.tender, "/bid");
     return r;
 }
 

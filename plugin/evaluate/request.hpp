@@ -72,6 +72,8 @@ struct EvaluateRequest {
 // check_against checks them against it.
 EvaluateRequest read_evaluate_request(const json::Value& request);
 Tender read_tender(const json::Value& tender, std::string_view pointer);
+// The bid of a request, its offers checked against the tender's items.
+Bid read_bid(const json::Value& bid, const Tender& tender, std::string_view pointer);
 
 // The tender under the pack chosen for it: marks the criteria of the kinds the pack deems
 // (Rule E) and requires requirement points where the pack gives deemed criteria those.

@@ -9,15 +9,6 @@ namespace firstset {
 
 namespace {
 
-std::string join_codes(const ShortList<Code>& codes) {
-    std::string s;
-    for (Code c : codes) {
-        if (!s.empty()) s += ", ";
-        s += code_name(c);
-    }
-    return s;
-}
-
 // The facts a certificate's messages may use (Rule C).
 Facts certificate_facts(const Facts& common, const Offer& offer, const CertificateCheck& check, std::string_view from,
                         std::string_view until, std::string_view deemed_until, EscapedFacts& esc) {

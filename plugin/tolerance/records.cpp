@@ -23,13 +23,6 @@ const char* status_text(CertificateStatus s) {
     return "valid";
 }
 
-template <typename Codes>
-std::string join_codes(const Codes& codes) {
-    std::string s;
-    for (Code c : codes) (s += s.empty() ? "" : ", ") += code_name(c);
-    return s;
-}
-
 // A record's body: the request as given, compact, then the members add(JsonOut&) writes.
 template <typename Add>
 std::string body_with(const json::Value& request, Add&& add) {
@@ -70,7 +63,7 @@ void write_record_ref(JsonOut& w, const ledger::Appended& a, std::string_view ki
 void write_assessment(JsonOut& w, const Policy& policy, const Registry& registry, const Award& award,
                       const Assessment& a) {
     const Policy::Tolerance& tol = *policy.tolerance;
-    const std::vector<Offer>& offers = award.request.bid.offers;
+    const std::vector<Offer>& offers = award.bid.offers;
     w.begin_object();
     w.field("as_of", award.date_text);
     w.key("policy");
@@ -117,7 +110,7 @@ void write_assessment(JsonOut& w, const Policy& policy, const Registry& registry
         w.begin_object("lint");
         w.field("passed", a.lint->passed()).field("errors", a.lint->errors).field("warnings", a.lint->warnings);
         w.key("findings");
-        lint::write_findings(w, policy, award.tender_wording, *a.lint);
+        lint::write_findings(w, policy, award.tender, *a.lint);
         w.end_object();
     } else {
         w.field("lint", nullptr);
@@ -184,13 +177,12 @@ void write_assessment(JsonOut& w, const Policy& policy, const Registry& registry
 void record_award(const RecordContext& c, const json::Value& request, TextBuffer& response) {
     Award award = read_award(request);
     // The pack for the award's tender; the award's purchaser when the tender names none.
-    const Policy& policy = c.policies.select_for(award.request.tender, "/tender", award.ownership);
+    const Policy& policy = c.policies.select_for(award.tender.tender, "/tender", award.ownership);
     if (!policy.tolerance)
         throw StatusError(Status::config, "POLICY_NO_TOLERANCE",
                     "policy " + policy.id + " has no tolerance section, so awards cannot be assessed",
                     "政策 " + policy.id + " 没有容错（tolerance）设置，无法评估授标记录");
-    check_against(policy, award.request.tender, "/tender");
-    check_against(policy, award.tender_wording.tender, "/tender");
+    check_against(policy, award.tender.tender, "/tender");
     const Assessment assessment = assess(policy, c.registry, award);
 
     TextBuffer a;

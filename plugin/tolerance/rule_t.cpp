@@ -32,11 +32,12 @@ std::optional<bool> Award::reported(std::string_view item) const {
 }
 
 Award read_award(const json::Value& request) {
-    const auto [tender, purchaser, date, method, procedure] =
-        json::members<5>(request, {"tender", "purchaser", "award_date", "procurement_method", "procedure"});
-    Award a{read_evaluate_request(request), lint::read_input(*tender, "/tender"), (*purchaser)["ownership"].str(),
+    const auto [tender, bid, purchaser, date, method, procedure] = json::members<6>(
+        request, {"tender", "bid", "purchaser", "award_date", "procurement_method", "procedure"});
+    Award a{lint::read_input(*tender, "/tender"), {}, (*purchaser)["ownership"].str(),
             Date::parse(date->str()).value(),  // the schema's date format: a real date
             date->str(), method->str(), {}};
+    a.bid = read_bid(*bid, a.tender.tender, "/bid");
     for (const json::Member& m : procedure->members())
         if (m.value.is_bool()) a.procedure.emplace_back(m.name(), m.value.boolean());
     return a;
@@ -50,7 +51,7 @@ Assessment assess(const Policy& policy, const Registry& registry, const Award& a
     a.ownership = std::string(award.ownership);
     a.state_owned = award.ownership != "private";
     if (!a.state_owned) a.failed.push_back({Code::PURCHASER_NOT_STATE_OWNED, {}});
-    const std::vector<Offer>& offers = award.request.bid.offers;
+    const std::vector<Offer>& offers = award.bid.offers;
     for (std::uint32_t i = 0; i < offers.size(); ++i) {
         if (!offers[i].certificate) continue;
         CertificateCheck check = check_certificate(policy, registry, offers[i], *offers[i].certificate, award.date);
@@ -70,7 +71,7 @@ Assessment assess(const Policy& policy, const Registry& registry, const Award& a
     }
     // The tender's evaluation method, audited under the same pack (Rule L).
     if (policy.lint) {
-        a.lint = lint::run(policy, award.tender_wording);
+        a.lint = lint::run(policy, award.tender);
         if (!a.lint->passed()) a.failed.push_back({Code::LINT_ERRORS_AT_AWARD, {}});
     } else {
         a.missing.push_back({Code::LINT_NOT_AVAILABLE, {}});

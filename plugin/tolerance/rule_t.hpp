@@ -38,8 +38,8 @@ struct Shortfall {
 
 // An award of first-set equipment, as the record request gives it (views into the request).
 struct Award {
-    EvaluateRequest request;         // the tender and the winning bid
-    lint::Input tender_wording;      // the tender's evaluation method, for Rule L at the award
+    lint::Input tender;              // the tender's values (tender.tender) and wording, for Rule L too
+    Bid bid;                         // the winning bid
     std::string_view ownership;      // the purchaser's
     Date date;
     std::string_view date_text;      // as written, YYYY-MM-DD
@@ -74,7 +74,7 @@ struct Assessment {
 };
 
 // Rule T on an award: pure (reads the pack and the registry, changes nothing).
-// REQUIRES: policy.tolerance; check_against(policy, ...) done on both of award's tenders.
+// REQUIRES: policy.tolerance; check_against(policy, award.tender.tender, ...) done.
 Assessment assess(const Policy& policy, const Registry& registry, const Award& award);
 
 // The assessment kept in an award record's body, read back. Certificates and lint findings are

@@ -15,8 +15,9 @@ bool ignored(char32_t cp) {
     }
 }
 
-// The two normalisations share this loop; `drop` removes spaces and hyphens (models only).
-std::string fold(std::string_view model, bool drop) {
+// Every normalisation here is this loop: full-width forms to ASCII, the ideographic space to a
+// space; `drop` removes spaces and hyphens (models), `lower` folds ASCII letters to lower case.
+std::string fold(std::string_view model, bool drop, bool lower = true) {
     std::string out;
     out.reserve(model.size());
     for (std::size_t i = 0; i < model.size();) {
@@ -24,7 +25,7 @@ std::string fold(std::string_view model, bool drop) {
         if (b < 0x80) {  // fast path: ASCII
             ++i;
             if (drop && (b == ' ' || b == '\t' || b == '-')) continue;
-            out.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b));
+            out.push_back(static_cast<char>(lower && b >= 'A' && b <= 'Z' ? b + 32 : b));
             continue;
         }
         char32_t cp;
@@ -37,26 +38,7 @@ std::string fold(std::string_view model, bool drop) {
         if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width form -> ASCII
         if (drop && ignored(cp)) continue;
         if (cp == U'\u3000') cp = U' ';
-        if (cp >= U'A' && cp <= U'Z') cp += 32;
-        utf8::append(out, cp);
-    }
-    return out;
-}
-
-// Full-width forms to ASCII and the ideographic space to a space; nothing else changes.
-std::string ascii_forms(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size();) {
-        char32_t cp;
-        const std::size_t len = utf8::decode(reinterpret_cast<const unsigned char*>(text.data()) + i, text.size() - i, &cp);
-        if (len == 0) {
-            out.push_back(text[i++]);
-            continue;
-        }
-        i += len;
-        if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
-        if (cp == U'\u3000') cp = U' ';
+        if (lower && cp >= U'A' && cp <= U'Z') cp += 32;
         utf8::append(out, cp);
     }
     return out;
@@ -112,7 +94,7 @@ std::string normalise_name(std::string_view name) {
 }
 
 std::string model_in_name(std::string_view product) {
-    const std::string text = ascii_forms(product);
+    const std::string text = fold(product, false, false);  // full-width forms to ASCII, case kept
     std::string_view s = trim(text);
     // In brackets at the end.
     if (!s.empty() && s.back() == ')') {
