@@ -58,7 +58,9 @@ std::unique_ptr<EngineCore> EngineCore::open(const std::filesystem::path& config
         e->feed_ = std::make_unique<RegistryFeed>(*e->config_.registry_feed, e->log_);
         e->feed_->start();
     } else {
-        e->registry_ = std::make_shared<const Registry>(Registry::load(e->config_.registry));
+        e->registry_ = std::make_shared<const Registry>(
+            e->config_.registry_key ? Registry::load_signed(e->config_.registry, *e->config_.registry_key, e->config_.registry_signature)
+                                    : Registry::load(e->config_.registry));
     }
     const auto registry = e->registry();
     if (!e->config_.ledger.empty()) {

@@ -46,6 +46,22 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
     const json::Value& reg = root["registry"];
     if (const json::Value* f = reg.find("file")) {
         c.registry = resolve(f->str(), "/registry/file");
+        if (const json::Value* v = reg.find("public_key")) {
+            std::string why;
+            c.registry_key = parse_verifier_key(v->str(), why);
+            if (!c.registry_key)
+                doc.fail(Status::config, "REGISTRY_BAD_KEY", "registry.public_key is not an Ed25519 verifier key: " + why,
+                         "registry.public_key 不是 Ed25519 验证公钥：" + why, "/registry/public_key");
+            c.registry_signature = reg.find("signature_file") ? resolve(reg["signature_file"].str(), "/registry/signature_file")
+                                                              : std::filesystem::path(c.registry.string() + ".sig");
+        }
+        for (std::string_view key : {"url", "cache", "sha256", "signature_url", "refresh_seconds", "warn_after_seconds",
+                                     "refuse_after_seconds", "ca_file", "timeout_seconds", "allow_http", "clock_skew_seconds"})
+            if (reg.find(key))
+                doc.fail(Status::config, "REGISTRY_OPTION_FOR_URL",
+                         "registry." + std::string(key) + " applies to a registry followed from a URL, not to registry.file",
+                         "registry." + std::string(key) + " 只适用于从网址获取的认定名录，不适用于 registry.file",
+                         "/registry/" + std::string(key));
     } else {
         RegistryFeedConfig feed;
         feed.url = std::string(reg["url"].str());

@@ -17,6 +17,10 @@ struct EngineConfig {
     std::filesystem::path policy;                 // the fallback pack (`policy`); may be empty
     std::vector<std::filesystem::path> policies;  // the scoped packs (`policies`), in order
     std::filesystem::path registry;  // a local file; empty when the registry comes from a URL
+    // registry.public_key with a local file: the file must carry the key's Ed25519 signature in
+    // registry_signature (registry.signature_file, default the file's name + ".sig").
+    std::optional<VerifierKey> registry_key;
+    std::filesystem::path registry_signature;
     std::optional<RegistryFeedConfig> registry_feed;  // registry.url and its settings
     std::filesystem::path ledger;  // empty: none configured
     bool log_evaluations = true;

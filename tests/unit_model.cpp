@@ -55,6 +55,34 @@ TEST_CASE("Rule C6': the model inside a product name, as published lists write i
     CHECK(model_in_name("ZF12-126kV气体绝缘金属封闭开关设备") == "ZF12-126kV");  // a model that names its rating
 }
 
+TEST_CASE("Rule C6': models in product names as published lists and reports word them", "[model][lists]") {
+    // Jiangsu's 2018 list (jsnews.jschina.com.cn/zj/a/201901/t20190103_2149754.shtml): brackets at
+    // the end, a leading code, none.
+    CHECK(model_in_name("动力电池全极耳智能装配线(ZP327)") == "ZP327");
+    CHECK(model_in_name("VZJ63-X节能型全电力推进车客渡船") == "VZJ63-X");
+    CHECK(model_in_name("移动式生物安全高等级实验室") == "");
+    // Jiangsu's 2020 list (jsnews.jschina.com.cn/zj/a/202101/t20210112_2708263.shtml): leading
+    // codes with '/' and a space after; a model inside the name is not pulled out.
+    CHECK(model_in_name("BX4920/7环式长材刨片机及进料系统") == "BX4920/7");
+    CHECK(model_in_name("QR-LR6-800碱性电池高速智能生产线") == "QR-LR6-800");
+    CHECK(model_in_name("WC-FMD16 绿色智能化瞬时粉末灭菌装置") == "WC-FMD16");
+    CHECK(model_in_name("船用大功率微引燃L28/32双燃料发动机") == "");
+    // Chongqing's second batch as reported (news.cqnews.net): joined at the end, after a dash.
+    CHECK(model_in_name("超声切割止血刀系统K500") == "K500");
+    CHECK(model_in_name("数控滚齿铣棱复合机床—YH3120-CD") == "YH3120-CD");
+    CHECK(model_in_name("防爆化工轮式巡检机器人高性能版") == "");
+    // Wenzhou 2020 (zj.people.com.cn/n2/2021/0105/c186930-34511295.html): a leading code with 型.
+    CHECK(model_in_name("BRW800/37.5型双斜齿传动结构的智能型高压特大流量长寿命乳化液泵集中供液系统") == "BRW800/37.5");
+    // Quantities and ratings are not models: NEA 2021 (300MW级), Zhoushan 2022 (20000立方米, 140万吨),
+    // Zhejiang 2023 (6脉动桥M型).
+    CHECK(model_in_name("300MW级变速抽水蓄能机组成套设备") == "");
+    CHECK(model_in_name("20000立方米LNG加注运输船") == "");
+    CHECK(model_in_name("140万吨超大型乙烯裂解装置") == "");
+    CHECK(model_in_name("6脉动桥M型复合外套金属氧化物避雷器") == "");
+    CHECK(model_in_name("26000立方米天然气储存(独立C型罐)和再气化驳船") == "");
+    CHECK(model_in_name("TOPCon电池组件及组串式矩阵系统") == "");
+}
+
 TEST_CASE("Rule C5': company and product names compare after full-width, brackets, spaces and case", "[model][lists]") {
     CHECK(normalise_name("重庆示例机床（集团）有限公司") == normalise_name("重庆示例机床 (集团) 有限公司"));
     CHECK(normalise_name("ABC 科技有限公司") == normalise_name("ａｂｃ科技有限公司"));

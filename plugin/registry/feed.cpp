@@ -24,17 +24,6 @@ std::string trimmed(std::string s) {
     return s.substr(i);
 }
 
-SourceDocument::Format format_of(const std::string& url, const std::string& body) {
-    auto q = url.find_first_of("?#");
-    const std::string path = url.substr(0, q);
-    auto ends = [&](std::string_view e) { return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0; };
-    if (ends(".json")) return SourceDocument::Format::json;
-    if (ends(".yaml") || ends(".yml")) return SourceDocument::Format::yaml;
-    for (char c : body)
-        if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return c == '{' ? SourceDocument::Format::json : SourceDocument::Format::yaml;
-    return SourceDocument::Format::yaml;
-}
-
 }  // namespace
 
 struct RegistryFeed::Fetched {
@@ -203,7 +192,7 @@ std::shared_ptr<const RegistryFeed::Loaded> RegistryFeed::check_and_load(const s
                             config_.signature_url + "）",
                         Location{"", source, 0, 0});
     }
-    SourceDocument doc = SourceDocument::parse(body, source, format_of(config_.url, body));
+    SourceDocument doc = SourceDocument::parse(body, source, SourceDocument::format_for(config_.url, body));
     auto loaded = std::make_shared<const Loaded>(Loaded{std::make_shared<const Registry>(Registry::from_document(doc)), etag});
     // Its age and its order come from the signed bytes, so it must say when it was published.
     const std::optional<std::int64_t> published = loaded->registry->published();

@@ -8,9 +8,13 @@
 #include <cstring>
 #include <tuple>
 
+#include <simdjson.h>
+
 #include "schema/embedded.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
+#include "util/file_io.hpp"
+#include "util/signing.hpp"
 #include "util/json.hpp"
 #include "util/model_name.hpp"
 #include "util/source_document.hpp"
@@ -45,6 +49,26 @@ Registry Registry::load(const std::filesystem::path& file) {
     Registry r = from_document(SourceDocument::read(file));
 #ifdef __GLIBC__
     // The document and its DOM are gone: give their pages back rather than keep them resident.
+    malloc_trim(0);
+#endif
+    return r;
+}
+
+Registry Registry::load_signed(const std::filesystem::path& file, const VerifierKey& key, const std::filesystem::path& signature) {
+    std::string text = read_file_or_throw(file, max_source_bytes, "the registry", "认定名录", {}, simdjson::SIMDJSON_PADDING);
+    const std::string sig = read_file_or_throw(signature, 4096, "the registry's signature", "认定名录的签名");
+    std::string_view b64 = sig;
+    while (!b64.empty() && (b64.back() == '\n' || b64.back() == '\r' || b64.back() == ' ')) b64.remove_suffix(1);
+    const auto raw = base64_decode(b64);
+    if (!raw || !ed25519_verify(key.public_key, text, *raw))
+        throw StatusError(Status::integrity, "REGISTRY_BAD_SIGNATURE",
+                          "the registry " + file.string() + " does not carry a valid Ed25519 signature of key " + key.name +
+                              " (signature from " + signature.string() + ")",
+                          "认定名录 " + file.string() + " 没有密钥 " + key.name + " 的有效 Ed25519 签名（签名取自 " + signature.string() + "）",
+                          Location{"", file.string(), 0, 0});
+    const auto format = SourceDocument::format_for(file.string(), text);
+    Registry r = from_document(SourceDocument::parse(std::move(text), file.string(), format));
+#ifdef __GLIBC__
     malloc_trim(0);
 #endif
     return r;

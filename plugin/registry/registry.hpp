@@ -18,6 +18,7 @@
 namespace firstset {
 
 class SourceDocument;
+struct VerifierKey;
 
 enum class CertificateStatus : std::uint8_t { valid, revoked, suspended };
 
@@ -59,6 +60,11 @@ public:
     // an unknown issuer format).
     static Registry load(const std::filesystem::path& file);
     static Registry from_document(const SourceDocument& doc);
+    // The same, for a file its publisher signed: the bytes read once must carry key's Ed25519
+    // signature (base64, in the signature file firstset-ledger sign writes), else INTEGRITY
+    // REGISTRY_BAD_SIGNATURE naming both files.
+    static Registry load_signed(const std::filesystem::path& file, const VerifierKey& key,
+                                const std::filesystem::path& signature);
 
     // nullptr when the id is unknown. O(1).
     const Certificate* find(std::string_view id) const;

@@ -185,15 +185,17 @@ struct YamlConverter {
 
 SourceDocument SourceDocument::read(const std::filesystem::path& path) {
     std::string text = read_file_or_throw(path, max_source_bytes, "the file", "文件", {}, simdjson::SIMDJSON_PADDING);
-    const auto ext = path.extension().string();
-    Format format;
-    if (ext == ".json") format = Format::json;
-    else if (ext == ".yaml" || ext == ".yml") format = Format::yaml;
-    else {
-        auto first = text.find_first_not_of(" \t\r\n");
-        format = first != std::string::npos && text[first] == '{' ? Format::json : Format::yaml;
-    }
+    const Format format = format_for(path.string(), text);
     return parse(std::move(text), path.string(), format);
+}
+
+SourceDocument::Format SourceDocument::format_for(std::string_view name, std::string_view text) {
+    name = name.substr(0, name.find_first_of("?#"));  // a URL's query or fragment says nothing
+    auto ends = [&](std::string_view e) { return name.size() >= e.size() && name.substr(name.size() - e.size()) == e; };
+    if (ends(".json")) return Format::json;
+    if (ends(".yaml") || ends(".yml")) return Format::yaml;
+    const auto first = text.find_first_not_of(" \t\r\n");
+    return first != std::string_view::npos && text[first] == '{' ? Format::json : Format::yaml;
 }
 
 SourceDocument SourceDocument::parse(std::string text, std::string file, Format format) {

@@ -30,6 +30,10 @@ public:
     // Parses text that came from `file` (used for tests and for documents fetched elsewhere).
     static SourceDocument parse(std::string text, std::string file, Format format);
 
+    // The format a file name or URL says (.json, .yaml, .yml), else JSON when the text's first
+    // non-blank character is '{', else YAML.
+    static Format format_for(std::string_view name, std::string_view text);
+
     const json::Value& root() const { return doc_.root(); }
     // SHA-256 of the document's bytes as read, lower-case hex.
     const std::string& sha256() const { return sha256_; }
