@@ -380,3 +380,51 @@ TEST_CASE("Rule D' in Fujian: a tender two and a half years after recognition re
     CHECK(after["certificates"][0]["reasons"][0]["clause"] == "《福建省促进首台（套）技术装备推广应用条例》");
     CHECK(find_criterion(after, "C4")["outcome"] == "claim_rejected");
 }
+
+TEST_CASE("SASAC 53号 for central SOEs: first-version software is deemed, negotiation and direct purchase are reported, other packs keep to equipment",
+          "[engine][lists][sasac]") {
+    test::TempDir dir;
+    test::write_file(dir / "config.yaml",
+                     "policies: [" + test::source("criteria/policies/cn-sasac-2024-53.yaml").string() + ", " +
+                         test::source("criteria/policies/cn-2023-127.yaml").string() + "]\nregistry: {file: " +
+                         test::source("tests/data/registry-lists.yaml").string() + "}\nlog: {level: 'off'}\n");
+    const auto engine = EngineCore::open(dir / "config.yaml");
+    auto evaluate_as = [&](const std::string& ownership, const std::string& certificate, const std::string& product,
+                           const std::string& maker) {
+        nlohmann::json r = test::sample_request();
+        r["tender"]["jurisdiction"] = "CN-BJ";
+        r["tender"]["purchaser"] = {{"name", "示例中央企业集团有限公司（样例）"}, {"ownership", ownership}};
+        r["tender"]["bid_deadline"] = "2026-05-01T09:30:00+08:00";
+        r["tender"].erase("items");
+        for (auto& c : r["tender"]["criteria"]) c.erase("items");
+        r["bid"]["offers"] = {{{"item", "I1"}, {"product", product}, {"model", "IIP-3"},
+                               {"manufacturer", {{"name", maker}}}, {"first_set_certificate", certificate}}};
+        return nlohmann::json::parse(engine->evaluate(r.dump().c_str()));
+    };
+    const auto central = evaluate_as("central_soe", "SW-1", "工业互联网平台软件", "北京示例软件有限公司（样例）");
+    CHECK(central["policy"]["id"] == "cn-sasac-2024-53");
+    CHECK(central["policy"]["procurement_methods"] == nlohmann::json::array({"negotiation", "direct_purchase"}));
+    CHECK(central["certificates"][0]["accepted"] == true);
+    CHECK(find_criterion(central, "C4")["outcome"] == "deemed_met");
+    CHECK(find_criterion(central, "C4")["reasons"][0]["clause"] == "国资发改革规〔2024〕53号 八");
+    // A provincial list is not among 工业和信息化部等部门相关名录.
+    const auto provincial = evaluate_as("central_soe", "MAT-1", "高性能铝合金板材", "重庆示例材料有限公司（样例）");
+    CHECK(provincial["certificates"][0]["reasons"][0]["code"] == "ISSUER_NOT_ACCEPTED");
+    // Another state-owned purchaser: the 2023 guidance, which is about equipment only.
+    const auto other = evaluate_as("state_owned", "SW-1", "工业互联网平台软件", "北京示例软件有限公司（样例）");
+    CHECK(other["policy"]["id"] == "cn-2023-127");
+    CHECK(other["policy"].count("procurement_methods") == 0);
+    CHECK(other["certificates"][0]["reasons"][0]["code"] == "ENTRY_KIND_NOT_DEEMED");
+}
+
+TEST_CASE("Scope: a central SOE is a state-owned purchaser for packs that name state_owned", "[engine][policy]") {
+    test::TempDir dir;
+    test::write_file(dir / "config.yaml", "policies: [" + test::source("criteria/policies/cn-2023-127.yaml").string() +
+                                              "]\nregistry: {file: " + test::source("examples/registry.yaml").string() +
+                                              "}\nlog: {level: 'off'}\n");
+    const auto engine = EngineCore::open(dir / "config.yaml");
+    nlohmann::json r = test::sample_request();
+    r["tender"]["jurisdiction"] = "CN-BJ";
+    r["tender"]["purchaser"] = {{"name", "示例中央企业集团有限公司（样例）"}, {"ownership", "central_soe"}};
+    CHECK(nlohmann::json::parse(engine->evaluate(r.dump().c_str()))["policy"]["id"] == "cn-2023-127");
+}

@@ -8,11 +8,16 @@
 
 namespace firstset {
 
-void write_policy_ref(JsonOut& w, const Policy& policy, bool with_document) {
+void write_policy_ref(JsonOut& w, const Policy& policy, bool with_document, bool with_methods) {
     w.begin_object();
     w.field("id", policy.id);
     if (with_document) {
         w.field("document", policy.document);
+    }
+    if (with_methods && !policy.tendering.procurement_methods.empty()) {
+        w.begin_array("procurement_methods");
+        for (const auto& m : policy.tendering.procurement_methods) w.value(m);
+        w.end_array();
     }
     w.field("sha256", policy.sha256);
     w.end_object();

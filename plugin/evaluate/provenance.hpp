@@ -13,8 +13,9 @@ struct RegistryFreshness;
 struct Offer;
 struct CertificateCheck;
 
-// {"id", "document", "sha256"}; without "document" when with_document is false.
-void write_policy_ref(JsonOut& w, const Policy& policy, bool with_document = true);
+// {"id", "document", "sha256"}; without "document" when with_document is false; with_methods
+// adds the pack's tendering.procurement_methods (evaluate responses).
+void write_policy_ref(JsonOut& w, const Policy& policy, bool with_document = true, bool with_methods = false);
 
 // The members "id", "version", "sha256" inside an object the caller opened.
 void write_registry_members(JsonOut& w, const Registry& registry);

@@ -50,7 +50,7 @@ void write_evaluate_response(JsonOut& w, const Policy& policy, const Registry& r
     w.field("bid", bid.id);
     w.field("evaluation_date", evaluation_date);
     w.key("policy");
-    write_policy_ref(w, policy);
+    write_policy_ref(w, policy, true, true);
     w.key("registry");
     write_registry_ref(w, registry, freshness);
 

@@ -41,7 +41,7 @@ namespace firstset {
     X(uscc)               /* a USCC */                                                      \
     X(path)               /* JSON Pointer in the request */                                 \
     X(award_date)         /* YYYY-MM-DD */                                                  \
-    X(ownership)          /* state_owned | state_controlled | government | private */       \
+    X(ownership)          /* state_owned | state_controlled | central_soe | government | private */       \
     X(procurement_method)                                                                   \
     X(allowed_methods)    /* the pack's procurement methods, comma-separated */             \
     X(procedure_item)                                                                       \

@@ -146,8 +146,11 @@ bool Policy::Scope::matches(std::string_view jurisdiction, std::string_view owne
                                          jurisdiction[j.size()] == '-');
         }))
         return false;
+    // A central SOE (中央企业) is state-owned: packs for state_owned purchasers are for it too.
     if (!purchaser_ownership.empty() &&
-        std::find(purchaser_ownership.begin(), purchaser_ownership.end(), ownership) == purchaser_ownership.end())
+        std::find_if(purchaser_ownership.begin(), purchaser_ownership.end(), [&](const std::string& o) {
+            return o == ownership || (o == "state_owned" && ownership == "central_soe");
+        }) == purchaser_ownership.end())
         return false;
     return true;
 }
@@ -206,6 +209,7 @@ Policy Policy::from_document(const SourceDocument& doc) {
     p.tendering.validity_years = static_cast<int>(t["validity_years"].int64());
     if (const json::Value* years = t.find("deemed_years")) p.tendering.deemed_years = static_cast<int>(years->int64());
     if (const json::Value* kinds = t.find("deemed_entry_kinds")) p.tendering.deemed_entry_kinds = strings_of(*kinds);
+    if (const json::Value* methods = t.find("procurement_methods")) p.tendering.procurement_methods = strings_of(*methods);
     for (const auto& k : p.tendering.deemed_entry_kinds)
         (p.tendering.deemed_entry_kinds_text += p.tendering.deemed_entry_kinds_text.empty() ? "" : ", ") += k;
     for (const auto& i : p.tendering.accepted_issuers)

@@ -67,6 +67,10 @@ struct Policy {
         std::optional<int> deemed_years;
         std::vector<std::string> deemed_entry_kinds = {"equipment", "material", "software"};
         std::string deemed_entry_kinds_text;  // "equipment, material", for messages
+        // Procurement methods the policy allows for buying first-set products besides open
+        // tender (SASAC 2024: negotiation, direct_purchase); empty when it says none. Reported
+        // with the policy in every evaluation, for the platform to offer.
+        std::vector<std::string> procurement_methods;
         bool deems_entry_kind(std::string_view kind) const;
     } tendering;
 

@@ -84,6 +84,10 @@ int main(int argc, char** argv) {
     seed("registry", "lists.yaml", "Y" + read("tests/data/registry-lists.yaml"));
     seed("registry", "lists.json", "J" + json_of("tests/data/registry-lists.yaml"));
     seed("json", "registry.json", json_of("examples/registry.yaml"));
+    seed("list", "cq-2024-batch1.csv", "C" + read("examples/lists/cq-2024-batch1.csv"));
+    seed("list", "cq-2024-batch1.xlsx", "X" + read("examples/lists/cq-2024-batch1.xlsx"));
+    seed("list", "nea-2021.xlsx", "X" + read("examples/lists/nea-2021.xlsx"));
+    seed("list", "js-2023-392.docx", "D" + read("examples/lists/js-2023-392.docx"));
     seed("ledger", "sample.jsonl", sample.ledger);
     seed("ledger", "torn.jsonl", sample.ledger + "{\"seq\":5,\"prev\":\"");
     seed("checkpoint", "sample", sample.checkpoint + "==\n" + sample.ledger);
