@@ -346,6 +346,39 @@ TEST_CASE("Contract 10: diff lists added, removed, changed and revoked entries",
     CHECK_THROWS_AS(diff_registries((dir / "old.json").string(), (dir / "bad.json").string()), StatusError);
 }
 
+TEST_CASE("Contract 10: columns that merely share a word with the list's own never stand in for them", "[lists]") {
+    // Seen in held-out lists: a user, a region, a recommending body, a category or a description
+    // before the real column.
+    const std::string csv =
+        "序号,用户单位,企业所在地,推荐单位,产品类别,产品简介,企业名称,产品名称\n"
+        "1,某示例用户有限公司（样例）,郑州市,某示例市工信局,电力装备,用于隧道掘进,河南示例重工有限公司（样例）,GRT200-TM20泥水平衡盾构机\n";
+    const auto c = certificates(import_bytes(csv, Format::csv));
+    REQUIRE(c.size() == 1);
+    CHECK(c[0]["holder"]["name"] == "河南示例重工有限公司（样例）");
+    CHECK(c[0]["product"] == "GRT200-TM20泥水平衡盾构机");
+    // An exact column name wins over one that contains a key word, wherever it stands.
+    const auto d = certificates(import_bytes("申报单位联系人,申报单位,产品名称\n张三,河南示例重工有限公司（样例）,盾构机\n", Format::csv));
+    CHECK(d[0]["holder"]["name"] == "河南示例重工有限公司（样例）");
+}
+
+TEST_CASE("Contract 10: placeholders, totals, joint applicants and 型 in the model column", "[lists]") {
+    const std::string csv =
+        "序号,企业名称,产品名称,规格型号\n"
+        "1,浙江示例泵业有限公司（样例）,智能型高压乳化液泵站（BRW630/31.5）,—\n"
+        "2,浙江示例机器人有限公司（样例）,重载六轴工业机器人,/\n"
+        "3,浙江示例电机有限公司（样例）,永磁同步电动机,GMX-500型\n"
+        "4,\"北京示例甲有限公司（样例）\n北京示例乙研究院（样例）\",高温合金涡轮盘,无\n"
+        "合计,,共 4 项,\n";
+    const ImportResult r = import_bytes(csv, Format::csv);
+    const auto c = certificates(r);
+    REQUIRE(c.size() == 4);
+    CHECK(c[0]["model"] == "BRW630/31.5");  // a placeholder model: the one in the name
+    CHECK(c[1].count("model") == 0);
+    CHECK(c[2]["model"] == "GMX-500");
+    CHECK(c[3]["holder"]["name"] == "北京示例甲有限公司（样例）、北京示例乙研究院（样例）");
+    CHECK(has_warning(r, "LIST_JOINT_HOLDERS", 5));
+}
+
 TEST_CASE("Contract 10: clean_cell keeps names as people read them", "[lists]") {
     CHECK(clean_cell("  重庆示例\n机床有限公司 ") == "重庆示例机床有限公司");
     CHECK(clean_cell("WC-FMD16\u3000绿色智能化瞬时粉末灭菌装置") == "WC-FMD16 绿色智能化瞬时粉末灭菌装置");

@@ -81,6 +81,14 @@ TEST_CASE("Rule C6': models in product names as published lists and reports word
     CHECK(model_in_name("6脉动桥M型复合外套金属氧化物避雷器") == "");
     CHECK(model_in_name("26000立方米天然气储存(独立C型罐)和再气化驳船") == "");
     CHECK(model_in_name("TOPCon电池组件及组串式矩阵系统") == "");
+    // Shapes seen by the held-out lists (issue 10): a capacity in brackets is a rating; square
+    // brackets and a trailing code that ends in 型.
+    CHECK(model_in_name("高效低氮燃气冷凝锅炉（10t/h）") == "");
+    CHECK(model_in_name("污水处理成套装置(500m3/h)") == "");
+    CHECK(model_in_name("热核聚变用杜瓦膨胀节成套系统[CGTR-01]") == "CGTR-01");
+    CHECK(model_in_name("热核聚变用杜瓦膨胀节成套系统【CGTR-01】") == "CGTR-01");
+    CHECK(model_in_name("隐身抗毁保温舱舱盖 YS-09型") == "YS-09");
+    CHECK(model_in_name("矿用隔爆型永磁同步电动机") == "");  // 型 inside a word is not a model's
 }
 
 TEST_CASE("Rule C5': company and product names compare after full-width, brackets, spaces and case", "[model][lists]") {

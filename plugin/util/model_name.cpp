@@ -57,7 +57,9 @@ bool rating(std::string_view s) {
     std::string unit;
     for (char c : s.substr(i)) unit.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
     for (const char* u : {"", "kv", "v", "mv", "kw", "mw", "gw", "w", "kva", "mva", "a", "ka", "t", "kg", "m", "mm", "km",
-                          "g", "hz", "mhz", "ghz", "l", "m3", "mpa", "kpa", "rpm", "hp", "ps", "nm"})
+                          "g", "hz", "mhz", "ghz", "l", "m3", "mpa", "kpa", "rpm", "hp", "ps", "nm", "kwh", "mwh", "gwh",
+                          "ah", "mah", "um", "t/h", "t/d", "kg/h", "m3/h", "m3/d", "nm3/h", "l/h", "l/min", "r/min",
+                          "m/s", "km/h", "m/min"})
         if (unit == u) return true;
     return false;
 }
@@ -94,7 +96,12 @@ std::string normalise_name(std::string_view name) {
 }
 
 std::string model_in_name(std::string_view product) {
-    const std::string text = fold(product, false, false);  // full-width forms to ASCII, case kept
+    std::string text = fold(product, false, false);  // full-width forms to ASCII, case kept
+    // Square and lenticular brackets count as round ones: [CGTR-01], 【CGTR-01】, 〔CGTR-01〕.
+    for (auto [from, to] : {std::pair<std::string_view, char>{"\xE3\x80\x90", '('}, {"\xE3\x80\x91", ')'},
+                            {"\xE3\x80\x94", '('}, {"\xE3\x80\x95", ')'}, {"[", '('}, {"]", ')'}})
+        for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + 1))
+            text.replace(at, from.size(), 1, to);
     std::string_view s = trim(text);
     // In brackets at the end.
     if (!s.empty() && s.back() == ')') {
@@ -112,6 +119,10 @@ std::string model_in_name(std::string_view product) {
     std::size_t lead = 0;
     while (lead < s.size() && model_char(s[lead])) ++lead;
     if (lead < s.size() && model_code(s.substr(0, lead))) return std::string(s.substr(0, lead));
+    // A trailing code may end in 型 (隐身抗毁保温舱舱盖 YS-09型).
+    constexpr std::string_view xing = "\xE5\x9E\x8B";
+    if (s.size() > xing.size() && s.substr(s.size() - xing.size()) == xing && model_char(s[s.size() - xing.size() - 1]))
+        s = s.substr(0, s.size() - xing.size());
     std::size_t tail = s.size();
     while (tail > 0 && model_char(s[tail - 1])) --tail;
     if (tail > 0 && model_code(s.substr(tail))) return std::string(s.substr(tail));

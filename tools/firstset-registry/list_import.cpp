@@ -22,23 +22,41 @@ constexpr std::size_t max_errors = 100;
 
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
-// The role a header cell names, or role_count for none. Order matters: 产品研制单位 is a company,
-// 产品名称及型号 a product, 规格型号 a model.
-Role role_of(std::string_view cell) {
+struct Match {
+    Role role = role_count;
+    int strength = 0;  // 2: one of the names docs/contract.md section 10 lists; 1: a header containing a key word
+};
+
+// The role a header cell names. Order matters: 产品研制单位 is a company, 产品名称及型号 a product,
+// 规格型号 a model. Columns about something else that merely share a word (用户单位, 企业所在地,
+// 推荐单位, 产品类别, 产品简介) name no role, so they never stand in for the list's own columns.
+Match role_of(std::string_view cell) {
     std::string t;
     for (char c : normalise_name(cell))
         if (c != '*') t.push_back(c);  // required-column marks: *企业名称
-    if (t.empty()) return role_count;
-    if (contains(t, "信用代码")) return uscc_col;
-    if (contains(t, "证书编号") || contains(t, "证书号") || contains(t, "认定编号")) return certificate;
-    if (t == "序号" || t == "序" || t == "no." || t == "no" || t == "编号") return seq;
-    if (contains(t, "批次")) return batch_col;
-    if (contains(t, "型号") && !contains(t, "名称")) return model;
-    for (std::string_view k : {"企业", "单位", "制造商", "公司", "厂商", "生产商", "供应商"})
-        if (contains(t, k)) return company;
-    for (std::string_view k : {"产品", "装备", "名称", "材料", "软件"})
-        if (contains(t, k)) return product;
-    return role_count;
+    if (t.empty()) return {};
+    auto any = [&](std::initializer_list<std::string_view> keys) {
+        return std::any_of(keys.begin(), keys.end(), [&](std::string_view k) { return contains(t, k); });
+    };
+    auto exact = [&](std::initializer_list<std::string_view> keys) {
+        return std::any_of(keys.begin(), keys.end(), [&](std::string_view k) { return t == k; });
+    };
+    if (any({"信用代码"})) return {uscc_col, 2};
+    if (any({"证书编号", "证书号", "认定编号"})) return {certificate, 2};
+    if (exact({"序号", "序", "no.", "no", "编号"})) return {seq, 2};
+    if (any({"批次"})) return {batch_col, 2};
+    if (any({"用户", "使用单位", "采购单位", "推荐", "主管", "所在地", "地区", "区县", "地址", "地市", "省份", "城市", "类别",
+             "类型", "领域", "行业", "简介", "介绍", "说明", "描述", "用途", "备注", "联系", "电话", "级别", "依托", "工程名称",
+             "项目单位", "金额", "价格", "数量", "日期", "时间", "有效期"}))
+        return {};
+    if (any({"型号"}) && !any({"名称"})) return {model, exact({"型号", "规格型号", "产品型号", "装备型号"}) ? 2 : 1};
+    if (any({"企业", "单位", "制造商", "公司", "厂商", "生产商", "供应商"}))
+        return {company, exact({"企业名称", "单位名称", "申报单位", "研制单位", "生产企业", "制造商", "申报企业", "企业", "研制企业",
+                                "生产单位", "申报单位名称", "研制单位名称"}) ? 2 : 1};
+    if (any({"产品", "装备", "名称", "材料", "软件"}))
+        return {product, exact({"产品名称", "装备名称", "产品", "设备名称", "技术装备名称", "材料名称", "软件名称", "产品(装备)名称",
+                                "技术装备(项目)名称"}) ? 2 : 1};
+    return {};
 }
 
 struct Header {
@@ -46,18 +64,44 @@ struct Header {
     std::array<std::optional<std::size_t>, role_count> column{};
 };
 
+// The first row that names a company and a product column; for each role the column whose header
+// matches best (an exact name over a key word), the first of equals.
 std::optional<Header> find_header(const Table& table) {
     for (std::size_t i = 0; i < std::min(table.rows.size(), header_scan_rows); ++i) {
         Header h;
         h.row_index = i;
+        std::array<int, role_count> strength{};
         const auto& cells = table.rows[i].cells;
         for (std::size_t c = 0; c < cells.size(); ++c) {
-            const Role r = role_of(cells[c]);
-            if (r != role_count && !h.column[r]) h.column[r] = c;
+            const Match m = role_of(cells[c]);
+            if (m.role != role_count && m.strength > strength[m.role]) {
+                h.column[m.role] = c;
+                strength[m.role] = m.strength;
+            }
         }
         if (h.column[company] && h.column[product]) return h;
     }
     return std::nullopt;
+}
+
+// What lists put in a cell that has no value: 无, /, —, N/A.
+bool placeholder(std::string_view s) {
+    for (std::string_view p : {"/", "\xEF\xBC\x8F", "-", "--", "\xE2\x80\x94", "\xE2\x80\x94\xE2\x80\x94", "\xE2\x80\x93",
+                               "\xE6\x97\xA0", "\xE6\x9A\x82\xE6\x97\xA0", "\xE4\xB8\x8D\xE9\x80\x82\xE7\x94\xA8", "N/A", "n/a", "NA", "\\"})
+        if (s == p) return true;
+    return false;
+}
+
+// A total or subtotal row: 合计, 总计, 小计, 共计 in its first filled cell.
+bool summary_row(const Row& r) {
+    for (const std::string& c : r.cells) {
+        if (c.empty()) continue;
+        for (std::string_view k : {"\xE5\x90\x88\xE8\xAE\xA1", "\xE6\x80\xBB\xE8\xAE\xA1", "\xE5\xB0\x8F\xE8\xAE\xA1",
+                                   "\xE5\x85\xB1\xE8\xAE\xA1"})
+            if (c.compare(0, k.size(), k) == 0) return true;
+        return false;
+    }
+    return false;
 }
 
 std::string_view cell(const Row& row, const std::optional<std::size_t>& column) {
@@ -196,10 +240,19 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
         e.company = std::string(cell(r, header.column[company]));
         e.product = std::string(cell(r, header.column[product]));
         e.model = std::string(cell(r, header.column[model]));
+        if (placeholder(e.model)) e.model.clear();
+        // 型 after a model is the word "model", not part of it: GMX-500型 is GMX-500.
+        if (e.model.size() > 3 && e.model.compare(e.model.size() - 3, 3, "\xE5\x9E\x8B") == 0) {
+            e.model.resize(e.model.size() - 3);
+            while (!e.model.empty() && e.model.back() == ' ') e.model.pop_back();
+        }
         e.uscc = std::string(cell(r, header.column[uscc_col]));
+        if (placeholder(e.uscc)) e.uscc.clear();
         e.certificate = std::string(cell(r, header.column[certificate]));
+        if (placeholder(e.certificate)) e.certificate.clear();
         e.batch = std::string(cell(r, header.column[batch_col]));
         if (e.company.empty() && e.product.empty() && e.model.empty() && e.uscc.empty()) continue;  // heading, note, blank
+        if (summary_row(r)) continue;  // 合计 row
         if (e.company == cell(header_row, header.column[company]) && e.product == cell(header_row, header.column[product]))
             continue;  // the header again, on a new page
         const std::string seq_text(cell(r, header.column[seq]));
@@ -244,6 +297,10 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
             }
             e.uscc = code;
         }
+        if (ok && e.company.find("\xE3\x80\x81") != std::string::npos)  // 、: several applicants
+            warn("LIST_JOINT_HOLDERS", r.number,
+                 where(table->name, r.number, false) + ": \"" + e.company + "\" names several companies; a bid's manufacturer is compared with the whole name",
+                 where(table->name, r.number, true) + "：\"" + e.company + "\" 含多家单位；投标产品的制造商按整个名称比对");
         if (ok) entries.push_back(std::move(e));
     }
     if (!errors.empty()) throw ImportFailed(std::move(errors), file);

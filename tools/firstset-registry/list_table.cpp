@@ -5,6 +5,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -700,12 +701,23 @@ std::vector<Table> read_list_file(const std::filesystem::path& file, const Limit
     return read_tables(bytes, format, file.string(), limits);
 }
 
+namespace {
+
+// The end of an organisation's name: a line break after one starts another (joint applicants).
+bool ends_organisation(std::string_view s) {
+    for (std::string_view suffix : {"公司", "研究院", "研究所", "大学", "学院", "集团", "中心", "厂", "）", ")"})
+        if (s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix) return true;
+    return false;
+}
+
+}  // namespace
+
 std::string clean_cell(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     char32_t last = 0;  // the last character written, 0 at the start
-    bool pending_space = false;
+    bool pending_space = false, pending_break = false;
     for (std::size_t i = 0; i < text.size();) {
         char32_t cp;
         std::size_t len = utf8::decode(p + i, text.size() - i, &cp);
@@ -713,10 +725,14 @@ std::string clean_cell(std::string_view text) {
         i += len;
         if (is_space(cp) || cp < 0x20 || cp == 0x7F) {
             pending_space = last != 0;
+            pending_break = pending_break || (pending_space && (cp == '\n' || cp == '\r'));
             continue;
         }
-        if (pending_space && !(is_cjk(last) && is_cjk(cp))) out.push_back(' ');
-        pending_space = false;
+        if (pending_break && ends_organisation(out) && (is_cjk(cp) || cp > 0x7F || std::isalpha(static_cast<int>(cp))))
+            out += "、";  // 甲有限公司\n乙研究院: two applicants
+        else if (pending_space && !(is_cjk(last) && is_cjk(cp)))
+            out.push_back(' ');
+        pending_space = pending_break = false;
         utf8::append(out, cp);
         last = cp;
     }

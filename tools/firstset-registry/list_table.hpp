@@ -52,7 +52,9 @@ std::vector<Table> read_list_file(const std::filesystem::path& file, const Limit
 
 // A cell's text as a person reads it: white space (including U+00A0, U+3000 and line breaks) runs
 // become one space, none at either end, and a space between two Chinese characters goes (Word and
-// Excel break long names across lines: 重庆示例\n机床有限公司 is one name).
+// Excel break long names across lines: 重庆示例\n机床有限公司 is one name), except after the end of
+// an organisation's name (公司, 研究院, 大学, ...), where a line break starts another: 甲有限公司\n乙研究院
+// becomes 甲有限公司、乙研究院 (joint applicants).
 std::string clean_cell(std::string_view text);
 
 }  // namespace firstset::lists

@@ -87,6 +87,12 @@ int run_import(const std::string& list, lists::ImportOptions options, const std:
             std::cout << r.json << std::flush;
             if (!std::cout) return unwritable;
         } else {
+            const auto folder = std::filesystem::absolute(out).parent_path();
+            if (!std::filesystem::is_directory(folder)) {
+                std::cerr << "错误 error [REGISTRY_WRITE_FAILED] " << out << "\n  输出文件所在的文件夹不存在：" << folder.string()
+                          << "\n  the output file's folder does not exist: " << folder.string() << "\n";
+                return unwritable;
+            }
             write_file_durably(out, r.json, "REGISTRY_WRITE_FAILED", 0644);
         }
         std::cerr << "已导入 " << r.entries << " 条（" << (r.table.empty() ? "CSV" : r.table) << "，表头在第 " << r.header_row << " 行）"
