@@ -379,6 +379,40 @@ TEST_CASE("Contract 10: placeholders, totals, joint applicants and 型 in the mo
     CHECK(has_warning(r, "LIST_JOINT_HOLDERS", 5));
 }
 
+TEST_CASE("Contract 10: a header in two rows, notes after company names, full-width values, grades and versions as models", "[lists]") {
+    // Group headings merged over two columns each (Guangdong-shaped), a note after a name, a
+    // full-width model, USCC and 序号.
+    const test::Rows rows = {
+        {"2024年广东省首台（套）重大技术装备名单"},
+        {"序号", "申报单位信息", "", "产品信息", "", "所属领域"},
+        {"序号", "名称", "统一社会信用代码", "名称", "型号", "所属领域"},
+        {"1", "广州示例数控设备有限公司（牵头单位）", "91320000MA1XJT001E", "五轴联动立式加工中心", "ＧＭＵ－６５０", "高端装备"},
+        {"２", "漳州示例重工（集团）有限公司", "９１３２００００ＭＡ１ＸＪＴ００２Ｈ", "大型沥青混合料搅拌设备", "", "工程机械"},
+    };
+    const ImportResult r = import_bytes(test::make_xlsx(rows, merged("A2:A3")), Format::xlsx);
+    const auto c = certificates(r);
+    REQUIRE(c.size() == 2);
+    CHECK(r.header_row == 3);
+    CHECK(c[0]["holder"] == nlohmann::json{{"name", "广州示例数控设备有限公司"}, {"uscc", "91320000MA1XJT001E"}});
+    CHECK(has_warning(r, "LIST_HOLDER_NOTE", 4));
+    CHECK(c[0]["model"] == "GMU-650");
+    CHECK(c[0]["product"] == "五轴联动立式加工中心");
+    CHECK(c[1]["holder"] == nlohmann::json{{"name", "漳州示例重工（集团）有限公司"}, {"uscc", "91320000MA1XJT002H"}});
+    CHECK(c[1]["list"]["row"] == 2);
+    // A material's grade and a software's version are their models.
+    const auto m = certificates(import_bytes("序号,生产企业,材料名称,牌号/规格\n1,成都示例硅材料有限公司（样例）,高纯电子级多晶硅,EG-Si11N\n", Format::csv));
+    CHECK(m[0]["model"] == "EG-Si11N");
+    const auto v = certificates(import_bytes("申报单位,软件名称,版本号\n杭州示例云智科技有限公司（样例）,工业互联网平台软件,V3.2\n", Format::csv));
+    CHECK(v[0]["model"] == "V3.2");
+    // Errors name the list's own 序号 too.
+    try {
+        import_bytes("序号,企业名称,产品名称\n7,,驼峰重载无人机\n", Format::csv);
+        FAIL("imported");
+    } catch (const ImportFailed& e) {
+        CHECK(e.errors().at(0).message_en == "row 2 (序号 7): the company's name is empty");
+    }
+}
+
 TEST_CASE("Contract 10: clean_cell keeps names as people read them", "[lists]") {
     CHECK(clean_cell("  重庆示例\n机床有限公司 ") == "重庆示例机床有限公司");
     CHECK(clean_cell("WC-FMD16\u3000绿色智能化瞬时粉末灭菌装置") == "WC-FMD16 绿色智能化瞬时粉末灭菌装置");

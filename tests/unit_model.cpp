@@ -89,6 +89,8 @@ TEST_CASE("Rule C6': models in product names as published lists and reports word
     CHECK(model_in_name("热核聚变用杜瓦膨胀节成套系统【CGTR-01】") == "CGTR-01");
     CHECK(model_in_name("隐身抗毁保温舱舱盖 YS-09型") == "YS-09");
     CHECK(model_in_name("矿用隔爆型永磁同步电动机") == "");  // 型 inside a word is not a model's
+    CHECK(model_in_name("5G+矿用智能巡检系统") == "");            // a generation, not a model
+    CHECK(model_in_name("冰箱箱体智能发泡生产线（BX-F6）") == "BX-F6");
 }
 
 TEST_CASE("Rule C5': company and product names compare after full-width, brackets, spaces and case", "[model][lists]") {

@@ -3,6 +3,8 @@
 #include "registry/registry.hpp"
 #include "support.hpp"
 #include "util/error.hpp"
+#include "util/json.hpp"
+#include "util/source_document.hpp"
 
 using namespace firstset;
 
@@ -171,4 +173,76 @@ TEST_CASE("Registry: unreadable and malformed files get IO and PARSE", "[registr
     e = registry_error(dir, "registry: [unclosed\n");
     CHECK(e.status() == Status::parse);
     CHECK(e.code() == "YAML_SYNTAX");
+}
+
+namespace {
+
+// A JSON text with simdjson's padding after it, as Registry::load reads files.
+std::string padded(const std::string& json) {
+    std::string text = json;
+    text.reserve(text.size() + 64);
+    return text;
+}
+
+void check_same(const Registry& a, const Registry& b) {
+    REQUIRE(a.size() == b.size());
+    CHECK(a.id() == b.id());
+    CHECK(a.version() == b.version());
+    CHECK(a.published_text() == b.published_text());
+    CHECK(a.sha256() == b.sha256());
+    CHECK(a.holder_checksum_warnings() == b.holder_checksum_warnings());
+}
+
+}  // namespace
+
+TEST_CASE("Registry: a JSON registry read entry by entry holds what the whole-document reader holds", "[registry][lists]") {
+    for (const char* source : {"examples/registry.yaml", "tests/data/registry-lists.yaml"}) {
+        INFO(source);
+        const SourceDocument yaml = SourceDocument::read(test::source(source));
+        const std::string json = yaml.root().to_json();
+        const SourceDocument doc = SourceDocument::parse(json, "r.json", SourceDocument::Format::json);
+        const Registry whole = Registry::from_document(doc);
+        auto entries = Registry::from_json_entries(padded(json), "r.json");
+        REQUIRE(entries.has_value());
+        check_same(whole, *entries);
+        for (const json::Value& c : doc.root()["certificates"].items()) {
+            const Certificate* x = whole.find(c["id"].str());
+            const Certificate* y = entries->find(c["id"].str());
+            REQUIRE(x != nullptr);
+            REQUIRE(y != nullptr);
+            CHECK(x->issuer == y->issuer);
+            CHECK(x->product == y->product);
+            CHECK(x->model == y->model);
+            CHECK(x->model_key == y->model_key);
+            CHECK(x->model_listed == y->model_listed);
+            CHECK(x->holder_name == y->holder_name);
+            CHECK(x->holder_uscc == y->holder_uscc);
+            CHECK(x->list_document == y->list_document);
+            CHECK(x->list_batch == y->list_batch);
+            CHECK(x->list_row == y->list_row);
+            CHECK(x->kind == y->kind);
+            CHECK(x->status == y->status);
+            CHECK(x->recognized_on == y->recognized_on);
+            CHECK(x->valid_until == y->valid_until);
+        }
+    }
+}
+
+TEST_CASE("Registry: what the entry-by-entry reader does not take goes to the whole-document reader, which names it", "[registry]") {
+    const std::string good = R"({"registry":{"id":"t","version":"1"},"certificates":[{"id":"A","issuer":"CN-CQ","product":"p","holder":{"name":"n"},"recognized_on":"2024-05-12"}]})";
+    REQUIRE(Registry::from_json_entries(padded(good), "r.json").has_value());
+    // Text after the document, a member the schema does not allow, a repeated member, a repeated
+    // id, an impossible validity, a syntax error inside an entry: each is left to the full reader.
+    for (const std::string& bad : std::vector<std::string>
+         {good + " x", R"({"registry":{"id":"t","version":"1"},"extra":1,"certificates":[]})",
+          R"({"registry":{"id":"t","version":"1"},"certificates":[],"certificates":[]})",
+          R"({"registry":{"id":"t","version":"1"},"certificates":[{"id":"A","issuer":"CN-CQ","product":"p","holder":{"name":"n"},"recognized_on":"2024-05-12"},{"id":"A","issuer":"CN-CQ","product":"q","holder":{"name":"n"},"recognized_on":"2024-05-12"}]})",
+          R"({"registry":{"id":"t","version":"1"},"certificates":[{"id":"A","issuer":"CN-CQ","product":"p","holder":{"name":"n"},"recognized_on":"2024-05-12","valid_until":"2024-01-01"}]})",
+          R"({"registry":{"id":"t","version":"1"},"certificates":[{"id":"A" "issuer":"CN-CQ"}]})",
+          R"({"registry":{"id":"t","version":"1"},"certificates":[{"id":"A","issuer":"Chongqing","product":"p","holder":{"name":"n"},"recognized_on":"2024-05-12"}]})"}) {
+        INFO(bad);
+        CHECK_FALSE(Registry::from_json_entries(padded(bad), "r.json").has_value());
+        test::TempDir dir;
+        CHECK_FALSE(registry_error(dir, bad, "r.json").code().empty());  // and the file load reports it
+    }
 }

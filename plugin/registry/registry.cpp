@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <tuple>
+#include <unordered_set>
 
 #include <simdjson.h>
 
@@ -45,10 +46,106 @@ std::string certificate_pointer(std::size_t index, std::string_view rest = {}) {
 
 }  // namespace
 
+// Fills a registry entry by entry: certificates from checked JSON values, their text copied into
+// blocks that never move, repeated text (issuers, catalogues, list documents and batches) kept once.
+class Registry::Filler {
+public:
+    explicit Filler(Registry& r) : r_(r) {}
+
+    // Adds the certificate, which the schema's certificate definition has accepted. False when its
+    // valid_until is not after recognized_on (the caller reports it).
+    bool add(const json::Value& c) {
+        const auto [id, issuer, kind, product, model, holder, recognized_on, valid_until, status, catalogue, list] =
+            json::members<11>(c, {"id", "issuer", "kind", "product", "model", "holder", "recognized_on", "valid_until",
+                                  "status", "catalogue", "list"});
+        const auto [holder_name, holder_uscc] = json::members<2>(*holder, {"name", "uscc"});
+        Certificate& cert = r_.certificates_.emplace_back();
+        cert.id = keep(id->str());
+        cert.issuer = shared(issuer->str());
+        const std::string_view k = kind ? kind->str() : "equipment";
+        cert.kind = k == "material" ? EntryKind::material : k == "software" ? EntryKind::software : EntryKind::equipment;
+        cert.product = keep(product->str());
+        if (model) {
+            cert.model = keep(model->str());
+        } else {
+            cert.model = keep(model_in_name(cert.product));
+            cert.model_listed = false;
+        }
+        cert.model_key = keep(normalise_model(cert.model));
+        cert.holder_name = keep(holder_name->str());
+        if (holder_uscc) cert.holder_uscc = keep(holder_uscc->str());
+        if (catalogue) cert.catalogue = shared(catalogue->str());
+        if (list) {
+            const auto [document, batch, row] = json::members<3>(*list, {"document", "batch", "row"});
+            if (document) cert.list_document = shared(document->str());
+            if (batch) cert.list_batch = shared(batch->str());
+            if (row) cert.list_row = static_cast<std::uint32_t>(row->uint64());  // schema: 1..1000000
+        }
+        // The schema's "date" format has checked these are real calendar days.
+        cert.recognized_on = Date::parse(recognized_on->str()).value();
+        if (valid_until) cert.valid_until = Date::parse(valid_until->str()).value();
+        const std::string_view st = status ? status->str() : "valid";
+        cert.status = st == "revoked" ? CertificateStatus::revoked : st == "suspended" ? CertificateStatus::suspended : CertificateStatus::valid;
+        if (!cert.holder_uscc.empty() && !uscc::checksum_ok(cert.holder_uscc)) ++r_.holder_checksum_warnings_;
+        return !cert.valid_until || *cert.valid_until > cert.recognized_on;
+    }
+
+    // Indexes the ids; the index of the first certificate whose id repeats an earlier one's, and
+    // that earlier one's, or nullopt.
+    std::optional<std::pair<std::uint32_t, std::uint32_t>> index() {
+        r_.index_.reserve(r_.certificates_.size());
+        for (std::uint32_t i = 0; i < r_.certificates_.size(); ++i) {
+            auto [it, inserted] = r_.index_.emplace(r_.certificates_[i].id, i);
+            if (!inserted) return std::pair{i, it->second};
+        }
+        return std::nullopt;
+    }
+
+private:
+    std::string_view keep(std::string_view text) {
+        if (text.empty()) return {};
+        if (text.size() > room_) {
+            room_ = std::max<std::size_t>(text.size(), std::size_t{1} << 20);
+            r_.arena_.push_back(std::make_unique<char[]>(room_));
+            next_ = r_.arena_.back().get();
+        }
+        std::memcpy(next_, text.data(), text.size());
+        std::string_view kept(next_, text.size());
+        next_ += text.size();
+        room_ -= text.size();
+        return kept;
+    }
+    // Text most entries repeat: kept once.
+    std::string_view shared(std::string_view text) {
+        if (auto it = shared_.find(text); it != shared_.end()) return *it;
+        if (shared_.size() >= 4096) return keep(text);  // not so repetitive after all
+        return *shared_.insert(keep(text)).first;
+    }
+
+    Registry& r_;
+    char* next_ = nullptr;
+    std::size_t room_ = 0;
+    std::unordered_set<std::string_view> shared_;
+};
+
+namespace {
+
+// The document's bytes: JSON is read entry by entry (registry_from_json); YAML and anything the
+// entry-by-entry reader does not take go through the whole document.
+Registry registry_from_text(std::string&& text, const std::string& file) {
+    const auto format = SourceDocument::format_for(file, text);
+    if (format == SourceDocument::Format::json)
+        if (auto r = Registry::from_json_entries(text, file)) return std::move(*r);
+    return Registry::from_document(SourceDocument::parse(std::move(text), file, format));
+}
+
+}  // namespace
+
 Registry Registry::load(const std::filesystem::path& file) {
-    Registry r = from_document(SourceDocument::read(file));
+    std::string text = read_file_or_throw(file, max_source_bytes, "the file", "文件", {}, simdjson::SIMDJSON_PADDING);
+    Registry r = registry_from_text(std::move(text), file.string());
 #ifdef __GLIBC__
-    // The document and its DOM are gone: give their pages back rather than keep them resident.
+    // The document and its parse are gone: give their pages back rather than keep them resident.
     malloc_trim(0);
 #endif
     return r;
@@ -66,11 +163,78 @@ Registry Registry::load_signed(const std::filesystem::path& file, const Verifier
                               " (signature from " + signature.string() + ")",
                           "认定名录 " + file.string() + " 没有密钥 " + key.name + " 的有效 Ed25519 签名（签名取自 " + signature.string() + "）",
                           Location{"", file.string(), 0, 0});
-    const auto format = SourceDocument::format_for(file.string(), text);
-    Registry r = from_document(SourceDocument::parse(std::move(text), file.string(), format));
+    Registry r = registry_from_text(std::move(text), file.string());
 #ifdef __GLIBC__
     malloc_trim(0);
 #endif
+    return r;
+}
+
+std::optional<Registry> Registry::from_json_entries(const std::string& text, const std::string& file) {
+    // The whole document's tree is never built: simdjson walks the text, each certificate is read
+    // into a small document of its own, checked against the schema's certificate definition and
+    // added. Anything unexpected (a syntax error, a violation, a repeated id) returns nullopt, and
+    // the whole-document reader then reports it with its line and pointer.
+    if (text.capacity() < text.size() + simdjson::SIMDJSON_PADDING) return std::nullopt;
+    try {
+        return entries_of_json(text, file);
+    } catch (const StatusError&) {
+        return std::nullopt;  // a fragment's syntax: located in the whole text by from_document
+    }
+}
+
+std::optional<Registry> Registry::entries_of_json(const std::string& text, const std::string& file) {
+    const schema::Schemas& schemas = schema::builtin();
+    const json::Limits limits{max_source_bytes, max_source_depth};
+    simdjson::ondemand::parser parser(text.size());
+    simdjson::ondemand::document doc;
+    if (parser.iterate(simdjson::padded_string_view(text.data(), text.size(), text.capacity())).get(doc)) return std::nullopt;
+    simdjson::ondemand::object root;
+    if (doc.get_object().get(root)) return std::nullopt;
+    Registry r;
+    Filler filler(r);
+    bool header = false, listed = false;
+    for (auto member : root) {
+        simdjson::ondemand::field field;
+        if (std::move(member).get(field)) return std::nullopt;
+        simdjson::ondemand::raw_json_string key = field.key();
+        if (key.is_equal("registry") && !header) {
+            header = true;
+            simdjson::ondemand::object h;
+            std::string_view span;
+            if (field.value().get_object().get(h) || h.raw_json().get(span)) return std::nullopt;
+            const json::Document d = json::Document::parse(span, limits, file);
+            if (schemas.validate_at("registry.schema.json", "/properties/registry", d.root())) return std::nullopt;
+            r.id_ = std::string(d.root()["id"].str());
+            r.version_ = std::string(d.root()["version"].str());
+            if (const json::Value* published = d.root().find("published")) {
+                r.published_text_ = std::string(published->str());
+                r.published_ = unix_seconds_of(r.published_text_).value();  // the schema's date-time format checked it
+            }
+        } else if (key.is_equal("certificates") && !listed) {
+            listed = true;
+            simdjson::ondemand::array certificates;
+            std::size_t count = 0;
+            if (field.value().get_array().get(certificates) || certificates.count_elements().get(count)) return std::nullopt;
+            if (count > 2'000'000) return std::nullopt;  // the schema's maxItems
+            r.certificates_.reserve(count);
+            for (auto element : certificates) {
+                simdjson::ondemand::object c;
+                std::string_view span;
+                if (std::move(element).get_object().get(c) || c.raw_json().get(span)) return std::nullopt;
+                const json::Document d = json::Document::parse(span, limits, file);
+                if (schemas.validate_at("registry.schema.json", "/definitions/certificate", d.root())) return std::nullopt;
+                if (!filler.add(d.root())) return std::nullopt;
+            }
+        } else {
+            return std::nullopt;
+        }
+    }
+    const char* trailing = nullptr;
+    if (!header || !listed || !doc.current_location().get(trailing)) return std::nullopt;  // text after the document
+    if (filler.index()) return std::nullopt;
+    r.file_ = file;
+    r.sha256_ = sha256_hex(text);
     return r;
 }
 
@@ -99,100 +263,26 @@ Registry Registry::from_document(const SourceDocument& doc) {
         r.published_text_ = std::string(published->str());
         r.published_ = unix_seconds_of(r.published_text_).value();  // the schema's date-time format checked it
     }
-
-    // Two passes over the validated certificates: size the arena, then fill it.
-    struct Fields {
-        json::Ref id, issuer, kind, product, model, holder, recognized_on, valid_until, status, catalogue, list;
-        json::Ref holder_name, holder_uscc, list_document, list_batch, list_row;
-    };
     const json::Span<json::Value> certs = root["certificates"].items();
-    std::vector<Fields> fields(certs.size());
-    std::size_t text_size = 0;  // the listed text, which most entries' normalised forms add little to
-    auto length = [](json::Ref v) { return v ? v->str().size() : 0; };
-    for (std::size_t i = 0; i < certs.size(); ++i) {
-        Fields& f = fields[i];
-        std::tie(f.id, f.issuer, f.kind, f.product, f.model, f.holder, f.recognized_on, f.valid_until, f.status,
-                 f.catalogue, f.list) =
-            std::tuple_cat(json::members<11>(certs[i], {"id", "issuer", "kind", "product", "model", "holder",
-                                                        "recognized_on", "valid_until", "status", "catalogue", "list"}));
-        std::tie(f.holder_name, f.holder_uscc) = std::tuple_cat(json::members<2>(*f.holder, {"name", "uscc"}));
-        if (f.list)
-            std::tie(f.list_document, f.list_batch, f.list_row) =
-                std::tuple_cat(json::members<3>(*f.list, {"document", "batch", "row"}));
-        text_size += length(f.id) + length(f.issuer) + length(f.product) + 2 * length(f.model) +
-                     length(f.holder_name) + length(f.holder_uscc) + length(f.catalogue) +
-                     length(f.list_document) + length(f.list_batch);
-    }
-    // The first block holds the listed text and its usual normalised forms; later blocks take
-    // what does not fit (entries without a model or a USCC add their name forms).
-    char* next = nullptr;
-    std::size_t room = 0;
-    auto keep = [&](std::string_view text) {
-        if (text.empty()) return std::string_view();
-        if (text.size() > room) {
-            room = std::max<std::size_t>(text.size(), r.arena_.empty() ? text_size + (1 << 16) : std::size_t{1} << 20);
-            r.arena_.push_back(std::make_unique<char[]>(room));
-            next = r.arena_.back().get();
-        }
-        std::memcpy(next, text.data(), text.size());
-        std::string_view kept(next, text.size());
-        next += text.size();
-        room -= text.size();
-        return kept;
-    };
-
     r.certificates_.reserve(certs.size());
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        const Fields& f = fields[i];
-        Certificate& cert = r.certificates_.emplace_back();
-        cert.id = keep(f.id->str());
-        cert.issuer = keep(f.issuer->str());
-        const std::string_view kind = f.kind ? f.kind->str() : "equipment";
-        cert.kind = kind == "material" ? EntryKind::material : kind == "software" ? EntryKind::software : EntryKind::equipment;
-        cert.product = keep(f.product->str());
-        if (f.model) {
-            cert.model = keep(f.model->str());
-        } else {
-            cert.model = keep(model_in_name(cert.product));
-            cert.model_listed = false;
-        }
-        cert.model_key = keep(normalise_model(cert.model));
-        cert.holder_name = keep(f.holder_name->str());
-        if (f.holder_uscc) cert.holder_uscc = keep(f.holder_uscc->str());
-        if (f.catalogue) cert.catalogue = keep(f.catalogue->str());
-        if (f.list_document) cert.list_document = keep(f.list_document->str());
-        if (f.list_batch) cert.list_batch = keep(f.list_batch->str());
-        if (f.list_row) cert.list_row = static_cast<std::uint32_t>(f.list_row->uint64());  // schema: 1..1000000
-        // The schema's "date" format has checked these are real calendar days.
-        cert.recognized_on = Date::parse(f.recognized_on->str()).value();
-        if (f.valid_until) {
-            cert.valid_until = Date::parse(f.valid_until->str()).value();
-            if (*cert.valid_until <= cert.recognized_on)
-                doc.fail(Status::config, "REGISTRY_BAD_DATE",
-                         "certificate " + std::string(cert.id) + ": valid_until " + cert.valid_until->to_string() +
-                             " is not after recognized_on " + cert.recognized_on.to_string(),
-                         "证书 " + std::string(cert.id) + "：有效期截止日 " + cert.valid_until->to_string() +
-                             " 不晚于认定日期 " + cert.recognized_on.to_string(),
-                         certificate_pointer(i, "valid_until"));
-        }
-        const std::string_view status = f.status ? f.status->str() : "valid";
-        cert.status = status == "revoked"     ? CertificateStatus::revoked
-                      : status == "suspended" ? CertificateStatus::suspended
-                                              : CertificateStatus::valid;
-        if (!cert.holder_uscc.empty() && !uscc::checksum_ok(cert.holder_uscc)) ++r.holder_checksum_warnings_;
+    Filler filler(r);
+    for (std::size_t i = 0; i < certs.size(); ++i) {
+        if (filler.add(certs[i])) continue;
+        const Certificate& cert = r.certificates_.back();
+        doc.fail(Status::config, "REGISTRY_BAD_DATE",
+                 "certificate " + std::string(cert.id) + ": valid_until " + cert.valid_until->to_string() +
+                     " is not after recognized_on " + cert.recognized_on.to_string(),
+                 "证书 " + std::string(cert.id) + "：有效期截止日 " + cert.valid_until->to_string() + " 不晚于认定日期 " +
+                     cert.recognized_on.to_string(),
+                 certificate_pointer(i, "valid_until"));
     }
-
-    r.index_.reserve(r.certificates_.size());
-    for (std::uint32_t i = 0; i < r.certificates_.size(); ++i) {
-        auto [it, inserted] = r.index_.emplace(r.certificates_[i].id, i);
-        if (!inserted) {
-            const std::string id(r.certificates_[i].id);
-            doc.fail(Status::config, "REGISTRY_DUPLICATE_ID",
-                     "certificate " + id + " appears twice (entries " + std::to_string(it->second) + " and " +
-                         std::to_string(i) + ")",
-                     "证书 " + id + " 重复出现（第 " + std::to_string(it->second) + " 项和第 " + std::to_string(i) + " 项）",
-                     certificate_pointer(i, "id"));
-        }
+    if (const auto repeat = filler.index()) {
+        const auto [i, first] = *repeat;
+        const std::string id(r.certificates_[i].id);
+        doc.fail(Status::config, "REGISTRY_DUPLICATE_ID",
+                 "certificate " + id + " appears twice (entries " + std::to_string(first) + " and " + std::to_string(i) + ")",
+                 "证书 " + id + " 重复出现（第 " + std::to_string(first) + " 项和第 " + std::to_string(i) + " 项）",
+                 certificate_pointer(i, "id"));
     }
     return r;
 }

@@ -60,6 +60,11 @@ public:
     // an unknown issuer format).
     static Registry load(const std::filesystem::path& file);
     static Registry from_document(const SourceDocument& doc);
+    // A JSON registry read entry by entry, never as one tree (a 100,000-entry registry loads in
+    // less memory); nullopt when the text holds anything from_document would refuse or locate,
+    // which the caller then hands to from_document for its error. REQUIRES: text's capacity
+    // leaves simdjson's padding after its end.
+    static std::optional<Registry> from_json_entries(const std::string& text, const std::string& file);
     // The same, for a file its publisher signed: the bytes read once must carry key's Ed25519
     // signature (base64, in the signature file firstset-ledger sign writes), else INTEGRITY
     // REGISTRY_BAD_SIGNATURE naming both files.
@@ -85,7 +90,9 @@ public:
     Registry& operator=(Registry&&) noexcept = default;
 
 private:
+    class Filler;
     Registry() = default;
+    static std::optional<Registry> entries_of_json(const std::string& text, const std::string& file);
 
     std::string id_, version_, sha256_, file_;
     std::optional<std::int64_t> published_;

@@ -808,4 +808,16 @@ std::optional<Violation> Schemas::validate(std::string_view name, const json::Va
     return v;
 }
 
+std::optional<Violation> Schemas::validate_at(std::string_view name, std::string_view pointer, const json::Value& instance) const {
+    const std::string key = std::string(name) + "#" + std::string(pointer);
+    const auto it = impl_->compiled.find(key);
+    if (it == impl_->compiled.end())
+        throw StatusError(Status::internal, "SCHEMA_MISSING", "no compiled schema part " + key, "没有已编译的模式部分 " + key);
+    Violation v;
+    Run run(&v);
+    if (run.check(*it->second, instance)) return std::nullopt;
+    v.path = run.pointer();
+    return v;
+}
+
 }  // namespace firstset::schema

@@ -61,6 +61,11 @@ public:
     // member names unique).
     std::optional<Violation> validate(std::string_view name, const json::Value& instance) const;
 
+    // The same against one part of a named schema, by its JSON Pointer: ("registry.schema.json",
+    // "/definitions/certificate"). The part must be one the schema's compilation reached (a
+    // definition it refers to, a property's schema); else StatusError(INTERNAL, SCHEMA_MISSING).
+    std::optional<Violation> validate_at(std::string_view name, std::string_view pointer, const json::Value& instance) const;
+
     bool has(std::string_view name) const;
 
 private:

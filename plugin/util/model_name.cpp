@@ -64,15 +64,18 @@ bool rating(std::string_view s) {
     return false;
 }
 
-// A model code: model characters only, a digit among them, three or more, not all punctuation,
-// not a rating.
+// A model code: model characters only, a digit among them, three letters or digits or more, not a
+// rating.
 bool model_code(std::string_view s) {
     if (s.size() < 3) return false;
     bool digit = false;
+    std::size_t alnum = 0;
     for (char c : s) {
         if (!model_char(c)) return false;
         digit = digit || (c >= '0' && c <= '9');
+        alnum += (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
+    if (alnum < 3) return false;  // 5G+ is a generation, not a model
     return digit && model_char(s.front()) && s.front() != '-' && s.back() != '-' && !rating(s);
 }
 
@@ -85,6 +88,7 @@ std::string_view trim(std::string_view s) {
 }  // namespace
 
 std::string normalise_model(std::string_view model) { return fold(model, true); }
+std::string ascii_width(std::string_view text) { return fold(text, false, false); }
 std::string normalise_wording(std::string_view text) { return fold(text, false); }
 
 std::string normalise_name(std::string_view name) {

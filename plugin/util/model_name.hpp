@@ -28,8 +28,13 @@ std::string normalise_name(std::string_view name);
 // Rule C6': the model a product name carries, as published lists write it: in brackets at the
 // end (热核聚变用杜瓦膨胀节成套系统(CGTR-01), full-width brackets too, a trailing 型 dropped), or
 // a model code at the start (GRT200-TM20泥水平衡盾构机) or the end (盾构机GRT200). A model code is
-// letters, digits and . _ / + - with at least one digit, three characters or more. Full-width
+// letters, digits and . _ / + - with at least one digit and three letters or digits (5G+ is none), not a
+// rating (220kV, 10t/h). Square and lenticular brackets count as round ones. Full-width
 // forms come back as ASCII. Empty when the name carries none.
 std::string model_in_name(std::string_view product);
+
+// Full-width forms as ASCII (ＹＫ３１２０ is YK3120, （ is (), the ideographic space a space; case and
+// everything else kept: how a model, a 序号 or a USCC typed in full-width is read.
+std::string ascii_width(std::string_view text);
 
 }  // namespace firstset

@@ -18,7 +18,6 @@ namespace firstset {
 namespace {
 
 // Nesting deeper than this in a file is refused (JSON and YAML alike).
-constexpr unsigned max_file_depth = 64;
 
 bool all_digits(std::string_view s) {
     if (s.empty()) return false;
@@ -118,9 +117,9 @@ struct YamlConverter {
             fail_at(mark, Status::limit, "DOCUMENT_TOO_LARGE",
                     "more than " + std::to_string(max_nodes) + " values (aliases expanded) for a file of this size",
                     "取值（含别名展开）超过 " + std::to_string(max_nodes) + " 个，与文件大小不相称");
-        if (depth > max_file_depth)
-            fail_at(mark, Status::limit, "DOCUMENT_TOO_DEEP", "nesting deeper than " + std::to_string(max_file_depth) + " levels",
-                    "嵌套超过 " + std::to_string(max_file_depth) + " 层");
+        if (depth > max_source_depth)
+            fail_at(mark, Status::limit, "DOCUMENT_TOO_DEEP", "nesting deeper than " + std::to_string(max_source_depth) + " levels",
+                    "嵌套超过 " + std::to_string(max_source_depth) + " 层");
         const std::size_t at = offset_of(mark);
         switch (n.Type()) {
             case YAML::NodeType::Undefined:
@@ -211,7 +210,7 @@ SourceDocument SourceDocument::parse(std::string text, std::string file, Format 
                     Location{"", d.file_, 0, 0});
     if (format == Format::json) {
         try {
-            d.doc_ = json::Document::parse(std::move(text), json::Limits{max_source_bytes, max_file_depth}, d.file_);
+            d.doc_ = json::Document::parse(std::move(text), json::Limits{max_source_bytes, max_source_depth}, d.file_);
         } catch (StatusError& e) {
             e.where().file = d.file_;
             throw;

@@ -65,5 +65,7 @@ private:
 
 // Largest file firstset reads as a configuration, pack or registry: 1 GiB.
 inline constexpr std::size_t max_source_bytes = std::size_t{1} << 30;
+// How deep a file's arrays and objects may nest.
+inline constexpr unsigned max_source_depth = 64;
 
 }  // namespace firstset

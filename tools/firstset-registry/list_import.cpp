@@ -49,7 +49,9 @@ Match role_of(std::string_view cell) {
              "类型", "领域", "行业", "简介", "介绍", "说明", "描述", "用途", "备注", "联系", "电话", "级别", "依托", "工程名称",
              "项目单位", "金额", "价格", "数量", "日期", "时间", "有效期"}))
         return {};
-    if (any({"型号"}) && !any({"名称"})) return {model, exact({"型号", "规格型号", "产品型号", "装备型号"}) ? 2 : 1};
+    // The model: 型号; for materials (首批次) the grade, 牌号 or 规格; for software (首版次) the version.
+    if ((any({"型号", "牌号", "规格", "版本"})) && !any({"名称"}))
+        return {model, exact({"型号", "规格型号", "产品型号", "装备型号", "牌号", "牌号/规格", "规格", "版本号", "版本"}) ? 2 : 1};
     if (any({"企业", "单位", "制造商", "公司", "厂商", "生产商", "供应商"}))
         return {company, exact({"企业名称", "单位名称", "申报单位", "研制单位", "生产企业", "制造商", "申报企业", "企业", "研制企业",
                                 "生产单位", "申报单位名称", "研制单位名称"}) ? 2 : 1};
@@ -64,24 +66,80 @@ struct Header {
     std::array<std::optional<std::size_t>, role_count> column{};
 };
 
-// The first row that names a company and a product column; for each role the column whose header
-// matches best (an exact name over a key word), the first of equals.
+// For each role the column whose header matches best (an exact name over a key word), the first
+// of equals; whether it names a company and a product column.
+bool header_of(const std::vector<std::string>& cells, Header& h) {
+    std::array<int, role_count> strength{};
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+        const Match m = role_of(cells[c]);
+        if (m.role != role_count && m.strength > strength[m.role]) {
+            h.column[m.role] = c;
+            strength[m.role] = m.strength;
+        }
+    }
+    return h.column[company] && h.column[product];
+}
+
+// Words a second header row holds under a group heading (申报单位信息 over 名称 | 统一社会信用代码).
+bool sub_heading(std::string_view cell) {
+    const std::string t = normalise_name(cell);
+    return t == "名称" || t == "型号" || t == "规格型号" || t == "代码" || t == "信用代码" || t == "统一社会信用代码" || t == "序号" ||
+           t == "牌号" || t == "版本号" || t == "证书编号";
+}
+
+// The header: the first row that names a company and a product column, or two rows where a
+// second one names the columns under group headings merged across them (申报单位信息 over 名称 |
+// 统一社会信用代码, 产品信息 over 名称 | 型号): each column is then read as its group heading and its
+// own, 申报单位信息名称. The data starts after the last header row.
 std::optional<Header> find_header(const Table& table) {
     for (std::size_t i = 0; i < std::min(table.rows.size(), header_scan_rows); ++i) {
-        Header h;
-        h.row_index = i;
-        std::array<int, role_count> strength{};
-        const auto& cells = table.rows[i].cells;
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            const Match m = role_of(cells[c]);
-            if (m.role != role_count && m.strength > strength[m.role]) {
-                h.column[m.role] = c;
-                strength[m.role] = m.strength;
+        const auto& top = table.rows[i].cells;
+        if (i + 1 < table.rows.size()) {
+            const auto& below = table.rows[i + 1].cells;
+            const auto subs = std::count_if(below.begin(), below.end(), [](const std::string& c) { return sub_heading(c); });
+            const auto headings = std::count_if(top.begin(), top.end(), [](const std::string& c) { return !c.empty(); });
+            if (subs >= 2 && headings >= 2) {  // not a title over the header
+                std::vector<std::string> joined(std::max(top.size(), below.size()));
+                std::string group;
+                for (std::size_t c = 0; c < joined.size(); ++c) {
+                    const std::string up = c < top.size() ? top[c] : std::string();
+                    const std::string down = c < below.size() ? below[c] : std::string();
+                    if (!up.empty()) group = up;
+                    const std::string& heading = up.empty() ? group : up;  // a heading merged across columns
+                    joined[c] = down.empty() || down == heading ? heading : heading + down;
+                }
+                Header h;
+                h.row_index = i + 1;
+                if (header_of(joined, h)) return h;
             }
         }
-        if (h.column[company] && h.column[product]) return h;
+        Header h;
+        h.row_index = i;
+        if (header_of(top, h)) return h;
     }
     return std::nullopt;
+}
+
+// A note after a company's name, in brackets: （牵头单位）, （第一完成单位）, （注：原名…）. Names
+// that carry brackets of their own (（集团）, （重庆）) keep them.
+std::optional<std::size_t> note_at(std::string_view name) {
+    const std::string folded = ascii_width(name);
+    if (folded.empty() || folded.back() != ')') return std::nullopt;
+    const std::size_t open = folded.rfind('(');
+    if (open == std::string::npos || open == 0) return std::nullopt;
+    const std::string_view inside = std::string_view(folded).substr(open + 1, folded.size() - open - 2);
+    bool note = false;
+    for (std::string_view k : {"牵头", "完成单位", "注", "原名", "联合", "申报", "主持", "参与", "承担"})
+        note = note || inside.find(k) != std::string_view::npos;
+    if (!note) return std::nullopt;
+    // The same position in the original text: count the characters before the bracket.
+    std::size_t chars = 0;
+    for (std::size_t k = 0; k < open; ++k) chars += (static_cast<unsigned char>(folded[k]) & 0xC0) != 0x80;
+    std::size_t at = 0;
+    for (std::size_t seen = 0; at < name.size() && seen < chars; ++at)
+        if ((static_cast<unsigned char>(name[at]) & 0xC0) != 0x80) ++seen;
+    while (at < name.size() && (static_cast<unsigned char>(name[at]) & 0xC0) == 0x80) ++at;
+    return at;
 }
 
 // What lists put in a cell that has no value: 无, /, —, N/A.
@@ -140,11 +198,6 @@ struct Entry {
     std::uint32_t row = 0;     // list.row
     std::string id, company, uscc, product, model, batch, certificate;
 };
-
-std::string where(const std::string& table, std::uint32_t row, bool zh) {
-    if (zh) return (table.empty() ? "" : table + " ") + "第 " + std::to_string(row) + " 行";
-    return (table.empty() ? "" : table + " ") + "row " + std::to_string(row);
-}
 
 [[noreturn]] void bad_option(const std::string& en, const std::string& zh) {
     throw StatusError(Status::argument, "LIST_OPTION", en, zh);
@@ -226,6 +279,15 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
     auto error = [&](const char* code, std::uint32_t row, std::string en, std::string zh) {
         if (errors.size() < max_errors) errors.push_back({code, table->name, row, std::move(en), std::move(zh)});
     };
+    // "sheet "名单" row 12", with the list's own 序号 when the row has one: "row 12 (序号 10)".
+    std::unordered_map<std::uint32_t, std::string> serials;
+    auto where = [&](std::uint32_t row, bool zh) {
+        const auto serial = serials.find(row);
+        const bool has = serial != serials.end() && !serial->second.empty();
+        const std::string place = table->name.empty() ? "" : table->name + " ";
+        if (zh) return place + "第 " + std::to_string(row) + " 行" + (has ? "（序号 " + serial->second + "）" : "");
+        return place + "row " + std::to_string(row) + (has ? " (序号 " + serial->second + ")" : "");
+    };
     auto warn = [&](const char* code, std::uint32_t row, std::string en, std::string zh) {
         result.warnings.push_back({code, table->name, row, std::move(en), std::move(zh)});
     };
@@ -239,14 +301,14 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
         e.source_row = r.number;
         e.company = std::string(cell(r, header.column[company]));
         e.product = std::string(cell(r, header.column[product]));
-        e.model = std::string(cell(r, header.column[model]));
+        e.model = ascii_width(cell(r, header.column[model]));
         if (placeholder(e.model)) e.model.clear();
         // 型 after a model is the word "model", not part of it: GMX-500型 is GMX-500.
         if (e.model.size() > 3 && e.model.compare(e.model.size() - 3, 3, "\xE5\x9E\x8B") == 0) {
             e.model.resize(e.model.size() - 3);
             while (!e.model.empty() && e.model.back() == ' ') e.model.pop_back();
         }
-        e.uscc = std::string(cell(r, header.column[uscc_col]));
+        e.uscc = ascii_width(cell(r, header.column[uscc_col]));
         if (placeholder(e.uscc)) e.uscc.clear();
         e.certificate = std::string(cell(r, header.column[certificate]));
         if (placeholder(e.certificate)) e.certificate.clear();
@@ -255,25 +317,34 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
         if (summary_row(r)) continue;  // 合计 row
         if (e.company == cell(header_row, header.column[company]) && e.product == cell(header_row, header.column[product]))
             continue;  // the header again, on a new page
-        const std::string seq_text(cell(r, header.column[seq]));
+        const std::string seq_text = ascii_width(cell(r, header.column[seq]));
         if (auto n = row_number(seq_text)) e.row = *n;
+        if (!seq_text.empty()) serials.emplace(r.number, seq_text);
+        if (const auto at = note_at(e.company)) {
+            const std::string note = e.company.substr(*at);
+            e.company.resize(*at);
+            while (!e.company.empty() && e.company.back() == ' ') e.company.pop_back();
+            warn("LIST_HOLDER_NOTE", r.number,
+                 where(r.number, false) + ": the note " + note + " after the company's name is left out: holder \"" + e.company + "\"",
+                 where(r.number, true) + "：企业名称后的说明" + note + "未计入持有人名称：\"" + e.company + "\"");
+        }
         bool ok = true;
         if (e.company.empty()) {
-            error("LIST_EMPTY_COMPANY", r.number, where(table->name, r.number, false) + ": the company's name is empty",
-                  where(table->name, r.number, true) + "：企业名称为空");
+            error("LIST_EMPTY_COMPANY", r.number, where(r.number, false) + ": the company's name is empty",
+                  where(r.number, true) + "：企业名称为空");
             ok = false;
         }
         if (e.product.empty()) {
-            error("LIST_EMPTY_PRODUCT", r.number, where(table->name, r.number, false) + ": the product's name is empty",
-                  where(table->name, r.number, true) + "：产品名称为空");
+            error("LIST_EMPTY_PRODUCT", r.number, where(r.number, false) + ": the product's name is empty",
+                  where(r.number, true) + "：产品名称为空");
             ok = false;
         }
         for (auto [text, max, en, zh] : {std::tuple{&e.company, 200u, "company name", "企业名称"}, std::tuple{&e.product, 200u, "product name", "产品名称"},
                                          std::tuple{&e.model, 128u, "model", "型号"}, std::tuple{&e.batch, 100u, "batch", "批次"}}) {
             const std::string n = utf8_length_ok(*text, max);
             if (!n.empty()) {
-                error("LIST_TOO_LONG", r.number, where(table->name, r.number, false) + ": the " + en + " has " + n + " characters, more than " + std::to_string(max),
-                      where(table->name, r.number, true) + "：" + zh + "有 " + n + " 字，超过 " + std::to_string(max) + " 字");
+                error("LIST_TOO_LONG", r.number, where(r.number, false) + ": the " + en + " has " + n + " characters, more than " + std::to_string(max),
+                      where(r.number, true) + "：" + zh + "有 " + n + " 字，超过 " + std::to_string(max) + " 字");
                 ok = false;
             }
         }
@@ -285,22 +356,22 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
                 // Excel keeps an all-digit code as a number and loses its last digits (9.15E+17).
                 const bool number = code.find_first_not_of("0123456789.E+") == std::string::npos;
                 error("LIST_BAD_USCC", r.number,
-                      where(table->name, r.number, false) + ": \"" + e.uscc + "\" is not a unified social credit code (18 characters of 0-9A-HJ-NPQRTUWXY)" +
+                      where(r.number, false) + ": \"" + e.uscc + "\" is not a unified social credit code (18 characters of 0-9A-HJ-NPQRTUWXY)" +
                           (number ? "; the spreadsheet holds it as a number, which cannot keep 18 digits: format the column as text and enter the codes again" : ""),
-                      where(table->name, r.number, true) + "：\"" + e.uscc + "\" 不是统一社会信用代码（18 位，字符取自 0-9A-HJ-NPQRTUWXY）" +
+                      where(r.number, true) + "：\"" + e.uscc + "\" 不是统一社会信用代码（18 位，字符取自 0-9A-HJ-NPQRTUWXY）" +
                           (number ? "；表格把它存成了数字，无法保留 18 位：请将该列设为文本格式后重新录入" : ""));
                 ok = false;
             } else if (!uscc::checksum_ok(code)) {
                 warn("USCC_CHECKSUM", r.number,
-                     where(table->name, r.number, false) + ": the unified social credit code " + code + " has a wrong check character; kept as listed (bids are compared with it and warned)",
-                     where(table->name, r.number, true) + "：统一社会信用代码 " + code + " 校验位不符，按名单原样保留（投标比对时给出警告）");
+                     where(r.number, false) + ": the unified social credit code " + code + " has a wrong check character; kept as listed (bids are compared with it and warned)",
+                     where(r.number, true) + "：统一社会信用代码 " + code + " 校验位不符，按名单原样保留（投标比对时给出警告）");
             }
             e.uscc = code;
         }
         if (ok && e.company.find("\xE3\x80\x81") != std::string::npos)  // 、: several applicants
             warn("LIST_JOINT_HOLDERS", r.number,
-                 where(table->name, r.number, false) + ": \"" + e.company + "\" names several companies; a bid's manufacturer is compared with the whole name",
-                 where(table->name, r.number, true) + "：\"" + e.company + "\" 含多家单位；投标产品的制造商按整个名称比对");
+                 where(r.number, false) + ": \"" + e.company + "\" names several companies; a bid's manufacturer is compared with the whole name",
+                 where(r.number, true) + "：\"" + e.company + "\" 含多家单位；投标产品的制造商按整个名称比对");
         if (ok) entries.push_back(std::move(e));
     }
     if (!errors.empty()) throw ImportFailed(std::move(errors), file);
@@ -323,9 +394,9 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
         }
         if (header.column[seq] && !use_seq)
             warn("LIST_ROW_NUMBERS", bad_row,
-                 "the 序号 column is not a distinct number on every entry (first at " + where(table->name, bad_row, false) +
+                 "the 序号 column is not a distinct number on every entry (first at " + where(bad_row, false) +
                      "): entries are numbered by their position instead",
-                 "序号列并非每个条目都是不重复的数字（首见于" + where(table->name, bad_row, true) + "）：改按条目位置编号");
+                 "序号列并非每个条目都是不重复的数字（首见于" + where(bad_row, true) + "）：改按条目位置编号");
         std::uint32_t position = 0;
         for (Entry& e : entries) {
             ++position;
@@ -343,8 +414,8 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
             auto [it, fresh] = seen.emplace(key, e.source_row);
             if (!fresh) {
                 warn("LIST_DUPLICATE_ROW", e.source_row,
-                     where(table->name, e.source_row, false) + " repeats " + where(table->name, it->second, false) + " (same company, product and model): left out",
-                     where(table->name, e.source_row, true) + "与" + where(table->name, it->second, true) + "重复（企业、产品与型号相同）：已略去");
+                     where(e.source_row, false) + " repeats " + where(it->second, false) + " (same company, product and model): left out",
+                     where(e.source_row, true) + "与" + where(it->second, true) + "重复（企业、产品与型号相同）：已略去");
                 continue;
             }
             kept.push_back(std::move(e));
@@ -363,9 +434,9 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
             } else {
                 if (!e.certificate.empty())
                     warn("LIST_CERTIFICATE_NUMBER", e.source_row,
-                         where(table->name, e.source_row, false) + ": the certificate number \"" + e.certificate +
+                         where(e.source_row, false) + ": the certificate number \"" + e.certificate +
                              "\" is not an id (ASCII letters, digits and . _ / -, up to 64): the entry gets a made id",
-                         where(table->name, e.source_row, true) + "：证书编号 \"" + e.certificate + "\" 不能作为编号（限 64 个 ASCII 字母、数字与 . _ / -），改用生成的编号");
+                         where(e.source_row, true) + "：证书编号 \"" + e.certificate + "\" 不能作为编号（限 64 个 ASCII 字母、数字与 . _ / -），改用生成的编号");
                 auto p = prefixes.find(batch);
                 if (p == prefixes.end())
                     p = prefixes.emplace(batch, o.id_prefix.empty() ? default_id_prefix(o.document, batch) : o.id_prefix + (batch == o.batch ? "" : "-" + default_id_prefix("", batch).substr(2))).first;
@@ -376,8 +447,8 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
             auto [it, fresh] = ids.emplace(e.id, e.source_row);
             if (!fresh)
                 error("LIST_DUPLICATE_ID", e.source_row,
-                      where(table->name, e.source_row, false) + " has the id " + e.id + " of " + where(table->name, it->second, false),
-                      where(table->name, e.source_row, true) + "的编号 " + e.id + " 与" + where(table->name, it->second, true) + "相同");
+                      where(e.source_row, false) + " has the id " + e.id + " of " + where(it->second, false),
+                      where(e.source_row, true) + "的编号 " + e.id + " 与" + where(it->second, true) + "相同");
         }
         if (!errors.empty()) throw ImportFailed(std::move(errors), file);
     }
