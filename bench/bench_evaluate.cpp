@@ -30,6 +30,7 @@
 #include <random>
 #include <sstream>
 
+#include "load_figures.hpp"
 #include "evaluate/request.hpp"
 #include "evaluate/response.hpp"
 #include "evaluate/rules.hpp"
@@ -44,6 +45,8 @@
 namespace fs = std::filesystem;
 using namespace firstset;
 using bench::fixture;
+using bench::load_in_child;
+using bench::LoadFigures;
 
 namespace {
 
@@ -53,13 +56,6 @@ firstset_engine* engine() { return fixture().engine(); }
 const Policy& policy() { return fixture().policy(); }
 const Registry& registry() { return fixture().registry(); }
 
-long resident_kib(const char* field) {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::strlen(field)));
-    return -1;
-}
 
 // ---- the whole call, through the C ABI -------------------------------------------------
 
@@ -219,43 +215,10 @@ BENCHMARK(BM_Peer_RapidJsonSchemaValidate)->Arg(1)->Arg(0)->Unit(benchmark::kMic
 
 // ---- the registry ------------------------------------------------------------------------
 
-// Loading 100,000 certificates from JSON: read, SHA-256, parse, schema validation, index.
-// Each load runs in a fresh child process, so that its memory is its own: retained_MB is the
-// resident memory the loaded registry keeps, peak_MB the most resident during the load, both
-// over the child's resident memory before it (the parent's pages it shares after fork).
-struct LoadFigures {
-    double seconds = 0;
-    long before_kib = 0, after_kib = 0, peak_kib = 0;
-    std::size_t certificates = 0;
-};
-
-LoadFigures load_in_child(const fs::path& file) {
-    int fds[2];
-    if (pipe(fds) != 0) std::abort();
-    const pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        LoadFigures f;
-        std::ofstream("/proc/self/clear_refs") << "5";  // restart the peak at the current size
-        f.before_kib = resident_kib("VmRSS:");
-        const auto started = std::chrono::steady_clock::now();
-        Registry r = Registry::load(file);
-        f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        f.certificates = r.size();
-        f.after_kib = resident_kib("VmRSS:");
-        f.peak_kib = resident_kib("VmHWM:");
-        if (write(fds[1], &f, sizeof f) != static_cast<ssize_t>(sizeof f)) _exit(1);
-        _exit(0);
-    }
-    close(fds[1]);
-    LoadFigures f;
-    if (read(fds[0], &f, sizeof f) != static_cast<ssize_t>(sizeof f)) std::abort();
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return f;
-}
-
+// Loading 100,000 certificates from JSON: read, SHA-256, parse, schema validation, index. Each
+// load runs in a new process (bench/load_figures.hpp): retained_MB is the resident memory the
+// loaded registry keeps, peak_MB the most resident during the load, both over the process's
+// resident memory before it.
 void BM_RegistryLoad(benchmark::State& state) {
     const fs::path file = fixture().registry_file;
     LoadFigures f;
@@ -272,7 +235,14 @@ BENCHMARK(BM_RegistryLoad)->Unit(benchmark::kMillisecond)->UseManualTime()->Iter
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    if (bench::load_child_main(argc, argv)) return 0;
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
 
 // ---- issue 5: evaluations never wait on the network ------------------------------------
 //

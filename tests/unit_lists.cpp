@@ -178,6 +178,8 @@ TEST_CASE("Contract 10: a Jiangsu-shaped workbook: models in names, a model colu
     CHECK(c[2]["model"] == "VZJ63-X");  // the model column wins
     // A certificate number that cannot be an id: a made one, and a warning naming the row.
     CHECK(c[2]["id"] == default_id_prefix(o.document, "") + "-003");
+    CHECK(c[2]["list"]["certificate"] == "苏首台证字第3号");  // kept, as printed
+    CHECK(c[0]["list"].count("certificate") == 0);               // it is the id
     CHECK(has_warning(r, "LIST_CERTIFICATE_NUMBER", 5));
 }
 

@@ -90,6 +90,12 @@ TEST_CASE("Rule C6': models in product names as published lists and reports word
     CHECK(model_in_name("隐身抗毁保温舱舱盖 YS-09型") == "YS-09");
     CHECK(model_in_name("矿用隔爆型永磁同步电动机") == "");  // 型 inside a word is not a model's
     CHECK(model_in_name("5G+矿用智能巡检系统") == "");            // a generation, not a model
+    // The third blind run: forces and ratings joined by '/' are ratings too.
+    CHECK(model_in_name("2000kN磁悬浮离心鼓风机") == "");
+    CHECK(model_in_name("高压大容量柔性直流断路器（535kV/25kA）") == "");
+    CHECK(model_in_name("环网柜（10kV/630A）") == "");
+    CHECK(model_in_name("大口径蝶阀（DN1200/PN16）") == "");
+    CHECK(model_in_name("起重机（QD320/80）") == "QD320/80");
     CHECK(model_in_name("冰箱箱体智能发泡生产线（BX-F6）") == "BX-F6");
 }
 

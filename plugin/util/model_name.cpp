@@ -49,7 +49,23 @@ bool model_char(char c) {
            c == '/' || c == '+' || c == '-';
 }
 
-// A rating rather than a model: a number and a unit (220kV, 1000MW, 5G, 3.5t).
+bool rating(std::string_view s);
+
+// Ratings joined by '/': 535kV/25kA, 10kV/630A, DN1200/PN16.
+bool ratings(std::string_view s) {
+    if (s.find('/') == std::string_view::npos) return false;
+    for (std::size_t start = 0;;) {
+        const std::size_t slash = s.find('/', start);
+        std::string_view part = s.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+        if (part.size() > 2 && (part.substr(0, 2) == "DN" || part.substr(0, 2) == "PN" || part.substr(0, 2) == "dn"))
+            part.remove_prefix(2);  // nominal diameter and pressure
+        if (!rating(part)) return false;
+        if (slash == std::string_view::npos) return true;
+        start = slash + 1;
+    }
+}
+
+// A rating rather than a model: a number and a unit (220kV, 1000MW, 5G, 3.5t, 2000kN).
 bool rating(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
@@ -59,7 +75,7 @@ bool rating(std::string_view s) {
     for (const char* u : {"", "kv", "v", "mv", "kw", "mw", "gw", "w", "kva", "mva", "a", "ka", "t", "kg", "m", "mm", "km",
                           "g", "hz", "mhz", "ghz", "l", "m3", "mpa", "kpa", "rpm", "hp", "ps", "nm", "kwh", "mwh", "gwh",
                           "ah", "mah", "um", "t/h", "t/d", "kg/h", "m3/h", "m3/d", "nm3/h", "l/h", "l/min", "r/min",
-                          "m/s", "km/h", "m/min"})
+                          "m/s", "km/h", "m/min", "n", "kn", "mn", "kvar", "mvar"})
         if (unit == u) return true;
     return false;
 }
@@ -76,7 +92,7 @@ bool model_code(std::string_view s) {
         alnum += (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
     if (alnum < 3) return false;  // 5G+ is a generation, not a model
-    return digit && model_char(s.front()) && s.front() != '-' && s.back() != '-' && !rating(s);
+    return digit && model_char(s.front()) && s.front() != '-' && s.back() != '-' && !rating(s) && !ratings(s);
 }
 
 std::string_view trim(std::string_view s) {

@@ -340,7 +340,8 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
             ok = false;
         }
         for (auto [text, max, en, zh] : {std::tuple{&e.company, 200u, "company name", "企业名称"}, std::tuple{&e.product, 200u, "product name", "产品名称"},
-                                         std::tuple{&e.model, 128u, "model", "型号"}, std::tuple{&e.batch, 100u, "batch", "批次"}}) {
+                                         std::tuple{&e.model, 128u, "model", "型号"}, std::tuple{&e.batch, 100u, "batch", "批次"},
+                                         std::tuple{&e.certificate, 100u, "certificate number", "证书编号"}}) {
             const std::string n = utf8_length_ok(*text, max);
             if (!n.empty()) {
                 error("LIST_TOO_LONG", r.number, where(r.number, false) + ": the " + en + " has " + n + " characters, more than " + std::to_string(max),
@@ -435,8 +436,8 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
                 if (!e.certificate.empty())
                     warn("LIST_CERTIFICATE_NUMBER", e.source_row,
                          where(e.source_row, false) + ": the certificate number \"" + e.certificate +
-                             "\" is not an id (ASCII letters, digits and . _ / -, up to 64): the entry gets a made id",
-                         where(e.source_row, true) + "：证书编号 \"" + e.certificate + "\" 不能作为编号（限 64 个 ASCII 字母、数字与 . _ / -），改用生成的编号");
+                             "\" is not an id (ASCII letters, digits and . _ / -, up to 64): the entry gets a made id and keeps the number as list.certificate",
+                         where(e.source_row, true) + "：证书编号 \"" + e.certificate + "\" 不能作为编号（限 64 个 ASCII 字母、数字与 . _ / -），改用生成的编号，原编号记入 list.certificate");
                 auto p = prefixes.find(batch);
                 if (p == prefixes.end())
                     p = prefixes.emplace(batch, o.id_prefix.empty() ? default_id_prefix(o.document, batch) : o.id_prefix + (batch == o.batch ? "" : "-" + default_id_prefix("", batch).substr(2))).first;
@@ -489,6 +490,7 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
         const std::string& batch = e.batch.empty() ? o.batch : e.batch;
         if (!batch.empty()) w.field("batch", batch);
         w.field("row", static_cast<std::uint64_t>(e.row));
+        if (!e.certificate.empty() && e.certificate != e.id) w.field("certificate", e.certificate);
         w.end_object();
         w.end_object();
     }
