@@ -45,8 +45,6 @@
 namespace fs = std::filesystem;
 using namespace firstset;
 using bench::fixture;
-using bench::load_in_child;
-using bench::LoadFigures;
 
 namespace {
 
@@ -219,30 +217,12 @@ BENCHMARK(BM_Peer_RapidJsonSchemaValidate)->Arg(1)->Arg(0)->Unit(benchmark::kMic
 // load runs in a new process (bench/load_figures.hpp): retained_MB is the resident memory the
 // loaded registry keeps, peak_MB the most resident during the load, both over the process's
 // resident memory before it.
-void BM_RegistryLoad(benchmark::State& state) {
-    const fs::path file = fixture().registry_file;
-    LoadFigures f;
-    for (auto _ : state) {
-        f = load_in_child(file);
-        state.SetIterationTime(f.seconds);
-    }
-    state.counters["certificates"] = static_cast<double>(f.certificates);
-    state.counters["file_MB"] = static_cast<double>(fs::file_size(file)) / (1024.0 * 1024.0);
-    state.counters["retained_MB"] = static_cast<double>(f.after_kib - f.before_kib) / 1024.0;
-    state.counters["peak_MB"] = static_cast<double>(f.peak_kib - f.before_kib) / 1024.0;
-}
+void BM_RegistryLoad(benchmark::State& state) { bench::load_loop(state, fixture().registry_file); }
 BENCHMARK(BM_RegistryLoad)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    if (bench::load_child_main(argc, argv)) return 0;
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+int main(int argc, char** argv) { return bench::main(argc, argv); }
 
 // ---- issue 5: evaluations never wait on the network ------------------------------------
 //

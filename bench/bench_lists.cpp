@@ -112,18 +112,7 @@ void BM_Import_Xlsx(benchmark::State& state) { import_loop(state, data().xlsx); 
 BENCHMARK(BM_Import_Xlsx)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // The registry import makes: 100,000 entries, half without a USCC, a quarter without a model.
-void BM_RegistryLoad_FromList(benchmark::State& state) {
-    const fs::path file = data().registry;
-    bench::LoadFigures f;
-    for (auto _ : state) {
-        f = bench::load_in_child(file);
-        state.SetIterationTime(f.seconds);
-    }
-    state.counters["certificates"] = static_cast<double>(f.certificates);
-    state.counters["file_MB"] = static_cast<double>(fs::file_size(file)) / (1024.0 * 1024.0);
-    state.counters["retained_MB"] = static_cast<double>(f.after_kib - f.before_kib) / 1024.0;
-    state.counters["peak_MB"] = static_cast<double>(f.peak_kib - f.before_kib) / 1024.0;
-}
+void BM_RegistryLoad_FromList(benchmark::State& state) { bench::load_loop(state, data().registry); }
 BENCHMARK(BM_RegistryLoad_FromList)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
 
 // Five offers, each matched by company name and product name (warnings HOLDER_MATCHED_BY_NAME
@@ -160,11 +149,4 @@ BENCHMARK(BM_Evaluate_ByUscc)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    if (bench::load_child_main(argc, argv)) return 0;
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+int main(int argc, char** argv) { return bench::main(argc, argv); }

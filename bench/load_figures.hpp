@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <benchmark/benchmark.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -69,6 +71,29 @@ inline LoadFigures load_in_child(const std::filesystem::path& file) {
     int status = 0;
     waitpid(pid, &status, 0);
     return f;
+}
+
+// A benchmark's loop over loads of one registry file, and its counters.
+inline void load_loop(benchmark::State& state, const std::filesystem::path& file) {
+    LoadFigures f;
+    for (auto _ : state) {
+        f = load_in_child(file);
+        state.SetIterationTime(f.seconds);
+    }
+    state.counters["certificates"] = static_cast<double>(f.certificates);
+    state.counters["file_MB"] = static_cast<double>(std::filesystem::file_size(file)) / (1024.0 * 1024.0);
+    state.counters["retained_MB"] = static_cast<double>(f.after_kib - f.before_kib) / 1024.0;
+    state.counters["peak_MB"] = static_cast<double>(f.peak_kib - f.before_kib) / 1024.0;
+}
+
+// main() of a benchmark program that loads registries in processes of its own.
+inline int main(int argc, char** argv) {
+    if (load_child_main(argc, argv)) return 0;
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
 }
 
 }  // namespace bench

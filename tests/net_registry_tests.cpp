@@ -12,6 +12,7 @@
 #include "nginx_support.hpp"
 #include "registry_support.hpp"
 #include "schema_check.hpp"
+#include "error_support.hpp"
 #include "support.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
@@ -67,16 +68,7 @@ bool accepted(const json& response, const std::string& certificate) {
     throw std::runtime_error("no certificate " + certificate + " in the response");
 }
 
-template <class F>
-StatusError error_of(F&& f) {
-    try {
-        f();
-    } catch (const StatusError& e) {
-        return e;
-    }
-    FAIL("no error");
-    throw std::logic_error("unreachable");
-}
+using test::error_of;
 
 }  // namespace
 

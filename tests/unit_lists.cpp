@@ -10,6 +10,7 @@
 #include "office_files.hpp"
 #include "registry/registry.hpp"
 #include "registry_diff.hpp"
+#include "error_support.hpp"
 #include "support.hpp"
 #include "util/source_document.hpp"
 
@@ -61,16 +62,7 @@ ImportResult import_bytes(const std::string& bytes, Format f, const ImportOption
 
 nlohmann::json certificates(const ImportResult& r) { return nlohmann::json::parse(r.json)["certificates"]; }
 
-template <typename F>
-StatusError error_of(F&& f) {
-    try {
-        f();
-    } catch (const StatusError& e) {
-        return e;
-    }
-    FAIL("no error");
-    throw std::logic_error("unreachable");
-}
+using test::error_of;
 
 // Inline strings, 序号 as text, and a first sheet that holds no list.
 test::XlsxOptions inline_strings_after_a_note() {
