@@ -44,14 +44,21 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
         for (std::size_t i = 0; i < list->size(); ++i)
             c.policies.push_back(resolve((*list)[i].str(), "/policies/" + std::to_string(i)));
     const json::Value& reg = root["registry"];
+    // registry.public_key, for a file and a URL alike.
+    auto public_key = [&]() -> std::optional<VerifierKey> {
+        const json::Value* v = reg.find("public_key");
+        if (!v) return std::nullopt;
+        std::string why;
+        auto key = parse_verifier_key(v->str(), why);
+        if (!key)
+            doc.fail(Status::config, "REGISTRY_BAD_KEY", "registry.public_key is not an Ed25519 verifier key: " + why,
+                     "registry.public_key 不是 Ed25519 验证公钥：" + why, "/registry/public_key");
+        return key;
+    };
     if (const json::Value* f = reg.find("file")) {
         c.registry = resolve(f->str(), "/registry/file");
-        if (const json::Value* v = reg.find("public_key")) {
-            std::string why;
-            c.registry_key = parse_verifier_key(v->str(), why);
-            if (!c.registry_key)
-                doc.fail(Status::config, "REGISTRY_BAD_KEY", "registry.public_key is not an Ed25519 verifier key: " + why,
-                         "registry.public_key 不是 Ed25519 验证公钥：" + why, "/registry/public_key");
+        c.registry_key = public_key();
+        if (c.registry_key) {
             c.registry_signature = reg.find("signature_file") ? resolve(reg["signature_file"].str(), "/registry/signature_file")
                                                               : std::filesystem::path(c.registry.string() + ".sig");
         }
@@ -67,13 +74,7 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
         feed.url = std::string(reg["url"].str());
         feed.cache = reg.find("cache") ? resolve(reg["cache"].str(), "/registry/cache") : base / "var" / "registry-cache";
         if (const json::Value* v = reg.find("sha256")) feed.sha256 = std::string(v->str());
-        if (const json::Value* v = reg.find("public_key")) {
-            std::string why;
-            feed.public_key = parse_verifier_key(v->str(), why);
-            if (!feed.public_key)
-                doc.fail(Status::config, "REGISTRY_BAD_KEY", "registry.public_key is not an Ed25519 verifier key: " + why,
-                         "registry.public_key 不是 Ed25519 验证公钥：" + why, "/registry/public_key");
-        }
+        feed.public_key = public_key();
         if (feed.sha256.empty() && !feed.public_key)
             doc.fail(Status::config, "REGISTRY_NO_INTEGRITY",
                      "a registry fetched from a URL needs registry.sha256 (a pinned digest) or registry.public_key (an "

@@ -428,3 +428,37 @@ TEST_CASE("Scope: a central SOE is a state-owned purchaser for packs that name s
     r["tender"]["purchaser"] = {{"name", "示例中央企业集团有限公司（样例）"}, {"ownership", "central_soe"}};
     CHECK(nlohmann::json::parse(engine->evaluate(r.dump().c_str()))["policy"]["id"] == "cn-2023-127");
 }
+
+TEST_CASE("Config: a signed registry file needs its signature; URL-only settings next to a file are refused", "[engine][config][lists]") {
+    test::TempDir dir;
+    const std::string pack = test::source("criteria/policies/cn-cq-2024-9.yaml").string();
+    test::write_file(dir / "registry.yaml", test::read_file(test::source("examples/registry.yaml")));
+    // A URL's setting beside a file would be ignored: refused, naming it.
+    test::write_file(dir / "c1.yaml", "policy: " + pack + "\nregistry: {file: registry.yaml, sha256: " + std::string(64, 'a') + "}\n");
+    try {
+        EngineCore::open(dir / "c1.yaml");
+        FAIL("opened");
+    } catch (const StatusError& e) {
+        CHECK(e.code() == "REGISTRY_OPTION_FOR_URL");
+        CHECK(e.where().path == "/registry/sha256");
+    }
+    // A key and no signature file: refused, naming the file it looked for.
+    test::write_file(dir / "c2.yaml", "policy: " + pack + "\nregistry: {file: registry.yaml, public_key: \"" +
+                                          "test.firstset.example+99920136+AcXuMWkk3QzoLw7FtyqXUr5Dzh2Y3gg/jyZy/hwb6+TH\"}\n");
+    try {
+        EngineCore::open(dir / "c2.yaml");
+        FAIL("opened");
+    } catch (const StatusError& e) {
+        CHECK(e.status() == Status::io);
+        CHECK(e.where().file.find("registry.yaml.sig") != std::string::npos);
+    }
+    // A signature that is not the key's: INTEGRITY.
+    test::write_file(dir / "registry.yaml.sig", "AAAA\n");
+    try {
+        EngineCore::open(dir / "c2.yaml");
+        FAIL("opened");
+    } catch (const StatusError& e) {
+        CHECK(e.code() == "REGISTRY_BAD_SIGNATURE");
+        CHECK(e.status() == Status::integrity);
+    }
+}
