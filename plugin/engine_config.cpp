@@ -58,6 +58,10 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
     if (const json::Value* f = reg.find("file")) {
         c.registry = resolve(f->str(), "/registry/file");
         c.registry_key = public_key();
+        if (!c.registry_key && reg.find("signature_file"))
+            doc.fail(Status::config, "REGISTRY_SIGNATURE_WITHOUT_KEY",
+                     "registry.signature_file is checked only with registry.public_key, which is missing: the registry would load unchecked",
+                     "registry.signature_file 须与 registry.public_key 同时配置，缺少公钥时认定名录不会被校验", "/registry/signature_file");
         if (c.registry_key) {
             c.registry_signature = reg.find("signature_file") ? resolve(reg["signature_file"].str(), "/registry/signature_file")
                                                               : std::filesystem::path(c.registry.string() + ".sig");
@@ -70,6 +74,10 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
                          "registry." + std::string(key) + " 只适用于从网址获取的认定名录，不适用于 registry.file",
                          "/registry/" + std::string(key));
     } else {
+        if (reg.find("signature_file"))
+            doc.fail(Status::config, "REGISTRY_OPTION_FOR_FILE",
+                     "registry.signature_file applies to registry.file; a registry at a URL has registry.signature_url",
+                     "registry.signature_file 只适用于 registry.file；网址上的认定名录使用 registry.signature_url", "/registry/signature_file");
         RegistryFeedConfig feed;
         feed.url = std::string(reg["url"].str());
         feed.cache = reg.find("cache") ? resolve(reg["cache"].str(), "/registry/cache") : base / "var" / "registry-cache";

@@ -429,7 +429,7 @@ TEST_CASE("Scope: a central SOE is a state-owned purchaser for packs that name s
     CHECK(nlohmann::json::parse(engine->evaluate(r.dump().c_str()))["policy"]["id"] == "cn-2023-127");
 }
 
-TEST_CASE("Config: a signed registry file needs its signature; URL-only settings next to a file are refused", "[engine][config][lists]") {
+TEST_CASE("Config: a signed registry file needs its signature, and URL-only settings next to a file are refused", "[engine][config][lists]") {
     test::TempDir dir;
     const std::string pack = test::source("criteria/policies/cn-cq-2024-9.yaml").string();
     test::write_file(dir / "registry.yaml", test::read_file(test::source("examples/registry.yaml")));
@@ -451,6 +451,14 @@ TEST_CASE("Config: a signed registry file needs its signature; URL-only settings
     } catch (const StatusError& e) {
         CHECK(e.status() == Status::io);
         CHECK(e.where().file.find("registry.yaml.sig") != std::string::npos);
+    }
+    // A signature file without a key would leave the registry unchecked: refused.
+    test::write_file(dir / "c3.yaml", "policy: " + pack + "\nregistry: {file: registry.yaml, signature_file: registry.yaml.sig}\n");
+    try {
+        EngineCore::open(dir / "c3.yaml");
+        FAIL("opened");
+    } catch (const StatusError& e) {
+        CHECK(e.code() == "REGISTRY_SIGNATURE_WITHOUT_KEY");
     }
     // A signature that is not the key's: INTEGRITY.
     test::write_file(dir / "registry.yaml.sig", "AAAA\n");

@@ -333,6 +333,14 @@ TEST_CASE("Contract 10: diff lists added, removed, changed and revoked entries",
     CHECK(j["identical"] == false);
     CHECK(j["revoked"][0]["entry"]["status"] == "revoked");
     CHECK(j["added"][0]["product"] == "产品丙");
+    // A default written out is no change; the registry's own fields are compared too.
+    test::write_file(dir / "explicit.json", head + a.substr(0, a.size() - 1) + R"j(,"status":"valid","kind":"equipment"})j" + "," + b + "," + d + "]}");
+    CHECK(diff_registries((dir / "old.json").string(), (dir / "explicit.json").string()).empty());
+    test::write_file(dir / "version2.json", R"j({"registry":{"id":"R","version":"2"},"certificates":[)j" + a + "," + b + "," + d + "]}");
+    const RegistryDiff header = diff_registries((dir / "old.json").string(), (dir / "version2.json").string());
+    REQUIRE(header.header.size() == 1);
+    CHECK(header.header[0].field == "version");
+    CHECK_FALSE(header.empty());
     // The same registry: nothing.
     CHECK(diff_registries((dir / "old.json").string(), (dir / "old.json").string()).empty());
     // A registry the plugin would refuse is refused here too.
@@ -405,6 +413,45 @@ TEST_CASE("Contract 10: a header in two rows, notes after company names, full-wi
     } catch (const ImportFailed& e) {
         CHECK(e.errors().at(0).message_en == "row 2 (序号 7): the company's name is empty");
     }
+}
+
+TEST_CASE("Contract 10: what a review found: merges over empty columns, limits inside workbooks, notes on their own line, repeats before numbering", "[lists][bad-input]") {
+    // A merge down an empty column (D2:D3) beside a data row that ends before it.
+    const test::Rows rows = {{"序号", "企业名称", "产品名称", "备注"}, {"1", "甲示例有限公司（样例）", "产品A"}, {"2", "乙示例有限公司（样例）", "产品B"}};
+    CHECK(certificates(import_bytes(test::make_xlsx(rows, merged("D2:D3")), Format::xlsx)).size() == 2);
+    // A limit reached inside a workbook keeps its code and status (it is thrown across expat).
+    Limits few;
+    few.rows = 2;
+    const auto e = error_of([&] { read_tables(test::make_xlsx(chongqing), Format::xlsx, "list.xlsx", few); });
+    CHECK(e.code() == "LIST_TOO_LARGE");
+    CHECK(e.status() == Status::limit);
+    // Copies count: one long shared string in many cells.
+    test::Rows wide = {{"企业名称", "产品名称"}};
+    for (int i = 0; i < 50; ++i) wide.push_back({std::string(1000, 'x'), "产品"});
+    Limits small;
+    small.text_bytes = 20'000;
+    CHECK(error_of([&] { read_tables(test::make_xlsx(wide), Format::xlsx, "list.xlsx", small); }).code() == "LIST_TOO_LARGE");
+    Limits cell;
+    cell.cell_bytes = 500;
+    CHECK(error_of([&] { read_tables(test::make_docx(wide), Format::docx, "list.docx", cell); }).code() == "LIST_TOO_LARGE");
+    // A note on a line of its own is a note, not a second applicant; 集团 alone ends no name.
+    CHECK(clean_cell("重庆甲有限公司\n（牵头单位）") == "重庆甲有限公司（牵头单位）");
+    CHECK(clean_cell("某示例重工集团\n有限公司") == "某示例重工集团有限公司");
+    CHECK(clean_cell("甲示例有限公司（样例）\n乙示例研究院") == "甲示例有限公司（样例）、乙示例研究院");
+    const auto noted = certificates(import_bytes("序号,企业名称,产品名称\n1,\"重庆甲示例有限公司\n（牵头单位）\",产品甲\n", Format::csv));
+    CHECK(noted[0]["holder"]["name"] == "重庆甲示例有限公司");
+    // A repeated row does not renumber the entries after it.
+    const auto clean = certificates(import_bytes("序号,企业名称,产品名称\n1,甲,A\n2,乙,B\n3,丙,C\n", Format::csv));
+    const auto repeated = certificates(import_bytes("序号,企业名称,产品名称\n1,甲,A\n2,乙,B\n2,乙,B\n3,丙,C\n", Format::csv));
+    REQUIRE(repeated.size() == 3);
+    CHECK(repeated[2]["id"] == clean[2]["id"]);
+    // A tab-separated list whose first line is a title.
+    const auto tsv = certificates(import_bytes("附件：2024年名单\n序号\t企业名称\t产品名称\n1\t甲示例有限公司（样例）\t乙产品\n", Format::csv));
+    CHECK(tsv[0]["holder"]["name"] == "甲示例有限公司（样例）");
+    // A title of two cells above a one-row header with 序号 and 型号: one header row, 序号 kept.
+    const auto titled = import_bytes("附件,2024年名单,,\n序号,企业名称,产品名称,型号\n7,甲示例有限公司（样例）,乙产品,YK3120\n", Format::csv);
+    CHECK(titled.header_row == 2);
+    CHECK(certificates(titled)[0]["list"]["row"] == 7);
 }
 
 TEST_CASE("Contract 10: clean_cell keeps names as people read them", "[lists]") {

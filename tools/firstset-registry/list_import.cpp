@@ -4,6 +4,8 @@
 #include <array>
 #include <unordered_map>
 
+#include <simdjson.h>
+
 #include "registry/registry.hpp"
 #include "util/civil_date.hpp"
 #include "util/digest.hpp"
@@ -18,8 +20,8 @@ namespace {
 enum Role { seq, company, product, model, uscc_col, certificate, batch_col, role_count };
 
 constexpr std::size_t header_scan_rows = 30;
-constexpr std::size_t max_errors = 100;
-constexpr std::size_t simdjson_padding = 64;  // what Registry::from_json_entries needs after the text
+constexpr std::size_t max_errors = 100, max_warnings = 1000;
+constexpr std::size_t simdjson_padding = simdjson::SIMDJSON_PADDING;  // what Registry::from_json_entries needs after the text
 
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
@@ -63,7 +65,8 @@ Match role_of(std::string_view cell) {
 }
 
 struct Header {
-    std::size_t row_index = 0;
+    std::size_t row_index = 0;                 // the (last) header row
+    std::optional<std::size_t> group_row;      // the row of group headings above it, if any
     std::array<std::optional<std::size_t>, role_count> column{};
 };
 
@@ -99,7 +102,8 @@ std::optional<Header> find_header(const Table& table) {
             const auto& below = table.rows[i + 1].cells;
             const auto subs = std::count_if(below.begin(), below.end(), [](const std::string& c) { return sub_heading(c); });
             const auto headings = std::count_if(top.begin(), top.end(), [](const std::string& c) { return !c.empty(); });
-            if (subs >= 2 && headings >= 2) {  // not a title over the header
+            Header alone;
+            if (subs >= 2 && headings >= 2 && !header_of(below, alone)) {  // not a title over a header
                 std::vector<std::string> joined(std::max(top.size(), below.size()));
                 std::string group;
                 for (std::size_t c = 0; c < joined.size(); ++c) {
@@ -111,6 +115,7 @@ std::optional<Header> find_header(const Table& table) {
                 }
                 Header h;
                 h.row_index = i + 1;
+                h.group_row = i;
                 if (header_of(joined, h)) return h;
             }
         }
@@ -206,10 +211,12 @@ struct Entry {
 
 }  // namespace
 
-ImportFailed::ImportFailed(std::vector<Finding> errors, const std::string& file)
+ImportFailed::ImportFailed(std::vector<Finding> errors, const std::string& file, std::size_t more)
     : StatusError(Status::parse, errors.empty() ? "LIST_ROW" : errors.front().code,
-                  std::to_string(errors.size()) + " row(s) of the list cannot be read; nothing was written",
-                  "名单中有 " + std::to_string(errors.size()) + " 行无法读取，未写出任何内容",
+                  std::to_string(errors.size() + more) + " row(s) of the list cannot be read" +
+                      (more ? " (the first " + std::to_string(errors.size()) + " are listed)" : std::string()) + "; nothing was written",
+                  "名单中有 " + std::to_string(errors.size() + more) + " 行无法读取" +
+                      (more ? "（列出前 " + std::to_string(errors.size()) + " 行）" : std::string()) + "，未写出任何内容",
                   Location{"", file, errors.empty() ? 0 : static_cast<int>(errors.front().row), 0}),
       errors_(std::move(errors)) {}
 
@@ -253,6 +260,8 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
     if (!o.id_prefix.empty() && (!valid_id(o.id_prefix) || o.id_prefix.size() > 48))
         bad_option("--id-prefix \"" + o.id_prefix + "\" must be up to 48 ASCII letters, digits and . _ / -, starting with a letter or digit",
                    "--id-prefix \"" + o.id_prefix + "\" 须为不超过 48 个 ASCII 字母、数字或 . _ / -，以字母或数字开头");
+    if (!o.registry_id.empty() && (!utf8_length_ok(o.registry_id, 128).empty() || o.registry_id.find_first_of("\r\n") != std::string::npos))
+        bad_option("--registry-id is one line of at most 128 characters", "--registry-id 须为一行，不超过 128 字");
     if (!o.published.empty() && !unix_seconds_of(o.published))
         bad_option("--published \"" + o.published + "\" is not an RFC 3339 date-time with an offset", "--published \"" + o.published + "\" 不是带时区的 RFC 3339 时间");
 
@@ -277,8 +286,10 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
     result.table = table->name;
     result.header_row = table->rows[header.row_index].number;
     std::vector<Finding> errors;
+    std::size_t more_errors = 0, more_warnings = 0;
     auto error = [&](const char* code, std::uint32_t row, std::string en, std::string zh) {
         if (errors.size() < max_errors) errors.push_back({code, table->name, row, std::move(en), std::move(zh)});
+        else ++more_errors;
     };
     // "sheet "名单" row 12", with the list's own 序号 when the row has one: "row 12 (序号 10)".
     std::unordered_map<std::uint32_t, std::string> serials;
@@ -290,7 +301,8 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
         return place + "row " + std::to_string(row) + (has ? " (序号 " + serial->second + ")" : "");
     };
     auto warn = [&](const char* code, std::uint32_t row, std::string en, std::string zh) {
-        result.warnings.push_back({code, table->name, row, std::move(en), std::move(zh)});
+        if (result.warnings.size() < max_warnings) result.warnings.push_back({code, table->name, row, std::move(en), std::move(zh)});
+        else ++more_warnings;
     };
 
     const Row& header_row = table->rows[header.row_index];
@@ -318,6 +330,7 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
         if (summary_row(r)) continue;  // 合计 row
         if (e.company == cell(header_row, header.column[company]) && e.product == cell(header_row, header.column[product]))
             continue;  // the header again, on a new page
+        if (header.group_row && r.cells == table->rows[*header.group_row].cells) continue;  // its group headings again
         const std::string seq_text = ascii_width(cell(r, header.column[seq]));
         if (auto n = row_number(seq_text)) e.row = *n;
         if (!seq_text.empty()) serials.emplace(r.number, seq_text);
@@ -376,11 +389,30 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
                  where(r.number, true) + "：\"" + e.company + "\" 含多家单位；投标产品的制造商按整个名称比对");
         if (ok) entries.push_back(std::move(e));
     }
-    if (!errors.empty()) throw ImportFailed(std::move(errors), file);
+    if (!errors.empty()) throw ImportFailed(std::move(errors), file, more_errors);
     if (entries.empty())
         throw StatusError(Status::parse, "LIST_EMPTY",
                           "the list's table (" + (table->name.empty() ? std::string("CSV") : table->name) + ", header at row " + std::to_string(result.header_row) + ") has no entries",
                           "名单表格（表头在第 " + std::to_string(result.header_row) + " 行）下没有条目", Location{"", file, static_cast<int>(result.header_row), 0});
+
+    // Repeated entries: the same company, product and model again.
+    {
+        std::unordered_map<std::string, std::uint32_t> seen;
+        std::vector<Entry> kept;
+        kept.reserve(entries.size());
+        for (Entry& e : entries) {
+            const std::string key = normalise_name(e.company) + '\n' + normalise_name(e.product) + '\n' + normalise_model(e.model);
+            auto [it, fresh] = seen.emplace(key, e.source_row);
+            if (!fresh) {
+                warn("LIST_DUPLICATE_ROW", e.source_row,
+                     where(e.source_row, false) + " repeats " + where(it->second, false) + " (same company, product and model): left out",
+                     where(e.source_row, true) + "与" + where(it->second, true) + "重复（企业、产品与型号相同）：已略去");
+                continue;
+            }
+            kept.push_back(std::move(e));
+        }
+        entries = std::move(kept);
+    }
 
     // Rows: the list's own 序号 when every entry has a distinct one, else positions.
     {
@@ -404,25 +436,6 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
             ++position;
             if (!use_seq) e.row = position;
         }
-    }
-
-    // Repeated entries: the same company, product and model again.
-    {
-        std::unordered_map<std::string, std::uint32_t> seen;
-        std::vector<Entry> kept;
-        kept.reserve(entries.size());
-        for (Entry& e : entries) {
-            const std::string key = normalise_name(e.company) + '\n' + normalise_name(e.product) + '\n' + normalise_model(e.model);
-            auto [it, fresh] = seen.emplace(key, e.source_row);
-            if (!fresh) {
-                warn("LIST_DUPLICATE_ROW", e.source_row,
-                     where(e.source_row, false) + " repeats " + where(it->second, false) + " (same company, product and model): left out",
-                     where(e.source_row, true) + "与" + where(it->second, true) + "重复（企业、产品与型号相同）：已略去");
-                continue;
-            }
-            kept.push_back(std::move(e));
-        }
-        entries = std::move(kept);
     }
 
     // Ids.
@@ -452,8 +465,13 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
                       where(e.source_row, false) + " has the id " + e.id + " of " + where(it->second, false),
                       where(e.source_row, true) + "的编号 " + e.id + " 与" + where(it->second, true) + "相同");
         }
-        if (!errors.empty()) throw ImportFailed(std::move(errors), file);
+        if (!errors.empty()) throw ImportFailed(std::move(errors), file, more_errors);
     }
+
+    if (more_warnings)
+        result.warnings.push_back({"LIST_MORE_WARNINGS", table->name, 0,
+                                   std::to_string(more_warnings) + " more warnings are not listed",
+                                   "另有 " + std::to_string(more_warnings) + " 条警告未列出"});
 
     // The document: registry header, then one certificate per line.
     const std::string prefix = o.id_prefix.empty() ? default_id_prefix(o.document, o.batch) : o.id_prefix;
@@ -466,8 +484,8 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
         w.field("version", o.recognized);
         if (!o.published.empty()) w.field("published", o.published);
         w.field("publisher", o.issuer);
-        w.field("note", "imported by firstset-registry from " + std::filesystem::path(file).filename().string() + " (" + o.document +
-                            (o.batch.empty() ? "" : ", " + o.batch) + ")");
+        // Nothing of the file itself: the same list as .csv, .xlsx or .docx gives the same document.
+        w.field("note", "imported by firstset-registry from the list " + o.document + (o.batch.empty() ? "" : ", " + o.batch));
         w.end_object();
         w.begin_array("certificates");
     }

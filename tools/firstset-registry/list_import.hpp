@@ -58,7 +58,8 @@ struct ImportResult {
 // Thrown when rows cannot be read: every such row (up to 100), none written.
 class ImportFailed : public StatusError {
 public:
-    ImportFailed(std::vector<Finding> errors, const std::string& file);
+    // `more`: rows that could not be read beyond those listed.
+    ImportFailed(std::vector<Finding> errors, const std::string& file, std::size_t more = 0);
     const std::vector<Finding>& errors() const { return errors_; }
 
 private:

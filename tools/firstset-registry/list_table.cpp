@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <exception>
 #include <cstring>
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "util/error.hpp"
 #include "util/file_io.hpp"
@@ -31,6 +33,39 @@ namespace {
     fail("LIST_TOO_LARGE", file, 0, "the list is larger than firstset reads: " + what_en,
          "名单超出可读取的规模：" + what_zh, Status::limit);
 }
+
+// What a whole list may cost, whatever its parts: copies count (a shared string used by many
+// cells, a merged cell given to many rows), so that a small archive cannot expand without bound.
+struct Budget {
+    const Limits& limits;
+    const std::string& file;
+    std::size_t text = 0, strings = 0, tables = 0, merge_fills = 0;
+
+    void add_text(std::size_t n) {
+        text += n;
+        if (text > limits.text_bytes)
+            too_large(file, "its cells hold more than " + std::to_string(limits.text_bytes >> 20) + " MiB of text",
+                      "单元格文字合计超过 " + std::to_string(limits.text_bytes >> 20) + " MiB");
+    }
+    void add_string() {
+        if (++strings > limits.strings)
+            too_large(file, "more than " + std::to_string(limits.strings) + " shared strings", "共享字符串超过 " + std::to_string(limits.strings) + " 个");
+    }
+    void add_table() {
+        if (++tables > limits.tables)
+            too_large(file, "more than " + std::to_string(limits.tables) + " tables or sheets", "表格或工作表超过 " + std::to_string(limits.tables) + " 个");
+    }
+    void add_merge_fill() {
+        if (++merge_fills > limits.rows * 4)
+            too_large(file, "merged cells that fill more than " + std::to_string(limits.rows * 4) + " cells", "合并单元格填充超过 " + std::to_string(limits.rows * 4) + " 格");
+    }
+    // Appends to a cell's text, refusing a cell longer than the limit.
+    void append(std::string& cell, std::string_view s) const {
+        if (cell.size() + s.size() > limits.cell_bytes)
+            too_large(file, "a cell is longer than " + std::to_string(limits.cell_bytes) + " bytes", "单元格超过 " + std::to_string(limits.cell_bytes) + " 字节");
+        cell.append(s);
+    }
+};
 
 bool is_cjk(char32_t c) {
     return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFF60) ||
@@ -116,13 +151,21 @@ std::string decode_text(std::string_view bytes, const std::string& file) {
 
 Table read_csv(std::string_view bytes, const std::string& file, const Limits& limits) {
     const std::string text = decode_text(bytes, file);
+    // The delimiter: tab for a .tsv, else the one of , tab ; that a line among the first 30 holds
+    // most of (a title line above the header may hold none).
     char delimiter = ',';
-    {
-        const std::string_view first(text.data(), std::min(text.find('\n'), text.size()));
-        std::size_t best = 0;
-        for (char d : {',', '\t', ';'}) {
-            const auto n = static_cast<std::size_t>(std::count(first.begin(), first.end(), d));
-            if (n > best) best = n, delimiter = d;
+    if (file.size() >= 4 && (file.compare(file.size() - 4, 4, ".tsv") == 0 || file.compare(file.size() - 4, 4, ".TSV") == 0)) {
+        delimiter = '\t';
+    } else {
+        std::size_t best = 0, start = 0;
+        for (int line = 0; line < 30 && start < text.size(); ++line) {
+            const std::size_t end = std::min(text.find('\n', start), text.size());
+            const std::string_view l(text.data() + start, end - start);
+            for (char d : {',', '\t', ';'}) {
+                const auto n = static_cast<std::size_t>(std::count(l.begin(), l.end(), d));
+                if (n > best) best = n, delimiter = d;
+            }
+            start = end + 1;
         }
     }
     Table table;
@@ -207,7 +250,8 @@ public:
 struct ParseState {
     XmlHandler* handler;
     XML_Parser parser;
-    std::string error;  // set by a handler that stops the parse
+    std::exception_ptr error;  // what a handler threw; expat is C, so it is carried across and rethrown
+    bool dtd = false;          // a document type declaration stopped the parse
 };
 
 class Zip {
@@ -254,8 +298,8 @@ public:
                 auto* s = static_cast<ParseState*>(u);
                 try {
                     s->handler->start(local_name(name), attrs);
-                } catch (const std::exception& e) {
-                    s->error = e.what();
+                } catch (...) {
+                    s->error = std::current_exception();
                     XML_StopParser(s->parser, XML_FALSE);
                 }
             },
@@ -263,8 +307,8 @@ public:
                 auto* s = static_cast<ParseState*>(u);
                 try {
                     s->handler->end(local_name(name));
-                } catch (const std::exception& e) {
-                    s->error = e.what();
+                } catch (...) {
+                    s->error = std::current_exception();
                     XML_StopParser(s->parser, XML_FALSE);
                 }
             });
@@ -272,14 +316,14 @@ public:
             auto* st = static_cast<ParseState*>(u);
             try {
                 st->handler->text(std::string_view(s, static_cast<std::size_t>(len)));
-            } catch (const std::exception& e) {
-                st->error = e.what();
+            } catch (...) {
+                st->error = std::current_exception();
                 XML_StopParser(st->parser, XML_FALSE);
             }
         });
         XML_SetStartDoctypeDeclHandler(parser.get(), [](void* u, const XML_Char*, const XML_Char*, const XML_Char*, int) {
             auto* s = static_cast<ParseState*>(u);
-            s->error = "DTD";
+            s->dtd = true;
             XML_StopParser(s->parser, XML_FALSE);
         });
         std::size_t total = 0;
@@ -293,11 +337,9 @@ public:
                           part + " 解压后超过 " + std::to_string(limits_.part_bytes >> 20) + " MiB");
             const bool last = n == 0;
             if (XML_Parse(parser.get(), buffer, static_cast<int>(n), last) != XML_STATUS_OK) {
-                if (!state.error.empty()) {
-                    if (state.error == "DTD")
-                        fail("LIST_FORMAT", file_, 0, part + " declares a DTD, which Office files never do", part + " 含 DTD 声明，Office 文件不会如此");
-                    throw StatusError(Status::parse, "LIST_FORMAT", state.error, state.error, Location{"", file_, 0, 0});
-                }
+                if (state.error) std::rethrow_exception(state.error);
+                if (state.dtd)
+                    fail("LIST_FORMAT", file_, 0, part + " declares a DTD, which Office files never do", part + " 含 DTD 声明，Office 文件不会如此");
                 fail("LIST_FORMAT", file_, 0,
                      part + " is not well-formed XML: " + XML_ErrorString(XML_GetErrorCode(parser.get())) + " at line " +
                          std::to_string(XML_GetCurrentLineNumber(parser.get())),
@@ -313,8 +355,9 @@ private:
     const Limits& limits_;
 };
 
-void put_cell(Row& row, std::size_t column, std::string text, const Limits& limits) {
-    if (column >= limits.columns) return;
+void put_cell(Row& row, std::size_t column, std::string text, Budget& budget) {
+    if (column >= budget.limits.columns) return;
+    budget.add_text(text.size());
     if (row.cells.size() <= column) row.cells.resize(column + 1);
     row.cells[column] = std::move(text);
 }
@@ -343,20 +386,22 @@ struct Workbook : XmlHandler {
         if (name != "sheet") return;
         const char* n = attribute(a, "name");
         const char* id = attribute(a, "id", true);
+        const char* state = attribute(a, "state");
+        if (state && std::string_view(state) != "visible") return;  // a hidden sheet is not the list
         if (id) sheets.emplace_back(n ? n : "", id);
     }
     void end(std::string_view) override {}
 };
 
 struct SharedStrings : XmlHandler {
-    const Limits& limits;
+    Budget& budget;
     std::vector<std::string> strings;
     std::string current;
     int phonetic = 0;
     bool in_t = false;
-    explicit SharedStrings(const Limits& l) : limits(l) {}
+    explicit SharedStrings(Budget& b) : budget(b) {}
     void start(std::string_view name, const XML_Char**) override {
-        if (name == "si") current.clear();
+        if (name == "si") current.clear(), budget.add_string();
         else if (name == "rPh") ++phonetic;
         else if (name == "t") in_t = true;
     }
@@ -366,7 +411,7 @@ struct SharedStrings : XmlHandler {
         else if (name == "t") in_t = false;
     }
     void text(std::string_view s) override {
-        if (in_t && phonetic == 0 && current.size() < limits.cell_bytes) current.append(s);
+        if (in_t && phonetic == 0) budget.append(current, s);
     }
 };
 
@@ -387,6 +432,7 @@ bool cell_ref(std::string_view r, std::size_t* column, std::uint32_t* row) {
 struct Sheet : XmlHandler {
     const std::string& file;
     const Limits& limits;
+    Budget& budget;
     const std::vector<std::string>& shared;
     std::size_t* total_rows;
     Table table;
@@ -399,8 +445,8 @@ struct Sheet : XmlHandler {
     std::size_t column = 0, next_column = 0;
     std::string type, value;
 
-    Sheet(const std::string& f, const Limits& l, const std::vector<std::string>& s, std::size_t* t)
-        : file(f), limits(l), shared(s), total_rows(t) {}
+    Sheet(Budget& b, const std::vector<std::string>& s, std::size_t* t)
+        : file(b.file), limits(b.limits), budget(b), shared(s), total_rows(t) {}
 
     void start(std::string_view name, const XML_Char** a) override {
         if (name == "row") {
@@ -442,7 +488,10 @@ struct Sheet : XmlHandler {
             if (colon == std::string_view::npos || !cell_ref(s.substr(0, colon), &m.c1, &m.r1) ||
                 !cell_ref(s.substr(colon + 1), &m.c2, &m.r2) || m.r2 < m.r1 || m.c2 < m.c1)
                 return;
-            if (m.r2 > m.r1) merges.push_back(m);
+            if (m.r2 > m.r1) {
+                if (merges.size() >= limits.rows) too_large(file, "more than " + std::to_string(limits.rows) + " merged ranges", "合并区域超过 " + std::to_string(limits.rows) + " 个");
+                merges.push_back(m);
+            }
         }
     }
     void end(std::string_view name) override {
@@ -468,7 +517,7 @@ struct Sheet : XmlHandler {
             } else {
                 text = clean_cell(value);
             }
-            if (!text.empty()) put_cell(row, column, std::move(text), limits);
+            if (!text.empty()) put_cell(row, column, std::move(text), budget);
         } else if (name == "row" && in_row) {
             in_row = false;
             if (has_text(row)) {
@@ -478,25 +527,27 @@ struct Sheet : XmlHandler {
         }
     }
     void text(std::string_view s) override {
-        if (in_value && phonetic == 0 && value.size() < limits.cell_bytes) value.append(s);
+        if (in_value && phonetic == 0) budget.append(value, s);
     }
 
-    // A cell merged over several rows gives its text to each of them.
+    // A cell merged over several rows gives its text to each of the rows the sheet has in its range.
     void apply_merges() {
         if (merges.empty()) return;
-        std::unordered_map<std::uint32_t, std::size_t> at;
-        for (std::size_t i = 0; i < table.rows.size(); ++i) at.emplace(table.rows[i].number, i);
+        std::vector<std::pair<std::uint32_t, std::size_t>> at;  // row number, index: sorted
+        at.reserve(table.rows.size());
+        for (std::size_t i = 0; i < table.rows.size(); ++i) at.emplace_back(table.rows[i].number, i);
+        std::sort(at.begin(), at.end());
         for (const Merge& m : merges) {
-            const auto top = at.find(m.r1);
-            if (top == at.end() || m.c1 >= top->second + 0 * 0 + table.rows[top->second].cells.size()) continue;
-            const std::string text = table.rows[top->second].cells[m.c1];
-            if (text.empty()) continue;
-            for (std::uint32_t r = m.r1 + 1; r <= m.r2 && r - m.r1 <= limits.rows; ++r) {
-                const auto it = at.find(r);
-                if (it == at.end()) continue;
+            auto it = std::lower_bound(at.begin(), at.end(), std::pair<std::uint32_t, std::size_t>{m.r1, 0});
+            if (it == at.end() || it->first != m.r1) continue;
+            const Row& top = table.rows[it->second];
+            if (m.c1 >= top.cells.size() || top.cells[m.c1].empty()) continue;
+            const std::string text = top.cells[m.c1];
+            for (++it; it != at.end() && it->first <= m.r2; ++it) {
                 Row& target = table.rows[it->second];
                 if (m.c1 < target.cells.size() && !target.cells[m.c1].empty()) continue;
-                put_cell(target, m.c1, text, limits);
+                budget.add_merge_fill();
+                put_cell(target, m.c1, text, budget);
             }
         }
     }
@@ -526,6 +577,7 @@ std::string resolve(const std::string& base_dir, const std::string& target) {
 
 std::vector<Table> read_xlsx(std::string_view bytes, const std::string& file, const Limits& limits) {
     const Zip zip(bytes, file, limits);
+    Budget budget{limits, file};
     if (!zip.has("xl/workbook.xml")) {
         std::string en = "the archive is not an Excel workbook (it has no xl/workbook.xml)", zh = "压缩包不是 Excel 工作簿（缺少 xl/workbook.xml）";
         if (zip.has("word/document.xml")) en += ": it is a Word document (.docx)", zh += "：实为 Word 文档（.docx）";
@@ -535,17 +587,19 @@ std::vector<Table> read_xlsx(std::string_view bytes, const std::string& file, co
     zip.parse("xl/workbook.xml", workbook);
     Relationships rels;
     if (zip.has("xl/_rels/workbook.xml.rels")) zip.parse("xl/_rels/workbook.xml.rels", rels);
-    SharedStrings shared(limits);
+    SharedStrings shared(budget);
     if (zip.has("xl/sharedStrings.xml")) zip.parse("xl/sharedStrings.xml", shared);
     std::vector<Table> tables;
     std::size_t total_rows = 0;
     std::size_t index = 0;
+    std::unordered_set<std::string> read;  // each part once, however many sheets name it
     for (const auto& [name, id] : workbook.sheets) {
         ++index;
         const auto target = rels.targets.find(id);
         std::string part = target != rels.targets.end() ? resolve("xl/", target->second) : "xl/worksheets/sheet" + std::to_string(index) + ".xml";
-        if (!zip.has(part)) continue;  // a chart sheet or a missing part: no rows
-        Sheet sheet(file, limits, shared.strings, &total_rows);
+        if (!zip.has(part) || !read.insert(part).second) continue;  // a chart sheet, a missing part, one read already
+        budget.add_table();
+        Sheet sheet(budget, shared.strings, &total_rows);
         sheet.table.name = "sheet \"" + name + "\"";
         zip.parse(part, sheet);
         sheet.apply_merges();
@@ -559,6 +613,7 @@ std::vector<Table> read_xlsx(std::string_view bytes, const std::string& file, co
 struct Document : XmlHandler {
     const std::string& file;
     const Limits& limits;
+    Budget& budget;
     std::vector<Table> tables;
     std::size_t total_rows = 0;
     int depth = 0;  // of w:tbl
@@ -566,21 +621,23 @@ struct Document : XmlHandler {
     std::vector<std::string> previous_grid;  // the last row's cells by grid column, for vMerge
     std::vector<std::string> grid;           // this row's
     std::string cell;
-    bool in_cell = false, in_text = false, continues = false;
+    bool in_cell = false, in_text = false, in_run = false, continues = false;
     std::size_t span = 1, before = 0;
     std::uint32_t row_number = 0;
 
-    Document(const std::string& f, const Limits& l) : file(f), limits(l) {}
+    explicit Document(Budget& b) : file(b.file), limits(b.limits), budget(b) {}
 
     void start(std::string_view name, const XML_Char** a) override {
         if (name == "tbl") {
             if (++depth == 1) {
+                budget.add_table();
                 tables.push_back(Table{"table " + std::to_string(tables.size() + 1), {}});
                 row_number = 0;
                 previous_grid.clear();
             }
             return;
         }
+        if (name == "r") in_run = true;  // tabs and breaks count inside runs (a paragraph's tab stops do not)
         if (depth != 1) {
             if (depth > 1 && name == "t") in_text = true;
             return;
@@ -607,9 +664,9 @@ struct Document : XmlHandler {
             continues = !v || std::string_view(v) == "continue";
         } else if (name == "t" && in_cell) {
             in_text = true;
-        } else if ((name == "tab") && in_cell) {
+        } else if (name == "tab" && in_cell && in_run) {
             cell.push_back(' ');
-        } else if ((name == "br" || name == "cr") && in_cell) {
+        } else if ((name == "br" || name == "cr") && in_cell && in_run) {
             cell.push_back('\n');
         }
     }
@@ -622,7 +679,11 @@ struct Document : XmlHandler {
             in_text = false;
             return;
         }
-        if (depth != 1) return;
+        if (name == "r") in_run = false;
+        if (depth != 1) {
+            if (name == "p" && in_cell) cell.push_back('\n');  // a nested table's paragraphs stay apart
+            return;
+        }
         if (name == "p" && in_cell) {
             cell.push_back('\n');
         } else if (name == "tc" && in_cell) {
@@ -631,6 +692,7 @@ struct Document : XmlHandler {
             std::string text = clean_cell(cell);
             if (continues && text.empty() && column < previous_grid.size()) text = previous_grid[column];
             if (column < limits.columns) {
+                budget.add_text(text.size());
                 grid.push_back(text);
                 for (std::size_t k = 1; k < span && grid.size() < limits.columns; ++k) grid.emplace_back();
             }
@@ -645,7 +707,7 @@ struct Document : XmlHandler {
         }
     }
     void text(std::string_view s) override {
-        if (in_text && in_cell && cell.size() < limits.cell_bytes) cell.append(s);
+        if (in_text && in_cell) budget.append(cell, s);
     }
 };
 
@@ -656,7 +718,8 @@ std::vector<Table> read_docx(std::string_view bytes, const std::string& file, co
         if (zip.has("xl/workbook.xml")) en += ": it is an Excel workbook (.xlsx)", zh += "：实为 Excel 工作簿（.xlsx）";
         fail("LIST_FORMAT", file, 0, en, zh);
     }
-    Document doc(file, limits);
+    Budget budget{limits, file};
+    Document doc(budget);
     zip.parse("word/document.xml", doc);
     return std::move(doc.tables);
 }
@@ -704,9 +767,23 @@ std::vector<Table> read_list_file(const std::filesystem::path& file, const Limit
 namespace {
 
 // The end of an organisation's name: a line break after one starts another (joint applicants).
+// A full organisation's name ends in 公司, 研究院, 研究所, 大学 or 学院, perhaps followed by a part in
+// brackets (…有限公司（样例）). 集团, 中心 or 厂 alone may be the first line of a longer name
+// (某重工集团\n有限公司), so they do not count.
 bool ends_organisation(std::string_view s) {
-    for (std::string_view suffix : {"公司", "研究院", "研究所", "大学", "学院", "集团", "中心", "厂", "）", ")"})
-        if (s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix) return true;
+    auto ends = [&](std::string_view t, std::string_view suffix) {
+        return t.size() >= suffix.size() && t.substr(t.size() - suffix.size()) == suffix;
+    };
+    if (ends(s, "）") || ends(s, ")")) {
+        const std::size_t full = s.rfind("（"), ascii = s.rfind('(');
+        std::size_t open = std::string_view::npos;
+        if (full != std::string_view::npos) open = full;
+        if (ascii != std::string_view::npos && (open == std::string_view::npos || ascii > open)) open = ascii;
+        if (open == std::string_view::npos) return false;
+        s = s.substr(0, open);
+    }
+    for (std::string_view suffix : {"公司", "研究院", "研究所", "大学", "学院"})
+        if (ends(s, suffix)) return true;
     return false;
 }
 
@@ -728,7 +805,9 @@ std::string clean_cell(std::string_view text) {
             pending_break = pending_break || (pending_space && (cp == '\n' || cp == '\r'));
             continue;
         }
-        if (pending_break && ends_organisation(out) && (is_cjk(cp) || cp > 0x7F || std::isalpha(static_cast<int>(cp))))
+        // A line that opens with a bracket is a note on the name (（牵头单位）), not another applicant.
+        const bool note = cp == U'（' || cp == U'(' || cp == U'【' || cp == U'[';
+        if (pending_break && !note && ends_organisation(out) && (is_cjk(cp) || cp > 0x7F || std::isalpha(static_cast<int>(cp))))
             out += "、";  // 甲有限公司\n乙研究院: two applicants
         else if (pending_space && !(is_cjk(last) && is_cjk(cp)))
             out.push_back(' ');

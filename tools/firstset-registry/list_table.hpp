@@ -36,6 +36,9 @@ struct Limits {
     std::size_t part_bytes = 1024u << 20;    // one uncompressed part of a workbook or document
     std::size_t rows = 2'000'000;            // data rows in all
     std::size_t cell_bytes = 64u << 10;      // one cell's text
+    std::size_t text_bytes = 512u << 20;     // all cells' text, copies of shared and merged text included
+    std::size_t strings = 4'000'000;         // a workbook's shared strings
+    std::size_t tables = 10'000;             // tables of a document, sheets of a workbook
     std::size_t columns = 256;
 };
 

@@ -108,6 +108,12 @@ int run_import(const std::string& list, lists::ImportOptions options, const std:
         print_error(e);
         if (e.status() == Status::argument && e.code() == "LIST_OPTION") return usage;
         return e.code() == "REGISTRY_WRITE_FAILED" ? unwritable : unreadable;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "错误 error [OUT_OF_MEMORY] " << list << "\n  内存不足，未写出任何内容\n  out of memory; nothing was written\n";
+        return unreadable;
+    } catch (const std::exception& e) {
+        std::cerr << "错误 error [INTERNAL_ERROR] " << list << "\n  " << e.what() << "\n";
+        return unreadable;
     }
 }
 
@@ -138,6 +144,8 @@ int run_diff(const std::string& a, const std::string& b, bool as_json) {
                       << "新 new: " << b << " (" << d.new_registry.id << " " << d.new_registry.version << ", " << d.new_registry.entries << ")\n";
             if (d.empty()) std::cout << "无差异 identical\n";
             auto section = [](const char* title, std::size_t n) { if (n) std::cout << "\n" << title << " (" << n << ")\n"; };
+            section("名录信息 registry", d.header.size());
+            for (const auto& c : d.header) std::cout << "  ~ registry." << c.field << ": " << c.old_json << " → " << c.new_json << "\n";
             section("新增 added", d.added.size());
             for (const auto& e : d.added) std::cout << "  + " << e.id << "  " << brief(e.json) << "\n";
             section("删除 removed", d.removed.size());
@@ -154,6 +162,9 @@ int run_diff(const std::string& a, const std::string& b, bool as_json) {
         return d.empty() ? ok : different;
     } catch (const StatusError& e) {
         print_error(e);
+        return unreadable;
+    } catch (const std::exception& e) {
+        std::cerr << "错误 error [INTERNAL_ERROR]\n  " << e.what() << "\n";
         return unreadable;
     }
 }
@@ -197,12 +208,14 @@ int main(int argc, char** argv) {
     if (command == "import") {
         if (list.empty()) return fail_usage("import 需要名单文件", "import needs the list file");
         if (!second.empty()) return fail_usage("import 只接受一个名单文件", "import takes one list file");
+        if (as_json) return fail_usage("import 没有 --json 选项（输出本身就是 JSON）", "import has no --json (its output is JSON)");
         for (const char* required : {"issuer", "document", "recognized"})
             if (!vm.count(required)) return fail_usage(std::string("import 需要 --") + required, std::string("import needs --") + required);
         return run_import(list, options, out);
     }
     if (command == "diff") {
         if (list.empty() || second.empty()) return fail_usage("diff 需要两个认定名录文件", "diff needs two registry files: OLD NEW");
+        if (!out.empty()) return fail_usage("diff 没有 --out 选项，请重定向标准输出", "diff has no --out; redirect standard output");
         return run_diff(list, second, as_json);
     }
     return fail_usage("未知命令 \"" + command + "\"，可用：import、diff", "unknown command \"" + command + "\"; available: import, diff");

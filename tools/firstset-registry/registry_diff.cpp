@@ -26,6 +26,8 @@ Loaded load(const std::string& file) {
 }
 
 void flatten(const json::Value& v, const std::string& path, std::map<std::string, std::string>& out) {
+    // A default written out is the same entry as one left out.
+    if ((path == "status" && v.is_string() && v.str() == "valid") || (path == "kind" && v.is_string() && v.str() == "equipment")) return;
     if (v.is_object()) {
         for (const json::Member& m : v.members()) flatten(m.value, path.empty() ? std::string(m.name()) : path + "." + std::string(m.name()), out);
         return;
@@ -51,6 +53,17 @@ RegistryDiff diff_registries(const std::string& old_file, const std::string& new
     RegistryDiff d;
     d.old_registry = a.info;
     d.new_registry = b.info;
+    {
+        std::map<std::string, std::string> before, after;
+        flatten(a.doc.root()["registry"], "", before);
+        flatten(b.doc.root()["registry"], "", after);
+        for (const auto& [field, value] : after) {
+            const auto it = before.find(field);
+            if (it == before.end() || it->second != value) d.header.push_back({field, it == before.end() ? "null" : it->second, value});
+        }
+        for (const auto& [field, value] : before)
+            if (!after.count(field)) d.header.push_back({field, value, "null"});
+    }
     for (const auto& [id, c] : a.by_id)
         if (!b.by_id.count(id)) d.removed.push_back({id, c->to_json(), status_of(*c), {}, {}});
     for (const auto& [id, c] : b.by_id) {
@@ -89,6 +102,13 @@ std::string diff_json(const RegistryDiff& d) {
     info(w, "old", d.old_registry);
     info(w, "new", d.new_registry);
     w.field("identical", d.empty());
+    w.begin_array("registry");
+    for (const auto& c : d.header) {
+        w.begin_object();
+        w.field("field", c.field).field("old", RawJson{c.old_json}).field("new", RawJson{c.new_json});
+        w.end_object();
+    }
+    w.end_array();
     w.begin_array("added");
     for (const auto& e : d.added) w.value(RawJson{e.json});
     w.end_array();

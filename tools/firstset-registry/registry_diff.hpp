@@ -1,6 +1,7 @@
-// What changed between two registry documents (docs/contract.md section 10): entries added,
-// removed, changed (field by field, nested fields as holder.name or list.row) and revoked (an
-// entry whose status is now revoked or suspended). Both documents are loaded and checked as the
+// What changed between two registry documents (docs/contract.md section 10): the registry's own
+// fields (id, version, published, ...), entries added, removed, changed (field by field, nested
+// fields as holder.name or list.row; a default written out, status valid or kind equipment, is
+// the same as one left out) and revoked (an entry whose status is now revoked or suspended). Both documents are loaded and checked as the
 // plugin loads them first, so a diff never compares a registry the plugin would refuse.
 #pragma once
 
@@ -28,8 +29,9 @@ struct RegistryInfo {
 
 struct RegistryDiff {
     RegistryInfo old_registry, new_registry;
+    std::vector<FieldChange> header;                          // registry.id, version, published, ...
     std::vector<DiffEntry> added, removed, changed, revoked;  // each in id order
-    bool empty() const { return added.empty() && removed.empty() && changed.empty() && revoked.empty(); }
+    bool empty() const { return header.empty() && added.empty() && removed.empty() && changed.empty() && revoked.empty(); }
 };
 
 // Throws StatusError (IO, PARSE, CONFIG) naming the file that cannot be read.
