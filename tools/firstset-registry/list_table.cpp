@@ -370,12 +370,17 @@ bool has_text(const Row& r) {
 
 struct Relationships : XmlHandler {
     std::unordered_map<std::string, std::string> targets;
+    std::string shared_strings;  // the target of the relationship of type .../sharedStrings, if any
     void start(std::string_view name, const XML_Char** a) override {
         if (name != "Relationship") return;
         const char* id = attribute(a, "Id");
         const char* target = attribute(a, "Target");
         const char* mode = attribute(a, "TargetMode");
-        if (id && target && !(mode && std::string_view(mode) == "External")) targets[id] = target;
+        const char* type = attribute(a, "Type");
+        if (!id || !target || (mode && std::string_view(mode) == "External")) return;
+        targets[id] = target;
+        const std::string_view t = type ? type : "";
+        if (t.size() >= 14 && t.substr(t.size() - 14) == "/sharedStrings") shared_strings = target;
     }
     void end(std::string_view) override {}
 };
@@ -588,7 +593,9 @@ std::vector<Table> read_xlsx(std::string_view bytes, const std::string& file, co
     Relationships rels;
     if (zip.has("xl/_rels/workbook.xml.rels")) zip.parse("xl/_rels/workbook.xml.rels", rels);
     SharedStrings shared(budget);
-    if (zip.has("xl/sharedStrings.xml")) zip.parse("xl/sharedStrings.xml", shared);
+    // Where the workbook's relationships say, else where Excel and LibreOffice put it.
+    const std::string strings_part = rels.shared_strings.empty() ? "xl/sharedStrings.xml" : resolve("xl/", rels.shared_strings);
+    if (zip.has(strings_part)) zip.parse(strings_part, shared);
     std::vector<Table> tables;
     std::size_t total_rows = 0;
     std::size_t index = 0;
