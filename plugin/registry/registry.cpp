@@ -130,25 +130,25 @@ private:
 
 namespace {
 
-// The document's bytes: JSON is read entry by entry (registry_from_json); YAML and anything the
+// The document's bytes: JSON is read entry by entry (from_json_entries); YAML and anything the
 // entry-by-entry reader does not take go through the whole document.
 Registry registry_from_text(std::string&& text, const std::string& file) {
     const auto format = SourceDocument::format_for(file, text);
-    if (format == SourceDocument::Format::json)
-        if (auto r = Registry::from_json_entries(text, file)) return std::move(*r);
-    return Registry::from_document(SourceDocument::parse(std::move(text), file, format));
+    std::optional<Registry> r;
+    if (format == SourceDocument::Format::json) r = Registry::from_json_entries(text, file);
+    if (!r) r = Registry::from_document(SourceDocument::parse(std::move(text), file, format));
+#ifdef __GLIBC__
+    // The document and its parse are gone: give their pages back rather than keep them resident.
+    malloc_trim(0);
+#endif
+    return std::move(*r);
 }
 
 }  // namespace
 
 Registry Registry::load(const std::filesystem::path& file) {
-    std::string text = read_file_or_throw(file, max_source_bytes, "the file", "文件", {}, simdjson::SIMDJSON_PADDING);
-    Registry r = registry_from_text(std::move(text), file.string());
-#ifdef __GLIBC__
-    // The document and its parse are gone: give their pages back rather than keep them resident.
-    malloc_trim(0);
-#endif
-    return r;
+    return registry_from_text(read_file_or_throw(file, max_source_bytes, "the file", "文件", {}, simdjson::SIMDJSON_PADDING),
+                              file.string());
 }
 
 Registry Registry::load_signed(const std::filesystem::path& file, const VerifierKey& key, const std::filesystem::path& signature) {
@@ -163,11 +163,7 @@ Registry Registry::load_signed(const std::filesystem::path& file, const Verifier
                               " (signature from " + signature.string() + ")",
                           "认定名录 " + file.string() + " 没有密钥 " + key.name + " 的有效 Ed25519 签名（签名取自 " + signature.string() + "）",
                           Location{"", file.string(), 0, 0});
-    Registry r = registry_from_text(std::move(text), file.string());
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
-    return r;
+    return registry_from_text(std::move(text), file.string());
 }
 
 std::optional<Registry> Registry::from_json_entries(const std::string& text, const std::string& file) {
@@ -176,16 +172,17 @@ std::optional<Registry> Registry::from_json_entries(const std::string& text, con
     // added. Anything unexpected (a syntax error, a violation, a repeated id) returns nullopt, and
     // the whole-document reader then reports it with its line and pointer.
     if (text.capacity() < text.size() + simdjson::SIMDJSON_PADDING) return std::nullopt;
-    try {
-        return entries_of_json(text, file);
-    } catch (const StatusError&) {
-        return std::nullopt;  // a fragment's syntax: located in the whole text by from_document
-    }
-}
-
-std::optional<Registry> Registry::entries_of_json(const std::string& text, const std::string& file) {
     const schema::Schemas& schemas = schema::builtin();
     const json::Limits limits{max_source_bytes, max_source_depth};
+    // A fragment's own document; nullopt for what the reader refuses (located in the whole text
+    // by from_document).
+    auto fragment = [&](std::string_view span) -> std::optional<json::Document> {
+        try {
+            return json::Document::parse(span, limits, file);
+        } catch (const StatusError&) {
+            return std::nullopt;
+        }
+    };
     simdjson::ondemand::parser parser(text.size());
     simdjson::ondemand::document doc;
     if (parser.iterate(simdjson::padded_string_view(text.data(), text.size(), text.capacity())).get(doc)) return std::nullopt;
@@ -203,11 +200,11 @@ std::optional<Registry> Registry::entries_of_json(const std::string& text, const
             simdjson::ondemand::object h;
             std::string_view span;
             if (field.value().get_object().get(h) || h.raw_json().get(span)) return std::nullopt;
-            const json::Document d = json::Document::parse(span, limits, file);
-            if (schemas.validate_at("registry.schema.json", "/properties/registry", d.root())) return std::nullopt;
-            r.id_ = std::string(d.root()["id"].str());
-            r.version_ = std::string(d.root()["version"].str());
-            if (const json::Value* published = d.root().find("published")) {
+            const auto d = fragment(span);
+            if (!d || schemas.validate_at("registry.schema.json", "/properties/registry", d->root())) return std::nullopt;
+            r.id_ = std::string(d->root()["id"].str());
+            r.version_ = std::string(d->root()["version"].str());
+            if (const json::Value* published = d->root().find("published")) {
                 r.published_text_ = std::string(published->str());
                 r.published_ = unix_seconds_of(r.published_text_).value();  // the schema's date-time format checked it
             }
@@ -222,9 +219,9 @@ std::optional<Registry> Registry::entries_of_json(const std::string& text, const
                 simdjson::ondemand::object c;
                 std::string_view span;
                 if (std::move(element).get_object().get(c) || c.raw_json().get(span)) return std::nullopt;
-                const json::Document d = json::Document::parse(span, limits, file);
-                if (schemas.validate_at("registry.schema.json", "/definitions/certificate", d.root())) return std::nullopt;
-                if (!filler.add(d.root())) return std::nullopt;
+                const auto d = fragment(span);
+                if (!d || schemas.validate_at("registry.schema.json", "/definitions/certificate", d->root())) return std::nullopt;
+                if (!filler.add(d->root())) return std::nullopt;
             }
         } else {
             return std::nullopt;

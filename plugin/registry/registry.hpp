@@ -92,7 +92,6 @@ public:
 private:
     class Filler;
     Registry() = default;
-    static std::optional<Registry> entries_of_json(const std::string& text, const std::string& file);
 
     std::string id_, version_, sha256_, file_;
     std::optional<std::int64_t> published_;

@@ -558,26 +558,10 @@ struct Sheet : XmlHandler {
     }
 };
 
+// A relationship's target as a part name: absolute (/xl/...) or relative to base_dir, with . and .. resolved.
 std::string resolve(const std::string& base_dir, const std::string& target) {
     if (!target.empty() && target[0] == '/') return target.substr(1);
-    std::string path = base_dir + target;
-    // "xl/../xl/worksheets/sheet1.xml" and "./" forms
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        const auto slash = path.find('/', start);
-        const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-        if (part == "..") {
-            if (!parts.empty()) parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(part);
-        }
-        if (slash == std::string::npos) break;
-        start = slash + 1;
-    }
-    std::string out;
-    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
-    return out;
+    return std::filesystem::path(base_dir + target).lexically_normal().generic_string();
 }
 
 std::vector<Table> read_xlsx(std::string_view bytes, const std::string& file, const Limits& limits) {

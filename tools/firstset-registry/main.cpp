@@ -117,22 +117,7 @@ int run_import(const std::string& list, lists::ImportOptions options, const std:
     }
 }
 
-std::string brief(const std::string& entry_json) {
-    // "product — holder" out of an entry's JSON, for the table.
-    auto field = [&](std::string_view key) -> std::string {
-        const std::string k = "\"" + std::string(key) + "\":\"";
-        const auto at = entry_json.find(k);
-        if (at == std::string::npos) return {};
-        const auto start = at + k.size();
-        std::string v;
-        for (std::size_t i = start; i < entry_json.size() && entry_json[i] != '"'; ++i) {
-            if (entry_json[i] == '\\' && i + 1 < entry_json.size()) ++i;
-            v.push_back(entry_json[i]);
-        }
-        return v;
-    };
-    return field("product") + " — " + field("name");
-}
+std::string brief(const lists::DiffEntry& e) { return e.product + " — " + e.holder; }
 
 int run_diff(const std::string& a, const std::string& b, bool as_json) {
     try {
@@ -147,9 +132,9 @@ int run_diff(const std::string& a, const std::string& b, bool as_json) {
             section("名录信息 registry", d.header.size());
             for (const auto& c : d.header) std::cout << "  ~ registry." << c.field << ": " << c.old_json << " → " << c.new_json << "\n";
             section("新增 added", d.added.size());
-            for (const auto& e : d.added) std::cout << "  + " << e.id << "  " << brief(e.json) << "\n";
+            for (const auto& e : d.added) std::cout << "  + " << e.id << "  " << brief(e) << "\n";
             section("删除 removed", d.removed.size());
-            for (const auto& e : d.removed) std::cout << "  - " << e.id << "  " << brief(e.json) << "\n";
+            for (const auto& e : d.removed) std::cout << "  - " << e.id << "  " << brief(e) << "\n";
             section("变更 changed", d.changed.size());
             for (const auto& e : d.changed) {
                 std::cout << "  ~ " << e.id << "\n";
@@ -157,7 +142,7 @@ int run_diff(const std::string& a, const std::string& b, bool as_json) {
             }
             section("撤销 revoked", d.revoked.size());
             for (const auto& e : d.revoked)
-                std::cout << "  ! " << e.id << "  " << (e.old_status.empty() ? "(new)" : e.old_status) << " → " << e.status << "  " << brief(e.json) << "\n";
+                std::cout << "  ! " << e.id << "  " << (e.old_status.empty() ? "(new)" : e.old_status) << " → " << e.status << "  " << brief(e) << "\n";
         }
         return d.empty() ? ok : different;
     } catch (const StatusError& e) {

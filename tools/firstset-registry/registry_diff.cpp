@@ -40,6 +40,39 @@ std::string status_of(const json::Value& c) {
     return s ? std::string(s->str()) : "valid";
 }
 
+// Field by field (nested fields as holder.name), in field order; `skip` is left out.
+std::vector<FieldChange> field_changes(const json::Value& old_value, const json::Value& new_value, std::string_view skip = {}) {
+    std::map<std::string, std::string> before, after;
+    flatten(old_value, "", before);
+    flatten(new_value, "", after);
+    std::vector<FieldChange> out;
+    for (const auto& [field, value] : after) {
+        const auto it = before.find(field);
+        if (field != skip && (it == before.end() || it->second != value))
+            out.push_back({field, it == before.end() ? "null" : it->second, value});
+    }
+    for (const auto& [field, value] : before)
+        if (field != skip && !after.count(field)) out.push_back({field, value, "null"});
+    std::sort(out.begin(), out.end(), [](const FieldChange& x, const FieldChange& y) { return x.field < y.field; });
+    return out;
+}
+
+DiffEntry entry(const std::string& id, const json::Value& c, std::string old_status) {
+    DiffEntry e{id, c.to_json(), status_of(c), std::move(old_status), {}, std::string(c["product"].str()),
+                std::string(c["holder"]["name"].str())};
+    return e;
+}
+
+void write_changes(JsonOut& w, std::string_view key, const std::vector<FieldChange>& changes) {
+    w.begin_array(key);
+    for (const auto& c : changes) {
+        w.begin_object();
+        w.field("field", c.field).field("old", RawJson{c.old_json}).field("new", RawJson{c.new_json});
+        w.end_object();
+    }
+    w.end_array();
+}
+
 void info(JsonOut& w, std::string_view key, const RegistryInfo& r) {
     w.begin_object(key);
     w.field("file", r.file).field("id", r.id).field("version", r.version).field("sha256", r.sha256).field("entries", static_cast<std::uint64_t>(r.entries));
@@ -53,43 +86,21 @@ RegistryDiff diff_registries(const std::string& old_file, const std::string& new
     RegistryDiff d;
     d.old_registry = a.info;
     d.new_registry = b.info;
-    {
-        std::map<std::string, std::string> before, after;
-        flatten(a.doc.root()["registry"], "", before);
-        flatten(b.doc.root()["registry"], "", after);
-        for (const auto& [field, value] : after) {
-            const auto it = before.find(field);
-            if (it == before.end() || it->second != value) d.header.push_back({field, it == before.end() ? "null" : it->second, value});
-        }
-        for (const auto& [field, value] : before)
-            if (!after.count(field)) d.header.push_back({field, value, "null"});
-    }
+    d.header = field_changes(a.doc.root()["registry"], b.doc.root()["registry"]);
     for (const auto& [id, c] : a.by_id)
-        if (!b.by_id.count(id)) d.removed.push_back({id, c->to_json(), status_of(*c), {}, {}});
+        if (!b.by_id.count(id)) d.removed.push_back(entry(id, *c, ""));
     for (const auto& [id, c] : b.by_id) {
         const auto old = a.by_id.find(id);
-        const std::string status = status_of(*c);
-        const bool withdrawn = status != "valid";
+        const bool withdrawn = status_of(*c) != "valid";
         if (old == a.by_id.end()) {
-            if (withdrawn) d.revoked.push_back({id, c->to_json(), status, "", {}});
-            else d.added.push_back({id, c->to_json(), status, {}, {}});
+            (withdrawn ? d.revoked : d.added).push_back(entry(id, *c, ""));
             continue;
         }
         const std::string old_status = status_of(*old->second);
-        if (withdrawn && old_status != status) d.revoked.push_back({id, c->to_json(), status, old_status, {}});
-        std::map<std::string, std::string> before, after;
-        flatten(*old->second, "", before);
-        flatten(*c, "", after);
-        DiffEntry changed{id, c->to_json(), status, old_status, {}};
-        for (const auto& [field, value] : after) {
-            if (field == "status" && withdrawn && old_status != status) continue;  // reported as revoked
-            const auto it = before.find(field);
-            if (it == before.end()) changed.changes.push_back({field, "null", value});
-            else if (it->second != value) changed.changes.push_back({field, it->second, value});
-        }
-        for (const auto& [field, value] : before)
-            if (!after.count(field) && !(field == "status" && withdrawn)) changed.changes.push_back({field, value, "null"});
-        std::sort(changed.changes.begin(), changed.changes.end(), [](const FieldChange& x, const FieldChange& y) { return x.field < y.field; });
+        const bool revoked = withdrawn && old_status != status_of(*c);
+        if (revoked) d.revoked.push_back(entry(id, *c, old_status));
+        DiffEntry changed = entry(id, *c, old_status);
+        changed.changes = field_changes(*old->second, *c, revoked ? "status" : "");  // a revocation is reported once
         if (!changed.changes.empty()) d.changed.push_back(std::move(changed));
     }
     return d;
@@ -102,13 +113,7 @@ std::string diff_json(const RegistryDiff& d) {
     info(w, "old", d.old_registry);
     info(w, "new", d.new_registry);
     w.field("identical", d.empty());
-    w.begin_array("registry");
-    for (const auto& c : d.header) {
-        w.begin_object();
-        w.field("field", c.field).field("old", RawJson{c.old_json}).field("new", RawJson{c.new_json});
-        w.end_object();
-    }
-    w.end_array();
+    write_changes(w, "registry", d.header);
     w.begin_array("added");
     for (const auto& e : d.added) w.value(RawJson{e.json});
     w.end_array();
@@ -119,13 +124,7 @@ std::string diff_json(const RegistryDiff& d) {
     for (const auto& e : d.changed) {
         w.begin_object();
         w.field("id", e.id);
-        w.begin_array("changes");
-        for (const auto& c : e.changes) {
-            w.begin_object();
-            w.field("field", c.field).field("old", RawJson{c.old_json}).field("new", RawJson{c.new_json});
-            w.end_object();
-        }
-        w.end_array();
+        write_changes(w, "changes", e.changes);
         w.end_object();
     }
     w.end_array();

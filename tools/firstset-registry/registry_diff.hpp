@@ -20,6 +20,7 @@ struct DiffEntry {
     std::string status;    // revoked: the new status; its old one in old_status
     std::string old_status;
     std::vector<FieldChange> changes;  // changed
+    std::string product, holder;       // the entry's (in NEW where it is there), for a table
 };
 
 struct RegistryInfo {
