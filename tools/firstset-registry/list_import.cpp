@@ -193,10 +193,11 @@ bool valid_id(std::string_view id) {
     return std::all_of(id.begin(), id.end(), [&](char c) { return alnum(c) || c == '.' || c == '_' || c == '/' || c == '-'; });
 }
 
-std::string utf8_length_ok(std::string_view s, std::size_t max_chars) {
+// Characters, as the schema's maxLength counts them.
+std::size_t utf8_chars(std::string_view s) {
     std::size_t n = 0;
     for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-    return n <= max_chars ? std::string() : std::to_string(n);
+    return n;
 }
 
 struct Entry {
@@ -251,7 +252,7 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
                             "--issuer \"" + o.issuer + "\" 不是认定机关代码：CN、CN-XX（如 CN-CQ）或 CN- 加机关代码（如 CN-NEA）");
     }
     if (o.document.empty()) bad_option("--document needs the list's document number (文号)", "--document 须给出名单的文号");
-    if (!utf8_length_ok(o.document, 200).empty() || !utf8_length_ok(o.batch, 100).empty())
+    if (utf8_chars(o.document) > 200 || utf8_chars(o.batch) > 100)
         bad_option("--document is at most 200 characters and --batch at most 100", "--document 不超过 200 字，--batch 不超过 100 字");
     const auto recognized = Date::parse(o.recognized);
     if (!recognized) bad_option("--recognized \"" + o.recognized + "\" is not a date YYYY-MM-DD", "--recognized \"" + o.recognized + "\" 不是日期（YYYY-MM-DD）");
@@ -260,7 +261,7 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
     if (!o.id_prefix.empty() && (!valid_id(o.id_prefix) || o.id_prefix.size() > 48))
         bad_option("--id-prefix \"" + o.id_prefix + "\" must be up to 48 ASCII letters, digits and . _ / -, starting with a letter or digit",
                    "--id-prefix \"" + o.id_prefix + "\" 须为不超过 48 个 ASCII 字母、数字或 . _ / -，以字母或数字开头");
-    if (!o.registry_id.empty() && (!utf8_length_ok(o.registry_id, 128).empty() || o.registry_id.find_first_of("\r\n") != std::string::npos))
+    if (!o.registry_id.empty() && (utf8_chars(o.registry_id) > 128 || o.registry_id.find_first_of("\r\n") != std::string::npos))
         bad_option("--registry-id is one line of at most 128 characters", "--registry-id 须为一行，不超过 128 字");
     if (!o.published.empty() && !unix_seconds_of(o.published))
         bad_option("--published \"" + o.published + "\" is not an RFC 3339 date-time with an offset", "--published \"" + o.published + "\" 不是带时区的 RFC 3339 时间");
@@ -356,8 +357,8 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
         for (auto [text, max, en, zh] : {std::tuple{&e.company, 200u, "company name", "企业名称"}, std::tuple{&e.product, 200u, "product name", "产品名称"},
                                          std::tuple{&e.model, 128u, "model", "型号"}, std::tuple{&e.batch, 100u, "batch", "批次"},
                                          std::tuple{&e.certificate, 100u, "certificate number", "证书编号"}}) {
-            const std::string n = utf8_length_ok(*text, max);
-            if (!n.empty()) {
+            if (const std::size_t chars = utf8_chars(*text); chars > max) {
+                const std::string n = std::to_string(chars);
                 error("LIST_TOO_LONG", r.number, where(r.number, false) + ": the " + en + " has " + n + " characters, more than " + std::to_string(max),
                       where(r.number, true) + "：" + zh + "有 " + n + " 字，超过 " + std::to_string(max) + " 字");
                 ok = false;
