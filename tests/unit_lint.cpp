@@ -152,7 +152,12 @@ TEST_CASE("Lint: a response names its pack, and each finding its criterion, seve
     CHECK(f["severity"] == "error");
     CHECK(f["code"] == "TRACK_RECORD_REGION");
     CHECK(f["path"] == "/criteria/1/description");
-    CHECK(f["matched"] == "在重庆");
+    CHECK(f["matched"] == "在重庆市");
+    // Why: the words, their place in characters of the description, and the track record they limit.
+    REQUIRE(f["evidence"].size() == 2);
+    CHECK(f["evidence"][0] == njson({{"path", "/criteria/1/description"}, {"start", 6}, {"end", 10}, {"text", "在重庆市"}, {"role", "words"}}));
+    CHECK(f["evidence"][1]["role"] == "context");
+    CHECK(f["evidence"][1]["text"] == "承接过");
     CHECK(f["clause"] == "渝经信规范〔2024〕9号（四）；《招标投标法实施条例》第三十二条");
     CHECK(f["message_zh"].get<std::string>().find("类似项目业绩") != std::string::npos);
     CHECK(f["message_en"].get<std::string>().find("restricts track record to a region") != std::string::npos);
@@ -286,11 +291,11 @@ TEST_CASE("Policy choice: evaluate names the pack it used, and applies that pack
 TEST_CASE("Policy packs: lint vocabularies are checked at load, a bad pattern is a CONFIG error at its place",
           "[lint][policy]") {
     test::TempDir dir;
-    std::string text = test::read_file(test::source(cq_pack));
-    const std::string from = "        - '当地'\n";
+    std::string text = test::read_file(test::source(national_pack));
+    const std::string from = "      words:\n        - '境外";
     const auto at = text.find(from);
     REQUIRE(at != std::string::npos);
-    text.replace(at, from.size(), "        - '当地(('\n");
+    text.insert(at + std::string("      words:\n").size(), "        - '境外(('\n");
     test::write_file(dir / "pack.yaml", text);
     try {
         Policy::load(dir / "pack.yaml");
@@ -298,7 +303,7 @@ TEST_CASE("Policy packs: lint vocabularies are checked at load, a bad pattern is
     } catch (const StatusError& e) {
         CHECK(e.status() == Status::config);
         CHECK(e.code() == "POLICY_BAD_PATTERN");
-        CHECK(e.where().path == "/lint/checks/TRACK_RECORD_REGION/words/1");
+        CHECK(e.where().path == "/lint/checks/REMOTE_CONTROL_REQUIREMENT_MISSING/words/0");
         CHECK(e.where().line > 0);
     }
 }

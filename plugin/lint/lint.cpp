@@ -7,6 +7,8 @@
 #include "util/json_out.hpp"
 #include "util/model_name.hpp"
 #include "util/regex.hpp"
+#include "util/utf8.hpp"
+#include "lint/wording.hpp"
 
 namespace firstset::lint {
 
@@ -22,41 +24,23 @@ std::string pointer_to(std::string_view base, std::string_view a, std::size_t i,
     return p;
 }
 
-// The text with every span an `unless` pattern matches replaced by spaces (byte for byte, so
-// the text stays UTF-8 and offsets stay put).
-std::string blanked(std::string_view text, const Patterns& unless) {
-    std::string out(text);
-    for (const auto& re : unless) {
+// Every match of the pack's own patterns in text, as hits of a term.
+void pack_hits(std::vector<Hit>& out, std::string_view text, const Patterns& patterns, Term term) {
+    for (const auto& re : patterns) {
         std::size_t from = 0;
-        while (from <= out.size()) {
-            const auto m = re->find(out, from);
+        while (from <= text.size()) {
+            const auto m = re->find(text, from);
             if (!m) break;
-            std::fill(out.begin() + static_cast<std::ptrdiff_t>(m->first),
-                      out.begin() + static_cast<std::ptrdiff_t>(m->first + m->second), ' ');
+            out.push_back(Hit{term, static_cast<std::uint32_t>(m->first), static_cast<std::uint32_t>(m->first + m->second)});
             from = m->first + std::max<std::size_t>(m->second, 1);
-            // After an empty match, step a whole character: a search may not start inside one.
-            while (from < out.size() && (static_cast<unsigned char>(out[from]) & 0xC0) == 0x80) ++from;
+            while (from < text.size() && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;
         }
     }
-    return out;
 }
 
-// The first span of text any of the words match, after blanking `unless`.
-std::optional<std::string> first_match(std::string_view text, const Patterns& words, const Patterns& unless) {
-    if (words.empty()) return std::nullopt;
-    const std::string t = unless.empty() ? std::string(text) : blanked(text, unless);
-    std::optional<std::pair<std::size_t, std::size_t>> best;
-    for (const auto& re : words) {
-        const auto m = re->find(t);
-        if (m && (!best || m->first < best->first)) best = m;
-    }
-    if (!best) return std::nullopt;
-    return std::string(std::string_view(t).substr(best->first, best->second));
-}
-
-// Sentences of a normalised text: split at 。 ; ! ? and line ends.
-std::vector<std::string_view> sentences(std::string_view text) {
-    std::vector<std::string_view> out;
+// Sentences of a normalised text, as [from, to) byte ranges: split at 。 ; ! ? and line ends.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> sentences(std::string_view text) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
     std::size_t start = 0;
     for (std::size_t i = 0; i < text.size();) {
         std::size_t len = 0;
@@ -66,11 +50,11 @@ std::vector<std::string_view> sentences(std::string_view text) {
             ++i;
             continue;
         }
-        if (i > start) out.push_back(text.substr(start, i - start));
+        if (i > start) out.emplace_back(static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(i));
         i += len;
         start = i;
     }
-    if (start < text.size()) out.push_back(text.substr(start));
+    if (start < text.size()) out.emplace_back(static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(text.size()));
     return out;
 }
 
@@ -78,13 +62,48 @@ bool kind_in(std::string_view kind, const std::vector<std::string>& kinds) {
     return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
 }
 
-// Whether a criterion is on a topic: its kind, else the first topic words in its wording.
-std::optional<std::string> on_topic(const Policy::Lint::Topic& topic, const Criterion& c, const CriterionWording& w) {
-    for (const auto& f : w.fields)
-        if (auto m = first_match(f.text, topic.words, topic.unless)) return m;
-    if (kind_in(c.kind, topic.kinds)) return std::string(c.kind);
-    return std::nullopt;
+// The term a check looks for, and the term whose matches cancel it.
+struct CheckTerms {
+    Term term;
+    std::optional<Term> cancelled_by;
+};
+std::optional<CheckTerms> terms_of(LintCheck c) {
+    switch (c) {
+        case LintCheck::region: return CheckTerms{Term::region, Term::region_not};
+        case LintCheck::industry: return CheckTerms{Term::industry, Term::industry_not};
+        case LintCheck::brand: return CheckTerms{Term::brand, Term::brand_not};
+        case LintCheck::customer: return CheckTerms{Term::customer, std::nullopt};
+        case LintCheck::customer_tier: return CheckTerms{Term::tier, Term::tier_not};
+        case LintCheck::years_in_service: return CheckTerms{Term::years, Term::years_not};
+        case LintCheck::units_sold: return CheckTerms{Term::units, Term::units_not};
+        case LintCheck::scale: return CheckTerms{Term::scale, Term::scale_not};
+        case LintCheck::local_presence: return CheckTerms{Term::presence, Term::presence_not};
+        case LintCheck::regional_award: return CheckTerms{Term::award, Term::award_not};
+        case LintCheck::brand_lock_in: return CheckTerms{Term::lock_in, std::nullopt};
+        case LintCheck::exclusive_certificate: return CheckTerms{Term::exclusive, Term::exclusive_not};
+        case LintCheck::new_product_excluded: return CheckTerms{Term::new_product, std::nullopt};
+        default: return std::nullopt;
+    }
 }
+
+// One field of a criterion, scanned: the terms found (those a `not` term cancels removed), and
+// its sentences.
+struct ScannedField {
+    const Wording* wording;
+    std::vector<Hit> hits;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> sentences;
+
+    std::size_t sentence_of(const Hit& h) const {
+        for (std::size_t i = 0; i < sentences.size(); ++i)
+            if (h.from < sentences[i].second) return i;
+        return sentences.empty() ? 0 : sentences.size() - 1;
+    }
+    const Hit* first(Term t, std::size_t sentence = SIZE_MAX) const {
+        for (const Hit& h : hits)
+            if (h.term == t && (sentence == SIZE_MAX || sentence_of(h) == sentence)) return &h;
+        return nullptr;
+    }
+};
 
 struct Runner {
     const Policy& policy;
@@ -92,60 +111,139 @@ struct Runner {
     const Input& input;
     Result result;
 
-    void add(std::optional<std::size_t> criterion, LintCheck check, std::string matched, std::string pointer) {
+    static Evidence evidence_of(const ScannedField& f, const Hit& h, Evidence::Role role) {
+        return Evidence{f.wording, h.from, h.to, role};
+    }
+
+    void add(std::optional<std::size_t> criterion, LintCheck check, std::string matched, std::string pointer,
+             std::vector<Evidence> evidence = {}) {
         const Policy::Lint::Check& c = lint.check(check);
-        result.findings.push_back(Finding{criterion, check, c.severity, std::move(matched), std::move(pointer)});
+        result.findings.push_back(
+            Finding{criterion, check, c.severity, std::move(matched), std::move(pointer), std::move(evidence)});
         (c.severity == Severity::error ? result.errors : result.warnings)++;
     }
-
-    // Words anywhere in the criterion's wording.
-    void anywhere(std::size_t i, LintCheck check) {
-        const auto& c = lint.check(check);
-        if (!c.enabled) return;
-        for (const auto& f : input.criteria[i].fields)
-            if (auto m = first_match(f.text, c.words, c.unless)) {
-                add(i, check, std::move(*m), f.pointer);
-                return;
-            }
+    void add(std::size_t criterion, LintCheck check, const ScannedField& f, const Hit& h, std::vector<Evidence> evidence) {
+        evidence.insert(evidence.begin(), evidence_of(f, h, Evidence::Role::words));
+        add(criterion, check, f.wording->text.substr(h.from, h.to - h.from), f.wording->pointer, std::move(evidence));
     }
 
-    // Words in a sentence on track record.
-    void restriction(std::size_t i, LintCheck check) {
-        const auto& c = lint.check(check);
-        if (!c.enabled) return;
-        const Policy::Lint::Topic& topic = lint.track_record;
-        const bool whole = kind_in(input.tender.criteria[i].kind, topic.kinds);
-        for (const auto& f : input.criteria[i].fields)
-            for (std::string_view s : sentences(f.text)) {
-                if (!whole && !first_match(s, topic.words, topic.unless)) continue;
-                if (auto m = first_match(s, c.words, c.unless)) {
-                    add(i, check, std::move(*m), f.pointer);
-                    return;
-                }
+    // The criterion's fields, scanned, with the pack's own words and exceptions as terms too.
+    std::vector<ScannedField> scan_criterion(const CriterionWording& w) const {
+        std::vector<ScannedField> fields;
+        for (const Wording& f : w.fields) {
+            ScannedField s{&f, scan(f.text), sentences(f.text)};
+            std::vector<Hit> cancel;
+            pack_hits(s.hits, f.text, lint.track_record.words, Term::track_record);
+            pack_hits(cancel, f.text, lint.track_record.unless, Term::track_record);
+            pack_hits(s.hits, f.text, lint.market_share.words, Term::market_share);
+            pack_hits(cancel, f.text, lint.market_share.unless, Term::market_share);
+            for (std::size_t i = 0; i < lint_check_count; ++i) {
+                const auto terms = terms_of(static_cast<LintCheck>(i));
+                if (!terms) continue;
+                pack_hits(s.hits, f.text, lint.checks[i].words, terms->term);
+                pack_hits(cancel, f.text, lint.checks[i].unless, terms->term);
+            }
+            // A term's `not` matches (built in or the pack's `unless`) cancel its matches they overlap.
+            for (const Hit& h : s.hits)
+                for (std::size_t i = 0; i < lint_check_count; ++i)
+                    if (const auto t = terms_of(static_cast<LintCheck>(i)); t && t->cancelled_by == h.term)
+                        cancel.push_back(Hit{t->term, h.from, h.to});
+            for (const Hit& h : s.hits)
+                if (h.term == Term::track_record_not) cancel.push_back(Hit{Term::track_record, h.from, h.to});
+            s.hits.erase(std::remove_if(s.hits.begin(), s.hits.end(),
+                                        [&](const Hit& h) {
+                                            return std::any_of(cancel.begin(), cancel.end(), [&](const Hit& c) {
+                                                return c.term == h.term && c.from < h.to && h.from < c.to;
+                                            });
+                                        }),
+                         s.hits.end());
+            std::stable_sort(s.hits.begin(), s.hits.end(), [](const Hit& a, const Hit& b) { return a.from < b.from; });
+            fields.push_back(std::move(s));
+        }
+        return fields;
+    }
+
+    // Words anywhere in the criterion.
+    void anywhere(std::size_t i, LintCheck check, const std::vector<ScannedField>& fields) {
+        if (!lint.check(check).enabled) return;
+        const Term t = terms_of(check)->term;
+        for (const ScannedField& f : fields)
+            if (const Hit* h = f.first(t)) return add(i, check, f, *h, {});
+    }
+
+    // Words that limit track record: in a sentence on track record, or anywhere in a criterion on
+    // track record except a sentence on a local presence, an award or years in service (their own
+    // findings: 同型号 in a requirement of years in service is that requirement's).
+    void restriction(std::size_t i, LintCheck check, const std::vector<ScannedField>& fields, bool on_track_record,
+                     std::optional<Evidence> topic, Term term) {
+        if (!lint.check(check).enabled) return;
+        for (const ScannedField& f : fields)
+            for (const Hit& h : f.hits) {
+                if (h.term != term) continue;
+                const std::size_t s = f.sentence_of(h);
+                if (const Hit* tr = f.first(Term::track_record, s))
+                    return add(i, check, f, h, {evidence_of(f, *tr, Evidence::Role::context)});
+                if (on_track_record && !f.first(Term::presence, s) && !f.first(Term::award, s) && !f.first(Term::years, s))
+                    return add(i, check, f, h, topic ? std::vector<Evidence>{*topic} : std::vector<Evidence>{});
             }
     }
 
     void criterion(std::size_t i) {
         const Criterion& c = input.tender.criteria[i];
         const CriterionWording& w = input.criteria[i];
-        const auto track_record = on_topic(lint.track_record, c, w);
-        const auto market_share = on_topic(lint.market_share, c, w);
-        const std::string name_pointer = w.fields.empty() ? std::string() : w.fields.front().pointer;
-
-        if (lint.check(LintCheck::deemed_without_equivalence).enabled && !input.tender.equivalence_declared) {
-            if (track_record) add(i, LintCheck::deemed_without_equivalence, *track_record, name_pointer);
-            else if (market_share) add(i, LintCheck::deemed_without_equivalence, *market_share, name_pointer);
-            else if (policy.deems(c.kind)) add(i, LintCheck::deemed_without_equivalence, std::string(c.kind), name_pointer);
+        const std::vector<ScannedField> fields = scan_criterion(w);
+        std::optional<Evidence> tr_words, ms_words;
+        std::string tr_text, ms_text;
+        // A name that joins track record to another topic (信誉及业绩分) over a description that
+        // says nothing of track record is a heading, not a criterion on track record.
+        const bool mixed_heading = fields.size() > 1 && fields.front().first(Term::heading_mix) &&
+                                   std::none_of(fields.begin() + 1, fields.end(),
+                                                [](const ScannedField& f) { return f.first(Term::track_record); });
+        for (const ScannedField& f : fields) {
+            if (mixed_heading && &f == &fields.front()) continue;
+            if (const Hit* h = f.first(Term::track_record); h && !tr_words) {
+                tr_words = evidence_of(f, *h, Evidence::Role::context);
+                tr_text = f.wording->text.substr(h->from, h->to - h->from);
+            }
+            if (const Hit* h = f.first(Term::market_share); h && !ms_words) {
+                ms_words = evidence_of(f, *h, Evidence::Role::context);
+                ms_text = f.wording->text.substr(h->from, h->to - h->from);
+            }
         }
-        restriction(i, LintCheck::region);
-        restriction(i, LintCheck::industry);
-        restriction(i, LintCheck::brand);
-        restriction(i, LintCheck::customer);
-        anywhere(i, LintCheck::years_in_service);
-        anywhere(i, LintCheck::units_sold);
-        anywhere(i, LintCheck::scale);
-        if (lint.check(LintCheck::score_by_market_share).enabled && c.scored && market_share)
-            add(i, LintCheck::score_by_market_share, *market_share, name_pointer);
+        const bool track_record = tr_words || kind_in(c.kind, lint.track_record.kinds);
+        const bool market_share = ms_words || kind_in(c.kind, lint.market_share.kinds);
+        const std::string name_pointer = w.fields.empty() ? std::string() : w.fields.front().pointer;
+        auto topic_finding = [&](LintCheck check) {
+            if (tr_words) return add(i, check, tr_text, tr_words->field->pointer, {with_role(*tr_words, Evidence::Role::words)});
+            if (ms_words) return add(i, check, ms_text, ms_words->field->pointer, {with_role(*ms_words, Evidence::Role::words)});
+            add(i, check, std::string(c.kind), name_pointer);
+        };
+
+        if (lint.check(LintCheck::deemed_without_equivalence).enabled && !input.tender.equivalence_declared &&
+            (track_record || market_share || policy.deems(c.kind)))
+            topic_finding(LintCheck::deemed_without_equivalence);
+        restriction(i, LintCheck::region, fields, track_record, tr_words, Term::region);
+        restriction(i, LintCheck::industry, fields, track_record, tr_words, Term::industry);
+        restriction(i, LintCheck::brand, fields, track_record, tr_words, Term::brand);
+        restriction(i, LintCheck::customer, fields, track_record, tr_words, Term::customer);
+        anywhere(i, LintCheck::years_in_service, fields);
+        anywhere(i, LintCheck::units_sold, fields);
+        // An installed capacity is units sold where it is track record (a product's rating is not).
+        if (lint.check(LintCheck::units_sold).enabled &&
+            std::none_of(result.findings.begin(), result.findings.end(),
+                         [&](const Finding& f) { return f.criterion == i && f.check == LintCheck::units_sold; }))
+            restriction(i, LintCheck::units_sold, fields, false, std::nullopt, Term::capacity);
+        anywhere(i, LintCheck::scale, fields);
+        if (lint.check(LintCheck::score_by_market_share).enabled && c.scored && market_share) {
+            if (ms_words) add(i, LintCheck::score_by_market_share, ms_text, ms_words->field->pointer, {with_role(*ms_words, Evidence::Role::words)});
+            else add(i, LintCheck::score_by_market_share, std::string(c.kind), name_pointer);
+        }
+        restriction(i, LintCheck::customer_tier, fields, track_record, tr_words, Term::tier);
+        anywhere(i, LintCheck::local_presence, fields);
+        anywhere(i, LintCheck::regional_award, fields);
+        anywhere(i, LintCheck::brand_lock_in, fields);
+        anywhere(i, LintCheck::exclusive_certificate, fields);
+        anywhere(i, LintCheck::new_product_excluded, fields);
         if (c.scored && c.max_points && (track_record || market_share)) {
             result.deemed_criteria.push_back(c.id);
             result.deemed_points.hundredths += c.max_points->hundredths;
@@ -153,15 +251,28 @@ struct Runner {
         if (c.scored && c.max_points) result.total_points.hundredths += c.max_points->hundredths;
     }
 
+    static Evidence with_role(Evidence e, Evidence::Role r) {
+        e.role = r;
+        return e;
+    }
+
     // A requirement the tender must state somewhere: in a criterion or a requirement.
     void stated(LintCheck check) {
         const auto& c = lint.check(check);
         if (!c.enabled) return;
+        auto says = [&](const Wording& f) {
+            std::vector<Hit> words, unless;
+            pack_hits(words, f.text, c.words, Term::track_record);
+            pack_hits(unless, f.text, c.unless, Term::track_record);
+            return std::any_of(words.begin(), words.end(), [&](const Hit& w) {
+                return std::none_of(unless.begin(), unless.end(), [&](const Hit& u) { return u.from < w.to && w.from < u.to; });
+            });
+        };
         for (const auto& w : input.criteria)
             for (const auto& f : w.fields)
-                if (first_match(f.text, c.words, c.unless)) return;
+                if (says(f)) return;
         for (const auto& f : input.requirements)
-            if (first_match(f.text, c.words, c.unless)) return;
+            if (says(f)) return;
         add(std::nullopt, check, "", "");
     }
 
@@ -177,6 +288,40 @@ struct Runner {
     }
 };
 
+// Characters (code points) in the first `bytes` bytes of a UTF-8 text.
+std::size_t characters(std::string_view text, std::size_t bytes) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < bytes && i < text.size(); ++i) n += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    return n;
+}
+
+// The bytes of `text` from character `from` to character `to`.
+std::string_view by_characters(std::string_view text, std::size_t from, std::size_t to) {
+    std::size_t i = 0, n = 0, start = text.size();
+    for (; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            if (n == from) start = i;
+            if (n == to) break;
+            ++n;
+        }
+    }
+    return start >= text.size() ? std::string_view() : text.substr(start, i - start);
+}
+
+void write_evidence(JsonOut& w, const std::vector<Evidence>& evidence) {
+    w.begin_array();
+    for (const Evidence& e : evidence) {
+        const std::size_t start = characters(e.field->text, e.from), end = characters(e.field->text, e.to);
+        w.begin_object();
+        w.field("path", std::string_view(e.field->pointer));
+        w.field("start", start).field("end", end);
+        w.field("text", by_characters(e.field->original, start, end));
+        w.field("role", EscapedText{e.role == Evidence::Role::words ? "words" : "context"});
+        w.end_object();
+    }
+    w.end_array();
+}
+
 // hundredths of a per cent as text: 1250 -> "12.5"
 std::string percent_text(std::int64_t hundredths) { return Points{hundredths}.to_string(); }
 
@@ -189,9 +334,10 @@ Input read_input(const json::Value& t, std::string_view base) {
     for (const json::Value& criterion : t["criteria"].items()) {
         CriterionWording& w = in.criteria.emplace_back();
         const auto [name, description, bands] = json::members<3>(criterion, {"name", "description", "bands"});
-        if (name) w.fields.push_back({pointer_to(base, "criteria", i, "name"), normalise_wording(name->str())});
+        if (name) w.fields.push_back({pointer_to(base, "criteria", i, "name"), normalise_wording(name->str()), std::string(name->str())});
         if (description)
-            w.fields.push_back({pointer_to(base, "criteria", i, "description"), normalise_wording(description->str())});
+            w.fields.push_back({pointer_to(base, "criteria", i, "description"), normalise_wording(description->str()),
+                                std::string(description->str())});
         if (bands) {
             std::size_t j = 0;
             for (const json::Value& band : bands->items()) {
@@ -199,7 +345,7 @@ Input read_input(const json::Value& t, std::string_view base) {
                     std::string p = pointer_to(base, "criteria", i, "bands");
                     append_pointer_token(p, j);
                     append_pointer_token(p, "text");
-                    w.fields.push_back({std::move(p), normalise_wording(text->str())});
+                    w.fields.push_back({std::move(p), normalise_wording(text->str()), std::string(text->str())});
                 }
                 ++j;
             }
@@ -213,7 +359,7 @@ Input read_input(const json::Value& t, std::string_view base) {
             append_pointer_token(p, "requirements");
             append_pointer_token(p, j);
             append_pointer_token(p, "text");
-            in.requirements.push_back({std::move(p), normalise_wording(r["text"].str())});
+            in.requirements.push_back({std::move(p), normalise_wording(r["text"].str()), std::string(r["text"].str())});
             ++j;
         }
     }
@@ -271,7 +417,11 @@ void write_findings(JsonOut& w, const Policy& policy, const Input& input, const 
                                                  : std::nullopt);
                 o.field("severity", EscapedText{f.severity == Severity::error ? "error" : "warning"});
             },
-            [&](JsonOut& o) { o.field("path", or_null(f.pointer)).field("matched", or_null(f.matched)); });
+            [&](JsonOut& o) {
+                o.field("path", or_null(f.pointer)).field("matched", or_null(f.matched));
+                o.key("evidence");
+                write_evidence(o, f.evidence);
+            });
     }
     w.end_array();
 }

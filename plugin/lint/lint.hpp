@@ -40,7 +40,8 @@ namespace lint {
 // A piece of the tender's wording and where it is (a JSON Pointer into the request).
 struct Wording {
     std::string pointer;
-    std::string text;  // normalise_wording'd
+    std::string text;      // normalise_wording'd: the same characters, one for one, as original
+    std::string original;  // as the request has it
 };
 
 struct CriterionWording {
@@ -58,12 +59,21 @@ struct Input {
 // in a record). Throws StatusError(SCHEMA) as read_tender. The pack chosen for it, check_against.
 Input read_input(const json::Value& tender, std::string_view base);
 
+// Why a finding was made: words of the tender, where they are. `words` are the words the check
+// found; `context` the words that put them in context (the track record a region limits).
+struct Evidence {
+    const Wording* field;      // the field, in the Input
+    std::uint32_t from, to;    // byte offsets into field->text (and, character for character, original)
+    enum class Role : std::uint8_t { words, context } role;
+};
+
 struct Finding {
     std::optional<std::size_t> criterion;  // index into the tender's criteria; none: tender-wide
     LintCheck check;
     Severity severity;
     std::string matched;  // the words found (normalised), or the criterion's kind
     std::string pointer;  // where they are; empty for tender-wide findings
+    std::vector<Evidence> evidence;  // words first; empty for findings on kinds and tender-wide ones
 };
 
 struct Result {
@@ -80,7 +90,9 @@ struct Result {
 Result run(const Policy& policy, const Input& input);
 
 // The findings as a JSON array of {"criterion", "severity", "code", "message_zh", "message_en",
-// "clause", "path", "matched"}.
+// "clause", "path", "matched", "evidence": [{"path", "start", "end", "text", "role"}]}: start and end
+// count Unicode characters (code points) of the string at path, end exclusive; text is the
+// request's own characters there.
 void write_findings(JsonOut& w, const Policy& policy, const Input& input, const Result& result);
 
 // The firstset_lint response: {"tender", "policy", "findings", "passed", "errors", "warnings"}.

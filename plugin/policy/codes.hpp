@@ -131,7 +131,14 @@ namespace firstset {
     X(deemed_points_share, DEEMED_POINTS_SHARE, share_check, tender, criteria, points, total_points,          \
       share_percent, max_percent)                                                                             \
     X(remote_control, REMOTE_CONTROL_REQUIREMENT_MISSING, word_check, tender)                                 \
-    X(data_locality, DATA_LOCALITY_REQUIREMENT_MISSING, word_check, tender)
+    X(data_locality, DATA_LOCALITY_REQUIREMENT_MISSING, word_check, tender)                                   \
+    /* Rule L' */                                                                                             \
+    X(customer_tier, CUSTOMER_TIER, word_check, FIRSTSET_LINT_WORDING_FACTS)                                  \
+    X(local_presence, LOCAL_PRESENCE, word_check, FIRSTSET_LINT_WORDING_FACTS)                                \
+    X(regional_award, REGIONAL_AWARD, word_check, FIRSTSET_LINT_WORDING_FACTS)                                \
+    X(brand_lock_in, BRAND_LOCK_IN, word_check, FIRSTSET_LINT_WORDING_FACTS)                                  \
+    X(exclusive_certificate, EXCLUSIVE_CERTIFICATE, word_check, FIRSTSET_LINT_WORDING_FACTS)                  \
+    X(new_product_excluded, NEW_PRODUCT_EXCLUDED, word_check, FIRSTSET_LINT_WORDING_FACTS)
 
 enum class Fact : std::uint8_t {
 #define FIRSTSET_X(name) name,
