@@ -130,10 +130,10 @@ std::vector<Pattern> patterns() {
         {T::customer, "(在|为|向)" + OWNER},
         {T::customer, "(本市|本区|本县|本省|当地)" + SECTOR_BODY},
         {T::customer, OWNER + "(的)?(项目|工程|用户|现场)"},
-        {T::customer, "(为|向)[\\p{Han}()]{2,24}(公司|集团|局|厂)(及其" + gap(6) + ")?(提供|供货|供应|实施)"},
+        {T::customer, "(为|向)(\\p{Han}|[()]){2,24}(公司|集团|局|厂)(及其" + gap(6) + ")?(提供|供货|供应|实施)"},
         {T::customer, "(如|例如|包括)" + gap(4) + "(示例|某)[^,;:。]{0,12}、"},
         {T::customer, "(国家电网|南方电网|中国石化|中国石油|中国海油|中国中车|国铁集团|中国铁路|中国华能|中国大唐|中国华电|国家能源集团|国家电投|中国宝武|中国中铁|中国铁建)"},
-        {T::customer, "(中国|国家)[\\p{Han}]{1,8}(集团|公司)(及其)?(下属|所属|系统|旗下)"},
+        {T::customer, "(中国|国家)\\p{Han}{1,8}(集团|公司)(及其)?(下属|所属|系统|旗下)"},
         {T::customer, "for the (tenderer|purchaser|employer|owner)"},
         {T::customer, "(tenderer|purchaser|employer)'s (own )?(affiliated |subsidiary |group )?(group|subsidiaries|affiliates|companies|projects|sites)"},
 
@@ -299,122 +299,136 @@ std::vector<Pattern> patterns() {
     return p;
 }
 
+// Hyperscan says, in one pass over a text, which patterns match in it; PCRE2 then finds where,
+// for those patterns only (a few in a criterion). Hyperscan alone could report the spans too, but
+// its start-of-match mode makes the gazetteer and long gaps too large and the scan ten times
+// slower.
 struct Database {
     hs_database_t* db = nullptr;
     std::vector<Term> terms;                          // by pattern id
-    std::vector<std::unique_ptr<const Regex>> regex;  // by pattern id: the starts of matches (places)
+    std::vector<std::unique_ptr<const Regex>> regex;  // by pattern id
     Database() = default;
     Database(Database&& o) noexcept : db(std::exchange(o.db, nullptr)), terms(std::move(o.terms)), regex(std::move(o.regex)) {}
-    Database& operator=(Database&& o) noexcept {
-        std::swap(db, o.db);
-        terms = std::move(o.terms);
-        regex = std::move(o.regex);
-        return *this;
-    }
+    Database& operator=(Database&&) = delete;
     ~Database() { hs_free_database(db); }
 };
 
-// Two databases: one that reports where each match starts (Hyperscan's leftmost start of match),
-// and one for the patterns too large for that (those that hold the gazetteer, long gaps): their
-// starts are found afterwards with PCRE2, in the text just before the match's end.
-struct Databases {
-    Database with_start, late_start;
-};
-
-// Compiles the patterns; false, and `failed` set to the pattern's index, when Hyperscan cannot
-// find the starts of one pattern's matches (Pattern is too large).
-bool compile(Database& d, const std::vector<const Pattern*>& ps, bool with_start, std::size_t& failed) {
-    std::vector<const char*> sources;
-    std::vector<unsigned> flags, ids;
-    for (const Pattern* p : ps) {
-        ids.push_back(static_cast<unsigned>(d.terms.size()));
-        d.terms.push_back(p->term);
-        if (!with_start) d.regex.push_back(std::make_unique<const Regex>(p->source));
-        sources.push_back(p->source.c_str());
-        flags.push_back(HS_FLAG_UTF8 | HS_FLAG_UCP | (with_start ? HS_FLAG_SOM_LEFTMOST : 0u));
+// The pattern as Hyperscan reads it, on bytes rather than characters: a superset of the
+// pattern's matches (PCRE2 then confirms), with literals that its literal matchers find fast. A gap
+// of n characters becomes 3n bytes that are not , ; : (。 too: its bytes also occur in other
+// characters); a Han character, three bytes of 0x80 and above. A class of characters repeated
+// with + (NUM) matches the same bytes and more.
+std::string loose(std::string_view exact) {
+    std::string out;
+    for (std::size_t i = 0; i < exact.size();) {
+        // A negated class repeated {0,n}: the same class of ASCII bytes (its other characters are
+        // dropped: their bytes occur in other characters too), n characters as 3n bytes.
+        if (exact.compare(i, 2, "[^") == 0) {
+            const std::size_t close = exact.find(']', i + 2);
+            if (close != std::string_view::npos && exact.compare(close, 4, "]{0,") == 0) {
+                const std::size_t brace = exact.find('}', close);
+                std::string ascii;
+                for (char c : exact.substr(i + 2, close - i - 2))
+                    if (static_cast<unsigned char>(c) < 0x80) ascii += c;
+                out += "[^" + ascii + "\\n]{0," + std::to_string(3 * std::stoul(std::string(exact.substr(close + 4, brace - close - 4)))) + "}";
+                i = brace + 1;
+                continue;
+            }
+        }
+        if (exact.compare(i, 7, "\\p{Han}") == 0) {
+            out += "(?:[\\x80-\\xff]{3})";
+            i += 7;
+        } else {
+            out += exact[i++];
+        }
     }
-    hs_compile_error_t* error = nullptr;
-    if (hs_compile_multi(sources.data(), flags.data(), ids.data(), static_cast<unsigned>(sources.size()), HS_MODE_BLOCK,
-                         nullptr, &d.db, &error) == HS_SUCCESS)
-        return true;
-    std::string what = std::string("lint wording: pattern ") + std::to_string(error->expression) + ": " + error->message;
-    const bool too_large = with_start && error->expression >= 0 && std::string_view(error->message) == "Pattern is too large.";
-    if (too_large) failed = static_cast<std::size_t>(error->expression);
-    hs_free_compile_error(error);
-    if (too_large) return false;
-    throw std::logic_error(what);
+    return out;
 }
 
-const Databases& databases() {
-    static const Databases compiled = [] {
-        static const std::vector<Pattern> all = patterns();
-        std::vector<const Pattern*> early, late;
-        // Hyperscan finds the starts of most patterns; long gaps and the gazetteer are too large
-        // for that: their starts come from PCRE2.
-        for (const Pattern& p : all)
-            (p.source.find(PLACE) != std::string::npos || p.source.find("]{0,1") != std::string::npos ||
-                     p.source.find("]{0,2") != std::string::npos || p.source.find("]{0,3") != std::string::npos ||
-                     p.source.find("]{0,4") != std::string::npos
-                 ? late
-                 : early)
-                .push_back(&p);
-        Databases d;
-        for (std::size_t failed = 0; !compile(d.with_start, early, true, failed);) {
-            late.push_back(early[failed]);
-            early.erase(early.begin() + static_cast<std::ptrdiff_t>(failed));
-            d.with_start = Database();
+// The part of a loose pattern Hyperscan needs to look for: a pattern matches only where each of
+// its parts does, so the longest part between gaps will do (PCRE2 confirms the whole), and spares
+// Hyperscan the leading 有 or 在 that would start its automata at almost every character.
+std::string factor(const std::string& p) {
+    std::vector<std::string> parts(1);
+    int depth = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        const char c = p[i];
+        if (c == '\\' && i + 1 < p.size()) {
+            parts.back() += p.substr(i, 2);
+            ++i;
+            continue;
         }
-        std::size_t unused = 0;
-        compile(d.late_start, late, false, unused);
+        if (depth == 0 && p.compare(i, 2, "[^") == 0) {  // a gap (loose() writes them all [^...]{0,n})
+            const std::size_t close = p.find(']', i + 2);
+            if (close != std::string::npos && p.compare(close, 4, "]{0,") == 0) {
+                i = p.find('}', close);
+                parts.emplace_back();
+                continue;
+            }
+        }
+        if (c == '(') ++depth;
+        if (c == ')') --depth;
+        if (c == '|' && depth == 0) return p;  // alternatives at the top: keep the whole
+        parts.back() += c;
+    }
+    if (parts.size() == 1) return p;
+    // The longest part that cannot be empty (does not end in ? or *).
+    std::string best;
+    for (const std::string& part : parts)
+        if (!part.empty() && part.back() != '?' && part.back() != '*' && part.size() > best.size()) best = part;
+    return best.empty() ? p : best;
+}
+
+const Database& database() {
+    static const Database compiled = [] {
+        const std::vector<Pattern> all = patterns();
+        Database d;
+        std::vector<std::string> loose_sources;
+        std::vector<const char*> sources;
+        std::vector<unsigned> flags, ids;
+        for (const Pattern& p : all) {
+            ids.push_back(static_cast<unsigned>(d.terms.size()));
+            d.terms.push_back(p.term);
+            d.regex.push_back(std::make_unique<const Regex>(p.source));
+            loose_sources.push_back(factor(loose(p.source)));
+        }
+        for (const std::string& l : loose_sources) {
+            sources.push_back(l.c_str());
+            flags.push_back(HS_FLAG_SINGLEMATCH | HS_FLAG_PREFILTER | HS_FLAG_ALLOWEMPTY);
+        }
+        hs_compile_error_t* error = nullptr;
+        if (hs_compile_multi(sources.data(), flags.data(), ids.data(), static_cast<unsigned>(sources.size()), HS_MODE_BLOCK,
+                             nullptr, &d.db, &error) != HS_SUCCESS) {
+            std::string what = std::string("lint wording: pattern ") + std::to_string(error->expression) + ": " + error->message;
+            if (error->expression >= 0) what += ": " + loose_sources[static_cast<std::size_t>(error->expression)].substr(0, 60);
+            hs_free_compile_error(error);
+            throw std::logic_error(what);
+        }
         return d;
     }();
     return compiled;
 }
 
-// One scratch space per thread and database (Hyperscan's rule: a scratch serves one scan at a time).
+// One scratch space per thread (Hyperscan's rule: a scratch serves one scan at a time).
 struct Scratch {
     hs_scratch_t* s = nullptr;
     ~Scratch() { hs_free_scratch(s); }
 };
 
-struct Matches {
-    const Database* database;
-    std::vector<Hit>* hits;
-};
-
-int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* context) {
-    const auto* m = static_cast<const Matches*>(context);
-    m->hits->push_back(Hit{m->database->terms[id], static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to)});
-    // Without a start (the places database), `from` holds the pattern id until resolved.
-    if (!m->database->regex.empty()) m->hits->back().from = id;  // late_start
+int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void* context) {
+    static_cast<std::vector<unsigned>*>(context)->push_back(id);
     return 0;
 }
 
-void run(const Database& d, std::string_view text, std::vector<Hit>& hits) {
-    thread_local Scratch scratch_with_start, scratch_places;
-    Scratch& scratch = &d == &databases().with_start ? scratch_with_start : scratch_places;
-    if (!scratch.s && hs_alloc_scratch(d.db, &scratch.s) != HS_SUCCESS) throw std::bad_alloc();
-    Matches m{&d, &hits};
-    if (hs_scan(d.db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.s, on_match, &m) != HS_SUCCESS)
-        throw std::runtime_error("lint wording: scan failed");
-}
-
-// The start of a match that ends at `to`: the first PCRE2 match, in the text up to `to`, that
-// reaches it (PCRE2 prefers the first alternative, and the gazetteer lists longer names first).
-void resolve_start(const Regex& re, std::string_view text, Hit& h) {
-    std::size_t from = h.to > 240 ? h.to - 240 : 0;
-    while (from > 0 && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) --from;
-    const std::string_view window = text.substr(0, h.to);
-    h.from = h.to;
-    while (from < h.to) {
-        const auto m = re.find(window, from);
+// Every match of a pattern in text, left to right.
+void matches(const Regex& re, Term term, std::string_view text, std::vector<Hit>& hits) {
+    std::size_t from = 0;
+    while (from < text.size()) {
+        const auto m = re.find(text, from);
         if (!m) break;
-        if (m->first + m->second == h.to) {
-            h.from = static_cast<std::uint32_t>(m->first);
-            return;
-        }
-        from = m->first + 1;
-        while (from < window.size() && (static_cast<unsigned char>(window[from]) & 0xC0) == 0x80) ++from;
+        hits.push_back(Hit{term, static_cast<std::uint32_t>(m->first), static_cast<std::uint32_t>(m->first + m->second)});
+        from = m->first + std::max<std::size_t>(m->second, 1);
+        while (from < text.size() && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;
     }
 }
 
@@ -492,18 +506,38 @@ void compose(std::string_view text, std::vector<Hit>& hits) {
 
 }  // namespace
 
-std::vector<Hit> scan(std::string_view text) {
-    const Databases& d = databases();
-    std::vector<Hit> hits;
-    if (text.empty()) return hits;
-    run(d.with_start, text, hits);
-    const std::size_t placed = hits.size();
-    run(d.late_start, text, hits);
-    for (std::size_t i = placed; i < hits.size(); ++i) resolve_start(*d.late_start.regex[hits[i].from], text, hits[i]);
+
+namespace {
+
+std::vector<Hit> finish(std::string_view text, std::vector<Hit> hits) {
     longest(hits);
     compose(text, hits);
     longest(hits);
     return hits;
 }
+
+}  // namespace
+
+std::vector<Hit> scan(std::string_view text) {
+    const Database& d = database();
+    thread_local Scratch scratch;
+    if (!scratch.s && hs_alloc_scratch(d.db, &scratch.s) != HS_SUCCESS) throw std::bad_alloc();
+    std::vector<Hit> hits;
+    if (text.empty()) return hits;
+    std::vector<unsigned> candidates;
+    if (hs_scan(d.db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.s, on_match, &candidates) != HS_SUCCESS)
+        throw std::runtime_error("lint wording: scan failed");
+    for (unsigned id : candidates) matches(*d.regex[id], d.terms[id], text, hits);
+    return finish(text, std::move(hits));
+}
+
+std::vector<Hit> scan_every_pattern(std::string_view text) {
+    const Database& d = database();
+    std::vector<Hit> hits;
+    for (std::size_t id = 0; id < d.regex.size(); ++id) matches(*d.regex[id], d.terms[id], text, hits);
+    return finish(text, std::move(hits));
+}
+
+void prepare() { database(); }
 
 }  // namespace firstset::lint

@@ -3,8 +3,9 @@
 // terms and where they stand — the same criterion, the same sentence — whether a criterion
 // discriminates; a term alone decides nothing.
 //
-// Every term is a set of patterns compiled once into a Hyperscan database (all patterns, one scan,
-// start and end of every match). Places come from a gazetteer of every provincial and prefecture-
+// Every term is a set of patterns (PCRE2 syntax). Hyperscan finds, in one pass over a text, which
+// patterns may match (a prefilter: a looser form of each pattern, on bytes); PCRE2 then finds
+// where, for those patterns only. Places come from a gazetteer of every provincial and prefecture-
 // level division (gazetteer.inc, generated from Debian's iso-codes and the National Bureau of
 // Statistics' division codes by tools/gazetteer/make_gazetteer.py), not from a typed list.
 // A `not` term marks wording that looks like its term but is not (全国 beside a region, 设计寿命
@@ -72,5 +73,12 @@ struct Hit {
 // letters lower case), ordered by start, then by length (longest first). Thread-safe.
 // REQUIRES: text is valid UTF-8 and shorter than 4 GiB.
 std::vector<Hit> scan(std::string_view text);
+
+// The same without Hyperscan's prefilter: every pattern searched with PCRE2 (slow). scan() must
+// give the same; tests and the lint fuzz harness hold it to that.
+std::vector<Hit> scan_every_pattern(std::string_view text);
+
+// Builds the patterns (about 0.4 s, once per process; scan() does it on first use).
+void prepare();
 
 }  // namespace firstset::lint

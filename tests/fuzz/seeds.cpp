@@ -88,6 +88,24 @@ int main(int argc, char** argv) {
     seed("list", "cq-2024-batch1.xlsx", "X" + read("examples/lists/cq-2024-batch1.xlsx"));
     seed("list", "nea-2021.xlsx", "X" + read("examples/lists/nea-2021.xlsx"));
     seed("list", "js-2023-392.docx", "D" + read("examples/lists/js-2023-392.docx"));
+    // Real criteria (tests/data/lint-real): each description a seed of the wording harness, and a
+    // tender of the first 20 one of the lint harness.
+    {
+        const auto corpus = firstset::SourceDocument::read(fuzz::source("tests/data/lint-real/corpus.yaml"));
+        std::string criteria;
+        std::size_t n = 0;
+        for (const firstset::json::Value& c : corpus.root()["cases"].items()) {
+            const firstset::json::Value& criterion = c["criterion"];
+            seed("wording", std::string(c["id"].str()) + ".txt", std::string(criterion["description"].str()));
+            if (n < 20 && (criterion["mode"].str() != "scored" || criterion.find("max_points"))) {
+                const std::string id = "\"id\":\"C" + std::to_string(++n) + "\"";
+                criteria += (n > 1 ? "," : "") + object_without(criterion, {}, id);
+            }
+        }
+        seed("lint", "real-criteria.json",
+             "{\"id\":\"REAL\",\"jurisdiction\":\"CN-CQ\",\"bid_deadline\":\"2026-06-01T09:30:00+08:00\","
+             "\"first_set_equivalence\":false,\"criteria\":[" + criteria + "]}");
+    }
     seed("ledger", "sample.jsonl", sample.ledger);
     seed("ledger", "torn.jsonl", sample.ledger + "{\"seq\":5,\"prev\":\"");
     seed("checkpoint", "sample", sample.checkpoint + "==\n" + sample.ledger);
