@@ -177,6 +177,12 @@ TEST_CASE("Host: lint reports each discriminatory criterion with its reason and 
     std::vector<std::string> codes;
     for (const auto& f : j["findings"]) codes.push_back(f["code"]);
     CHECK(codes == std::vector<std::string>{"TRACK_RECORD_REGION", "SCALE_CONDITION", "DATA_LOCALITY_REQUIREMENT_MISSING"});
+    // Issue 11: each finding shows its wording, the words that triggered it in 【】 and the track
+    // record they limit in 〔〕 (colours on a terminal; the test reads a pipe).
+    r = host("lint --lang zh --config " + config + " " + test::source("examples/tender-SCNY-2026-031.yaml").string());
+    CHECK(r.out.find("原文 description: 近三年【在四川省内】完成的燃煤机组烟气超低排放改造项目〔业绩〕") != std::string::npos);
+    CHECK(r.out.find("原文 description: 投标人【注册资本】不低于１亿元") != std::string::npos);
+    CHECK(r.out.find("\033[") == std::string::npos);
 
     // Fixed, it passes: exit 0. A bare tender (no `tender:` wrapper, no bids) is read too.
     test::TempDir dir;

@@ -141,7 +141,7 @@ TEST_CASE("Tool: lint audits a tender file for a compliance officer, exit 1 on e
     Run r = tool("lint " + test::source("examples/tender-SCNY-2026-031.yaml").string() + " --config " + config);
     CHECK(r.status == 1);
     for (const char* part : {"评标办法审查 Evaluation-method audit  SCNY-2026-031", "工信部联重装〔2023〕127号 (cn-2023-127)",
-                             "C3 类似项目业绩", "TRACK_RECORD_REGION", "《招标投标法实施条例》第三十二条", "“省内”",
+                             "C3 类似项目业绩", "TRACK_RECORD_REGION", "《招标投标法实施条例》第三十二条", "“在四川省内”", "【在四川省内】",
                              "DATA_LOCALITY_REQUIREMENT_MISSING", "3 个错误 errors"})
         CHECK(r.out.find(part) != std::string::npos);
     r = tool("lint " + test::source("examples/tender-SCNY-2026-031.yaml").string() + " --config " + config + " --json");

@@ -152,10 +152,10 @@ TEST_CASE("Lint: a response names its pack, and each finding its criterion, seve
     CHECK(f["severity"] == "error");
     CHECK(f["code"] == "TRACK_RECORD_REGION");
     CHECK(f["path"] == "/criteria/1/description");
-    CHECK(f["matched"] == "在重庆市");
+    CHECK(f["matched"] == "在重庆市范围内");
     // Why: the words, their place in characters of the description, and the track record they limit.
     REQUIRE(f["evidence"].size() == 2);
-    CHECK(f["evidence"][0] == njson({{"path", "/criteria/1/description"}, {"start", 6}, {"end", 10}, {"text", "在重庆市"}, {"role", "words"}}));
+    CHECK(f["evidence"][0] == njson({{"path", "/criteria/1/description"}, {"start", 6}, {"end", 13}, {"text", "在重庆市范围内"}, {"role", "words"}}));
     CHECK(f["evidence"][1]["role"] == "context");
     CHECK(f["evidence"][1]["text"] == "承接过");
     CHECK(f["clause"] == "渝经信规范〔2024〕9号（四）；《招标投标法实施条例》第三十二条");

@@ -3,6 +3,7 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -432,13 +433,24 @@ void matches(const Regex& re, Term term, std::string_view text, std::vector<Hit>
     }
 }
 
-// A pattern reports every end of a match: keep the longest from each start.
+// Matches of one term that overlap are one: their union (在四川省 and 四川省内 are 在四川省内).
 void longest(std::vector<Hit>& hits) {
     std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
         return a.from != b.from ? a.from < b.from : a.term != b.term ? a.term < b.term : a.to > b.to;
     });
-    hits.erase(std::unique(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.from == b.from && a.term == b.term; }),
-               hits.end());
+    std::array<std::ptrdiff_t, term_count> last;
+    last.fill(-1);
+    std::vector<Hit> out;
+    for (const Hit& h : hits) {
+        std::ptrdiff_t& l = last[static_cast<std::size_t>(h.term)];
+        if (l >= 0 && h.from < out[static_cast<std::size_t>(l)].to) {
+            out[static_cast<std::size_t>(l)].to = std::max(out[static_cast<std::size_t>(l)].to, h.to);
+            continue;
+        }
+        l = static_cast<std::ptrdiff_t>(out.size());
+        out.push_back(h);
+    }
+    hits = std::move(out);
 }
 
 bool same_clause(std::string_view text, std::uint32_t from, std::uint32_t to) {

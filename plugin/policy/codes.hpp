@@ -130,8 +130,8 @@ namespace firstset {
     X(score_by_market_share, SCORE_BY_MARKET_SHARE, check, FIRSTSET_LINT_WORDING_FACTS, points)              \
     X(deemed_points_share, DEEMED_POINTS_SHARE, share_check, tender, criteria, points, total_points,          \
       share_percent, max_percent)                                                                             \
-    X(remote_control, REMOTE_CONTROL_REQUIREMENT_MISSING, word_check, tender)                                 \
-    X(data_locality, DATA_LOCALITY_REQUIREMENT_MISSING, word_check, tender)                                   \
+    X(remote_control, REMOTE_CONTROL_REQUIREMENT_MISSING, stated_check, tender)                               \
+    X(data_locality, DATA_LOCALITY_REQUIREMENT_MISSING, stated_check, tender)                                 \
     /* Rule L' */                                                                                             \
     X(customer_tier, CUSTOMER_TIER, word_check, FIRSTSET_LINT_WORDING_FACTS)                                  \
     X(local_presence, LOCAL_PRESENCE, word_check, FIRSTSET_LINT_WORDING_FACTS)                                \

@@ -1,5 +1,6 @@
 // The evaluation-method audit (firstset_lint) for people: each finding with its criterion,
-// severity, reasons in Chinese and English, the clause and where in the tender, then the verdict.
+// severity, reasons in Chinese and English, the clause and where in the tender, the wording with
+// the words that triggered it highlighted, then the verdict.
 // Shared by firstset-host lint and firstset-ledger lint.
 #pragma once
 
