@@ -122,6 +122,8 @@ std::vector<Pattern> patterns() {
         {T::brand, "[a-z]+[- ]brand(ed)? (equipment|products?)"},
         {T::brand_not, "(该|本|此|所投|投标|同等|知名|国产|进口)品牌"},
         {T::brand, "核心(设备|产品)(的)?(业绩|用户|案例)"},
+        // The very product or component offered must have the record (新 products never do).
+        {T::brand, "(选用|采用|所选|拟用)的" + gap(20) + "(具有|具备)" + gap(20) + "(业绩|用户|案例)"},
         {T::brand, "(含|包含|注明|载明)(投标|所投)(产品)?(的)?(品牌|规格型号|型号)"},
         {T::brand, "same (brand|make|manufacturer|model)"},
         {T::brand_not, "不限(于)?(品牌|厂家)"},
@@ -147,6 +149,9 @@ std::vector<Pattern> patterns() {
         {T::tier, "政府(采购|投资)(类似|同类)?(的)?(项目|合同|业绩)"},
         {T::tier, "(\"|“)政府采购(\"|”)"},
         {T::tier, "电子病历" + gap(10) + "级"},
+        // Government bodies as the only customers: the tier "government contracts only".
+        {T::tier, "政府(部门|机关|机构)"},
+        {T::tier_not, "政府(部门|机关|机构)" + gap(4) + "(颁发|认定|评定|出具|批准|发布|核发|授予|备案)"},
         {T::tier, "(省|部|市|县|地市)级((或|及)(省|部|市|县|地市)级)?(台|电视台|单位|业绩|项目|用户|客户|医院)"},
         {T::tier, "(fortune|global) 500"},
         {T::tier, "(state-owned|central) (enterprises?|soes?)"},
