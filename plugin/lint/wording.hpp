@@ -78,7 +78,7 @@ std::vector<Hit> scan(std::string_view text);
 // give the same; tests and the lint fuzz harness hold it to that.
 std::vector<Hit> scan_every_pattern(std::string_view text);
 
-// Builds the patterns (about 0.4 s, once per process; scan() does it on first use).
+// Builds the patterns (about 0.2 s, once per process; scan() does it on first use).
 void prepare();
 
 }  // namespace firstset::lint
