@@ -22,9 +22,18 @@ namespace {
 bool has(const std::string& text, Term term) {
     const std::string t = normalise_wording(text);
     const auto hits = lint::scan(t);
-    const Term cancel = term == Term::years ? Term::years_not : term == Term::presence ? Term::presence_not
-                        : term == Term::region ? Term::region_not : term == Term::scale ? Term::scale_not
-                        : term == Term::award ? Term::award_not : term;
+    const Term cancel = term == Term::years      ? Term::years_not
+                        : term == Term::presence ? Term::presence_not
+                        : term == Term::region   ? Term::region_not
+                        : term == Term::scale    ? Term::scale_not
+                        : term == Term::award    ? Term::award_not
+                        : term == Term::industry ? Term::industry_not
+                        : term == Term::brand    ? Term::brand_not
+                        : term == Term::tier     ? Term::tier_not
+                        : term == Term::units    ? Term::units_not
+                        : term == Term::exclusive ? Term::exclusive_not
+                        : term == Term::track_record ? Term::track_record_not
+                                                     : term;
     for (const auto& h : hits) {
         if (h.term != term) continue;
         bool cancelled = false;
@@ -95,4 +104,38 @@ TEST_CASE("Wording: Rule L' look-alikes: an office's years are not years in serv
     CHECK(has("累计装机容量不低于300mwh", Term::units));
     CHECK(has("近三年年均不亏损", Term::scale));
     CHECK_FALSE(has("具有健全的财务会计制度", Term::scale));
+}
+
+TEST_CASE("Wording: every term has look-alikes that do not count (Rules L and L': precision)", "[lint][wording]") {
+    // track record: an appraisal of results, signing this tender's contract
+    CHECK(has("近三年类似项目业绩", Term::track_record));
+    CHECK_FALSE(has("项目经理业绩考核合格", Term::track_record));
+    CHECK_FALSE(has("中标人须在30日内与招标人签订供货合同", Term::track_record));
+    // industry: a trade's standards and licences; a technical system
+    CHECK(has("具有残联系统同类项目业绩", Term::industry));
+    CHECK_FALSE(has("符合电力行业标准", Term::industry));
+    CHECK_FALSE(has("具备电力行业(新能源发电)工程设计资质乙级", Term::industry));
+    CHECK_FALSE(has("消防系统维修保养项目业绩", Term::industry));
+    // brand: the bidder's own brand, no brand limit
+    CHECK(has("与投标产品同品牌、同型号规格的销售业绩", Term::brand));
+    CHECK_FALSE(has("提供所投品牌产品近三年的类似项目业绩", Term::brand));
+    CHECK_FALSE(has("业绩不限品牌", Term::brand));
+    // tier: a government body as the issuer of a certificate, not the customer
+    CHECK(has("在三甲医院完成的同类项目", Term::tier));
+    CHECK_FALSE(has("获得市级及以上政府部门颁发的荣誉证书", Term::tier));
+    // units: this tender's own quantities, a company's revenue
+    CHECK(has("近三年同类产品销量不少于100台", Term::units));
+    CHECK_FALSE(has("采购数量为10台", Term::units));
+    CHECK_FALSE(has("年营业收入不低于5000万元", Term::units));
+    // exclusive: a blacklist is not an insiders' list
+    CHECK(has("须通过集团合格供应商审核", Term::exclusive));
+    CHECK_FALSE(has("未被列入某示例集团《失信供应商名录》", Term::exclusive));
+    // new product: maturity asked for without shutting new products out
+    CHECK_FALSE(has("所投设备应技术成熟、性能可靠", Term::new_product));
+    // lock-in: functions and performance, no brand
+    CHECK(has("参考品牌：示例品牌A或同等档次", Term::lock_in));
+    CHECK_FALSE(has("须满足本项目的功能和性能要求", Term::lock_in));
+    // customer: the purchaser's own project site is not a customer limit
+    CHECK(has("为招标人及其下属单位提供过同类设备", Term::customer));
+    CHECK_FALSE(has("设备安装于采购人指定地点", Term::customer));
 }
