@@ -91,7 +91,10 @@ TEST_CASE("Wording: Rule L' look-alikes: an office's years are not years in serv
     CHECK(has("经过几年运行实践已证明是成熟可靠的产品", Term::years));
     CHECK_FALSE(has("在成都设立的服务机构已运行满3年", Term::years));
     CHECK_FALSE(has("提供3年以上的免费质保服务", Term::years));
+    CHECK_FALSE(has("系统应能连续稳定运行不低于30年", Term::years));   // a design life, not a past
+    CHECK_FALSE(has("设备设计使用寿命内运行不少于25年", Term::years));
     CHECK(has("在本市有常驻的售后服务机构的加3分", Term::presence));
+    CHECK_FALSE(has("本地化服务能力：2小时内响应，24小时内修复", Term::presence));  // response times only
     CHECK(has("注册地在福州市的得3分", Term::presence));
     CHECK_FALSE(has("投标人承诺在重庆市内设立售后服务网点", Term::presence));
     CHECK_FALSE(has("接到通知后2小时内到达项目所在地", Term::presence));

@@ -175,6 +175,9 @@ std::vector<Pattern> patterns() {
         {T::years_not, "(使用|设计|预期|服务)寿命"},
         {T::years_not, "(质保|保修|维保|服务|免费维护)期"},
         {T::years_not, NUM + "(个)?年(以上)?(的)?(质保|保修|维保|免费)"},
+        // What the equipment shall do from now on (a design life), not what it has done.
+        {T::years_not, "(应能|应可|能够|可以|保证|确保|满足|设计)" + gap(8) + "(正常|稳定|安全|连续|可靠)?(运行|使用)"},
+        {T::years_not, "(寿命|年限)" + gap(12) + NUM + "(个)?年"},
         {T::years_not, "(机构|网点|办事处|分公司|子公司|公司|企业|单位|服务站|中心|分支机构)(已)?(正常)?(运行|运营|经营)"},
         {T::years_not, "(注册|成立|设立)" + gap(10) + "(运行|运营|经营)" + gap(8) + "(年|月)"},
         {T::years_not, "(机构|网点|办事处|分公司|子公司|公司|企业|单位|服务站|中心)" + gap(10) + "(运行|运营|成立|设立|经营)" + gap(10) + "(年|月)"},
@@ -219,7 +222,7 @@ std::vector<Pattern> patterns() {
         {T::scale, "纳税(额|总额|金额|额度)"},
         {T::scale, "(缴纳|缴)税(款|金|额)"},
         {T::scale, "(实缴税|缴税|纳税)" + gap(6) + NUM + "(万)?元"},
-        {T::scale, "(企业|公司)?财务(能力|实力|指标)"},
+        {T::scale, "财务指标"},
         {T::scale, "财务(状况|能力|实力)(最|较|优|好)"},
         {T::scale, "registered capital"},
         {T::scale, "(annual )?(revenue|turnover)"},
@@ -246,7 +249,6 @@ std::vector<Pattern> patterns() {
         {T::presence_tail, "(提货点|门店|营业网点|配送中心|仓储中心)"},
         {T::presence_tail, "(的)?(固定)?(办公场所|办公地点|营业场所|服务网点|服务机构|分支机构|办事处|分公司|售后服务机构|维修站|服务站)"},
         {T::presence_head, "(注册地|住所|所在地|营业执照注册地|经营地址|办公地址|注册地址)" + gap(6) + "(在|为|位于|属于|于)"},
-        {T::presence, "本地化(服务)?(能力|机构|团队|服务)"},
         {T::presence, "(须为|限于|仅限|必须为|应为|须是|必须是)\\p{Han}{1,5}(省|市|区|县|州)(的)?(本地)?(企业|公司|供应商|法人)"},
         {T::presence, "(local|in-country) (office|branch|service (centre|center|station))"},
         {T::presence_not, "(中标|成交)(后|之后)" + gap(16) + "(设立|设置|派驻|安排|建立)"},
@@ -285,9 +287,11 @@ std::vector<Pattern> patterns() {
         {T::exclusive, "(铁专|路局|铁路局|铁路集团)" + gap(8) + "(认证|许可|证书|资质)"},
         {T::exclusive, "(设备厂家|生产厂家|厂家|原厂)" + gap(12) + "培训"},
         {T::exclusive, "(平台|系统|商城)(上)?注册[^;。]{0,8}(通过|经)" + gap(6) + "审核"},
+        {T::exclusive, "(入围|准入|合格)供应商(名录|名单|库)"},
         {T::exclusive, "(参与|参编|主编|主持|牵头)(了)?" + gap(24) + "(标准|规范)(体系)?(的)?(建设|制定|编制|起草|修订)"},
         {T::exclusive_not, "(未|没有|不得|未曾|不在)(被)?(列入|纳入)"},
         {T::exclusive_not, "(失信|黑名单|不良行为|违法|违规)" + gap(6) + "(名录|名单|库)"},
+        {T::exclusive_not, "不合格供应商"},
         {T::exclusive, "(approved|qualified) (vendor|supplier) list of the (purchaser|tenderer|group)"},
 
         // ---- new products excluded --------------------------------------------------------------
