@@ -363,3 +363,44 @@ TEST_CASE("Policy choice: two packs with one id in a configuration are refused",
         CHECK(std::string(e.message_en()).find("cn-cq-2024-9") != std::string::npos);
     }
 }
+
+TEST_CASE("Lint: a pack's own words are found besides the built-in wording, its unless cancels what it overlaps, an empty match cancels nothing",
+          "[lint][policy][rule-l]") {
+    test::TempDir dir;
+    std::string pack = test::read_file(test::source(cq_pack));
+    const std::string region = "    TRACK_RECORD_REGION:\n      severity: error\n";
+    REQUIRE(pack.find(region) != std::string::npos);
+    pack.replace(pack.find(region) + region.size(), 0,
+                 "      words: ['示例片区']\n      unless: ['(不限地区)?', '川渝两地']\n");
+    test::write_file(dir / "pack.yaml", pack);
+    test::write_file(dir / "config.yaml", "policy: pack.yaml\nregistry: {file: " + test::source("examples/registry.yaml").string() + "}\n");
+    const auto engine = EngineCore::open(dir / "config.yaml");
+    auto codes = [&](const std::string& description) {
+        njson t = tender_for({{"name", "业绩"}, {"kind", "commercial"}, {"mode", "scored"}, {"max_points", 5}, {"description", description}},
+                             true, "cn-cq-2024-9");
+        TextBuffer out;
+        engine->lint(t.dump().c_str(), out);
+        return codes_of(njson::parse(out.str()), "C1");
+    };
+    CHECK(codes("近三年在示例片区完成的类似项目") == std::set<std::string>{"TRACK_RECORD_REGION"});  // the pack's word
+    CHECK(codes("近三年在四川省内完成的类似项目") == std::set<std::string>{"TRACK_RECORD_REGION"});  // '(不限地区)?' cancels nothing
+    CHECK(codes("近三年在川渝两地完成的类似项目").empty());                                       // the pack's unless
+}
+
+TEST_CASE("Lint: a heading that joins track record to another topic is not track record; without a name nothing is a heading",
+          "[lint][rule-l]") {
+    Fixture fx;
+    auto codes = [&](const njson& criterion) { return codes_of(fx.lint(tender_for(criterion, false, "cn-cq-2024-9")), "C1"); };
+    // 信誉及业绩分 over a description of certificates: not a criterion on track record.
+    CHECK(codes({{"name", "信誉及业绩分"}, {"kind", "commercial"}, {"mode", "scored"}, {"max_points", 6},
+                 {"description", "具有ISO9001质量管理体系认证的得2分"}})
+              .empty());
+    // No name: the description that speaks of 资质 and 业绩 is read as it is.
+    CHECK(codes({{"kind", "commercial"}, {"mode", "scored"}, {"max_points", 6},
+                 {"description", "近三年类似项目业绩(须具备相应资质)"}, {"bands", {{{"text", "每项得2分"}, {"points", 2}}}}}) ==
+          std::set<std::string>{"DEEMED_CRITERION_WITHOUT_EQUIVALENCE"});
+    // Market share in a mixed heading still counts.
+    CHECK(codes({{"name", "品牌信誉及市场占有率"}, {"kind", "commercial"}, {"mode", "scored"}, {"max_points", 6},
+                 {"description", "按第三方统计数据评分"}}) ==
+          std::set<std::string>{"DEEMED_CRITERION_WITHOUT_EQUIVALENCE", "SCORE_BY_MARKET_SHARE"});
+}

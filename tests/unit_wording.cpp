@@ -68,6 +68,18 @@ TEST_CASE("Wording: the prefilter lets through every match of every pattern, on 
     // Found by the wording fuzz harness: a gap of its own ([^;。]) that the prefilter once read as
     // bytes, so that the comma-free span of a registration and its review was never confirmed.
     same_as_every_pattern("*澋云”平台注册,并\"info\"通过审核。");
+    // Found by review: characters of four bytes (CJK Extension B, emoji) inside a gap or a run of
+    // Han characters, and a line end inside a gap, which the loose form once did not allow.
+    for (const char* text : {"在\xF0\xA0\x80\x80\xF0\xA0\x80\x80区完成的业绩", "中国\xF0\xA0\x80\x80集团下属单位的业绩",
+                             "须为\xF0\xA0\x80\x80市企业", "为\xF0\xA0\x80\x80\xF0\xA0\x80\x80公司提供过同类设备",
+                             "为示例公司及其\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80提供",
+                             "为示例公司及其\n提供同类设备"})
+        same_as_every_pattern(text);
+    CHECK(has("中国\xF0\xA0\x80\x80集团下属单位的业绩", Term::customer));
+    // Found by the wording fuzz harness: a quantifier after a character of several bytes (首台套?)
+    // once applied to its last byte only, so that 首台 alone slipped past the prefilter.
+    same_as_every_pattern("在福州地区内注册有独|立法人资质的服务机构得2分,在福建注册地在福州首台兤年或采购中其他不得分满分1。");
+    CHECK(has("首台设备不得参与本项目投标", Term::new_product));
     CHECK(has("必须提前在示例云平台注册,并通过审核。", Term::exclusive));
 }
 

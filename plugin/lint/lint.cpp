@@ -1,6 +1,7 @@
 #include "lint/lint.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "evaluate/provenance.hpp"
 #include "evaluate/reasons.hpp"
@@ -31,7 +32,9 @@ void pack_hits(std::vector<Hit>& out, std::string_view text, const Patterns& pat
         while (from <= text.size()) {
             const auto m = re->find(text, from);
             if (!m) break;
-            out.push_back(Hit{term, static_cast<std::uint32_t>(m->first), static_cast<std::uint32_t>(m->first + m->second)});
+            // An empty match marks no words (an `unless` of '(不限地区)?' cancels nothing).
+            if (m->second > 0)
+                out.push_back(Hit{term, static_cast<std::uint32_t>(m->first), static_cast<std::uint32_t>(m->first + m->second)});
             from = m->first + std::max<std::size_t>(m->second, 1);
             while (from < text.size() && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;
         }
@@ -90,18 +93,31 @@ std::optional<CheckTerms> terms_of(LintCheck c) {
 // its sentences.
 struct ScannedField {
     const Wording* wording;
-    std::vector<Hit> hits;
+    std::vector<Hit> hits;  // by start
     std::vector<std::pair<std::uint32_t, std::uint32_t>> sentences;
+    std::vector<std::size_t> sentence;  // of each hit
+    // The first hit of each term in each sentence, and in the whole field (index + 1; 0: none).
+    std::vector<std::array<std::uint32_t, term_count>> first_in_sentence;
+    std::array<std::uint32_t, term_count> first_in_field{};
 
-    std::size_t sentence_of(const Hit& h) const {
-        for (std::size_t i = 0; i < sentences.size(); ++i)
-            if (h.from < sentences[i].second) return i;
-        return sentences.empty() ? 0 : sentences.size() - 1;
+    // Once the hits are final: where each stands, so that lookups are constant time.
+    void index() {
+        sentence.resize(hits.size());
+        first_in_sentence.assign(std::max<std::size_t>(sentences.size(), 1), {});
+        std::size_t s = 0;
+        for (std::size_t i = 0; i < hits.size(); ++i) {
+            while (s + 1 < sentences.size() && hits[i].from >= sentences[s].second) ++s;
+            sentence[i] = s;
+            const auto t = static_cast<std::size_t>(hits[i].term);
+            if (!first_in_sentence[s][t]) first_in_sentence[s][t] = static_cast<std::uint32_t>(i + 1);
+            if (!first_in_field[t]) first_in_field[t] = static_cast<std::uint32_t>(i + 1);
+        }
     }
-    const Hit* first(Term t, std::size_t sentence = SIZE_MAX) const {
-        for (const Hit& h : hits)
-            if (h.term == t && (sentence == SIZE_MAX || sentence_of(h) == sentence)) return &h;
-        return nullptr;
+    std::size_t sentence_of(const Hit& h) const { return sentence[static_cast<std::size_t>(&h - hits.data())]; }
+    const Hit* first(Term t, std::size_t in_sentence = SIZE_MAX) const {
+        const std::uint32_t i = in_sentence == SIZE_MAX ? first_in_field[static_cast<std::size_t>(t)]
+                                                        : first_in_sentence[in_sentence][static_cast<std::size_t>(t)];
+        return i ? &hits[i - 1] : nullptr;
     }
 };
 
@@ -131,7 +147,7 @@ struct Runner {
     std::vector<ScannedField> scan_criterion(const CriterionWording& w) const {
         std::vector<ScannedField> fields;
         for (const Wording& f : w.fields) {
-            ScannedField s{&f, scan(f.text), sentences(f.text)};
+            ScannedField s{&f, scan(f.text), sentences(f.text), {}, {}, {}};
             std::vector<Hit> cancel;
             pack_hits(s.hits, f.text, lint.track_record.words, Term::track_record);
             pack_hits(cancel, f.text, lint.track_record.unless, Term::track_record);
@@ -150,6 +166,9 @@ struct Runner {
                         cancel.push_back(Hit{t->term, h.from, h.to});
             for (const Hit& h : s.hits)
                 if (h.term == Term::track_record_not) cancel.push_back(Hit{Term::track_record, h.from, h.to});
+            // UNITS_SOLD reports capacities too: its exceptions cancel them as well.
+            for (std::size_t i = 0, n = cancel.size(); i < n; ++i)
+                if (cancel[i].term == Term::units) cancel.push_back(Hit{Term::capacity, cancel[i].from, cancel[i].to});
             s.hits.erase(std::remove_if(s.hits.begin(), s.hits.end(),
                                         [&](const Hit& h) {
                                             return std::any_of(cancel.begin(), cancel.end(), [&](const Hit& c) {
@@ -158,6 +177,7 @@ struct Runner {
                                         }),
                          s.hits.end());
             std::stable_sort(s.hits.begin(), s.hits.end(), [](const Hit& a, const Hit& b) { return a.from < b.from; });
+            s.index();
             fields.push_back(std::move(s));
         }
         return fields;
@@ -196,12 +216,16 @@ struct Runner {
         std::string tr_text, ms_text;
         // A name that joins track record to another topic (信誉及业绩分) over a description that
         // says nothing of track record is a heading, not a criterion on track record.
-        const bool mixed_heading = fields.size() > 1 && fields.front().first(Term::heading_mix) &&
-                                   std::none_of(fields.begin() + 1, fields.end(),
-                                                [](const ScannedField& f) { return f.first(Term::track_record); });
+        auto is_name = [](const ScannedField& f) {
+            const std::string_view p = f.wording->pointer;
+            return p.size() >= 5 && p.substr(p.size() - 5) == "/name";
+        };
+        const bool mixed_heading =
+            fields.size() > 1 && is_name(fields.front()) && fields.front().first(Term::heading_mix) &&
+            std::none_of(fields.begin() + 1, fields.end(), [](const ScannedField& f) { return f.first(Term::track_record); });
         for (const ScannedField& f : fields) {
-            if (mixed_heading && &f == &fields.front()) continue;
-            if (const Hit* h = f.first(Term::track_record); h && !tr_words) {
+            const bool heading = mixed_heading && &f == &fields.front();
+            if (const Hit* h = f.first(Term::track_record); h && !tr_words && !heading) {
                 tr_words = evidence_of(f, *h, Evidence::Role::context);
                 tr_text = f.wording->text.substr(h->from, h->to - h->from);
             }

@@ -1,21 +1,25 @@
-// Rule L: the audit of an evaluation method for discriminatory criteria (firstset_lint).
+// Rules L and L': the audit of an evaluation method for discriminatory criteria (firstset_lint).
 //
-// What each check means is here; what words it looks for, how severe it is and its thresholds
-// are the policy pack's (Policy::Lint). A criterion's wording is its name, description and band
-// texts, read after normalise_wording (full-width forms to ASCII, letters lower case) and split
-// into sentences at 。 ; ! ? and line ends. Spans a check's `unless` patterns match are blanked
-// out before its `words` are looked for.
+// What each check means is here; what wording means is lint/wording.* (the same for every pack);
+// which checks run, how severe each is, their thresholds and the pack's own extra words are the
+// policy pack's (Policy::Lint). A criterion's wording is its name, description and band texts,
+// read after normalise_wording (full-width forms to ASCII, letters lower case) and split into
+// sentences at 。 ; ! ? and line ends. A match that a `not` term or a check's `unless` overlaps
+// does not count. docs/lint.md says it for users.
 //
-//   deemed_without_equivalence  a criterion on track record or market share (by kind or wording)
-//                               in a tender that does not declare the first-set equivalence
-//   region, industry, brand,    a sentence on track record (or any sentence of a criterion
-//   customer                    whose kind is track record) that also has the check's words
-//   years_in_service,           the check's words anywhere in a criterion
-//   units_sold, scale
+//   deemed_without_equivalence  a criterion on track record or market share (by kind, or by its
+//                               wording anywhere) in a tender that does not declare the first-set
+//                               equivalence
+//   region, industry, brand,    the restriction in a sentence with track-record words, or anywhere
+//   customer, customer_tier     in a criterion on track record except a sentence on a presence, an
+//                               award or years in service
+//   units_sold                  units anywhere; a capacity in a sentence with track-record words
+//   years_in_service, scale,    the term anywhere in a criterion
+//   local_presence, regional_award, brand_lock_in, exclusive_certificate, new_product_excluded
 //   score_by_market_share       a scored criterion on market share
 //   deemed_points_share         the scored criteria on track record or market share together
 //                               hold more than max_percent of all scored points
-//   remote_control,             no criterion and no requirement of the tender has the words
+//   remote_control,             no criterion and no requirement of the tender has the pack's words
 //   data_locality
 //
 // Each check gives at most one finding per criterion (its first match), in criterion order,

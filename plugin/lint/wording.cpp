@@ -325,9 +325,9 @@ struct Database {
 
 // The pattern as Hyperscan reads it, on bytes rather than characters: a superset of the
 // pattern's matches (PCRE2 then confirms), with literals that its literal matchers find fast. A gap
-// of n characters becomes 3n bytes that are not , ; : (。 too: its bytes also occur in other
-// characters); a Han character, three bytes of 0x80 and above. A class of characters repeated
-// with + (NUM) matches the same bytes and more.
+// of n characters becomes 4n bytes (a character is at most four) that are not , ; : (。 too: its
+// bytes also occur in other characters); a Han character, three or four bytes of 0x80 and above.
+// A class of characters repeated with + (NUM) matches the same bytes and more.
 std::string loose(std::string_view exact) {
     std::string out;
     for (std::size_t i = 0; i < exact.size();) {
@@ -340,14 +340,22 @@ std::string loose(std::string_view exact) {
                 std::string ascii;
                 for (char c : exact.substr(i + 2, close - i - 2))
                     if (static_cast<unsigned char>(c) < 0x80) ascii += c;
-                out += "[^" + ascii + "\\n]{0," + std::to_string(3 * std::stoul(std::string(exact.substr(close + 4, brace - close - 4)))) + "}";
+                out += "[^" + ascii + "]{0," + std::to_string(4 * std::stoul(std::string(exact.substr(close + 4, brace - close - 4)))) + "}";
                 i = brace + 1;
                 continue;
             }
         }
         if (exact.compare(i, 7, "\\p{Han}") == 0) {
-            out += "(?:[\\x80-\\xff]{3})";
+            out += "(?:[\\x80-\\xff]{3,4})";
             i += 7;
+        } else if (static_cast<unsigned char>(exact[i]) >= 0xC0) {
+            // A character of several bytes: a quantifier after it (套?) must apply to all its
+            // bytes, not to the last one.
+            std::size_t n = 1;
+            while (i + n < exact.size() && (static_cast<unsigned char>(exact[i + n]) & 0xC0) == 0x80) ++n;
+            const bool quantified = i + n < exact.size() && std::string_view("?*+{").find(exact[i + n]) != std::string_view::npos;
+            out += quantified ? "(?:" + std::string(exact.substr(i, n)) + ")" : std::string(exact.substr(i, n));
+            i += n;
         } else {
             out += exact[i++];
         }
@@ -425,8 +433,11 @@ struct Scratch {
     ~Scratch() { hs_free_scratch(s); }
 };
 
+// SINGLEMATCH: each pattern reports once, so the vector (reserved for every pattern) never
+// allocates here, and nothing throws through Hyperscan's frames.
 int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void* context) {
-    static_cast<std::vector<unsigned>*>(context)->push_back(id);
+    auto* ids = static_cast<std::vector<unsigned>*>(context);
+    if (ids->size() < ids->capacity()) ids->push_back(id);
     return 0;
 }
 
@@ -507,7 +518,7 @@ void compose(std::string_view text, std::vector<Hit>& hits) {
         if (h.term == Term::here) locations.push_back(h);
         if (h.term != Term::place || named(h)) continue;
         locations.push_back(h);
-        for (std::string_view before : {"在", "于", "位于", "为"})
+        for (std::string_view before : {"位于", "在", "于", "为"})
             if (ends_with(text, h.from, before)) {
                 out.push_back(Hit{Term::region, static_cast<std::uint32_t>(h.from - before.size()), h.to});
                 break;
@@ -546,6 +557,7 @@ std::vector<Hit> scan(std::string_view text) {
     std::vector<Hit> hits;
     if (text.empty()) return hits;
     std::vector<unsigned> candidates;
+    candidates.reserve(d.terms.size());
     if (hs_scan(d.db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.s, on_match, &candidates) != HS_SUCCESS)
         throw std::runtime_error("lint wording: scan failed");
     for (unsigned id : candidates) matches(*d.regex[id], d.terms[id], text, hits);

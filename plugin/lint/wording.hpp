@@ -9,7 +9,7 @@
 // level division (gazetteer.inc, generated from Debian's iso-codes and the National Bureau of
 // Statistics' division codes by tools/gazetteer/make_gazetteer.py), not from a typed list.
 // A `not` term marks wording that looks like its term but is not (全国 beside a region, 设计寿命
-// beside years of operation); a term's match inside its `not` match does not count.
+// beside years of operation); the audit drops a term's match that its `not` match overlaps.
 #pragma once
 
 #include <cstdint>
@@ -70,7 +70,8 @@ struct Hit {
 };
 
 // Every match of every term in a normalised text (normalise_wording: full-width forms to ASCII,
-// letters lower case), ordered by start, then by length (longest first). Thread-safe.
+// letters lower case), ordered by start; overlapping matches of one term are merged into one.
+// Thread-safe.
 // REQUIRES: text is valid UTF-8 and shorter than 4 GiB.
 std::vector<Hit> scan(std::string_view text);
 

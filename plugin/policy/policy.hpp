@@ -103,8 +103,8 @@ struct Policy {
         std::string citation;  // default clause of the lint messages
         struct Topic {
             std::vector<std::string> kinds;                  // criteria of these kinds are on the topic
-            std::vector<std::shared_ptr<const Regex>> words;  // and so is wording that matches
-            std::vector<std::shared_ptr<const Regex>> unless; // spans blanked before matching words
+            std::vector<std::shared_ptr<const Regex>> words;  // and wording that matches (besides the built-in)
+            std::vector<std::shared_ptr<const Regex>> unless; // matches they overlap do not count
         };
         Topic track_record, market_share;
         struct Check {

@@ -57,7 +57,9 @@ void print_evidence(std::ostream& out, const nlohmann::json& tender, const nlohm
         }
         if (first >= last) continue;
         const std::size_t from = first > 40 ? first - 40 : 0, to = std::min(text.size(), last + 40);
-        out << "      " << bilingual(l, "原文", "wording") << " " << path.substr(path.rfind('/') + 1) << ": "
+        // The field: name, description, or bands/N/text.
+        const std::size_t field = path.find("/bands/") != std::string::npos ? path.find("/bands/") + 1 : path.rfind('/') + 1;
+        out << "      " << bilingual(l, "原文", "wording") << " " << path.substr(field) << ": "
             << (from > 0 ? "…" : "");
         char open = 0;
         auto close = [&] {
@@ -70,7 +72,7 @@ void print_evidence(std::ostream& out, const nlohmann::json& tender, const nlohm
                 if (mark[i]) out << (colour() ? (mark[i] == 'w' ? "\033[1;31m" : "\033[4m") : mark[i] == 'w' ? "【" : "〔");
                 open = mark[i];
             }
-            out << (text[i] == "\n" ? " " : text[i]);
+            out << (text[i] == "\n" || text[i] == "\r" || text[i] == "\t" ? " " : text[i]);
         }
         close();
         out << (to < text.size() ? "…" : "") << "\n";
