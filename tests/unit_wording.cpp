@@ -33,6 +33,7 @@ bool has(const std::string& text, Term term) {
                         : term == Term::units    ? Term::units_not
                         : term == Term::exclusive ? Term::exclusive_not
                         : term == Term::track_record ? Term::track_record_not
+                        : term == Term::customer ? Term::customer_not
                                                      : term;
     for (const auto& h : hits) {
         if (h.term != term) continue;
@@ -153,4 +154,7 @@ TEST_CASE("Wording: every term has look-alikes that do not count (Rules L and L'
     // customer: the purchaser's own project site is not a customer limit
     CHECK(has("为招标人及其下属单位提供过同类设备", Term::customer));
     CHECK_FALSE(has("设备安装于采购人指定地点", Term::customer));
+    CHECK(has("为国内外主流整车厂提供过hil测试平台", Term::customer));
+    CHECK_FALSE(has("为国内除整车厂以外的企业提供hil测试平台", Term::customer));
+    CHECK(has("制造商须为至少5家知名整车厂供货", Term::track_record));
 }

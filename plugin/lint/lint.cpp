@@ -75,7 +75,7 @@ std::optional<CheckTerms> terms_of(LintCheck c) {
         case LintCheck::region: return CheckTerms{Term::region, Term::region_not};
         case LintCheck::industry: return CheckTerms{Term::industry, Term::industry_not};
         case LintCheck::brand: return CheckTerms{Term::brand, Term::brand_not};
-        case LintCheck::customer: return CheckTerms{Term::customer, std::nullopt};
+        case LintCheck::customer: return CheckTerms{Term::customer, Term::customer_not};
         case LintCheck::customer_tier: return CheckTerms{Term::tier, Term::tier_not};
         case LintCheck::years_in_service: return CheckTerms{Term::years, Term::years_not};
         case LintCheck::units_sold: return CheckTerms{Term::units, Term::units_not};

@@ -54,6 +54,8 @@ std::vector<Pattern> patterns() {
         {T::track_record, "(销售|供应|采购|供货|购销)合同"},
         {T::track_record, "(提供|供应|供货|承接|承担|实施|完成|承建|参与|交付|安装|建设|销售)(过|的)?" + gap(30) + "(并|且)?(已)?(顺利)?投入(到)?(正常)?(的)?(使用|运行|运营)"},
         {T::track_record, "(承接|承担|实施|完成|承建|参与|供应|供货|提供|交付|销售)过"},
+        // A count of customers supplied: 为至少5家知名整车厂供货.
+        {T::track_record, "(为|向)" + gap(4) + NUM + "(家|个)(以上|及以上)?" + gap(12) + "(供货|供应|提供|销售)"},
         {T::track_record, "(项目|实施|运行|应用|供货|安装|工程)经验"},
         {T::track_record, "(用户|客户)(名单|清单|数量|使用(证明|报告|情况|意见))"},
         {T::track_record, "(新增|服务过的|现有)(客户|用户)"},
@@ -132,6 +134,9 @@ std::vector<Pattern> patterns() {
         {T::customer, OWNER + "(及其)?(的)?(下属|所属|系统内|内部|投资|控股|子公司)"},
         {T::customer, "(在|为|向)" + OWNER},
         {T::customer, "(本市|本区|本县|本省|当地)" + SECTOR_BODY},
+        // Customers named by what they are: supply to OEMs (整车厂, 主机厂), but not "all but OEMs".
+        {T::customer, "(为|向)" + gap(10) + "(整车厂|主机厂|车企)"},
+        {T::customer_not, "除" + gap(6) + "(整车厂|主机厂|车企)" + gap(2) + "(以外|之外|外)"},
         {T::customer, OWNER + "(的)?(项目|工程|用户|现场)"},
         {T::customer, "(为|向)(\\p{Han}|[()]){2,24}(公司|集团|局|厂)(及其" + gap(6) + ")?(提供|供货|供应|实施)"},
         {T::customer, "(如|例如|包括)" + gap(4) + "(示例|某)[^,;:。]{0,12}、"},

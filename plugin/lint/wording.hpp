@@ -29,6 +29,7 @@ namespace firstset::lint {
     X(brand)            /* the same brand, model or maker */                                    \
     X(brand_not)                                                                                \
     X(customer)         /* the purchaser itself or named customers */                           \
+    X(customer_not)                                                                             \
     X(tier)             /* a tier of customers: 三甲, central SOEs, government contracts */     \
     X(tier_not)                                                                                 \
     X(years)            /* years the equipment has operated */                                  \
