@@ -387,7 +387,7 @@ TEST_CASE("Lint: a pack's own words are found besides the built-in wording, its 
     CHECK(codes("近三年在川渝两地完成的类似项目").empty());                                       // the pack's unless
 }
 
-TEST_CASE("Lint: a heading that joins track record to another topic is not track record; without a name nothing is a heading",
+TEST_CASE("Lint: a heading that joins track record to another topic is not track record, and without a name nothing is a heading",
           "[lint][rule-l]") {
     Fixture fx;
     auto codes = [&](const njson& criterion) { return codes_of(fx.lint(tender_for(criterion, false, "cn-cq-2024-9")), "C1"); };
