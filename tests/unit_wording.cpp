@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -18,30 +19,10 @@ using firstset::lint::Term;
 
 namespace {
 
-// Whether the text has the term, not overlapped by its `not` term (which the audit cancels it by).
+// Whether the text has the term (a look-alike that overlaps it cancels it in scan()).
 bool has(const std::string& text, Term term) {
-    const std::string t = normalise_wording(text);
-    const auto hits = lint::scan(t);
-    const Term cancel = term == Term::years      ? Term::years_not
-                        : term == Term::presence ? Term::presence_not
-                        : term == Term::region   ? Term::region_not
-                        : term == Term::scale    ? Term::scale_not
-                        : term == Term::award    ? Term::award_not
-                        : term == Term::industry ? Term::industry_not
-                        : term == Term::brand    ? Term::brand_not
-                        : term == Term::tier     ? Term::tier_not
-                        : term == Term::units    ? Term::units_not
-                        : term == Term::exclusive ? Term::exclusive_not
-                        : term == Term::track_record ? Term::track_record_not
-                        : term == Term::customer ? Term::customer_not
-                                                     : term;
-    for (const auto& h : hits) {
-        if (h.term != term) continue;
-        bool cancelled = false;
-        for (const auto& c : hits) cancelled = cancelled || (cancel != term && c.term == cancel && c.from < h.to && h.from < c.to);
-        if (!cancelled) return true;
-    }
-    return false;
+    const auto hits = lint::scan(normalise_wording(text));
+    return std::any_of(hits.begin(), hits.end(), [&](const lint::Hit& h) { return h.term == term; });
 }
 
 void same_as_every_pattern(const std::string& raw) {

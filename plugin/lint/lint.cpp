@@ -27,18 +27,7 @@ std::string pointer_to(std::string_view base, std::string_view a, std::size_t i,
 
 // Every match of the pack's own patterns in text, as hits of a term.
 void pack_hits(std::vector<Hit>& out, std::string_view text, const Patterns& patterns, Term term) {
-    for (const auto& re : patterns) {
-        std::size_t from = 0;
-        while (from <= text.size()) {
-            const auto m = re->find(text, from);
-            if (!m) break;
-            // An empty match marks no words (an `unless` of '(不限地区)?' cancels nothing).
-            if (m->second > 0)
-                out.push_back(Hit{term, static_cast<std::uint32_t>(m->first), static_cast<std::uint32_t>(m->first + m->second)});
-            from = m->first + std::max<std::size_t>(m->second, 1);
-            while (from < text.size() && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;
-        }
-    }
+    for (const auto& re : patterns) matches(*re, term, text, out);
 }
 
 // Sentences of a normalised text, as [from, to) byte ranges: split at 。 ; ! ? and line ends.
@@ -65,32 +54,28 @@ bool kind_in(std::string_view kind, const std::vector<std::string>& kinds) {
     return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
 }
 
-// The term a check looks for, and the term whose matches cancel it.
-struct CheckTerms {
-    Term term;
-    std::optional<Term> cancelled_by;
-};
-std::optional<CheckTerms> terms_of(LintCheck c) {
+// The term a check looks for in the wording.
+std::optional<Term> term_of(LintCheck c) {
     switch (c) {
-        case LintCheck::region: return CheckTerms{Term::region, Term::region_not};
-        case LintCheck::industry: return CheckTerms{Term::industry, Term::industry_not};
-        case LintCheck::brand: return CheckTerms{Term::brand, Term::brand_not};
-        case LintCheck::customer: return CheckTerms{Term::customer, Term::customer_not};
-        case LintCheck::customer_tier: return CheckTerms{Term::tier, Term::tier_not};
-        case LintCheck::years_in_service: return CheckTerms{Term::years, Term::years_not};
-        case LintCheck::units_sold: return CheckTerms{Term::units, Term::units_not};
-        case LintCheck::scale: return CheckTerms{Term::scale, Term::scale_not};
-        case LintCheck::local_presence: return CheckTerms{Term::presence, Term::presence_not};
-        case LintCheck::regional_award: return CheckTerms{Term::award, Term::award_not};
-        case LintCheck::brand_lock_in: return CheckTerms{Term::lock_in, std::nullopt};
-        case LintCheck::exclusive_certificate: return CheckTerms{Term::exclusive, Term::exclusive_not};
-        case LintCheck::new_product_excluded: return CheckTerms{Term::new_product, std::nullopt};
+        case LintCheck::region: return Term::region;
+        case LintCheck::industry: return Term::industry;
+        case LintCheck::brand: return Term::brand;
+        case LintCheck::customer: return Term::customer;
+        case LintCheck::customer_tier: return Term::tier;
+        case LintCheck::years_in_service: return Term::years;
+        case LintCheck::units_sold: return Term::units;
+        case LintCheck::scale: return Term::scale;
+        case LintCheck::local_presence: return Term::presence;
+        case LintCheck::regional_award: return Term::award;
+        case LintCheck::brand_lock_in: return Term::lock_in;
+        case LintCheck::exclusive_certificate: return Term::exclusive;
+        case LintCheck::new_product_excluded: return Term::new_product;
         default: return std::nullopt;
     }
 }
 
-// One field of a criterion, scanned: the terms found (those a `not` term cancels removed), and
-// its sentences.
+// One field of a criterion, scanned: the terms found (the pack's words added, its exceptions
+// applied), and its sentences.
 struct ScannedField {
     const Wording* wording;
     std::vector<Hit> hits;  // by start
@@ -154,19 +139,13 @@ struct Runner {
             pack_hits(s.hits, f.text, lint.market_share.words, Term::market_share);
             pack_hits(cancel, f.text, lint.market_share.unless, Term::market_share);
             for (std::size_t i = 0; i < lint_check_count; ++i) {
-                const auto terms = terms_of(static_cast<LintCheck>(i));
-                if (!terms) continue;
-                pack_hits(s.hits, f.text, lint.checks[i].words, terms->term);
-                pack_hits(cancel, f.text, lint.checks[i].unless, terms->term);
+                const auto term = term_of(static_cast<LintCheck>(i));
+                if (!term) continue;
+                pack_hits(s.hits, f.text, lint.checks[i].words, *term);
+                pack_hits(cancel, f.text, lint.checks[i].unless, *term);
             }
-            // A term's `not` matches (built in or the pack's `unless`) cancel its matches they overlap.
-            for (const Hit& h : s.hits)
-                for (std::size_t i = 0; i < lint_check_count; ++i)
-                    if (const auto t = terms_of(static_cast<LintCheck>(i)); t && t->cancelled_by == h.term)
-                        cancel.push_back(Hit{t->term, h.from, h.to});
-            for (const Hit& h : s.hits)
-                if (h.term == Term::track_record_not) cancel.push_back(Hit{Term::track_record, h.from, h.to});
-            // UNITS_SOLD reports capacities too: its exceptions cancel them as well.
+            // The pack's `unless` cancels the matches of its check it overlaps (the built-in
+            // look-alikes did already, in scan()). UNITS_SOLD reports capacities too.
             for (std::size_t i = 0, n = cancel.size(); i < n; ++i)
                 if (cancel[i].term == Term::units) cancel.push_back(Hit{Term::capacity, cancel[i].from, cancel[i].to});
             s.hits.erase(std::remove_if(s.hits.begin(), s.hits.end(),
@@ -186,7 +165,7 @@ struct Runner {
     // Words anywhere in the criterion.
     void anywhere(std::size_t i, LintCheck check, const std::vector<ScannedField>& fields) {
         if (!lint.check(check).enabled) return;
-        const Term t = terms_of(check)->term;
+        const Term t = *term_of(check);
         for (const ScannedField& f : fields)
             if (const Hit* h = f.first(t)) return add(i, check, f, *h, {});
     }
@@ -312,13 +291,6 @@ struct Runner {
     }
 };
 
-// Characters (code points) in the first `bytes` bytes of a UTF-8 text.
-std::size_t characters(std::string_view text, std::size_t bytes) {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < bytes && i < text.size(); ++i) n += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-    return n;
-}
-
 // The bytes of `text` from character `from` to character `to`.
 std::string_view by_characters(std::string_view text, std::size_t from, std::size_t to) {
     std::size_t i = 0, n = 0, start = text.size();
@@ -335,7 +307,8 @@ std::string_view by_characters(std::string_view text, std::size_t from, std::siz
 void write_evidence(JsonOut& w, const std::vector<Evidence>& evidence) {
     w.begin_array();
     for (const Evidence& e : evidence) {
-        const std::size_t start = characters(e.field->text, e.from), end = characters(e.field->text, e.to);
+        const std::string_view text = e.field->text;
+        const std::size_t start = utf8::count(text.substr(0, e.from)), end = utf8::count(text.substr(0, e.to));
         w.begin_object();
         w.field("path", std::string_view(e.field->pointer));
         w.field("start", start).field("end", end);

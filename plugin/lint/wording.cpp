@@ -12,6 +12,7 @@
 
 #include "lint/gazetteer.inc"
 #include "util/regex.hpp"
+#include "util/utf8.hpp"
 
 namespace firstset::lint {
 namespace {
@@ -337,7 +338,7 @@ std::string loose(std::string_view exact) {
     std::string out;
     for (std::size_t i = 0; i < exact.size();) {
         // A negated class repeated {0,n}: the same class of ASCII bytes (its other characters are
-        // dropped: their bytes occur in other characters too), n characters as 3n bytes.
+        // dropped: their bytes occur in other characters too), n characters as 4n bytes.
         if (exact.compare(i, 2, "[^") == 0) {
             const std::size_t close = exact.find(']', i + 2);
             if (close != std::string_view::npos && exact.compare(close, 4, "]{0,") == 0) {
@@ -446,17 +447,40 @@ int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void
     return 0;
 }
 
-// Every match of a pattern in text, left to right.
+}  // namespace
+
 void matches(const Regex& re, Term term, std::string_view text, std::vector<Hit>& hits) {
     std::size_t from = 0;
     while (from < text.size()) {
         const auto m = re.find(text, from);
         if (!m) break;
-        hits.push_back(Hit{term, static_cast<std::uint32_t>(m->first), static_cast<std::uint32_t>(m->first + m->second)});
+        // An empty match marks no words (an `unless` of '(不限地区)?' cancels nothing).
+        if (m->second > 0)
+            hits.push_back(Hit{term, static_cast<std::uint32_t>(m->first), static_cast<std::uint32_t>(m->first + m->second)});
         from = m->first + std::max<std::size_t>(m->second, 1);
         while (from < text.size() && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;
     }
 }
+
+std::optional<Term> not_of(Term t) noexcept {
+    switch (t) {
+        case Term::track_record: return Term::track_record_not;
+        case Term::region: return Term::region_not;
+        case Term::industry: return Term::industry_not;
+        case Term::brand: return Term::brand_not;
+        case Term::customer: return Term::customer_not;
+        case Term::tier: return Term::tier_not;
+        case Term::years: return Term::years_not;
+        case Term::units: return Term::units_not;
+        case Term::scale: return Term::scale_not;
+        case Term::presence: return Term::presence_not;
+        case Term::award: return Term::award_not;
+        case Term::exclusive: return Term::exclusive_not;
+        default: return std::nullopt;
+    }
+}
+
+namespace {
 
 // Matches of one term that overlap are one: their union (在四川省 and 四川省内 are 在四川省内).
 void longest(std::vector<Hit>& hits) {
@@ -484,12 +508,6 @@ bool same_clause(std::string_view text, std::uint32_t from, std::uint32_t to) {
     return between.find_first_of(",;:") == std::string_view::npos && between.find("\xE3\x80\x82") == std::string_view::npos;
 }
 
-std::size_t characters(std::string_view text) {
-    std::size_t n = 0;
-    for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-}
-
 // Whether `after` follows `before` in the same clause (or, with `across_commas`, the same
 // sentence), at most `chars` characters later.
 bool follows(std::string_view text, const Hit& before, const Hit& after, std::size_t chars, bool across_commas = false) {
@@ -498,7 +516,7 @@ bool follows(std::string_view text, const Hit& before, const Hit& after, std::si
     const bool same = across_commas ? between.find_first_of(";") == std::string_view::npos &&
                                           between.find("\xE3\x80\x82") == std::string_view::npos
                                     : same_clause(text, before.to, after.from);
-    return same && characters(between) <= chars;
+    return same && utf8::count(between) <= chars;
 }
 
 bool ends_with(std::string_view text, std::uint32_t at, std::string_view word) {
@@ -550,7 +568,16 @@ std::vector<Hit> finish(std::string_view text, std::vector<Hit> hits) {
     longest(hits);
     compose(text, hits);
     longest(hits);
-    return hits;
+    // A look-alike cancels the matches of its term it overlaps (设计寿命 beside 运行30年).
+    std::vector<Hit> kept;
+    for (const Hit& h : hits) {
+        const auto cancel = not_of(h.term);
+        if (!cancel || std::none_of(hits.begin(), hits.end(), [&](const Hit& n) {
+                return n.term == *cancel && n.from < h.to && h.from < n.to;
+            }))
+            kept.push_back(h);
+    }
+    return kept;
 }
 
 }  // namespace

@@ -9,12 +9,17 @@
 // level division (gazetteer.inc, generated from Debian's iso-codes and the National Bureau of
 // Statistics' division codes by tools/gazetteer/make_gazetteer.py), not from a typed list.
 // A `not` term marks wording that looks like its term but is not (全国 beside a region, 设计寿命
-// beside years of operation); the audit drops a term's match that its `not` match overlaps.
+// beside years of operation); a term's match that its `not` match overlaps is dropped.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
+
+namespace firstset {
+class Regex;
+}
 
 namespace firstset::lint {
 
@@ -71,14 +76,22 @@ struct Hit {
 };
 
 // Every match of every term in a normalised text (normalise_wording: full-width forms to ASCII,
-// letters lower case), ordered by start; overlapping matches of one term are merged into one.
-// Thread-safe.
+// letters lower case), ordered by start; overlapping matches of one term are merged into one,
+// and those a look-alike (the term's `not`) overlaps are dropped. Thread-safe.
 // REQUIRES: text is valid UTF-8 and shorter than 4 GiB.
 std::vector<Hit> scan(std::string_view text);
 
 // The same without Hyperscan's prefilter: every pattern searched with PCRE2 (slow). scan() must
 // give the same; tests and the lint fuzz harness hold it to that.
 std::vector<Hit> scan_every_pattern(std::string_view text);
+
+// The look-alike term that cancels a term (region_not for region); none for terms without one.
+std::optional<Term> not_of(Term t) noexcept;
+
+// Appends every non-empty match of a pattern in text, left to right, as hits of a term (a policy
+// pack's own words and exceptions are read with this too).
+// REQUIRES: text is valid UTF-8.
+void matches(const Regex& re, Term term, std::string_view text, std::vector<Hit>& hits);
 
 // Builds the patterns (about 0.2 s, once per process; scan() does it on first use).
 void prepare();

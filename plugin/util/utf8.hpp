@@ -60,6 +60,13 @@ inline std::size_t first_invalid(std::string_view s) noexcept {
     return std::string_view::npos;
 }
 
+// The code points in well-formed UTF-8 (its bytes that do not continue a sequence).
+inline std::size_t count(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
 inline void append(std::string& out, char32_t cp) {
     if (cp < 0x80) {
         out.push_back(static_cast<char>(cp));
