@@ -3,37 +3,18 @@
 // engine_pipeline.cpp, the status in engine_status.cpp.
 #include "engine.hpp"
 
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include "ledger/ledger.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace firstset {
 
 namespace {
 
-// A logger of the engine's own, never registered in spdlog's global registry: a host that
-// uses spdlog itself must not see or collide with it. Logging failures are swallowed: a
-// full disk must not turn an evaluation into an error.
-std::shared_ptr<spdlog::logger> make_logger(const EngineConfig& c) {
-    spdlog::sink_ptr sink;
-    if (c.log_file.empty()) {
-        sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-    } else {
-        try {
-            sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(c.log_file.string(), false);
-        } catch (const spdlog::spdlog_ex& e) {
-            throw StatusError(Status::io, "LOG_UNWRITABLE", "cannot open the log file " + c.log_file.string() + ": " + e.what(),
-                        "无法打开日志文件 " + c.log_file.string() + "：" + e.what(), Location{"/log/file", c.file.string(), 0, 0});
-        }
-    }
-    auto logger = std::make_shared<spdlog::logger>("firstset", std::move(sink));
-    logger->set_level(spdlog::level::from_str(c.log_level));
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [firstset] [%l] %v");
-    logger->set_error_handler([](const std::string&) {});
-    return logger;
+LogLevel configured_level(const EngineConfig& c) {
+    LogLevel level = LogLevel::warn;
+    log_level_from_name(c.log_level, level);  // the schema allows only names it knows
+    return level;
 }
 
 }  // namespace
@@ -42,7 +23,7 @@ std::unique_ptr<EngineCore> EngineCore::open(const std::filesystem::path& config
     const auto started = std::chrono::steady_clock::now();
     std::unique_ptr<EngineCore> e(new EngineCore);
     e->config_ = EngineConfig::load(config_file);
-    e->log_ = make_logger(e->config_);
+    e->log_ = Log::open(configured_level(e->config_), e->config_.log_file, e->config_.file.string());
     {
         std::vector<std::shared_ptr<const Policy>> scoped;
         for (const auto& file : e->config_.policies) scoped.push_back(std::make_shared<const Policy>(Policy::load(file)));
@@ -66,9 +47,9 @@ std::unique_ptr<EngineCore> EngineCore::open(const std::filesystem::path& config
     if (!e->config_.ledger.empty()) {
         e->ledger_ = ledger::Ledger::open(e->config_.ledger);
         if (e->ledger_->bytes_cut_at_open() > 0)
-            e->log_->warn("ledger {}: cut {} bytes of an unfinished last record into {}.broken", e->config_.ledger.string(),
+            e->log_->warn("LEDGER_TAIL_CUT", "ledger {}: cut {} bytes of an unfinished last record into {}.broken", e->config_.ledger.string(),
                           e->ledger_->bytes_cut_at_open(), e->config_.ledger.string());
-        e->log_->info("ledger {}: {} records, head {}", e->config_.ledger.string(), e->ledger_->head().seq,
+        e->log_->info("LEDGER_OPENED", "ledger {}: {} records, head {}", e->config_.ledger.string(), e->ledger_->head().seq,
                       e->ledger_->head().id);
         if (e->config_.checkpoint)
             e->checkpoints_ = std::make_unique<ledger::CheckpointWriter>(*e->config_.checkpoint, *e->ledger_, e->log_);
@@ -78,10 +59,10 @@ std::unique_ptr<EngineCore> EngineCore::open(const std::filesystem::path& config
     std::string packs;
     for (const auto& p : e->policies_->all())
         packs += (packs.empty() ? "" : ", ") + p->id + " (" + p->document + "; for " + p->scope.describe() + ")";
-    e->log_->info("opened: policies {}, registry {} version {} with {} certificates, in {:.1f} ms", packs,
+    e->log_->info("ENGINE_OPENED", "opened: policies {}, registry {} version {} with {} certificates, in {:.1f} ms", packs,
                   registry->id(), registry->version(), registry->size(), ms);
     if (registry->holder_checksum_warnings() > 0)
-        e->log_->warn("registry {}: {} holder USCCs have a wrong check character; they are compared as written",
+        e->log_->warn("REGISTRY_USCC_CHECK_CHARACTER", "registry {}: {} holder USCCs have a wrong check character; they are compared as written",
                       registry->id(), registry->holder_checksum_warnings());
     return e;
 }

@@ -21,6 +21,7 @@
 
 #include <vector>
 
+#include "util/log.hpp"
 #include "engine_config.hpp"
 #include "policy/policy.hpp"
 #include "policy/policy_set.hpp"
@@ -28,10 +29,6 @@
 #include "ledger/ship.hpp"
 #include "registry/feed.hpp"
 #include "registry/registry.hpp"
-
-namespace spdlog {
-class logger;
-}
 
 namespace firstset {
 
@@ -48,17 +45,17 @@ public:
 
     // Writes the evaluate response for a NUL-terminated request document into out; throws
     // StatusError (PARSE, SCHEMA, LIMIT).
-    void evaluate(const char* request_json, TextBuffer& out) const;
-    std::string evaluate(const char* request_json) const;
+    void evaluate(std::string_view request_json, TextBuffer& out) const;
+    std::string evaluate(std::string_view request_json) const;
 
     // firstset_lint: audits a tender's evaluation method (Rule L) under the pack chosen for it.
     // Throws StatusError (PARSE, SCHEMA, LIMIT, CONFIG when no pack is for the tender).
-    void lint(const char* tender_json, TextBuffer& out) const;
+    void lint(std::string_view tender_json, TextBuffer& out) const;
 
     // firstset_record: appends an award, failure report or tolerance decision to the ledger
     // (durable on return) and writes the response. Throws StatusError: CONFIG (no ledger configured),
     // PARSE, SCHEMA, LIMIT, NOT_FOUND, IO.
-    void record(const char* record_json, TextBuffer& out) const;
+    void record(std::string_view record_json, TextBuffer& out) const;
 
     // firstset_status: the registry's freshness, the ledger's head, checkpoints and shipping.
     void status(TextBuffer& out) const;
@@ -71,7 +68,7 @@ private:
     EngineCore() = default;
 
     EngineConfig config_;
-    std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<const Log> log_;
     std::shared_ptr<const PolicySet> policies_;
     std::shared_ptr<const Registry> registry_;  // a registry file
     std::unique_ptr<RegistryFeed> feed_;         // or a registry followed from a URL
@@ -83,6 +80,6 @@ private:
 };
 
 // firstset_verify: needs no engine.
-void verify_ledger(const char* request_json, TextBuffer& out);
+void verify_ledger(std::string_view request_json, TextBuffer& out);
 
 }  // namespace firstset

@@ -4,7 +4,6 @@
 // side effect.
 #include "engine.hpp"
 
-#include <spdlog/spdlog.h>
 
 #include "evaluate/evaluation_record.hpp"
 #include "evaluate/request.hpp"
@@ -26,9 +25,9 @@ namespace {
 
 // Parses a request within the ABI's limits and checks it against its schema; the root.
 // Throws StatusError: LIMIT, PARSE, SCHEMA (with the JSON Pointer).
-const json::Value& parse_valid_request(const char* text, json::Document& parsed, const char* what,
+const json::Value& parse_valid_request(std::string_view text, json::Document& parsed, const char* what,
                                        const char* schema_name) {
-    parsed = json::Document::parse(std::string_view(text), json::Limits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, what);
+    parsed = json::Document::parse(text, json::Limits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, what);
     const json::Value& root = parsed.root();
     if (auto v = schema::builtin().validate(schema_name, root))
         throw StatusError(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
@@ -38,13 +37,13 @@ const json::Value& parse_valid_request(const char* text, json::Document& parsed,
 
 }  // namespace
 
-std::string EngineCore::evaluate(const char* request_json) const {
+std::string EngineCore::evaluate(std::string_view request_json) const {
     TextBuffer out;
     evaluate(request_json, out);
     return out.str();
 }
 
-void EngineCore::evaluate(const char* request_json, TextBuffer& response) const {
+void EngineCore::evaluate(std::string_view request_json, TextBuffer& response) const {
     json::Document parsed;
     const json::Value& doc = parse_valid_request(request_json, parsed, "request", "evaluate-request.schema.json");
     // Values first; they choose the pack; then the request is checked against it.
@@ -64,11 +63,11 @@ void EngineCore::evaluate(const char* request_json, TextBuffer& response) const 
     JsonOut writer(response);
     write_evaluate_response(writer, policy, registry, request, evaluation, recorded ? &*recorded : nullptr,
                             feed_ ? &snapshot.freshness : nullptr);
-    log_->debug("evaluated tender {} bid {}: {} criteria, {} certificates claimed", request.tender.id,
+    log_->debug("EVALUATED", "evaluated tender {} bid {}: {} criteria, {} certificates claimed", request.tender.id,
                 request.bid.id, evaluation.criteria.size(), evaluation.certificates.size());
 }
 
-void EngineCore::lint(const char* tender_json, TextBuffer& out) const {
+void EngineCore::lint(std::string_view tender_json, TextBuffer& out) const {
     json::Document parsed;
     const json::Value& tender = parse_valid_request(tender_json, parsed, "tender", "lint-request.schema.json");
     lint::Input input = lint::read_input(tender, "");
@@ -81,11 +80,11 @@ void EngineCore::lint(const char* tender_json, TextBuffer& out) const {
     const lint::Result result = lint::run(policy, input);
     JsonOut writer(out);
     lint::write_response(writer, policy, input, result);
-    log_->debug("linted tender {} under {}: {} errors, {} warnings", input.tender.id, policy.id, result.errors,
+    log_->debug("LINTED", "linted tender {} under {}: {} errors, {} warnings", input.tender.id, policy.id, result.errors,
                 result.warnings);
 }
 
-void EngineCore::record(const char* record_json, TextBuffer& out) const {
+void EngineCore::record(std::string_view record_json, TextBuffer& out) const {
     if (!ledger_)
         throw StatusError(Status::config, "NO_LEDGER",
                     "the configuration names no ledger (ledger: {path: ...}), so records cannot be kept",
@@ -94,10 +93,10 @@ void EngineCore::record(const char* record_json, TextBuffer& out) const {
     const json::Value& request = parse_valid_request(record_json, parsed, "record", "record-request.schema.json");
     const std::shared_ptr<const Registry> snapshot = feed_ ? feed_->snapshot().registry : registry_;
     tolerance::record(tolerance::RecordContext{*policies_, *snapshot, *ledger_}, request, out);
-    log_->info("recorded {} in ledger {}", request["kind"].str(), config_.ledger.string());
+    log_->info("RECORDED", "recorded {} in ledger {}", request["kind"].str(), config_.ledger.string());
 }
 
-void verify_ledger(const char* request_json, TextBuffer& out) {
+void verify_ledger(std::string_view request_json, TextBuffer& out) {
     json::Document parsed;
     ledger::verify_file(parse_valid_request(request_json, parsed, "verify request", "verify-request.schema.json"), out);
 }

@@ -22,6 +22,13 @@ struct Raw {
     decltype(&firstset_record) record = &lib.get<decltype(firstset_record)>("firstset_record");
     decltype(&firstset_verify) verify = &lib.get<decltype(firstset_verify)>("firstset_verify");
     decltype(&firstset_lint) lint = &lib.get<decltype(firstset_lint)>("firstset_lint");
+    decltype(&firstset_status) status = &lib.get<decltype(firstset_status)>("firstset_status");
+    decltype(&firstset_evaluate_n) evaluate_n = &lib.get<decltype(firstset_evaluate_n)>("firstset_evaluate_n");
+    decltype(&firstset_lint_n) lint_n = &lib.get<decltype(firstset_lint_n)>("firstset_lint_n");
+    decltype(&firstset_record_n) record_n = &lib.get<decltype(firstset_record_n)>("firstset_record_n");
+    decltype(&firstset_verify_n) verify_n = &lib.get<decltype(firstset_verify_n)>("firstset_verify_n");
+    decltype(&firstset_set_log_callback) set_log_callback =
+        &lib.get<decltype(firstset_set_log_callback)>("firstset_set_log_callback");
 
     // A returned document, parsed, then freed.
     nlohmann::json take(char* s) const {

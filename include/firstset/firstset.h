@@ -32,6 +32,7 @@
 #ifndef FIRSTSET_FIRSTSET_H
 #define FIRSTSET_FIRSTSET_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The library is built for Linux with GCC or Clang (docs/abi.md); other compilers see plain
@@ -47,7 +48,7 @@ extern "C" {
 #endif
 
 #define FIRSTSET_ABI_MAJOR 1
-#define FIRSTSET_ABI_MINOR 4
+#define FIRSTSET_ABI_MINOR 5
 
 /* Status codes. The error document's "status" field carries the name in capitals. (The tag
  * was `enum firstset_status` before ABI 1.4, the same name as the function firstset_status();
@@ -146,6 +147,52 @@ FIRSTSET_API int firstset_lint(firstset_engine* engine, const char* tender_json,
  * signed-note verifier key) and checks the ledger against the signed checkpoint; since 1.4 also
  * "origin", the log the checkpoint must name (default: the key's name). [thread-safe] */
 FIRSTSET_API int firstset_status(firstset_engine* engine, char** status_json);
+
+
+/* ---- ABI 1.5: for bindings (docs/bindings.md) ---- */
+
+/* The same calls with the document given as a pointer and a length in bytes, so that no caller
+ * depends on a terminating NUL (a Java byte[], a .NET byte[], a Python bytes object). The text
+ * must not contain a NUL byte (PARSE). data may be NULL only when size is 0 (an empty document:
+ * PARSE); NULL with size > 0 gives ARGUMENT. More than FIRSTSET_MAX_REQUEST_BYTES gives LIMIT
+ * without a byte being read. [thread-safe] */
+FIRSTSET_API int firstset_evaluate_n(firstset_engine* engine, const char* request_json, size_t size,
+                                     char** response_json);
+FIRSTSET_API int firstset_lint_n(firstset_engine* engine, const char* tender_json, size_t size,
+                                 char** response_json);
+FIRSTSET_API int firstset_record_n(firstset_engine* engine, const char* record_json, size_t size,
+                                   char** response_json);
+FIRSTSET_API int firstset_verify_n(const char* request_json, size_t size, char** response_json);
+
+/* Log levels given to a log callback. An engine passes on the messages at or above the
+ * log_level of its configuration. */
+enum firstset_log_level {
+    FIRSTSET_LOG_DEBUG = 1,
+    FIRSTSET_LOG_INFO = 2,
+    FIRSTSET_LOG_WARN = 3,
+    FIRSTSET_LOG_ERROR = 4
+};
+
+/* A host's log function: level (enum firstset_log_level), a stable code (e.g.
+ * "REGISTRY_REFRESH_FAILED", docs/bindings.md lists them) and the message, both UTF-8 and valid
+ * only during the call. It may be called from any thread, including the engine's background
+ * threads (registry refresh, checkpoints, shipping), and concurrently; it must return quickly
+ * and must not call firstset_set_log_callback. */
+typedef void (*firstset_log_fn)(void* user_data, int level, const char* code, const char* message);
+
+/* Routes every engine's log messages to callback (process-wide, in the manner of SQLite's
+ * SQLITE_CONFIG_LOG) instead of standard error; a log file named in a configuration is still
+ * written. NULL restores standard error. When it returns, no call of the previous callback is
+ * running or will start, so its user_data may be released. ARGUMENT when called from inside a
+ * log callback. [thread-safe] */
+FIRSTSET_API int firstset_set_log_callback(firstset_log_fn callback, void* user_data);
+
+/* Since 1.5 every function taking an engine checks the handle: one that was closed gives
+ * ARGUMENT with code ENGINE_CLOSED, one this library never returned gives ARGUMENT with code
+ * ENGINE_UNKNOWN, instead of undefined behaviour; firstset_close of either is a no-op. A call
+ * that races with firstset_close on the same engine either runs to its end before the engine is
+ * torn down (close waits for it) or gives ENGINE_CLOSED. What cannot be detected: a pointer
+ * passed to firstset_free that this library did not return. */
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -79,6 +79,12 @@ struct Api {
     int (*verify)(const char*, char**) = nullptr;
     int (*lint)(firstset_engine*, const char*, char**) = nullptr;
     int (*status)(firstset_engine*, char**) = nullptr;  // ABI 1.3
+    // ABI 1.5; null before. With them a request is given with its length, no NUL needed.
+    int (*evaluate_n)(firstset_engine*, const char*, size_t, char**) = nullptr;
+    int (*lint_n)(firstset_engine*, const char*, size_t, char**) = nullptr;
+    int (*record_n)(firstset_engine*, const char*, size_t, char**) = nullptr;
+    int (*verify_n)(const char*, size_t, char**) = nullptr;
+    int (*set_log_callback)(firstset_log_fn, void*) = nullptr;
 
     // Takes ownership of a string the library returned.
     std::string take(char* s) const {
@@ -110,20 +116,22 @@ public:
     ~Engine() { reset(); }
 
     // firstset_evaluate: the response document, or throws Error. [thread-safe]
-    std::string evaluate(const std::string& request_json) const { return call(api_->evaluate, request_json); }
+    std::string evaluate(const std::string& request_json) const {
+        return call(api_->evaluate_n, api_->evaluate, request_json);
+    }
 
     // firstset_record (ABI 1.1): appends a record durably; the response, or throws Error.
     // [thread-safe]
     std::string record(const std::string& record_json) const {
         if (!api_->record) throw std::runtime_error("this libfirstset has no firstset_record (ABI 1.0)");
-        return call(api_->record, record_json);
+        return call(api_->record_n, api_->record, record_json);
     }
 
     // firstset_lint (ABI 1.2): the audit of a tender's evaluation method, or throws Error.
     // [thread-safe]
     std::string lint(const std::string& tender_json) const {
         if (!api_->lint) throw std::runtime_error("this libfirstset has no firstset_lint (ABI 1.0 or 1.1)");
-        return call(api_->lint, tender_json);
+        return call(api_->lint_n, api_->lint, tender_json);
     }
 
     // firstset_status (ABI 1.3): the registry's freshness, the ledger, checkpoints and shipping.
@@ -149,10 +157,11 @@ private:
         engine_ = nullptr;
     }
 
-    template <typename Fn>
-    std::string call(Fn fn, const std::string& request) const {
+    // The length-taking form where the library has it (ABI 1.5), else the NUL-terminated one.
+    template <typename FnN, typename Fn>
+    std::string call(FnN fn_n, Fn fn, const std::string& request) const {
         char* out = nullptr;
-        const int status = fn(engine_, request.c_str(), &out);
+        const int status = fn_n ? fn_n(engine_, request.data(), request.size(), &out) : fn(engine_, request.c_str(), &out);
         std::string text = api_->take(out);
         if (status != FIRSTSET_OK) throw Error(status, std::move(text));
         return text;
@@ -176,10 +185,19 @@ public:
     std::string verify(const std::string& request_json) const {
         if (!api_->verify) throw std::runtime_error("this libfirstset has no firstset_verify (ABI 1.0)");
         char* out = nullptr;
-        const int status = api_->verify(request_json.c_str(), &out);
+        const int status = api_->verify_n ? api_->verify_n(request_json.data(), request_json.size(), &out)
+                                          : api_->verify(request_json.c_str(), &out);
         std::string text = api_->take(out);
         if (status != FIRSTSET_OK) throw Error(status, std::move(text));
         return text;
+    }
+
+    // firstset_set_log_callback (ABI 1.5): every engine's messages to callback (process-wide);
+    // nullptr restores standard error. Throws std::runtime_error on an older library.
+    void set_log_callback(firstset_log_fn callback, void* user_data) const {
+        if (!api_->set_log_callback) throw std::runtime_error("this libfirstset has no firstset_set_log_callback (ABI 1.0 to 1.4)");
+        if (api_->set_log_callback(callback, user_data) != FIRSTSET_OK)
+            throw std::runtime_error("firstset_set_log_callback cannot be called from inside the log callback");
     }
 
     // firstset_open: throws Error (CONFIG, IO, PARSE, SCHEMA) with the error document.
@@ -214,6 +232,13 @@ private:
         if ((abi & 0xFFFF) >= 2)
             api->lint = &api->library.get<int(firstset_engine*, const char*, char**)>("firstset_lint");
         if ((abi & 0xFFFF) >= 3) api->status = &api->library.get<int(firstset_engine*, char**)>("firstset_status");
+        if ((abi & 0xFFFF) >= 5) {
+            api->evaluate_n = &api->library.get<int(firstset_engine*, const char*, size_t, char**)>("firstset_evaluate_n");
+            api->lint_n = &api->library.get<int(firstset_engine*, const char*, size_t, char**)>("firstset_lint_n");
+            api->record_n = &api->library.get<int(firstset_engine*, const char*, size_t, char**)>("firstset_record_n");
+            api->verify_n = &api->library.get<int(const char*, size_t, char**)>("firstset_verify_n");
+            api->set_log_callback = &api->library.get<int(firstset_log_fn, void*)>("firstset_set_log_callback");
+        }
         return api;
     }
 

@@ -1,6 +1,5 @@
 #include "ledger/checkpoint.hpp"
 
-#include <spdlog/spdlog.h>
 
 #include "ledger/ledger.hpp"
 #include "util/digest.hpp"
@@ -92,7 +91,7 @@ std::optional<Checkpoint> open_checkpoint(std::string_view note, const VerifierK
     return c;
 }
 
-CheckpointWriter::CheckpointWriter(CheckpointConfig config, const Ledger& ledger, std::shared_ptr<spdlog::logger> log)
+CheckpointWriter::CheckpointWriter(CheckpointConfig config, const Ledger& ledger, std::shared_ptr<const Log> log)
     : config_(std::move(config)),
       ledger_(ledger),
       log_(std::move(log)),
@@ -112,7 +111,7 @@ CheckpointWriter::~CheckpointWriter() {
     try {
         write_now();
     } catch (const std::exception& e) {
-        log_->error("checkpoint at close: {}", e.what());
+        log_->error("CHECKPOINT_AT_CLOSE_FAILED", "checkpoint at close: {}", e.what());
     }
 }
 
@@ -123,7 +122,7 @@ void CheckpointWriter::run() {
         try {
             write_now();
         } catch (const std::exception& e) {
-            log_->error("checkpoint: {}", e.what());
+            log_->error("CHECKPOINT_ERROR", "checkpoint: {}", e.what());
         }
         lock.lock();
     }
@@ -142,7 +141,7 @@ Checkpoint CheckpointWriter::write_now() {
     Checkpoint c{config_.origin, p.seq, p.id};
     if (p.seq == 0) return c;  // nothing to sign yet
     write_file_durably(config_.file, sign_checkpoint(c, config_.key), "CHECKPOINT_WRITE_FAILED");
-    log_->info("checkpoint {}: {} records, head {}", config_.file.string(), c.size, c.head_id);
+    log_->info("CHECKPOINT_WRITTEN", "checkpoint {}: {} records, head {}", config_.file.string(), c.size, c.head_id);
     last_ = c;
     return c;
 }

@@ -23,12 +23,9 @@
 #include <string>
 #include <thread>
 
+#include "util/log.hpp"
 #include "ledger/reader.hpp"
 #include "util/signing.hpp"
-
-namespace spdlog {
-class logger;
-}
 
 namespace firstset::ledger {
 
@@ -62,7 +59,7 @@ struct CheckpointConfig {
 
 class CheckpointWriter {
 public:
-    CheckpointWriter(CheckpointConfig config, const Ledger& ledger, std::shared_ptr<spdlog::logger> log);
+    CheckpointWriter(CheckpointConfig config, const Ledger& ledger, std::shared_ptr<const Log> log);
     ~CheckpointWriter();  // stops the thread and signs the durable head one last time
     CheckpointWriter(const CheckpointWriter&) = delete;
     CheckpointWriter& operator=(const CheckpointWriter&) = delete;
@@ -78,7 +75,7 @@ private:
 
     CheckpointConfig config_;
     const Ledger& ledger_;
-    std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<const Log> log_;
     mutable std::mutex mutex_;
     LedgerReader reader_;
     std::optional<Checkpoint> last_;

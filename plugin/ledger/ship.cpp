@@ -1,6 +1,5 @@
 #include "ledger/ship.hpp"
 
-#include <spdlog/spdlog.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -79,7 +78,7 @@ std::optional<std::string> gunzip(std::string_view bytes) {
     return out;
 }
 
-Shipper::Shipper(ShipConfig config, const Ledger& ledger, std::shared_ptr<spdlog::logger> log)
+Shipper::Shipper(ShipConfig config, const Ledger& ledger, std::shared_ptr<const Log> log)
     : config_(std::move(config)), ledger_(ledger), log_(std::move(log)), random_(std::random_device{}()) {
     if (!config_.url.empty() && config_.url.back() == '/') config_.url.pop_back();
     if (const auto text = read_whole_file(config_.cursor, max_cursor_bytes)) {
@@ -136,7 +135,7 @@ Shipper::~Shipper() {
         try {
             ship_now();
         } catch (const std::exception& e) {
-            log_->error("shipping at close: {}", e.what());
+            log_->error("SHIP_AT_CLOSE_FAILED", "shipping at close: {}", e.what());
         }
     }
 }
@@ -152,7 +151,7 @@ void Shipper::run() {
         try {
             ok = ship_now();
         } catch (const std::exception& e) {
-            log_->error("shipping: {}", e.what());
+            log_->error("SHIP_ERROR", "shipping: {}", e.what());
         }
         std::uint64_t failures;
         {
@@ -232,7 +231,7 @@ bool Shipper::ship_batch(std::uint64_t durable) {
         ++counters_.failures;
         ++counters_.consecutive_failures;
         counters_.last_error = r.describe() + " for " + object_url(first, last);
-        log_->warn("shipping records {}-{} failed ({} in a row): {}", first, last, counters_.consecutive_failures,
+        log_->warn("SHIP_FAILED", "shipping records {}-{} failed ({} in a row): {}", first, last, counters_.consecutive_failures,
                    counters_.last_error);
         return false;
     }
@@ -245,7 +244,7 @@ bool Shipper::ship_batch(std::uint64_t durable) {
         counters_.consecutive_failures = 0;
         counters_.last_success = unix_now();
     }
-    log_->info("shipped records {}-{} to {} ({} bytes gzip)", first, last, object_url(first, last), body.size());
+    log_->info("SHIPPED", "shipped records {}-{} to {} ({} bytes gzip)", first, last, object_url(first, last), body.size());
     return true;
 }
 
@@ -260,7 +259,7 @@ bool Shipper::ship_checkpoint() {
         ++counters_.failures;
         ++counters_.consecutive_failures;
         counters_.last_error = c.describe() + " for the checkpoint";
-        log_->warn("shipping the checkpoint failed: {}", c.describe());
+        log_->warn("SHIP_CHECKPOINT_FAILED", "shipping the checkpoint failed: {}", c.describe());
         return false;
     }
     shipped_checkpoint_ = *text;

@@ -20,12 +20,9 @@
 #include <string>
 #include <thread>
 
+#include "util/log.hpp"
 #include "ledger/reader.hpp"
 #include "net/http.hpp"
-
-namespace spdlog {
-class logger;
-}
 
 namespace firstset::ledger {
 
@@ -56,7 +53,7 @@ struct ShipCounters {
 class Shipper {
 public:
     // Reads the cursor (CONFIG SHIP_CURSOR_INVALID when it is not this ledger's) and starts.
-    Shipper(ShipConfig config, const Ledger& ledger, std::shared_ptr<spdlog::logger> log);
+    Shipper(ShipConfig config, const Ledger& ledger, std::shared_ptr<const Log> log);
     ~Shipper();  // stops; one last attempt when the previous one succeeded
     Shipper(const Shipper&) = delete;
     Shipper& operator=(const Shipper&) = delete;
@@ -80,7 +77,7 @@ private:
 
     ShipConfig config_;
     const Ledger& ledger_;
-    std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<const Log> log_;
     std::mutex pass_mutex_;
     mutable std::mutex mutex_;  // cursor_, counters_
     Cursor cursor_;

@@ -1,7 +1,6 @@
 #include "registry/feed.hpp"
 
 
-#include <spdlog/spdlog.h>
 
 #include <cerrno>
 #include <cstring>
@@ -36,7 +35,7 @@ struct RegistryFeed::Loaded {
     std::string etag;
 };
 
-RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::logger> log)
+RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<const Log> log)
     : config_(std::move(config)), log_(std::move(log)) {
     if (config_.signature_url.empty()) config_.signature_url = config_.url + ".sig";
     // The cache first: the newest document this server has seen, which nothing older replaces.
@@ -47,7 +46,7 @@ RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::lo
         cache = read_cache(&cache_checked_at);
     } catch (const StatusError& e) {
         cache_error = e;
-        log_->warn("registry cache {}: {} [{}]; not used", config_.cache.string(), e.what(), e.code());
+        log_->warn("REGISTRY_CACHE_UNUSABLE", "registry cache {}: {} [{}]; not used", config_.cache.string(), e.what(), e.code());
     }
     if (cache) {
         std::atomic_store(&loaded_, cache);
@@ -66,7 +65,7 @@ RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::lo
             if (e.code() != "REGISTRY_ROLLBACK" || !cache) throw;
             counters_.failures = 1;
             counters_.last_error = e.code() + ": " + e.what();
-            log_->error("registry {}: {}; starting from the newer cache {}", config_.url, e.what(), config_.cache.string());
+            log_->error("REGISTRY_CACHE_NEWER", "registry {}: {}; starting from the newer cache {}", config_.url, e.what(), config_.cache.string());
         }
     } else {
         counters_.failures = 1;
@@ -78,7 +77,7 @@ RegistryFeed::RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::lo
                             config_.cache.string(),
                         "无法获取认定名录 " + config_.url + "（" + f.error + "），且 " + config_.cache.string() + " 处没有可用的缓存");
         }
-        log_->warn("registry {} cannot be fetched ({}); using the cache {}: {} version {}, published {}", config_.url, f.error,
+        log_->warn("REGISTRY_FROM_CACHE", "registry {} cannot be fetched ({}); using the cache {}: {} version {}, published {}", config_.url, f.error,
                    config_.cache.string(), current()->id(), current()->version(), current()->published_text());
     }
     snapshot();  // a registry past refuse_after cannot open an engine
@@ -105,7 +104,7 @@ void RegistryFeed::run() {
         try {
             refresh();
         } catch (const std::exception& e) {  // refresh() reports its own failures; this is a bug
-            log_->error("registry refresh: {}", e.what());
+            log_->error("REGISTRY_REFRESH_ERROR", "registry refresh: {}", e.what());
         }
         lock.lock();
     }
@@ -236,14 +235,14 @@ void RegistryFeed::install(const Fetched& f, std::int64_t now) {
             return;
         }
     }
-    log_->info("registry {}: version {} published {} replaces {} ({} certificates)", config_.url, loaded->registry->version(),
+    log_->info("REGISTRY_UPDATED", "registry {}: version {} published {} replaces {} ({} certificates)", config_.url, loaded->registry->version(),
                loaded->registry->published_text(), old ? old->registry->version() : "-", loaded->registry->size());
     std::atomic_store(&loaded_, std::move(loaded));
     checked_at_ = now;
     try {
         write_cache(f.body, f.signature, f.etag, now);
     } catch (const StatusError& e) {
-        log_->warn("registry {}: {}", config_.url, e.what());
+        log_->warn("REGISTRY_REFUSED", "registry {}: {}", config_.url, e.what());
     }
 }
 
@@ -274,11 +273,11 @@ std::shared_ptr<const RegistryFeed::Loaded> RegistryFeed::read_cache(std::int64_
         meta ? json::members<4>(meta->root(), {"url", "checked_at", "etag", "signature"}) : std::array<json::Ref, 4>{};
     if (!url || !url->is_string() || !when || !when->is_integer() || !etag || !etag->is_string() || !signature ||
         !signature->is_string()) {
-        log_->warn("registry cache {}: its metadata is unreadable; ignored", config_.cache.string());
+        log_->warn("REGISTRY_CACHE_UNREADABLE", "registry cache {}: its metadata is unreadable; ignored", config_.cache.string());
         return nullptr;
     }
     if (config_.url != url->str()) {
-        log_->warn("registry cache {} is of {}, not {}; ignored", config_.cache.string(), url->str(), config_.url);
+        log_->warn("REGISTRY_CACHE_OTHER_URL", "registry cache {} is of {}, not {}; ignored", config_.cache.string(), url->str(), config_.url);
         return nullptr;
     }
     // The cache is checked like a download: a tampered cache is not used.
@@ -305,7 +304,7 @@ bool RegistryFeed::refresh() {
         }
         const RegistryFreshness fr = freshness();
         if (fr.age_seconds > config_.warn_after.count())
-            log_->warn("registry {} is unchanged on the server and was published {} s ago (warn_after_seconds {})",
+            log_->warn("REGISTRY_UNCHANGED_OLD", "registry {} is unchanged on the server and was published {} s ago (warn_after_seconds {})",
                        config_.url, fr.age_seconds, config_.warn_after.count());
         return false;
     }
@@ -326,12 +325,12 @@ bool RegistryFeed::refresh() {
         counters_.last_error = error;
     }
     const auto age = freshness().age_seconds;
-    log_->warn("registry refresh failed, keeping version {} (published {} s ago): {}", current()->version(), age, error);
+    log_->warn("REGISTRY_REFRESH_FAILED", "registry refresh failed, keeping version {} (published {} s ago): {}", current()->version(), age, error);
     if (age > config_.refuse_after.count())
-        log_->error("registry {} is older than refuse_after_seconds ({} s): evaluations are refused until it is refreshed",
+        log_->error("REGISTRY_TOO_OLD", "registry {} is older than refuse_after_seconds ({} s): evaluations are refused until it is refreshed",
                     config_.url, config_.refuse_after.count());
     else if (age > config_.warn_after.count())
-        log_->warn("registry {} is older than warn_after_seconds ({} s)", config_.url, config_.warn_after.count());
+        log_->warn("REGISTRY_STALE", "registry {} is older than warn_after_seconds ({} s)", config_.url, config_.warn_after.count());
     return false;
 }
 

@@ -23,13 +23,10 @@
 #include <string>
 #include <thread>
 
+#include "util/log.hpp"
 #include "net/http.hpp"
 #include "registry/registry.hpp"
 #include "util/signing.hpp"
-
-namespace spdlog {
-class logger;
-}
 
 namespace firstset {
 
@@ -70,7 +67,7 @@ public:
     // even the newest document is too old), INTEGRITY (REGISTRY_DIGEST_MISMATCH,
     // REGISTRY_BAD_SIGNATURE, REGISTRY_FROM_FUTURE, REGISTRY_ROLLBACK), CONFIG (a registry that
     // breaks its schema, REGISTRY_NOT_DATED).
-    RegistryFeed(RegistryFeedConfig config, std::shared_ptr<spdlog::logger> log);
+    RegistryFeed(RegistryFeedConfig config, std::shared_ptr<const Log> log);
     ~RegistryFeed();
     RegistryFeed(const RegistryFeed&) = delete;
     RegistryFeed& operator=(const RegistryFeed&) = delete;
@@ -117,7 +114,7 @@ private:
     void run();
 
     RegistryFeedConfig config_;
-    std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<const Log> log_;
     std::shared_ptr<const Loaded> loaded_;  // read and written with std::atomic_load/store
     std::atomic<std::int64_t> checked_at_{0};
     mutable std::mutex mutex_;  // counters_

@@ -662,6 +662,7 @@ Value read_text(char* text, std::size_t size, Arena* arena, const char* source, 
 }  // namespace
 
 Document Document::parse(std::string_view text, const Limits& limits, std::string_view what) {
+    check_size(text.size(), limits, std::string(what));  // before the copy: a size past the limit is never read
     return parse(std::string(text), limits, what);
 }
 
