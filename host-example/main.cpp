@@ -11,6 +11,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "plugin_path.hpp"
 #include "firstset/firstset.hpp"
 #include "lint_report.hpp"
 #include "report.hpp"
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
         ("help,h", "显示帮助 show this help")
         ("config,c", po::value(&config), "引擎配置文件 engine configuration (YAML)")
         ("plugin,p", po::value(&plugin_path),
-         "插件路径 path of libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program)")
+         "插件路径 path of libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program, else the installed libfirstset.so.1)")
         ("json", po::bool_switch(&json), "输出 JSON output JSON for machines")
         ("lang", po::value(&lang), "语言 zh | en | both (default both)")
         ("award", po::value(&award_id), "record: 授标记录编号 id of the award record referred to")
@@ -141,10 +142,7 @@ int main(int argc, char** argv) {
     if (lang == "zh") language = host::Language::zh;
     else if (lang == "en") language = host::Language::en;
     else if (lang != "both") return fail(usage, "--lang 只能是 zh、en 或 both", "--lang must be zh, en or both");
-    if (plugin_path.empty()) {
-        const char* env = std::getenv("FIRSTSET_PLUGIN");
-        plugin_path = env && *env ? env : FIRSTSET_DEFAULT_PLUGIN;
-    }
+    plugin_path = firstset::cli::plugin_path(plugin_path, FIRSTSET_DEFAULT_PLUGIN);
 
     try {
         host::TenderFile tender;

@@ -213,7 +213,10 @@ public:
 private:
     static std::shared_ptr<const detail::Api> load(const std::filesystem::path& path) {
         auto api = std::make_shared<detail::Api>();
-        api->library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        // A bare file name (libfirstset.so.1) is looked up by the dynamic loader, in the system's folders.
+        auto mode = boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local;
+        if (!path.has_parent_path()) mode = mode | boost::dll::load_mode::search_system_folders;
+        api->library.load(path, mode);
         api->abi_version = &api->library.get<std::uint32_t()>("firstset_abi_version");
         const std::uint32_t abi = api->abi_version();
         if ((abi >> 16) != FIRSTSET_ABI_MAJOR)

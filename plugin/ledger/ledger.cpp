@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <random>
+#include "util/digest.hpp"
 
 #include "util/file_io.hpp"
 #include "util/json.hpp"
@@ -116,18 +116,6 @@ std::string read_from(int fd, off_t offset, const std::filesystem::path& path) {
 bool exists_at(const std::filesystem::path& path) {
     struct stat st {};
     return ::lstat(path.c_str(), &st) == 0;
-}
-
-std::string random_hex(std::size_t bytes) {
-    std::random_device rd;
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < bytes; ++i) {
-        const auto b = static_cast<unsigned>(rd()) & 0xFF;
-        out.push_back(hex[b >> 4]);
-        out.push_back(hex[b & 0xF]);
-    }
-    return out;
 }
 
 bool indexed_kind(std::string_view kind) {

@@ -6,6 +6,7 @@
 
 #include "ledger/ledger.hpp"
 #include "util/civil_date.hpp"
+#include "util/digest.hpp"
 #include "util/error.hpp"
 #include "util/file_io.hpp"
 #include "util/json.hpp"
@@ -79,7 +80,7 @@ std::optional<std::string> gunzip(std::string_view bytes) {
 }
 
 Shipper::Shipper(ShipConfig config, const Ledger& ledger, std::shared_ptr<const Log> log)
-    : config_(std::move(config)), ledger_(ledger), log_(std::move(log)), random_(std::random_device{}()) {
+    : config_(std::move(config)), ledger_(ledger), log_(std::move(log)), random_(random_u64()) {
     if (!config_.url.empty() && config_.url.back() == '/') config_.url.pop_back();
     if (const auto text = read_whole_file(config_.cursor, max_cursor_bytes)) {
         std::optional<json::Document> d;

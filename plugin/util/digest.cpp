@@ -1,6 +1,7 @@
 #include "util/digest.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <new>
 
@@ -69,6 +70,28 @@ std::string sha256_hex(std::string_view bytes) {
     std::string out(len * 2, '\0');
     hex_into(md, len, out.data());
     return out;
+}
+
+namespace {
+void random_fill(unsigned char* out, std::size_t n) {
+    if (RAND_bytes(out, static_cast<int>(n)) != 1)
+        throw StatusError(Status::internal, "RANDOM_FAILED", "the random generator (OpenSSL RAND_bytes) failed",
+                          "随机数生成器（OpenSSL RAND_bytes）失败");
+}
+}  // namespace
+
+std::string random_hex(std::size_t bytes) {
+    std::string raw(bytes, '\0');
+    random_fill(reinterpret_cast<unsigned char*>(raw.data()), raw.size());
+    return hex_encode(raw);
+}
+
+std::uint64_t random_u64() {
+    unsigned char b[8];
+    random_fill(b, sizeof b);
+    std::uint64_t v = 0;
+    for (unsigned char c : b) v = (v << 8) | c;
+    return v;
 }
 
 }  // namespace firstset

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,13 @@ std::string sha256_hex(std::string_view bytes);
 
 // Bytes as lower-case hex, and back (nullopt for anything but an even number of 0-9a-f).
 std::string hex_encode(std::string_view bytes);
+
+// `bytes` bytes from OpenSSL's random generator, as lower-case hex; throws StatusError INTERNAL
+// if the generator fails. (Not std::random_device: its libstdc++ needs a newer glibc than the
+// library otherwise does, docs/bindings.md.)
+std::string random_hex(std::size_t bytes);
+// A random 64-bit number, for seeding (same generator).
+std::uint64_t random_u64();
 std::optional<std::string> hex_decode(std::string_view hex);
 
 // A SHA-256 context reused across many digests (no allocation per digest). Not thread-safe.

@@ -6,7 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
-#include <random>
+#include "util/digest.hpp"
 
 #include "util/error.hpp"
 
@@ -41,11 +41,7 @@ const char* kind_of_zh(mode_t mode) {
 }
 
 std::string random_suffix() {
-    std::random_device rd;
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string s;
-    for (int i = 0; i < 12; ++i) s.push_back(hex[rd() & 0xF]);
-    return s;
+    return random_hex(6);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "plugin_path.hpp"
 #include "firstset/firstset.hpp"
 #include "keys.hpp"
 #include "ledger_file.hpp"
@@ -70,11 +71,7 @@ int fail(int code, const std::string& zh, const std::string& en) {
     return code;
 }
 
-std::string plugin_or_default(std::string path) {
-    if (!path.empty()) return path;
-    const char* env = std::getenv("FIRSTSET_PLUGIN");
-    return env && *env ? env : FIRSTSET_DEFAULT_PLUGIN;
-}
+std::string plugin_or_default(std::string path) { return firstset::cli::plugin_path(std::move(path), FIRSTSET_DEFAULT_PLUGIN); }
 
 std::string now_utc() {
     std::time_t t = std::time(nullptr);
@@ -129,7 +126,7 @@ int main(int argc, char** argv) {
         ("origin", po::value(&origin), "verify: 检查点应属的日志 the origin the checkpoint must name (default: the key's name)")
         ("key", po::value(&key), "verify: 验证公钥或 @文件 verifier key or @file; sign: 私钥文件 signer key file")
         ("json", po::bool_switch(&json), "输出 JSON output JSON")
-        ("plugin", po::value(&plugin_path), "libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program)");
+        ("plugin", po::value(&plugin_path), "libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program, else the installed libfirstset.so.1)");
     po::options_description hidden;
     hidden.add_options()("command", po::value(&command))("ledger", po::value(&ledger))("award", po::value(&award));
     po::options_description all;
