@@ -1,4 +1,4 @@
-# Debian packages of firstset, one per install component (run `cpack -G DEB` in a build folder;
+# Debian packages of firstset, one per install component (`cpack -G DEB -B DIR` in a build folder;
 # tests/package/ installs them into an empty folder and builds a find_package(firstset) consumer):
 #   libfirstset1        runtime       libfirstset.so.1 (its own copies of yaml-cpp, PCRE2, Hyperscan
 #                                     and the C++ runtime; needs only libc, libcrypto, libcurl, zlib)
@@ -14,7 +14,6 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "First-set equipment policy (首台（套）) for tender evaluation")
 set(CPACK_PACKAGE_CONTACT "firstset maintainers <firstset@example.invalid>")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-set(CPACK_OUTPUT_FILE_PREFIX ${CMAKE_BINARY_DIR}/packages)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
