@@ -1,7 +1,9 @@
 // The decision log, side by side with its peers in one run:
 //   - durable appends per second with 1 and 8 writers, against SQLite (WAL, synchronous=FULL)
 //     storing the same records, one transaction per record;
-//   - verification of a 256 MB ledger against `sha256sum` of the same file.
+//   - verification of a 256 MB ledger against `sha256sum` of the same file;
+//   - what `log_evaluations` costs a firstset_evaluate call: the same engine configuration with a
+//     ledger, the option off (0) and on (1), 1 and 8 callers (BM_EvaluateLogEvaluations).
 //
 //   build/bench/bench/firstset_bench_ledger --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 //
@@ -11,6 +13,8 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -19,6 +23,7 @@
 #include <memory>
 #include <string>
 
+#include "engine.hpp"
 #include "ledger/format.hpp"
 #include "ledger/ledger.hpp"
 #include "ledger/verify_file.hpp"
@@ -214,5 +219,36 @@ void BM_Peer_Sha256sum(benchmark::State& state) {
 BENCHMARK(BM_Peer_Sha256sum)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 
 }  // namespace
+
+// One engine per argument, with a ledger in the bench folder; log_evaluations as the argument.
+std::unique_ptr<EngineCore> logged_engine;
+std::string logged_request;
+
+void BM_EvaluateLogEvaluations(benchmark::State& state) {
+    const bool log_evaluations = state.range(0) != 0;
+    if (state.thread_index() == 0) {
+        logged_engine.reset();
+        const fs::path dir = bench_dir() / ("evaluate-log-" + std::to_string(state.range(0)) + "-" + std::to_string(state.threads()));
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        const fs::path source(FIRSTSET_SOURCE_DIR);
+        std::ofstream(dir / "config.yaml") << "policies: [" << (source / "criteria/policies/cn-cq-2024-9.yaml").string()
+                                           << "]\nregistry: {file: " << (source / "examples/registry.yaml").string()
+                                           << "}\nledger: {path: " << (dir / "ledger.jsonl").string()
+                                           << ", log_evaluations: " << (log_evaluations ? "true" : "false")
+                                           << "}\nlog: {level: warn}\n";
+        logged_engine = EngineCore::open(dir / "config.yaml");
+        std::ifstream in(source / "examples/requests/evaluate-CQJT-2026-014.json");
+        logged_request.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    for (auto _ : state) {
+        TextBuffer out;
+        logged_engine->evaluate(logged_request, out);
+        benchmark::DoNotOptimize(out);
+    }
+    state.SetItemsProcessed(state.iterations());
+    if (state.thread_index() == 0) state.SetLabel(log_evaluations ? "log_evaluations: true" : "log_evaluations: false");
+}
+BENCHMARK(BM_EvaluateLogEvaluations)->Arg(0)->Arg(1)->Threads(1)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
 BENCHMARK_MAIN();
