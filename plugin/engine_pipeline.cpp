@@ -30,7 +30,8 @@ const json::Value& parse_valid_request(std::string_view text, json::Document& pa
     parsed = json::Document::parse(text, json::Limits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, what);
     const json::Value& root = parsed.root();
     if (auto v = schema::builtin().validate(schema_name, root))
-        throw StatusError(Status::schema, v->code, v->path + ": " + v->message_en, v->path + "：" + v->message_zh,
+        throw StatusError(Status::schema, v->code, (v->path.empty() ? std::string("the document") : v->path) + ": " + v->message_en,
+                          (v->path.empty() ? std::string("文档") : v->path) + "：" + v->message_zh,
                     Location{v->path, "", 0, 0});
     return root;
 }

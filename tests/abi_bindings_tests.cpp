@@ -313,3 +313,12 @@ TEST_CASE("ABI 1.5: when set_log_callback returns, no call of the old callback i
     for (auto& th : pool) th.join();
     CHECK(seen > 0);
 }
+
+TEST_CASE("ABI: a schema error at the top of the document says so in its message (path empty)", "[abi][abi15]") {
+    RawEngine e(test::source("examples/config.yaml"));
+    char* out = nullptr;
+    REQUIRE(raw().evaluate_n(e.handle, "[]", 2, &out) == FIRSTSET_SCHEMA);
+    auto error = error_of(out);
+    CHECK(error["message"].get<std::string>().rfind("the document: ", 0) == 0);
+    CHECK(error["message_zh"].get<std::string>().rfind("文档：", 0) == 0);
+}

@@ -181,10 +181,11 @@ class InternalError(Error):
     """Status 99 INTERNAL: a bug in firstset (or a response this binding could not read)."""
 
 
-class LibraryError(ConfigError):
+class LibraryError(Error):
     """libfirstset.so.1 cannot be found or loaded, or is of another ABI major version.
 
-    Status CONFIG, code LIBRARY_NOT_FOUND, LIBRARY_ALREADY_LOADED or LIBRARY_ABI_MAJOR.
+    Status IO with code LIBRARY_NOT_FOUND (as the Java binding says it); status CONFIG with
+    LIBRARY_ALREADY_LOADED or LIBRARY_ABI_MAJOR.
     """
 
 

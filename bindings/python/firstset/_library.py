@@ -272,7 +272,7 @@ def _try(source: str, name: Union[str, bytes], tried: list, where: str, after: s
         if after:
             tried.append(after)
         raise LibraryError(
-            Status.CONFIG, "LIBRARY_NOT_FOUND",
+            Status.IO, "LIBRARY_NOT_FOUND",
             "cannot load the firstset library. Tried, in order:\n  " + "\n  ".join(tried)
             + "\nTo fix: install the package that ships libfirstset.so.1 (it goes to "
               "/usr/lib/x86_64-linux-gnu, where the dynamic loader finds it), or set FIRSTSET_LIBRARY to the "

@@ -98,6 +98,7 @@ class LibraryFinding(support.TempDirTest):
         else:
             r = self.run_child(FAILS.format(setup=""))
             self.assertEqual(r["code"], "LIBRARY_NOT_FOUND")
+            self.assertEqual(r["status"], 5)  # IO, as the Java binding says it
             message = r["message"]
             for words in ("(a) firstset.load_library(path): not called", "(b) the environment variable "
                           "FIRSTSET_LIBRARY: not set", "(c) the dynamic loader", "libfirstset.so.1", "To fix",
