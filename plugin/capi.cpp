@@ -8,14 +8,18 @@
 // ENGINE_UNKNOWN) instead of a use after free. Calls hold their engine's slot shared for their
 // whole length; firstset_close removes the handle first (new calls see ENGINE_CLOSED), then takes
 // the slot exclusively, so it waits for calls already running and tears the engine down after.
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include <pthread.h>
 
 #include "capi_guard.hpp"
 #include "engine.hpp"
@@ -25,9 +29,14 @@
 
 namespace {
 
+// Incremented in a child process after fork(): an engine opened before it is of another
+// generation there (its background threads did not follow it into the child).
+std::atomic<unsigned> fork_generation{0};
+
 struct EngineSlot {
     std::shared_mutex in_use;                      // shared by calls, exclusive for close
     std::unique_ptr<firstset::EngineCore> engine;  // null once closed
+    unsigned generation = 0;                       // fork_generation when opened
 };
 
 class EngineTable {
@@ -35,6 +44,7 @@ public:
     firstset_engine* add(std::unique_ptr<firstset::EngineCore> engine) {
         auto slot = std::make_shared<EngineSlot>();
         slot->engine = std::move(engine);
+        slot->generation = fork_generation.load();
         std::unique_lock<std::shared_mutex> lock(mutex_);
         const std::uintptr_t handle = (++issued_ << 1) | 1u;  // odd: never a real object's address
         slots_.emplace(handle, std::move(slot));
@@ -60,6 +70,13 @@ public:
         return slot;
     }
 
+    // fork(): the table's lock is held across it, so that the child's copy of the table is
+    // consistent. The parent unlocks it; the child, whose one thread is not the one glibc's
+    // read-write lock names as its writer, cannot unlock it and gets a new lock instead.
+    void before_fork() { mutex_.lock(); }
+    void after_fork_in_parent() { mutex_.unlock(); }
+    void after_fork_in_child() { new (&mutex_) std::shared_mutex(); }
+
 private:
     mutable std::shared_mutex mutex_;
     std::uintptr_t issued_ = 0;
@@ -67,8 +84,28 @@ private:
 };
 
 EngineTable& engines() {
-    static EngineTable* table = new EngineTable;  // never destroyed: hosts may call during exit
+    static EngineTable* table = [] {
+        auto* t = new EngineTable;  // never destroyed: hosts may call during exit
+        ::pthread_atfork([] { engines().before_fork(); }, [] { engines().after_fork_in_parent(); },
+                         [] {
+                             ++fork_generation;
+                             engines().after_fork_in_child();
+                         });
+        return t;
+    }();
     return *table;
+}
+
+int forked_engine(char** out) noexcept {
+    return firstset::capi::report(out, firstset::Status::argument, "ENGINE_FORKED",
+                                  "the engine was opened before this process was forked; open a new one in this process",
+                                  "引擎在本进程派生（fork）之前打开，请在本进程中重新打开");
+}
+
+int refuse_inside_callback(char** out) noexcept {
+    return firstset::capi::report(out, firstset::Status::argument, "INSIDE_LOG_CALLBACK",
+                                  "firstset functions cannot be called from inside the log callback",
+                                  "不能在日志回调函数中调用 firstset 的函数");
 }
 
 int engine_argument(char** out, bool closed) noexcept {
@@ -87,6 +124,7 @@ int with_engine(firstset_engine* handle, char** out, Body&& body) {
     bool closed = false;
     std::shared_ptr<EngineSlot> slot = engines().find(handle, closed);
     if (!slot) return engine_argument(out, closed);
+    if (slot->generation != fork_generation.load()) return forked_engine(out);
     std::shared_lock<std::shared_mutex> in_use(slot->in_use);
     if (!slot->engine) return engine_argument(out, true);  // closed while this call waited
     return body(*slot->engine);
@@ -141,6 +179,16 @@ int verify(std::string_view text, char** out) {
 using firstset::capi::guard;
 using firstset::capi::null_argument;
 
+// guard() for an entry point, which first refuses a call from inside the host's log callback: the
+// engine that logs may hold locks the call needs, or the call may be the one closing it.
+template <typename Body>
+int entry(char** out, Body&& body) noexcept {
+    return guard(out, [&]() -> int {
+        if (firstset::inside_log_callback()) return refuse_inside_callback(out);
+        return body();
+    });
+}
+
 extern "C" {
 
 FIRSTSET_API uint32_t firstset_abi_version(void) {
@@ -151,7 +199,7 @@ FIRSTSET_API const char* firstset_version(void) { return FIRSTSET_VERSION_STRING
 
 FIRSTSET_API int firstset_open(const char* config_path, firstset_engine** engine, char** error_json) {
     if (engine) *engine = nullptr;
-    return guard(error_json, [&]() -> int {
+    return entry(error_json, [&]() -> int {
         if (!engine) return null_argument(error_json, "engine");
         if (!config_path) return null_argument(error_json, "config_path");
         *engine = engines().add(firstset::EngineCore::open(config_path));
@@ -161,8 +209,13 @@ FIRSTSET_API int firstset_open(const char* config_path, firstset_engine** engine
 
 FIRSTSET_API void firstset_close(firstset_engine* engine) {
     try {
+        if (firstset::inside_log_callback()) return;  // it could wait for the very call that logs
         std::shared_ptr<EngineSlot> slot = engines().remove(engine);
         if (!slot) return;  // NULL, closed or foreign: nothing to do
+        if (slot->generation != fork_generation.load()) {
+            (void)slot->engine.release();  // a child's copy: its threads are not here to be joined
+            return;
+        }
         std::unique_lock<std::shared_mutex> in_use(slot->in_use);  // calls already running end first
         slot->engine.reset();
     } catch (...) {
@@ -171,7 +224,7 @@ FIRSTSET_API void firstset_close(firstset_engine* engine) {
 }
 
 FIRSTSET_API int firstset_evaluate(firstset_engine* engine, const char* request_json, char** response_json) {
-    return guard(response_json, [&]() -> int {
+    return entry(response_json, [&]() -> int {
         std::string_view text;
         if (!engine) return null_argument(response_json, "engine");
         if (int s = c_string_argument(request_json, response_json, "request_json", text)) return s;
@@ -182,7 +235,7 @@ FIRSTSET_API int firstset_evaluate(firstset_engine* engine, const char* request_
 FIRSTSET_API void firstset_free(char* json) { std::free(json); }
 
 FIRSTSET_API int firstset_record(firstset_engine* engine, const char* record_json, char** response_json) {
-    return guard(response_json, [&]() -> int {
+    return entry(response_json, [&]() -> int {
         std::string_view text;
         if (!engine) return null_argument(response_json, "engine");
         if (int s = c_string_argument(record_json, response_json, "record_json", text)) return s;
@@ -191,7 +244,7 @@ FIRSTSET_API int firstset_record(firstset_engine* engine, const char* record_jso
 }
 
 FIRSTSET_API int firstset_verify(const char* request_json, char** response_json) {
-    return guard(response_json, [&]() -> int {
+    return entry(response_json, [&]() -> int {
         std::string_view text;
         if (int s = c_string_argument(request_json, response_json, "request_json", text)) return s;
         return verify(text, response_json);
@@ -199,7 +252,7 @@ FIRSTSET_API int firstset_verify(const char* request_json, char** response_json)
 }
 
 FIRSTSET_API int firstset_lint(firstset_engine* engine, const char* tender_json, char** response_json) {
-    return guard(response_json, [&]() -> int {
+    return entry(response_json, [&]() -> int {
         std::string_view text;
         if (!engine) return null_argument(response_json, "engine");
         if (int s = c_string_argument(tender_json, response_json, "tender_json", text)) return s;
@@ -208,7 +261,7 @@ FIRSTSET_API int firstset_lint(firstset_engine* engine, const char* tender_json,
 }
 
 FIRSTSET_API int firstset_status(firstset_engine* engine, char** status_json) {
-    return guard(status_json, [&]() -> int {
+    return entry(status_json, [&]() -> int {
         return with_engine(engine, status_json, [&](const firstset::EngineCore& e) {
             return respond(status_json, [&](firstset::TextBuffer& r) { e.status(r); });
         });
@@ -217,7 +270,8 @@ FIRSTSET_API int firstset_status(firstset_engine* engine, char** status_json) {
 
 FIRSTSET_API int firstset_evaluate_n(firstset_engine* engine, const char* request_json, size_t size,
                                      char** response_json) {
-    return guard(response_json, [&]() -> int {
+    return entry(response_json, [&]() -> int {
+        if (!engine) return null_argument(response_json, "engine");
         std::string_view text;
         if (int s = document_argument(request_json, size, response_json, "request_json", text)) return s;
         return evaluate(engine, text, response_json);
@@ -225,7 +279,8 @@ FIRSTSET_API int firstset_evaluate_n(firstset_engine* engine, const char* reques
 }
 
 FIRSTSET_API int firstset_lint_n(firstset_engine* engine, const char* tender_json, size_t size, char** response_json) {
-    return guard(response_json, [&]() -> int {
+    return entry(response_json, [&]() -> int {
+        if (!engine) return null_argument(response_json, "engine");
         std::string_view text;
         if (int s = document_argument(tender_json, size, response_json, "tender_json", text)) return s;
         return lint(engine, text, response_json);
@@ -234,7 +289,8 @@ FIRSTSET_API int firstset_lint_n(firstset_engine* engine, const char* tender_jso
 
 FIRSTSET_API int firstset_record_n(firstset_engine* engine, const char* record_json, size_t size,
                                    char** response_json) {
-    return guard(response_json, [&]() -> int {
+    return entry(response_json, [&]() -> int {
+        if (!engine) return null_argument(response_json, "engine");
         std::string_view text;
         if (int s = document_argument(record_json, size, response_json, "record_json", text)) return s;
         return record(engine, text, response_json);
@@ -242,7 +298,7 @@ FIRSTSET_API int firstset_record_n(firstset_engine* engine, const char* record_j
 }
 
 FIRSTSET_API int firstset_verify_n(const char* request_json, size_t size, char** response_json) {
-    return guard(response_json, [&]() -> int {
+    return entry(response_json, [&]() -> int {
         std::string_view text;
         if (int s = document_argument(request_json, size, response_json, "request_json", text)) return s;
         return verify(text, response_json);

@@ -13,6 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "abi_support.hpp"
 #include "support.hpp"
 
@@ -321,4 +324,72 @@ TEST_CASE("ABI: a schema error at the top of the document says so in its message
     auto error = error_of(out);
     CHECK(error["message"].get<std::string>().rfind("the document: ", 0) == 0);
     CHECK(error["message_zh"].get<std::string>().rfind("文档：", 0) == 0);
+}
+
+namespace {
+struct Reentry {
+    firstset_engine* engine = nullptr;
+    std::atomic<int> evaluate_status{-1}, status_status{-1}, calls{0};
+    std::string code;
+    static void callback(void* user_data, int, const char*, const char*) {
+        auto* r = static_cast<Reentry*>(user_data);
+        if (r->calls++ > 0) return;
+        char* out = nullptr;
+        r->evaluate_status = raw().evaluate_n(r->engine, "{}", 2, &out);
+        if (out) {
+            r->code = nlohmann::json::parse(out)["error"]["code"];
+            raw().free(out);
+        }
+        r->status_status = raw().status(r->engine, &out);
+        raw().free(out);
+        raw().close(r->engine);  // does nothing from here (it would wait for the call that logs)
+    }
+};
+}  // namespace
+
+TEST_CASE("ABI 1.5: calls from inside the log callback are ARGUMENT INSIDE_LOG_CALLBACK, close does nothing, no deadlock",
+          "[abi][abi15][log]") {
+    Reentry r;
+    RawEngine e(config_with_log_level("debug"));
+    r.engine = e.handle;
+    REQUIRE(raw().set_log_callback(&Reentry::callback, &r) == FIRSTSET_OK);
+    const std::string request = test::sample_request().dump();
+    char* out = nullptr;
+    const int status = raw().evaluate_n(e.handle, request.data(), request.size(), &out);  // logs EVALUATED
+    raw().free(out);
+    REQUIRE(raw().set_log_callback(nullptr, nullptr) == FIRSTSET_OK);
+    CHECK(status == FIRSTSET_OK);
+    CHECK(r.calls >= 1);
+    CHECK(r.evaluate_status == FIRSTSET_ARGUMENT);
+    CHECK(r.code == "INSIDE_LOG_CALLBACK");
+    CHECK(r.status_status == FIRSTSET_ARGUMENT);
+    // The engine is still open: the close inside the callback did nothing.
+    REQUIRE(raw().status(e.handle, &out) == FIRSTSET_OK);
+    raw().free(out);
+}
+
+TEST_CASE("ABI 1.5: after fork the child's copy of an engine answers ENGINE_FORKED and close there does not hang",
+          "[abi][abi15]") {
+    RawEngine e(test::source("examples/config.yaml"));
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        char* out = nullptr;
+        const int s = raw().evaluate_n(e.handle, "{}", 2, &out);
+        const bool forked = s == FIRSTSET_ARGUMENT && out && std::strstr(out, "ENGINE_FORKED");
+        raw().free(out);
+        raw().close(e.handle);  // forgets it: the engine's threads are not in this process
+        firstset_engine* fresh = nullptr;
+        const bool reopened = raw().open(test::source("examples/config.yaml").string().c_str(), &fresh, &out) == FIRSTSET_OK;
+        raw().close(fresh);
+        ::_exit(forked && reopened ? 0 : 1);
+    }
+    int wstatus = 0;
+    REQUIRE(::waitpid(child, &wstatus, 0) == child);
+    CHECK(WIFEXITED(wstatus));
+    CHECK(WEXITSTATUS(wstatus) == 0);
+    // The parent's engine is untouched.
+    char* out = nullptr;
+    REQUIRE(raw().status(e.handle, &out) == FIRSTSET_OK);
+    raw().free(out);
 }

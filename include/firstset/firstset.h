@@ -21,8 +21,9 @@
  *  4. A NULL out-parameter gives FIRSTSET_ARGUMENT and writes nothing. A NULL input gives
  *     FIRSTSET_ARGUMENT with an error document.
  *  5. firstset_engine is opaque. An engine is safe for concurrent calls from many threads
- *     without external synchronisation, except that firstset_close() must not race with
- *     any other call on the same engine.
+ *     without external synchronisation. Before ABI 1.5 firstset_close() must not race with
+ *     any other call on the same engine; since 1.5 the library checks handles (see the end of
+ *     this file).
  *  6. The ABI only grows: functions are added at the end, never changed or removed within
  *     a major version. Check firstset_abi_version() >> 16 == FIRSTSET_ABI_MAJOR at load.
  *
@@ -88,7 +89,9 @@ FIRSTSET_API const char* firstset_version(void);
 FIRSTSET_API int firstset_open(const char* config_path, firstset_engine** engine,
                                char** error_json);
 
-/* Closes an engine and frees everything it holds. NULL is a no-op. [engine-exclusive] */
+/* Closes an engine and frees everything it holds. NULL is a no-op. [engine-exclusive] before
+ * ABI 1.5; since 1.5 it waits for calls running on the engine, and a closed or foreign handle
+ * is a no-op. */
 FIRSTSET_API void firstset_close(firstset_engine* engine);
 
 /* Applies rules C, D and E of the policy pack to one bid of one tender.
@@ -176,8 +179,10 @@ enum firstset_log_level {
 /* A host's log function: level (enum firstset_log_level), a stable code (e.g.
  * "REGISTRY_REFRESH_FAILED", docs/bindings.md lists them) and the message, both UTF-8 and valid
  * only during the call. It may be called from any thread, including the engine's background
- * threads (registry refresh, checkpoints, shipping), and concurrently; it must return quickly
- * and must not call firstset_set_log_callback. */
+ * threads (registry refresh, checkpoints, shipping), and concurrently; it must return quickly.
+ * It must not call firstset functions: from inside it they answer ARGUMENT with code
+ * INSIDE_LOG_CALLBACK (firstset_close does nothing), since the engine that logs may hold what
+ * the call would wait for. */
 typedef void (*firstset_log_fn)(void* user_data, int level, const char* code, const char* message);
 
 /* Routes every engine's log messages to callback (process-wide, in the manner of SQLite's
@@ -191,8 +196,11 @@ FIRSTSET_API int firstset_set_log_callback(firstset_log_fn callback, void* user_
  * ARGUMENT with code ENGINE_CLOSED, one this library never returned gives ARGUMENT with code
  * ENGINE_UNKNOWN, instead of undefined behaviour; firstset_close of either is a no-op. A call
  * that races with firstset_close on the same engine either runs to its end before the engine is
- * torn down (close waits for it) or gives ENGINE_CLOSED. What cannot be detected: a pointer
- * passed to firstset_free that this library did not return. */
+ * torn down (close waits for it) or gives ENGINE_CLOSED. After fork(), an engine opened before
+ * it gives ARGUMENT with code ENGINE_FORKED in the child (its background threads are not there):
+ * open engines anew in the child; firstset_close of such an engine there only forgets it. What
+ * cannot be detected: a pointer passed to firstset_free that this library did not return, and a
+ * document shorter than the size given to an *_n function. */
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -228,12 +228,15 @@ bool Shipper::ship_batch(std::uint64_t durable) {
     const net::HttpResult r =
         net::put(object_url(first, last), config_.http, body, {"Content-Type: application/gzip"});
     if (!r.ok()) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        ++counters_.failures;
-        ++counters_.consecutive_failures;
-        counters_.last_error = r.describe() + " for " + object_url(first, last);
-        log_->warn("SHIP_FAILED", "shipping records {}-{} failed ({} in a row): {}", first, last, counters_.consecutive_failures,
-                   counters_.last_error);
+        std::string error = r.describe() + " for " + object_url(first, last);
+        std::uint64_t in_a_row = 0;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ++counters_.failures;
+            in_a_row = ++counters_.consecutive_failures;
+            counters_.last_error = error;
+        }
+        log_->warn("SHIP_FAILED", "shipping records {}-{} failed ({} in a row): {}", first, last, in_a_row, error);  // no lock held
         return false;
     }
     {
@@ -256,10 +259,12 @@ bool Shipper::ship_checkpoint() {
     const net::HttpResult c = net::put(config_.url + "/" + config_.node + "/checkpoint", config_.http, *text,
                                        {"Content-Type: text/plain; charset=utf-8"});
     if (!c.ok()) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        ++counters_.failures;
-        ++counters_.consecutive_failures;
-        counters_.last_error = c.describe() + " for the checkpoint";
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ++counters_.failures;
+            ++counters_.consecutive_failures;
+            counters_.last_error = c.describe() + " for the checkpoint";
+        }
         log_->warn("SHIP_CHECKPOINT_FAILED", "shipping the checkpoint failed: {}", c.describe());
         return false;
     }

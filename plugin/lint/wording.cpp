@@ -404,7 +404,8 @@ std::string factor(const std::string& p) {
 }
 
 const Database& database() {
-    static const Database compiled = [] {
+    // Never destroyed: an engine's threads or a host's may still audit while the process exits.
+    static const Database* const compiled = new Database([] {
         const std::vector<Pattern> all = patterns();
         Database d;
         std::vector<std::string> loose_sources;
@@ -429,8 +430,8 @@ const Database& database() {
             throw std::logic_error(what);
         }
         return d;
-    }();
-    return compiled;
+    }());
+    return *compiled;
 }
 
 // One scratch space per thread (Hyperscan's rule: a scratch serves one scan at a time).

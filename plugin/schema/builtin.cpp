@@ -3,8 +3,9 @@
 namespace firstset::schema {
 
 const Schemas& builtin() {
-    static const Schemas schemas(embedded_documents());
-    return schemas;
+    // Never destroyed: a registry refresh thread may still validate while the process exits.
+    static const Schemas* const schemas = new Schemas(embedded_documents());
+    return *schemas;
 }
 
 }  // namespace firstset::schema

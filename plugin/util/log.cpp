@@ -1,7 +1,8 @@
 #include "util/log.hpp"
 
 #include <atomic>
-#include <shared_mutex>
+#include <condition_variable>
+#include <mutex>
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -13,13 +14,21 @@ namespace firstset {
 
 namespace {
 
-// The host's callback. Calls of it hold the lock shared; setting a new one holds it exclusively,
-// so that when firstset_set_log_callback returns no call of the old one runs or will start.
-struct HostCallback {
-    std::shared_mutex mutex;
+// The host's callback. Each setting is a Registration; a message holds the one in force (a count
+// of calls running) only while it calls it, under no lock. Setting a new one swaps it in at once
+// (later messages go to the new one) and then waits until the old one's calls have ended, so a
+// steady stream of messages cannot keep firstset_set_log_callback waiting.
+struct Registration {
     HostLogFn fn = nullptr;
     void* user_data = nullptr;
-    std::atomic<bool> set{false};  // read without the lock: no callback, no lock taken
+    int running = 0;  // calls of fn in progress; guarded by HostCallback::mutex
+};
+
+struct HostCallback {
+    std::mutex mutex;
+    std::condition_variable ended;       // a Registration's last running call ended
+    Registration* current = nullptr;     // guarded by mutex
+    std::atomic<bool> set{false};        // read without the lock: no callback, no lock taken
 };
 
 HostCallback& host() {
@@ -27,7 +36,8 @@ HostCallback& host() {
     return *h;
 }
 
-thread_local bool inside_callback = false;
+// How deep this thread is in calls of the host's callback (a callback may log through the library).
+thread_local int callback_depth = 0;
 
 spdlog::level::level_enum to_spdlog(LogLevel l) {
     switch (l) {
@@ -54,22 +64,25 @@ std::shared_ptr<spdlog::logger> make_logger(spdlog::sink_ptr sink) {
 bool deliver(LogLevel level, const char* code, const std::string& message) noexcept {
     HostCallback& h = host();
     if (!h.set.load(std::memory_order_acquire)) return false;
-    auto call = [&](HostLogFn fn, void* ud) {
-        if (!fn) return false;
-        inside_callback = true;
-        try {
-            fn(ud, static_cast<int>(level), code, message.c_str());
-        } catch (...) {
-            // a C callback cannot throw; a C++ host's might: it must not reach the engine
-        }
-        inside_callback = false;
-        return true;
-    };
-    // A message logged while the callback runs on this thread (the callback called into the
-    // library) goes to it without taking the lock again.
-    if (inside_callback) return call(h.fn, h.user_data);
-    std::shared_lock<std::shared_mutex> lock(h.mutex);
-    return call(h.fn, h.user_data);
+    Registration* r = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(h.mutex);
+        r = h.current;
+        if (!r) return false;
+        ++r->running;
+    }
+    ++callback_depth;
+    try {
+        r->fn(r->user_data, static_cast<int>(level), code, message.c_str());
+    } catch (...) {
+        // a C callback cannot throw; a C++ host's might: it must not reach the engine
+    }
+    --callback_depth;
+    {
+        std::lock_guard<std::mutex> lock(h.mutex);
+        if (--r->running == 0 && r != h.current) h.ended.notify_all();
+    }
+    return true;
 }
 
 }  // namespace
@@ -84,13 +97,24 @@ bool log_level_from_name(std::string_view name, LogLevel& level) {
     return true;
 }
 
+bool inside_log_callback() noexcept { return callback_depth > 0; }
+
 bool set_host_log_callback(HostLogFn fn, void* user_data) noexcept {
-    if (inside_callback) return false;
+    if (inside_log_callback()) return false;  // it would wait for itself
     HostCallback& h = host();
-    std::unique_lock<std::shared_mutex> lock(h.mutex);
-    h.fn = fn;
-    h.user_data = fn ? user_data : nullptr;
-    h.set.store(fn != nullptr, std::memory_order_release);
+    try {
+        Registration* next = fn ? new Registration{fn, user_data, 0} : nullptr;
+        std::unique_lock<std::mutex> lock(h.mutex);
+        Registration* old = h.current;
+        h.current = next;
+        h.set.store(next != nullptr, std::memory_order_release);
+        if (old) {
+            h.ended.wait(lock, [&] { return old->running == 0; });
+            delete old;
+        }
+    } catch (...) {
+        return false;  // out of memory for a Registration: nothing changed
+    }
     return true;
 }
 

@@ -33,6 +33,9 @@ using HostLogFn = void (*)(void* user_data, int level, const char* code, const c
 // callback (it would wait for itself).
 bool set_host_log_callback(HostLogFn fn, void* user_data) noexcept;
 
+// True on a thread that is running the host's callback (the C ABI refuses calls from there).
+bool inside_log_callback() noexcept;
+
 class Log {
 public:
     // A log at `level` writing to `file` (none: empty). Throws StatusError IO LOG_UNWRITABLE when
