@@ -306,3 +306,42 @@ TEST_CASE("Issue 9 #3: the one writer: field(key, value) for every value type, m
     b.value(std::string_view("a\xFF" "b"));
     CHECK(bad.str() == "\"a\xEF\xBF\xBD" "b\"");
 }
+
+TEST_CASE("JSON reader: what RapidJSON's reader alone would refuse or let through is read by JSON's rules",
+          "[json]") {
+    // Zero with an exponent past 308, and more than 308 digits before a negative exponent, are
+    // numbers JSON allows (RapidJSON refuses them as too big); their text is kept as written.
+    const auto d = parse("[0e999, -0E+400, 0.000e309, 1" + std::string(320, '0') + "e-300]");
+    const json::Value& a = d.root();
+    CHECK(a[0].literal() == "0e999");
+    CHECK(a[0].number() == 0.0);
+    CHECK(a[1].literal() == "-0E+400");
+    CHECK(a[2].offset() == 17);
+    CHECK(a[3].number() == 1e20);
+    CHECK(a[3].offset() == 28);
+    // A lone low surrogate escaped in a name (RapidJSON writes it out as ED B0 80); a name whose
+    // colon is missing is reported as that first.
+    StatusError e = refusal(R"({"\udc00":1})");
+    CHECK(e.code() == "JSON_SYNTAX");
+    CHECK(e.where().offset == 1);
+    e = refusal(R"({"\udc00" 1})");
+    CHECK(e.code() == "JSON_SYNTAX");
+    CHECK(e.where().offset == 10);
+    // A NUL byte is no end of the text.
+    e = refusal(std::string("[1]\0", 4));
+    CHECK(e.code() == "JSON_SYNTAX");
+    CHECK(e.where().offset == 3);
+    CHECK(refusal(std::string("[\"a\0\"]", 6)).where().offset == 3);
+    // A repeat through an escape, and a malformed number named by its whole token.
+    e = refusal("{\"a\\u00e9\":1,\"a\xC3\xA9\":2}");
+    CHECK(e.code() == "JSON_DUPLICATE_KEY");
+    CHECK(e.where().offset == 13);
+    CHECK(refusal("[1e400x]").code() == "JSON_SYNTAX");
+    CHECK(refusal("[1e400\f]").code() == "JSON_NUMBER_RANGE");
+    // Values of a document that is moved keep pointing at its text, short ones too.
+    json::Document moved = parse("[\"ab\",1.5]");
+    json::Document doc = std::move(moved);
+    CHECK(doc.root()[0].str() == "ab");
+    CHECK(doc.root()[1].literal() == "1.5");
+    CHECK(doc.source() == "[\"ab\",1.5]");
+}

@@ -1,6 +1,7 @@
 #include "util/json.hpp"
 
-#include <simdjson.h>
+#include <rapidjson/error/error.h>
+#include <rapidjson/reader.h>
 
 #include <algorithm>
 #include <charconv>
@@ -220,14 +221,6 @@ const Value& Value::operator[](std::string_view name) const {
 
 namespace {
 
-// A repeated name found while reading: the JSON Pointer of the repeat is built on the way out,
-// each level adding its token, so reading valid documents keeps no path at all.
-struct Repeated {
-    std::string name;
-    std::size_t offset;
-    std::vector<std::string> tokens;  // innermost first
-};
-
 // Index of the first member whose name an earlier member already has; npos when none.
 std::size_t first_repeat(const Member* m, std::size_t n) {
     if (n < 2) return std::string::npos;
@@ -327,7 +320,8 @@ void check_size(std::size_t size, const Limits& limits, const std::string& name)
                         " 字节");
 }
 
-// Offset of the first control character inside a string (simdjson reports only that there is one).
+// Offset of the first control character inside a string, by the quotes and escapes strings have;
+// 0 when there is none there.
 std::size_t first_unescaped_control(std::string_view text) {
     bool in_string = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -343,320 +337,442 @@ std::size_t first_unescaped_control(std::string_view text) {
     return 0;
 }
 
+// What is wrong with the text as a whole comes before anything found while reading values (a
+// syntax error, a repeated name, a number out of range, depth), as the reader has always reported
+// it, in this order: a string still open at the end (located at the start), a control character
+// inside a string, bytes that are not UTF-8. For the first two, quotes are counted over the bytes
+// with a backslash escaping the byte after it, inside a string or not. Throws StatusError for the
+// first found; the text of a document that reads without error has none of them.
+void whole_text_errors(std::string_view text, const std::string& name) {
+    bool in_string = false, escaped = false, control = false;
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (in_string && c < 0x20) control = true;
+        if (escaped) escaped = false;
+        else if (c == '\\') escaped = true;
+        else if (c == '"') in_string = !in_string;
+    }
+    if (in_string)
+        parse_error(text, 0, name, Status::parse, "JSON_SYNTAX", "is not well-formed JSON: a string is not closed",
+                    "不是格式正确的 JSON：字符串没有结束引号");
+    if (control)
+        parse_error(text, first_unescaped_control(text), name, Status::parse, "JSON_SYNTAX",
+                    "is not well-formed JSON: a control character inside a string must be escaped",
+                    "不是格式正确的 JSON：字符串中的控制字符必须转义");
+    const std::size_t bad = utf8::first_invalid(text);
+    if (bad != std::string_view::npos)
+        parse_error(text, bad, name, Status::parse, "NOT_UTF8", "is not UTF-8", "不是 UTF-8 编码");
+}
+
+bool json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// A byte that may end a number or true, false and null: white space or a structural character.
+bool ends_token(char c) {
+    switch (c) {
+        case ' ': case '\t': case '\n': case '\r': case ',': case ':': case '[': case ']': case '{': case '}':
+            return true;
+        default:
+            return false;
+    }
+}
+
+// A byte that ends the token a malformed number is named by: white space, a structural
+// character, or one of the control characters a first pass over bytes has always taken for one
+// (form feed and 0x1A: "1e400\f" names the number 1e400, out of range).
+bool ends_number_token(char c) { return ends_token(c) || c == '\x0C' || c == '\x1A'; }
+
+// The text as RapidJSON reads it, bounded by its size: a NUL byte in it is not its end (RapidJSON
+// takes '\0' for the end, and reads its bytes one by one, so nothing past the end is ever read).
+class Input {
+public:
+    typedef char Ch;
+    explicit Input(std::string_view text) : head_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
+    Ch Peek() const { return p_ != end_ ? *p_ : '\0'; }
+    Ch Take() { return p_ != end_ ? *p_++ : '\0'; }
+    std::size_t Tell() const { return static_cast<std::size_t>(p_ - head_); }
+    // For in-situ parsing only, which is not used.
+    Ch* PutBegin() { return nullptr; }
+    void Put(Ch) {}
+    void Flush() {}
+    std::size_t PutEnd(Ch*) { return 0; }
+
+private:
+    const char* head_;
+    const char* p_;
+    const char* end_;
+};
+
+// No recursion (a deep document cannot overflow a host thread's stack), UTF-8 checked inside
+// strings (outside them only ASCII is JSON), numbers handed over as their text, and nothing read
+// after the root value (what follows it is reported here).
+constexpr unsigned read_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+                                rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseStopWhenDoneFlag;
+
 }  // namespace
 
-namespace sj = simdjson::ondemand;
-
-// Walks simdjson's On-Demand iterator over the whole text, building the values.
+// RapidJSON's SAX reader over the text, with this class as its handler, building the values.
+// Each value's offset is where its first byte is: the first byte after the end of the previous
+// token that is neither white space nor ',' or ':' (nothing else can stand between two tokens).
 class Reader {
 public:
     // `arena` null: check only, keep nothing. `source`: where the values' text is kept (the
-    // document's copy of the source), `base`: where the parser sees it (maybe a wrapped copy).
-    Reader(Arena* arena, const char* source, const char* base, std::string_view text, const Limits& limits,
-           std::string_view name)
-        : arena_(arena), source_(source), base_(base), limit_(base + text.size()), limits_(limits), name_(name),
-          text_(text) {}
+    // document's copy of the text). `input`: what is parsed, the text itself or, for a document
+    // whose root is not an array or object, the text inside "[" and "]" (`shift` 1).
+    Reader(Arena* arena, const char* source, std::string_view text, std::string_view input, std::size_t shift,
+           const Limits& limits, const std::string& name)
+        : arena_(arena), source_(source), text_(text), input_(input), shift_(shift), limits_(limits), name_(name),
+          in_(input) {}
 
-    Value read(sj::value v, unsigned depth);
+    Value read(std::size_t first);
 
-    [[noreturn]] void fail(simdjson::error_code e, std::size_t offset) {
-        const std::string_view text = text_;
-        switch (e) {
-            case simdjson::UTF8_ERROR: {
-                std::size_t bad = utf8::first_invalid(text);
-                if (bad == std::string_view::npos) bad = offset;
-                parse_error(text, bad, name_, Status::parse, "NOT_UTF8", "is not UTF-8", "不是 UTF-8 编码");
-            }
-            case simdjson::UNESCAPED_CHARS:
-                parse_error(text, first_unescaped_control(text), name_, Status::parse, "JSON_SYNTAX",
-                            "is not well-formed JSON: a control character inside a string must be escaped",
-                            "不是格式正确的 JSON：字符串中的控制字符必须转义");
-            case simdjson::STRING_ERROR:
-                parse_error(text, offset, name_, Status::parse, "JSON_SYNTAX",
-                            "is not well-formed JSON: a string has an invalid escape or a lone surrogate (\\ud800 to "
-                            "\\udfff not in a pair), which is not Unicode text",
-                            "不是格式正确的 JSON：字符串中有无效的转义或不成对的代理项（\\ud800 至 \\udfff），不是合法的 Unicode 文本");
-            case simdjson::DEPTH_ERROR: too_deep(offset);
-            case simdjson::MEMALLOC: throw std::bad_alloc();
-            case simdjson::CAPACITY:
-                throw StatusError(Status::limit, "INPUT_TOO_LARGE", "the " + name_ + " is too large to parse",
-                            name_ + " 过大，无法解析");
-            default: {
-                const auto [en, zh] = explain(e);
-                parse_error(text, offset, name_, Status::parse, "JSON_SYNTAX", std::string("is not well-formed JSON: ") + en,
-                            std::string("不是格式正确的 JSON：") + zh);
-            }
+    // ---- RapidJSON's handler ----
+    bool Null() {
+        add(atom(Type::null, 4, 0));
+        return true;
+    }
+    bool Bool(bool b) {
+        add(atom(Type::boolean, b ? 4 : 5, b ? Value::true_flag : 0));
+        return true;
+    }
+    // Numbers come as text only (kParseNumbersAsStringsFlag).
+    bool Int(int) { return false; }
+    bool Uint(unsigned) { return false; }
+    bool Int64(std::int64_t) { return false; }
+    bool Uint64(std::uint64_t) { return false; }
+    bool Double(double) { return false; }
+    bool RawNumber(const char*, rapidjson::SizeType length, bool) {
+        const std::size_t end = in_.Tell(), begin = end - length;
+        last_ = end;
+        if (end < input_.size() && !ends_token(input_[end])) bad_number(begin);
+        const std::string_view literal = input_.substr(begin, length);  // as written, not as rewritten
+        bool integer = false, negative = false;
+        if (check_number(literal, &integer, &negative) != NumberCheck::ok) bad_number(begin);
+        Value v;
+        v.offset_ = offset32(begin);
+        v.type_ = Type::number;
+        v.flags_ = static_cast<std::uint8_t>((integer ? Value::integer_flag : 0) | (negative ? Value::negative_flag : 0));
+        v.data_ = source_ + (begin - shift_);
+        v.size_ = length;
+        add(v);
+        return true;
+    }
+    bool String(const char* s, rapidjson::SizeType length, bool) {
+        const std::size_t begin = token_start();
+        const std::string_view text = string_text(begin, s, length, false);
+        Value v;
+        v.offset_ = offset32(begin);
+        v.type_ = Type::string;
+        v.data_ = text.data();
+        v.size_ = length;
+        add(v);
+        return true;
+    }
+    bool Key(const char* s, rapidjson::SizeType length, bool) {
+        const std::size_t begin = token_start();
+        const std::string_view name = string_text(begin, s, length, true);
+        Member m{};
+        m.name_data = name.data();
+        m.name_size = length;
+        m.name_offset = offset32(begin);
+        members_.push_back(m);
+        value_next_ = true;
+        return true;
+    }
+    bool StartObject() { return open(true); }
+    bool StartArray() { return open(false); }
+    bool EndObject(rapidjson::SizeType) { return close(); }
+    bool EndArray(rapidjson::SizeType) { return close(); }
+
+private:
+    struct Frame {
+        std::size_t begin;        // offset of '{' or '[' in the input
+        std::size_t member_mark;  // members_.size() and items_.size() when it opened
+        std::size_t item_mark;
+        bool object;
+    };
+
+    // Where the token whose end RapidJSON has just reached, or where it failed, starts.
+    std::size_t token_start() const {
+        std::size_t i = last_;
+        while (i < input_.size() && (json_space(input_[i]) || input_[i] == ',' || input_[i] == ':')) ++i;
+        return i;
+    }
+    std::uint32_t offset32(std::size_t input_offset) const { return static_cast<std::uint32_t>(input_offset - shift_); }
+
+    Value atom(Type type, std::size_t length, std::uint8_t flags) {
+        const std::size_t end = in_.Tell(), begin = end - length;
+        last_ = end;
+        if (end < input_.size() && !ends_token(input_[end])) bad_atom(begin);  // "truex"
+        Value v;
+        v.offset_ = offset32(begin);
+        v.type_ = type;
+        v.flags_ = flags;
+        return v;
+    }
+
+    // The text of a string or name RapidJSON has decoded to s (on its own stack, gone after the
+    // event). Without escapes it is the bytes between the quotes, kept where they are: the input
+    // ends just after the closing quote, and an escape always decodes shorter than it is written.
+    std::string_view string_text(std::size_t begin, const char* s, std::size_t length, bool name) {
+        last_ = in_.Tell();
+        if (last_ - begin - 2 == length) return {source_ + (begin + 1 - shift_), length};
+        // A low surrogate escaped alone (\udc00): RapidJSON writes it as if it were a character
+        // (ED B0..BF). A high one alone it refuses itself, and a pair it joins into one character.
+        for (std::size_t i = 0; i + 1 < length; ++i)
+            if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) bad_string(begin);
+        if (arena_) return {arena_->copy_text({s, length}), length};
+        // Checking only: a name is compared with its object's other names when the object ends.
+        return name ? std::string_view(names_.copy_text({s, length}), length) : std::string_view();
+    }
+
+    bool open(bool object) {
+        const std::size_t begin = token_start();
+        last_ = begin + 1;
+        // A document whose root is not a container is read inside an array at depth 1, not 0.
+        if (frames_.size() + shift_ >= limits_.max_depth) too_deep(begin);
+        frames_.push_back(Frame{begin, members_.size(), items_.size(), object});
+        value_next_ = false;
+        return true;
+    }
+
+    bool close() {
+        last_ = token_start() + 1;
+        const Frame f = frames_.back();
+        Value v;
+        v.offset_ = offset32(f.begin);
+        if (f.object) {
+            const std::size_t n = members_.size() - f.member_mark;
+            const std::size_t repeat = first_repeat(members_.data() + f.member_mark, n);
+            if (repeat != std::string::npos) repeated(members_[f.member_mark + repeat]);
+            v.type_ = Type::object;
+            v.size_ = static_cast<std::uint32_t>(n);
+            v.data_ = keep(members_, f.member_mark);
+            members_.resize(f.member_mark);
+        } else {
+            v.type_ = Type::array;
+            v.size_ = static_cast<std::uint32_t>(items_.size() - f.item_mark);
+            v.data_ = keep(items_, f.item_mark);
+            items_.resize(f.item_mark);
         }
+        frames_.pop_back();
+        add(v);
+        return true;
     }
 
-    // What a grammar error means, in both languages.
-    static std::pair<const char*, const char*> explain(simdjson::error_code e) {
-        switch (e) {
-            case simdjson::TAPE_ERROR:
-            case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
-                return {"a missing or extra comma, colon, brace or bracket", "缺少或多出逗号、冒号、花括号或方括号"};
-            case simdjson::UNCLOSED_STRING: return {"a string is not closed", "字符串没有结束引号"};
-            case simdjson::NUMBER_ERROR: return {"a number is not written as JSON writes numbers", "数字的写法不符合 JSON"};
-            case simdjson::T_ATOM_ERROR:
-            case simdjson::F_ATOM_ERROR:
-            case simdjson::N_ATOM_ERROR:
-            case simdjson::INCORRECT_TYPE:
-                return {"a value that is not true, false, null, a number, a string, an array or an object",
-                        "出现了不是 true、false、null、数、字符串、数组或对象的值"};
-            case simdjson::EMPTY: return {"it holds no JSON value", "没有 JSON 值"};
-            default: return {simdjson::error_message(e), simdjson::error_message(e)};
-        }
-    }
-
-    [[noreturn]] void too_deep(std::size_t offset) {
-        parse_error(text_, offset, name_, Status::limit, "INPUT_TOO_DEEP",
-                    "nests objects and arrays deeper than " + std::to_string(limits_.max_depth) + " levels",
-                    "中对象和数组的嵌套超过 " + std::to_string(limits_.max_depth) + " 层");
-    }
-
-    std::size_t offset_of(const char* p) const { return static_cast<std::size_t>(p - base_); }
-    // Where the iterator stands, for an error it reported.
-    std::size_t here(sj::value& v, std::size_t fallback) {
-        const char* p = nullptr;
-        if (!v.current_location().get(p) && p >= base_) return offset_of(p);
-        return fallback;
+    // A finished value goes to its array, to the member whose name came last, or is the root.
+    void add(const Value& v) {
+        value_next_ = false;
+        if (frames_.empty()) root_ = v;
+        else if (frames_.back().object) members_.back().value = v;
+        else items_.push_back(v);
     }
 
     template <typename T>
     const T* keep(const std::vector<T>& scratch, std::size_t mark) {
         return arena_ ? arena_->copy(scratch.data() + mark, scratch.size() - mark) : nullptr;
     }
-    std::string_view keep_text(std::string_view s) {
-        return arena_ ? std::string_view(arena_->copy_text(s), s.size()) : s;
+
+    // ---- errors: whatever is wrong with the whole text comes first ----
+    [[noreturn]] void error(std::size_t input_offset, Status status, const char* code, const std::string& en,
+                            const std::string& zh, std::string pointer = {}) {
+        whole_text_errors(text_, name_);
+        parse_error(text_, input_offset - shift_, name_, status, code, en, zh, std::move(pointer));
+    }
+    [[noreturn]] void syntax(std::size_t input_offset, const char* en, const char* zh) {
+        error(input_offset, Status::parse, "JSON_SYNTAX", std::string("is not well-formed JSON: ") + en,
+              std::string("不是格式正确的 JSON：") + zh);
+    }
+    [[noreturn]] void bad_structure(std::size_t input_offset) {
+        syntax(input_offset, "a missing or extra comma, colon, brace or bracket", "缺少或多出逗号、冒号、花括号或方括号");
+    }
+    [[noreturn]] void bad_atom(std::size_t input_offset) {
+        syntax(input_offset, "a value that is not true, false, null, a number, a string, an array or an object",
+               "出现了不是 true、false、null、数、字符串、数组或对象的值");
+    }
+    // The string at begin (a name or a value) is not Unicode text. For a name, a missing colon
+    // after it is reported first.
+    [[noreturn]] void bad_string(std::size_t begin) {
+        if (name_next()) {
+            std::size_t i = begin + 1;
+            while (i < input_.size() && input_[i] != '"') i += input_[i] == '\\' ? 2 : 1;
+            ++i;
+            while (i < input_.size() && json_space(input_[i])) ++i;
+            if (i >= input_.size() || input_[i] != ':') bad_structure(i);
+        }
+        syntax(begin,
+               "a string has an invalid escape or a lone surrogate (\\ud800 to \\udfff not in a pair), which is not "
+               "Unicode text",
+               "字符串中有无效的转义或不成对的代理项（\\ud800 至 \\udfff），不是合法的 Unicode 文本");
+    }
+    // A number that starts at begin and is not one: its token runs to the next white space or
+    // structural character ("1e400x" is one token, not a number out of range).
+    [[noreturn]] void bad_number(std::size_t begin) {
+        std::size_t end = begin;
+        while (end < input_.size() && !ends_number_token(input_[end])) ++end;
+        const std::string_view literal = input_.substr(begin, end - begin);
+        bool integer = false;
+        if (check_number(literal, &integer) == NumberCheck::range)
+            error(begin, Status::parse, "JSON_NUMBER_RANGE",
+                  "has the number " + std::string(literal.substr(0, 40)) +
+                      (integer ? ", an integer beyond 64 bits" : ", which is too large or too small for a double"),
+                  "中的数 " + std::string(literal.substr(0, 40)) +
+                      (integer ? " 超出 64 位整数的范围" : " 超出双精度浮点数的范围"));
+        syntax(begin, "a number is not written as JSON writes numbers", "数字的写法不符合 JSON");
+    }
+    [[noreturn]] void too_deep(std::size_t input_offset) {
+        error(input_offset, Status::limit, "INPUT_TOO_DEEP",
+              "nests objects and arrays deeper than " + std::to_string(limits_.max_depth) + " levels",
+              "中对象和数组的嵌套超过 " + std::to_string(limits_.max_depth) + " 层");
+    }
+    // The repeated name's JSON Pointer: the open containers' tokens, outermost first, then the name.
+    [[noreturn]] void repeated(const Member& m) {
+        std::string pointer;
+        for (std::size_t i = 0; i + 1 < frames_.size(); ++i) {
+            const Frame& child = frames_[i + 1];
+            if (frames_[i].object) append_pointer_token(pointer, members_[child.member_mark - 1].name());
+            else append_pointer_token(pointer, child.item_mark - frames_[i].item_mark);
+        }
+        append_pointer_token(pointer, m.name());
+        const std::string name(m.name());
+        error(m.name_offset + shift_, Status::parse, "JSON_DUPLICATE_KEY",
+              "gives the member name \"" + name + "\" twice in one object (" + pointer +
+                  "); which one counts would depend on the reader",
+              "在同一对象中两次给出成员名 \"" + name + "\"（" + pointer + "），以哪一个为准将取决于读取方式", pointer);
+    }
+    // What RapidJSON refused, at `at` (where it stopped), said by what the token there is.
+    [[noreturn]] void refused(rapidjson::ParseErrorCode code, std::size_t at);
+    // Whether the string RapidJSON is reading (or has just read) is a member name.
+    bool name_next() const { return !frames_.empty() && frames_.back().object && !value_next_; }
+    // RapidJSON refuses some numbers JSON allows: a zero with a large exponent (0e999), and
+    // more than 308 digits before a negative exponent. They are given to it, in its own copy of
+    // the input, as a number of the same length that it takes ("0e000"); the values keep their
+    // text as written.
+    bool rewrite_numbers();
+    void restart() {
+        in_ = Input(rewritten_);
+        last_ = 0;
+        value_next_ = false;
+        frames_.clear();
+        items_.clear();
+        members_.clear();
+        root_ = Value();
     }
 
     Arena* arena_;
     const char* source_;
-    const char* base_;   // parse buffer position of the source's first byte
-    const char* limit_;  // and of the byte after its last
+    std::string_view text_;   // the document's text, for positions in messages
+    std::string_view input_;  // what RapidJSON reads: text_, or text_ inside "[" and "]"
+    std::size_t shift_;       // where text_ starts in input_: 0 or 1
     Limits limits_;
-    std::string name_;
+    const std::string& name_;
+    Input in_;
+    std::string rewritten_;  // what RapidJSON reads instead of input_ after rewrite_numbers()
+    std::size_t last_ = 0;   // where the last token RapidJSON reported ends
+    bool value_next_ = false;  // a member's name has come, its value not yet
+    std::vector<Frame> frames_;
     std::vector<Value> items_;
     std::vector<Member> members_;
-    std::string_view text_;  // the source without its padding, for positions in messages
+    Value root_;
+    Arena names_{256};  // escaped names while only checking
 };
 
-namespace {
-
-std::string_view trim_right(std::string_view s) {
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
+void Reader::refused(rapidjson::ParseErrorCode code, std::size_t at) {
+    const std::size_t begin = token_start();  // of the value RapidJSON was reading, if any
+    switch (code) {
+        case rapidjson::kParseErrorStringUnicodeEscapeInvalidHex:
+        case rapidjson::kParseErrorStringUnicodeSurrogateInvalid:
+        case rapidjson::kParseErrorStringEscapeInvalid: bad_string(begin);
+        case rapidjson::kParseErrorStringMissQuotationMark:
+            syntax(at, "a string is not closed", "字符串没有结束引号");
+        case rapidjson::kParseErrorStringInvalidEncoding:
+            error(at, Status::parse, "NOT_UTF8", "is not UTF-8", "不是 UTF-8 编码");
+        case rapidjson::kParseErrorNumberTooBig:
+        case rapidjson::kParseErrorNumberMissFraction:
+        case rapidjson::kParseErrorNumberMissExponent: bad_number(begin);
+        case rapidjson::kParseErrorValueInvalid:
+            // Inside a token that began as a number or as true, false or null ("-", "tru"); or at
+            // a byte that begins no value at all.
+            if (at > begin && begin < input_.size()) {
+                if (input_[begin] == '-' || (input_[begin] >= '0' && input_[begin] <= '9')) bad_number(begin);
+                bad_atom(begin);
+            }
+            bad_structure(at);
+        case rapidjson::kParseErrorDocumentEmpty:
+            syntax(at, "it holds no JSON value", "没有 JSON 值");
+        default: bad_structure(at);
+    }
 }
 
-// The bytes between a string's quotes when it holds no escape; false when it holds one.
-// REQUIRES: the string is closed within `limit` (simdjson's first stage has checked it is).
-bool plain_string(const char* after_quote, const char* limit, std::string_view* out) {
-    const auto* quote = static_cast<const char*>(std::memchr(after_quote, '"', static_cast<std::size_t>(limit - after_quote)));
-    if (!quote) return false;
-    const std::size_t n = static_cast<std::size_t>(quote - after_quote);
-    if (std::memchr(after_quote, '\\', n)) return false;
-    *out = std::string_view(after_quote, n);
+Value Reader::read(std::size_t first) {
+    rapidjson::CrtAllocator allocator;
+    rapidjson::Reader reader(&allocator);
+    rapidjson::ParseResult result = reader.Parse<read_flags>(in_, *this);
+    if (result.Code() == rapidjson::kParseErrorNumberTooBig && rewritten_.empty() && rewrite_numbers()) {
+        restart();
+        result = reader.Parse<read_flags>(in_, *this);
+    }
+    if (result.IsError()) refused(result.Code(), result.Offset());
+    if (shift_) {
+        // The root was the one element of the array around it.
+        if (root_.size() != 1)
+            error(first + shift_, Status::parse, "JSON_SYNTAX",
+                  "is not well-formed JSON: more than one value at the top level", "不是格式正确的 JSON：顶层有多个值");
+        root_ = arena_ ? root_.items()[0] : Value();
+    }
+    std::size_t rest = in_.Tell();
+    while (rest < input_.size() && json_space(input_[rest])) ++rest;
+    if (rest < input_.size())
+        error(std::max(rest, shift_), Status::parse, "JSON_SYNTAX", "is not well-formed JSON: there is more after the value",
+              "不是格式正确的 JSON：值之后还有多余内容");
+    return root_;
+}
+
+bool Reader::rewrite_numbers() {
+    std::size_t end = token_start();
+    while (end < input_.size() && !ends_token(input_[end])) ++end;
+    if (check_number(input_.substr(token_start(), end - token_start())) != NumberCheck::ok) return false;
+    rewritten_.assign(input_);
+    bool in_string = false, escaped = false;
+    for (std::size_t i = 0; i < rewritten_.size(); ++i) {
+        const char c = rewritten_[i];
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if ((c == '-' || (c >= '0' && c <= '9')) && (i == 0 || ends_token(rewritten_[i - 1]))) {
+            std::size_t j = i;
+            while (j < rewritten_.size() && !ends_token(rewritten_[j])) ++j;
+            if (j - i >= 3 && check_number(std::string_view(rewritten_).substr(i, j - i)) == NumberCheck::ok) {
+                rewritten_[i] = '0';
+                rewritten_[i + 1] = 'e';
+                std::fill(rewritten_.begin() + static_cast<std::ptrdiff_t>(i + 2), rewritten_.begin() + static_cast<std::ptrdiff_t>(j), '0');
+            }
+            i = j - 1;
+        }
+    }
     return true;
 }
 
-}  // namespace
-
-Value Reader::read(sj::value v, unsigned depth) {
-    const std::string_view raw = v.raw_json_token();
-    const std::size_t offset = offset_of(raw.data());
-    const char* source = source_;
-    sj::json_type t;
-    if (auto e = v.type().get(t)) fail(e, offset);
-    Value out;
-    out.offset_ = static_cast<std::uint32_t>(offset);
-    switch (t) {
-        case sj::json_type::array: {
-            if (depth >= limits_.max_depth) too_deep(offset);
-            sj::array a;
-            if (auto e = v.get_array().get(a)) fail(e, offset);
-            const std::size_t mark = items_.size();
-            std::size_t index = 0;
-            for (auto element : a) {
-                sj::value ev;
-                if (auto e = std::move(element).get(ev)) fail(e, here(v, offset));
-                try {
-                    items_.push_back(read(ev, depth + 1));
-                } catch (Repeated& r) {
-                    r.tokens.push_back(std::to_string(index));
-                    throw;
-                }
-                ++index;
-            }
-            out.type_ = Type::array;
-            out.size_ = static_cast<std::uint32_t>(items_.size() - mark);
-            out.data_ = keep(items_, mark);
-            items_.resize(mark);
-            return out;
-        }
-        case sj::json_type::object: {
-            if (depth >= limits_.max_depth) too_deep(offset);
-            sj::object o;
-            if (auto e = v.get_object().get(o)) fail(e, offset);
-            const std::size_t mark = members_.size();
-            for (auto field : o) {
-                sj::field f;
-                if (auto e = std::move(field).get(f)) fail(e, here(v, offset));
-                Member m{};
-                const char* key = reinterpret_cast<const char*>(f.key().raw());
-                m.name_offset = static_cast<std::uint32_t>(offset_of(key) - 1);
-                std::string_view name;
-                if (plain_string(key, limit_, &name)) {
-                    name = std::string_view(source + offset_of(name.data()), name.size());
-                } else {
-                    if (auto e = f.unescaped_key().get(name)) fail(e, m.name_offset);
-                    name = keep_text(name);
-                }
-                m.name_data = name.data();
-                m.name_size = static_cast<std::uint32_t>(name.size());
-                try {
-                    m.value = read(f.value(), depth + 1);
-                } catch (Repeated& r) {
-                    r.tokens.push_back(std::string(name));
-                    throw;
-                }
-                members_.push_back(m);
-            }
-            const std::size_t n = members_.size() - mark;
-            const std::size_t repeat = first_repeat(members_.data() + mark, n);
-            if (repeat != std::string::npos) {
-                const Member& m = members_[mark + repeat];
-                throw Repeated{std::string(m.name()), m.name_offset, {std::string(m.name())}};
-            }
-            out.type_ = Type::object;
-            out.size_ = static_cast<std::uint32_t>(n);
-            out.data_ = keep(members_, mark);
-            members_.resize(mark);
-            return out;
-        }
-        case sj::json_type::string: {
-            std::string_view s;
-            if (plain_string(raw.data() + 1, limit_, &s)) {
-                sj::raw_json_string consumed;
-                if (auto e = v.get_raw_json_string().get(consumed)) fail(e, offset);
-                s = std::string_view(source + offset_of(s.data()), s.size());
-            } else {
-                if (auto e = v.get_string().get(s)) fail(e, offset);
-                s = keep_text(s);
-            }
-            out.type_ = Type::string;
-            out.data_ = s.data();
-            out.size_ = static_cast<std::uint32_t>(s.size());
-            return out;
-        }
-        case sj::json_type::number: {
-            const std::string_view literal = trim_right(raw);
-            bool integer = false, negative = false;
-            const NumberCheck check = check_number(literal, &integer, &negative);
-            sj::number consumed;
-            const auto e = v.get_number().get(consumed);
-            if (check == NumberCheck::range)
-                parse_error(text_, offset, name_, Status::parse, "JSON_NUMBER_RANGE",
-                            "has the number " + std::string(literal.substr(0, 40)) +
-                                (integer ? ", an integer beyond 64 bits" : ", which is too large or too small for a double"),
-                            "中的数 " + std::string(literal.substr(0, 40)) +
-                                (integer ? " 超出 64 位整数的范围" : " 超出双精度浮点数的范围"));
-            if (check != NumberCheck::ok) fail(simdjson::NUMBER_ERROR, offset);
-            if (e) fail(e, offset);
-            out.type_ = Type::number;
-            out.flags_ = static_cast<std::uint8_t>((integer ? Value::integer_flag : 0) | (negative ? Value::negative_flag : 0));
-            out.data_ = source + offset;
-            out.size_ = static_cast<std::uint32_t>(literal.size());
-            return out;
-        }
-        case sj::json_type::boolean: {
-            bool b = false;
-            if (auto e = v.get_bool().get(b)) fail(e == simdjson::INCORRECT_TYPE ? simdjson::T_ATOM_ERROR : e, offset);
-            out.type_ = Type::boolean;
-            out.flags_ = b ? Value::true_flag : 0;
-            return out;
-        }
-        case sj::json_type::null: {
-            bool is_null = false;
-            if (auto e = v.is_null().get(is_null)) fail(e, offset);
-            if (!is_null) fail(simdjson::N_ATOM_ERROR, offset);
-            out.type_ = Type::null;
-            return out;
-        }
-    }
-    fail(simdjson::TAPE_ERROR, offset);
-}
-
 namespace {
 
-// One parser per thread: it holds only scratch buffers, reused by every parse on the thread.
-std::unique_ptr<sj::parser>& thread_parser() {
-    thread_local std::unique_ptr<sj::parser> parser;
-    if (!parser) parser = std::make_unique<sj::parser>();
-    return parser;
-}
-
-// Reads `size` bytes of text at `text` (followed by SIMDJSON_PADDING readable bytes), keeping
-// the values in `arena` (null: only checking) with their text in `source`. Returns the root.
-Value read_text(char* text, std::size_t size, Arena* arena, const char* source, const Limits& limits,
-                const std::string& name) {
-    const std::string_view view(text, size);
-    const std::size_t first = view.find_first_not_of(" \t\r\n");
+// Reads text, keeping the values in `arena` (null: only checking) with their text in `source`
+// (the document's copy of text). Returns the root.
+Value read_text(std::string_view text, Arena* arena, const char* source, const Limits& limits, const std::string& name) {
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
     if (first == std::string::npos)
-        parse_error(view, size, name, Status::parse, "JSON_SYNTAX", "is empty: it holds no JSON value", "为空：没有 JSON 值");
-    // Arrays and objects are read as they are; any other root (a lone string or number) is read
-    // as the one element of an array around it, because simdjson reads scalars at the root by
-    // rules of their own. The padding simdjson may read holds spaces, never stale bytes.
-    const bool container = view[first] == '{' || view[first] == '[';
+        parse_error(text, text.size(), name, Status::parse, "JSON_SYNTAX", "is empty: it holds no JSON value", "为空：没有 JSON 值");
+    // Arrays and objects are read as they are; any other root (a lone string or number) as the
+    // one element of an array around it, which is how what may follow it has always been
+    // reported ("1, 2": more than one value at the top level).
+    if (text[first] == '{' || text[first] == '[') return Reader(arena, source, text, text, 0, limits, name).read(first);
     std::string wrapped;
-    char* buffer = text;
-    std::size_t parse_size = size;
-    if (!container) {
-        wrapped.reserve(size + 2 + simdjson::SIMDJSON_PADDING);
-        wrapped.push_back('[');
-        wrapped.append(view);
-        wrapped.push_back(']');
-        wrapped.resize(size + 2 + simdjson::SIMDJSON_PADDING, ' ');
-        buffer = wrapped.data();
-        parse_size = size + 2;
-    } else {
-        std::memset(text + size, ' ', simdjson::SIMDJSON_PADDING);
-    }
-    const char* base = container ? buffer : buffer + 1;  // where the source's first byte is
-
-    std::unique_ptr<sj::parser>& parser = thread_parser();
-    if (parser->max_depth() != limits.max_depth + 2 || parser->capacity() < parse_size) {
-        if (parser->allocate(std::max<std::size_t>(parse_size, 4096), limits.max_depth + 2)) throw std::bad_alloc();
-    }
-    Reader reader(arena, source, base, view, limits, name);
-    sj::document d;
-    if (auto e = parser->iterate(buffer, parse_size, parse_size + simdjson::SIMDJSON_PADDING).get(d)) reader.fail(e, 0);
-    sj::value root;
-    if (auto e = d.get_value().get(root)) reader.fail(e, first);
-    Value top;
-    try {
-        top = reader.read(root, container ? 0 : 1);
-        if (!container) {
-            if (top.size() != 1)
-                parse_error(view, first, name, Status::parse, "JSON_SYNTAX",
-                            "is not well-formed JSON: more than one value at the top level", "不是格式正确的 JSON：顶层有多个值");
-            top = arena ? top.items()[0] : Value();
-        }
-    } catch (Repeated& r) {
-        std::string pointer;
-        for (auto t = r.tokens.rbegin(); t != r.tokens.rend(); ++t) append_pointer_token(pointer, *t);
-        parse_error(view, r.offset, name, Status::parse, "JSON_DUPLICATE_KEY",
-                    "gives the member name \"" + r.name + "\" twice in one object (" + pointer +
-                        "); which one counts would depend on the reader",
-                    "在同一对象中两次给出成员名 \"" + r.name + "\"（" + pointer + "），以哪一个为准将取决于读取方式", pointer);
-    }
-    const char* trailing = nullptr;
-    if (!d.current_location().get(trailing))
-        parse_error(view, static_cast<std::size_t>(std::max<std::ptrdiff_t>(trailing - base, 0)), name, Status::parse,
-                    "JSON_SYNTAX", "is not well-formed JSON: there is more after the value",
-                    "不是格式正确的 JSON：值之后还有多余内容");
-    // A large document leaves large buffers behind: give them back rather than keep them per thread.
-    if (parse_size > (std::size_t{1} << 20)) parser.reset();
-    return top;
+    wrapped.reserve(text.size() + 2);
+    wrapped.push_back('[');
+    wrapped.append(text);
+    wrapped.push_back(']');
+    return Reader(arena, source, text, wrapped, 1, limits, name).read(first);
 }
 
 }  // namespace
@@ -671,22 +787,18 @@ Document Document::parse(std::string&& text, const Limits& limits, std::string_v
     check_size(text.size(), limits, name);
     Document doc;
     doc.arena_ = std::make_unique<Arena>(text.size() / 2 + 1024);
-    const std::size_t size = text.size();
     doc.source_ = std::move(text);
-    doc.source_.resize(size + simdjson::SIMDJSON_PADDING, ' ');  // capacity >= 64: never moved with the document
-    doc.root_ = read_text(doc.source_.data(), size, doc.arena_.get(), doc.source_.data(), limits, name);
-    doc.source_.resize(size);  // keeps the buffer, which values point into
+    // Values point into the source: a short one must not live inside the string object itself
+    // (small-string storage), or moving the document would move it.
+    if (doc.source_.capacity() < 64) doc.source_.reserve(64);
+    doc.root_ = read_text(doc.source_, doc.arena_.get(), doc.source_.data(), limits, name);
     return doc;
 }
 
 void check(std::string_view text, const Limits& limits, std::string_view what) {
     const std::string name(what);
     check_size(text.size(), limits, name);
-    thread_local std::string scratch;
-    scratch.assign(text);
-    scratch.resize(text.size() + simdjson::SIMDJSON_PADDING, ' ');
-    read_text(scratch.data(), text.size(), nullptr, scratch.data(), limits, name);
-    if (scratch.capacity() > (std::size_t{1} << 20)) std::string().swap(scratch);
+    read_text(text, nullptr, text.data(), limits, name);
 }
 
 // ---- Builder ----------------------------------------------------------------------------

@@ -3,13 +3,15 @@
 // values), the ledger's lines, the embedded schemas — becomes a json::Document here, so there
 // is one set of rules for what is JSON and hostile text meets one heavily fuzzed parser.
 //
-// The grammar is checked by simdjson's On-Demand front end (fuzzed continuously by OSS-Fuzz:
-// UTF-8, escapes, surrogate pairs, structure). Its values are copied into a small tree of our
-// own (json::Value), which is what the validator and the readers use, because the reader must
-// refuse more than the grammar does, and keep more than simdjson's DOM keeps:
+// The grammar is checked by RapidJSON's SAX reader (header-only, so nothing of it is a shared
+// library the plugin needs at run time; iterative, so no nesting reaches the stack; UTF-8 checked,
+// escapes and surrogate pairs decoded; fuzzed against simdjson's DOM parser in tests/fuzz). Its
+// events build a small tree of our own (json::Value), which is what the validator and the readers
+// use, because the reader must refuse more than the grammar does, and keep more than a DOM keeps:
 //   - a member name given twice in any object (JSON_DUPLICATE_KEY): which value counts would
 //     otherwise depend on the reader, and a schema cannot see it;
-//   - a lone surrogate or any other text that is not UTF-8 (NOT_UTF8, JSON_SYNTAX);
+//   - a lone surrogate or any other text that is not UTF-8 (NOT_UTF8, JSON_SYNTAX; RapidJSON
+//     itself lets an escaped lone low surrogate through, the reader does not);
 //   - a number that does not fit the type its text has (JSON_NUMBER_RANGE: an integer beyond
 //     64 bits, a float that overflows or underflows to zero);
 //   - nesting deeper than the limit and text longer than the limit (LIMIT).
@@ -188,7 +190,7 @@ public:
 private:
     friend class Builder;
     friend class Reader;
-    std::string source_;  // with simdjson's padding beyond size() while parsing
+    std::string source_;  // never in small-string storage: values point into it
     std::unique_ptr<Arena> arena_;
     Value root_;
 };
