@@ -9,8 +9,6 @@
 #include <tuple>
 #include <unordered_set>
 
-#include <simdjson.h>
-
 #include "schema/embedded.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
@@ -147,12 +145,11 @@ Registry registry_from_text(std::string&& text, const std::string& file) {
 }  // namespace
 
 Registry Registry::load(const std::filesystem::path& file) {
-    return registry_from_text(read_file_or_throw(file, max_source_bytes, "the file", "文件", {}, simdjson::SIMDJSON_PADDING),
-                              file.string());
+    return registry_from_text(read_file_or_throw(file, max_source_bytes, "the file", "文件"), file.string());
 }
 
 Registry Registry::load_signed(const std::filesystem::path& file, const VerifierKey& key, const std::filesystem::path& signature) {
-    std::string text = read_file_or_throw(file, max_source_bytes, "the registry", "认定名录", {}, simdjson::SIMDJSON_PADDING);
+    std::string text = read_file_or_throw(file, max_source_bytes, "the registry", "认定名录");
     const std::string sig = read_file_or_throw(signature, 4096, "the registry's signature", "认定名录的签名");
     std::string_view b64 = sig;
     while (!b64.empty() && (b64.back() == '\n' || b64.back() == '\r' || b64.back() == ' ')) b64.remove_suffix(1);
@@ -166,12 +163,79 @@ Registry Registry::load_signed(const std::filesystem::path& file, const Verifier
     return registry_from_text(std::move(text), file.string());
 }
 
+namespace {
+
+// The top level of a JSON registry, walked by hand: white space, the root's braces, its two
+// member names, colons and commas, the certificates' brackets. Each value in it is only found
+// (where its braces end, strings skipped); the reader checks all of it when it reads the value.
+class TopLevel {
+public:
+    explicit TopLevel(std::string_view text) : s_(text) {}
+
+    void space() {
+        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+    }
+    // The byte c after white space, taken; false when another byte (or none) is there.
+    bool take(char c) {
+        space();
+        if (i_ >= s_.size() || s_[i_] != c) return false;
+        ++i_;
+        return true;
+    }
+    bool at(char c) {
+        space();
+        return i_ < s_.size() && s_[i_] == c;
+    }
+    // A member name and its colon; its text as written, escapes and all (an escaped name is
+    // not taken for "registry" or "certificates": the whole-document reader reads it).
+    std::optional<std::string_view> name() {
+        if (!take('"')) return std::nullopt;
+        const std::size_t begin = i_;
+        while (i_ < s_.size() && s_[i_] != '"' && s_[i_] != '\\') ++i_;
+        if (i_ >= s_.size() || s_[i_] != '"') return std::nullopt;
+        const std::string_view n = s_.substr(begin, i_ - begin);
+        ++i_;
+        if (!take(':')) return std::nullopt;
+        return n;
+    }
+    // The object that starts here, up to its closing brace; nullopt when none starts here or
+    // it does not end.
+    std::optional<std::string_view> object() {
+        if (!at('{')) return std::nullopt;
+        const std::size_t begin = i_;
+        std::size_t depth = 0;
+        while (i_ < s_.size()) {
+            const char c = s_[i_++];
+            if (c == '"') {
+                while (i_ < s_.size() && s_[i_] != '"') i_ += s_[i_] == '\\' ? 2 : 1;
+                if (i_++ >= s_.size()) return std::nullopt;
+            } else if (c == '{' || c == '[') {
+                ++depth;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                return s_.substr(begin, i_ - begin);
+            }
+        }
+        return std::nullopt;
+    }
+    bool done() {
+        space();
+        return i_ == s_.size();
+    }
+
+private:
+    std::string_view s_;
+    std::size_t i_ = 0;
+};
+
+}  // namespace
+
 std::optional<Registry> Registry::from_json_entries(const std::string& text, const std::string& file) {
-    // The whole document's tree is never built: simdjson walks the text, each certificate is read
-    // into a small document of its own, checked against the schema's certificate definition and
-    // added. Anything unexpected (a syntax error, a violation, a repeated id) returns nullopt, and
-    // the whole-document reader then reports it with its line and pointer.
-    if (text.capacity() < text.size() + simdjson::SIMDJSON_PADDING) return std::nullopt;
+    // The whole document's tree is never built: the top level is walked by hand, each
+    // certificate is read into a small document of its own, checked against the schema's
+    // certificate definition and added. Anything unexpected (a syntax error, a violation, a
+    // repeated id) returns nullopt, and the whole-document reader then reports it with its line
+    // and pointer. Text that passes is JSON as the reader reads it: every value was read by it,
+    // and everything between them is white space and the punctuation JSON puts there.
     const schema::Schemas& schemas = schema::builtin();
     const json::Limits limits{max_source_bytes, max_source_depth};
     // A fragment's own document; nullopt for what the reader refuses (located in the whole text
@@ -183,24 +247,19 @@ std::optional<Registry> Registry::from_json_entries(const std::string& text, con
             return std::nullopt;
         }
     };
-    simdjson::ondemand::parser parser(text.size());
-    simdjson::ondemand::document doc;
-    if (parser.iterate(simdjson::padded_string_view(text.data(), text.size(), text.capacity())).get(doc)) return std::nullopt;
-    simdjson::ondemand::object root;
-    if (doc.get_object().get(root)) return std::nullopt;
+    TopLevel top(text);
+    if (!top.take('{')) return std::nullopt;
     Registry r;
     Filler filler(r);
     bool header = false, listed = false;
-    for (auto member : root) {
-        simdjson::ondemand::field field;
-        if (std::move(member).get(field)) return std::nullopt;
-        simdjson::ondemand::raw_json_string key = field.key();
-        if (key.is_equal("registry") && !header) {
+    for (bool first = true; !top.take('}'); first = false) {
+        if (!first && !top.take(',')) return std::nullopt;
+        const std::optional<std::string_view> key = top.name();
+        if (key == "registry" && !header) {
             header = true;
-            simdjson::ondemand::object h;
-            std::string_view span;
-            if (field.value().get_object().get(h) || h.raw_json().get(span)) return std::nullopt;
-            const auto d = fragment(span);
+            const auto span = top.object();
+            if (!span) return std::nullopt;
+            const auto d = fragment(*span);
             if (!d || schemas.validate_at("registry.schema.json", "/properties/registry", d->root())) return std::nullopt;
             r.id_ = std::string(d->root()["id"].str());
             r.version_ = std::string(d->root()["version"].str());
@@ -208,17 +267,21 @@ std::optional<Registry> Registry::from_json_entries(const std::string& text, con
                 r.published_text_ = std::string(published->str());
                 r.published_ = unix_seconds_of(r.published_text_).value();  // the schema's date-time format checked it
             }
-        } else if (key.is_equal("certificates") && !listed) {
+        } else if (key == "certificates" && !listed) {
             listed = true;
-            simdjson::ondemand::array certificates;
-            std::size_t count = 0;
-            if (field.value().get_array().get(certificates) || certificates.count_elements().get(count)) return std::nullopt;
-            if (count > 2'000'000) return std::nullopt;  // the schema's maxItems
-            r.certificates_.reserve(count);
-            for (auto element : certificates) {
-                simdjson::ondemand::object c;
-                std::string_view span;
-                if (std::move(element).get_object().get(c) || c.raw_json().get(span)) return std::nullopt;
+            if (!top.take('[')) return std::nullopt;
+            // Where each entry is, first: the certificates are then reserved at once (the
+            // schema's maxItems is 2,000,000).
+            std::vector<std::string_view> entries;
+            for (bool first_entry = true; !top.take(']');) {
+                if (!first_entry && !top.take(',')) return std::nullopt;
+                first_entry = false;
+                const auto span = top.object();
+                if (!span || entries.size() == 2'000'000) return std::nullopt;
+                entries.push_back(*span);
+            }
+            r.certificates_.reserve(entries.size());
+            for (const std::string_view span : entries) {
                 const auto d = fragment(span);
                 if (!d || schemas.validate_at("registry.schema.json", "/definitions/certificate", d->root())) return std::nullopt;
                 if (!filler.add(d->root())) return std::nullopt;
@@ -227,8 +290,7 @@ std::optional<Registry> Registry::from_json_entries(const std::string& text, con
             return std::nullopt;
         }
     }
-    const char* trailing = nullptr;
-    if (!header || !listed || !doc.current_location().get(trailing)) return std::nullopt;  // text after the document
+    if (!header || !listed || !top.done()) return std::nullopt;  // text after the document
     if (filler.index()) return std::nullopt;
     r.file_ = file;
     r.sha256_ = sha256_hex(text);

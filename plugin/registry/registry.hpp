@@ -62,8 +62,7 @@ public:
     static Registry from_document(const SourceDocument& doc);
     // A JSON registry read entry by entry, never as one tree (a 100,000-entry registry loads in
     // less memory); nullopt when the text holds anything from_document would refuse or locate,
-    // which the caller then hands to from_document for its error. REQUIRES: text's capacity
-    // leaves simdjson's padding after its end.
+    // which the caller then hands to from_document for its error.
     static std::optional<Registry> from_json_entries(const std::string& text, const std::string& file);
     // The same, for a file its publisher signed: the bytes read once must carry key's Ed25519
     // signature (base64, in the signature file firstset-ledger sign writes), else INTEGRITY

@@ -47,7 +47,7 @@ std::string random_suffix() {
 }  // namespace
 
 ReadProblem read_regular_file(const std::filesystem::path& path, std::size_t max_bytes, std::string& out,
-                              int* error_number, std::size_t padding) {
+                              int* error_number) {
     out.clear();
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -70,7 +70,7 @@ ReadProblem read_regular_file(const std::filesystem::path& path, std::size_t max
         ::close(fd);
         return ReadProblem::too_large;
     }
-    out.reserve(static_cast<std::size_t>(st.st_size) + padding);
+    out.reserve(static_cast<std::size_t>(st.st_size));
     char buf[1 << 16];
     for (;;) {
         const ssize_t n = ::read(fd, buf, sizeof buf);
@@ -94,12 +94,12 @@ ReadProblem read_regular_file(const std::filesystem::path& path, std::size_t max
 }
 
 std::string read_file_or_throw(const std::filesystem::path& path, std::size_t max_bytes, std::string_view what_en,
-                               std::string_view what_zh, std::string_view pointer, std::size_t padding) {
+                               std::string_view what_zh, std::string_view pointer) {
     std::string out;
     int e = 0;
     const std::string file = path.string();
     const Location where{std::string(pointer), file, 0, 0};
-    switch (read_regular_file(path, max_bytes, out, &e, padding)) {
+    switch (read_regular_file(path, max_bytes, out, &e)) {
         case ReadProblem::none: return out;
         case ReadProblem::unreadable:
             throw StatusError(Status::io, "FILE_UNREADABLE",

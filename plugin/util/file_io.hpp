@@ -21,18 +21,17 @@ namespace firstset {
 // Why a read failed (read_regular_file).
 enum class ReadProblem { none, unreadable, not_regular, too_large };
 
-// Reads the whole of a regular file of at most max_bytes into `out` (with room reserved for
-// `padding` more bytes, so a parser that reads past the end need not copy it). Follows symbolic
+// Reads the whole of a regular file of at most max_bytes into `out`. Follows symbolic
 // links (configuration files are often linked), then checks what it opened. On failure `out` is
 // empty and *error_number holds errno for `unreadable`.
 ReadProblem read_regular_file(const std::filesystem::path& path, std::size_t max_bytes, std::string& out,
-                              int* error_number = nullptr, std::size_t padding = 0);
+                              int* error_number = nullptr);
 
 // The same, throwing StatusError: IO (FILE_UNREADABLE, NOT_A_FILE) or LIMIT (FILE_TOO_LARGE), located at
 // the file (and `pointer` into the request that named it, when there is one). `what` says what
 // the file is, in English and Chinese ("the checkpoint", "检查点").
 std::string read_file_or_throw(const std::filesystem::path& path, std::size_t max_bytes, std::string_view what_en,
-                               std::string_view what_zh, std::string_view pointer = {}, std::size_t padding = 0);
+                               std::string_view what_zh, std::string_view pointer = {});
 
 // The whole file, or nullopt when it cannot be read (missing, not a regular file, too large).
 std::optional<std::string> read_whole_file(const std::filesystem::path& path, std::size_t max_bytes);

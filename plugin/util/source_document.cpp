@@ -2,7 +2,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <simdjson.h>
 
 #include <string>
 #include <tuple>
@@ -183,7 +182,7 @@ struct YamlConverter {
 }  // namespace
 
 SourceDocument SourceDocument::read(const std::filesystem::path& path) {
-    std::string text = read_file_or_throw(path, max_source_bytes, "the file", "文件", {}, simdjson::SIMDJSON_PADDING);
+    std::string text = read_file_or_throw(path, max_source_bytes, "the file", "文件");
     const Format format = format_for(path.string(), text);
     return parse(std::move(text), path.string(), format);
 }

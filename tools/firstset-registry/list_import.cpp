@@ -4,8 +4,6 @@
 #include <array>
 #include <unordered_map>
 
-#include <simdjson.h>
-
 #include "registry/registry.hpp"
 #include "util/civil_date.hpp"
 #include "util/digest.hpp"
@@ -21,7 +19,6 @@ enum Role { seq, company, product, model, uscc_col, certificate, batch_col, role
 
 constexpr std::size_t header_scan_rows = 30;
 constexpr std::size_t max_errors = 100, max_warnings = 1000;
-constexpr std::size_t simdjson_padding = simdjson::SIMDJSON_PADDING;  // what Registry::from_json_entries needs after the text
 
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
@@ -515,7 +512,6 @@ ImportResult import_tables(const std::vector<Table>& tables, const ImportOptions
         w.end_object();
     }
     out.append("\n]}\n");
-    result.json.reserve(out.size() + simdjson_padding);
     result.json.assign(out.view());
     result.entries = entries.size();
 
