@@ -1,4 +1,8 @@
-// libFuzzer harness: firstset_evaluate through the C ABI, on any bytes.
+// libFuzzer harness: firstset_evaluate through the C ABI, on any bytes; and firstset_evaluate_n
+// (ABI 1.5) on libFuzzer's own buffer, which has no NUL after it (AddressSanitizer reports any
+// read past it), with the same answer as the NUL form whenever the bytes hold no NUL.
+#include <cstring>
+
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -7,5 +11,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     char* out = nullptr;
     const int status = firstset_evaluate(engine, text.c_str(), &out);
     fuzz::check_answer(status, out, "firstset_evaluate");
+    char* out_n = nullptr;
+    const int status_n = firstset_evaluate_n(engine, reinterpret_cast<const char*>(data), size, &out_n);
+    fuzz::check_answer(status_n, out_n, "firstset_evaluate_n");
+    if (std::memchr(data, 0, size) == nullptr && status != status_n)
+        fuzz::finding("firstset_evaluate gave " + std::to_string(status) + ", firstset_evaluate_n " + std::to_string(status_n) +
+                      " for the same text");
     return 0;
 }
