@@ -7,7 +7,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <new>
 
 #include "util/error.hpp"
 #include "util/json_out.hpp"
@@ -426,8 +425,10 @@ private:
 };
 
 // No recursion (a deep document cannot overflow a host thread's stack), UTF-8 checked inside
-// strings (outside them only ASCII is JSON), numbers handed over as their text, and nothing read
-// after the root value (what follows it is reported here).
+// strings (outside them only ASCII is JSON), numbers handed over as their text (RapidJSON never
+// converts one: its full-precision conversion is where `[0.` + 400 zeros + `1]` crashed it when
+// the plugin first used it, issue 8 #1), and nothing read after the root value (what follows it
+// is reported here).
 constexpr unsigned read_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
                                 rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseStopWhenDoneFlag;
 
