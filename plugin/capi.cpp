@@ -152,21 +152,12 @@ int respond(char** out, Call&& call) {
     return FIRSTSET_OK;
 }
 
-int evaluate(firstset_engine* engine, std::string_view text, char** out) {
-    return with_engine(engine, out, [&](const firstset::EngineCore& e) {
-        return respond(out, [&](firstset::TextBuffer& r) { e.evaluate(text, r); });
-    });
-}
+// One engine call (evaluate, lint or record) on a document: the engine held open, the answer written.
+using EngineCall = void (firstset::EngineCore::*)(std::string_view, firstset::TextBuffer&) const;
 
-int lint(firstset_engine* engine, std::string_view text, char** out) {
+int call_engine(firstset_engine* engine, std::string_view text, char** out, EngineCall call) {
     return with_engine(engine, out, [&](const firstset::EngineCore& e) {
-        return respond(out, [&](firstset::TextBuffer& r) { e.lint(text, r); });
-    });
-}
-
-int record(firstset_engine* engine, std::string_view text, char** out) {
-    return with_engine(engine, out, [&](const firstset::EngineCore& e) {
-        return respond(out, [&](firstset::TextBuffer& r) { e.record(text, r); });
+        return respond(out, [&](firstset::TextBuffer& r) { (e.*call)(text, r); });
     });
 }
 
@@ -228,7 +219,7 @@ FIRSTSET_API int firstset_evaluate(firstset_engine* engine, const char* request_
         std::string_view text;
         if (!engine) return null_argument(response_json, "engine");
         if (int s = c_string_argument(request_json, response_json, "request_json", text)) return s;
-        return evaluate(engine, text, response_json);
+        return call_engine(engine, text, response_json, &firstset::EngineCore::evaluate);
     });
 }
 
@@ -239,7 +230,7 @@ FIRSTSET_API int firstset_record(firstset_engine* engine, const char* record_jso
         std::string_view text;
         if (!engine) return null_argument(response_json, "engine");
         if (int s = c_string_argument(record_json, response_json, "record_json", text)) return s;
-        return record(engine, text, response_json);
+        return call_engine(engine, text, response_json, &firstset::EngineCore::record);
     });
 }
 
@@ -256,7 +247,7 @@ FIRSTSET_API int firstset_lint(firstset_engine* engine, const char* tender_json,
         std::string_view text;
         if (!engine) return null_argument(response_json, "engine");
         if (int s = c_string_argument(tender_json, response_json, "tender_json", text)) return s;
-        return lint(engine, text, response_json);
+        return call_engine(engine, text, response_json, &firstset::EngineCore::lint);
     });
 }
 
@@ -274,7 +265,7 @@ FIRSTSET_API int firstset_evaluate_n(firstset_engine* engine, const char* reques
         if (!engine) return null_argument(response_json, "engine");
         std::string_view text;
         if (int s = document_argument(request_json, size, response_json, "request_json", text)) return s;
-        return evaluate(engine, text, response_json);
+        return call_engine(engine, text, response_json, &firstset::EngineCore::evaluate);
     });
 }
 
@@ -283,7 +274,7 @@ FIRSTSET_API int firstset_lint_n(firstset_engine* engine, const char* tender_jso
         if (!engine) return null_argument(response_json, "engine");
         std::string_view text;
         if (int s = document_argument(tender_json, size, response_json, "tender_json", text)) return s;
-        return lint(engine, text, response_json);
+        return call_engine(engine, text, response_json, &firstset::EngineCore::lint);
     });
 }
 
@@ -293,7 +284,7 @@ FIRSTSET_API int firstset_record_n(firstset_engine* engine, const char* record_j
         if (!engine) return null_argument(response_json, "engine");
         std::string_view text;
         if (int s = document_argument(record_json, size, response_json, "record_json", text)) return s;
-        return record(engine, text, response_json);
+        return call_engine(engine, text, response_json, &firstset::EngineCore::record);
     });
 }
 
