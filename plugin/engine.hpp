@@ -23,6 +23,7 @@
 
 #include "util/log.hpp"
 #include "engine_config.hpp"
+#include "evaluate/caller.hpp"
 #include "policy/policy.hpp"
 #include "policy/policy_set.hpp"
 #include "ledger/checkpoint.hpp"
@@ -45,7 +46,9 @@ public:
 
     // Writes the evaluate response for a NUL-terminated request document into out; throws
     // StatusError (PARSE, SCHEMA, LIMIT).
-    void evaluate(std::string_view request_json, TextBuffer& out) const;
+    // caller: who called from where (firstset-server), written into the evaluation record.
+    void evaluate(std::string_view request_json, TextBuffer& out, const Caller* caller) const;
+    void evaluate(std::string_view request_json, TextBuffer& out) const { evaluate(request_json, out, nullptr); }
     std::string evaluate(std::string_view request_json) const;
 
     // firstset_lint: audits a tender's evaluation method (Rule L) under the pack chosen for it.
@@ -55,7 +58,34 @@ public:
     // firstset_record: appends an award, failure report or tolerance decision to the ledger
     // (durable on return) and writes the response. Throws StatusError: CONFIG (no ledger configured),
     // PARSE, SCHEMA, LIMIT, NOT_FOUND, IO.
-    void record(std::string_view record_json, TextBuffer& out) const;
+    void record(std::string_view record_json, TextBuffer& out, const Caller* caller) const;
+    void record(std::string_view record_json, TextBuffer& out) const { record(record_json, out, nullptr); }
+
+    // A stored award, failure report or tolerance decision by id: its whole ledger line (a JSON
+    // object, without newline); nullopt when there is none or no ledger is configured.
+    std::optional<std::string> find_record(std::string_view id) const;
+
+    // What an operator graphs (firstset-server's /metrics): read from counters, never waiting.
+    struct Counters {
+        bool ledger = false;
+        std::uint64_t ledger_records = 0;        // durable records in the file
+        std::uint64_t ledger_appends = 0;        // records appended since open
+        std::uint64_t ledger_syncs = 0;          // syncs since open (appends / syncs: group commit)
+        bool registry_followed = false;          // registry from a URL
+        std::int64_t registry_age_seconds = 0;   // since the registry was last confirmed current
+        bool registry_stale = false;             // past registry.stale_after
+        bool registry_refused = false;           // past refuse_after: evaluations are refused
+        std::uint64_t registry_fetches = 0, registry_updates = 0, registry_failures = 0;
+        std::size_t registry_certificates = 0;
+        bool shipping = false;
+        std::uint64_t shipped_records = 0, shipped_batches = 0, ship_pending = 0, ship_failures = 0,
+                      ship_consecutive_failures = 0;
+    };
+    Counters counters() const;
+
+    // Whether evaluate appends to the ledger (and so waits for the disk).
+    bool evaluations_logged() const { return ledger_ && config_.log_evaluations; }
+    const EngineConfig& config() const { return config_; }
 
     // firstset_status: the registry's freshness, the ledger's head, checkpoints and shipping.
     void status(TextBuffer& out) const;

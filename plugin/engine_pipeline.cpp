@@ -44,7 +44,7 @@ std::string EngineCore::evaluate(std::string_view request_json) const {
     return out.str();
 }
 
-void EngineCore::evaluate(std::string_view request_json, TextBuffer& response) const {
+void EngineCore::evaluate(std::string_view request_json, TextBuffer& response, const Caller* caller) const {
     json::Document parsed;
     const json::Value& doc = parse_valid_request(request_json, parsed, "request", "evaluate-request.schema.json");
     // Values first; they choose the pack; then the request is checked against it.
@@ -59,7 +59,7 @@ void EngineCore::evaluate(std::string_view request_json, TextBuffer& response) c
 
     std::optional<ledger::Appended> recorded;
     if (ledger_ && config_.log_evaluations)
-        recorded = ledger_->append("evaluation", evaluation_record_body(policy, registry, request_json, request, evaluation));
+        recorded = ledger_->append("evaluation", evaluation_record_body(policy, registry, request_json, request, evaluation, caller));
     response.reserve(1024 + 700 * (request.tender.criteria.size() + evaluation.certificates.size()));
     JsonOut writer(response);
     write_evaluate_response(writer, policy, registry, request, evaluation, recorded ? &*recorded : nullptr,
@@ -85,7 +85,7 @@ void EngineCore::lint(std::string_view tender_json, TextBuffer& out) const {
                 result.warnings);
 }
 
-void EngineCore::record(std::string_view record_json, TextBuffer& out) const {
+void EngineCore::record(std::string_view record_json, TextBuffer& out, const Caller* caller) const {
     if (!ledger_)
         throw StatusError(Status::config, "NO_LEDGER",
                     "the configuration names no ledger (ledger: {path: ...}), so records cannot be kept",
@@ -93,8 +93,15 @@ void EngineCore::record(std::string_view record_json, TextBuffer& out) const {
     json::Document parsed;
     const json::Value& request = parse_valid_request(record_json, parsed, "record", "record-request.schema.json");
     const std::shared_ptr<const Registry> snapshot = feed_ ? feed_->snapshot().registry : registry_;
-    tolerance::record(tolerance::RecordContext{*policies_, *snapshot, *ledger_}, request, out);
+    tolerance::record(tolerance::RecordContext{*policies_, *snapshot, *ledger_, caller}, request, out);
     log_->info("RECORDED", "recorded {} in ledger {}", request["kind"].str(), config_.ledger.string());
+}
+
+std::optional<std::string> EngineCore::find_record(std::string_view id) const {
+    if (!ledger_) return std::nullopt;
+    auto found = ledger_->find(id);
+    if (!found) return std::nullopt;
+    return std::move(found->line);
 }
 
 void verify_ledger(std::string_view request_json, TextBuffer& out) {

@@ -90,3 +90,39 @@ void EngineCore::status(TextBuffer& out) const {
 }
 
 }  // namespace firstset
+
+namespace firstset {
+
+EngineCore::Counters EngineCore::counters() const {
+    Counters c;
+    c.registry_certificates = registry()->size();
+    if (feed_) {
+        const RegistryFreshness f = feed_->freshness();
+        const RegistryFeed::Counters rc = feed_->counters();
+        c.registry_followed = true;
+        c.registry_age_seconds = f.age_seconds;
+        c.registry_stale = f.stale;
+        c.registry_refused = f.age_seconds > feed_->config().refuse_after.count();
+        c.registry_fetches = rc.fetches;
+        c.registry_updates = rc.updates;
+        c.registry_failures = rc.failures;
+    }
+    if (ledger_) {
+        c.ledger = true;
+        c.ledger_records = ledger_->durable_seq();
+        c.ledger_appends = c.ledger_records - ledger_->records_at_open();
+        c.ledger_syncs = ledger_->syncs();
+    }
+    if (shipper_) {
+        const ledger::ShipCounters s = shipper_->counters();
+        c.shipping = true;
+        c.shipped_records = s.shipped_records;
+        c.shipped_batches = s.shipped_batches;
+        c.ship_pending = s.pending_records;
+        c.ship_failures = s.failures;
+        c.ship_consecutive_failures = s.consecutive_failures;
+    }
+    return c;
+}
+
+}  // namespace firstset

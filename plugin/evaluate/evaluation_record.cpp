@@ -8,7 +8,7 @@
 namespace firstset {
 
 std::string evaluation_record_body(const Policy& policy, const Registry& registry, std::string_view request_text,
-                                   const EvaluateRequest& request, const Evaluation& ev) {
+                                   const EvaluateRequest& request, const Evaluation& ev, const Caller* caller) {
     TextBuffer b;
     JsonOut w(b);
     w.begin_object();
@@ -39,6 +39,7 @@ std::string evaluation_record_body(const Policy& policy, const Registry& registr
         w.end_object();
     }
     w.end_array();
+    if (caller) write_caller(w, *caller);
     w.end_object();
     return b.str();
 }

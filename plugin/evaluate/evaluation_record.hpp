@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "evaluate/caller.hpp"
 #include "evaluate/request.hpp"
 #include "evaluate/rules.hpp"
 
@@ -15,8 +16,9 @@ namespace firstset {
 struct Policy;
 class Registry;
 
-// The body of the "evaluation" record.
+// The body of the "evaluation" record; with the caller (firstset-server) when one is given.
 std::string evaluation_record_body(const Policy& policy, const Registry& registry, std::string_view request_text,
-                                   const EvaluateRequest& request, const Evaluation& evaluation);
+                                   const EvaluateRequest& request, const Evaluation& evaluation,
+                                   const Caller* caller = nullptr);
 
 }  // namespace firstset

@@ -23,14 +23,16 @@ const char* status_text(CertificateStatus s) {
     return "valid";
 }
 
-// A record's body: the request as given, compact, then the members add(JsonOut&) writes.
+// A record's body: the request as given, compact, then the members add(JsonOut&) writes, then
+// the caller when firstset-server made the call.
 template <typename Add>
-std::string body_with(const json::Value& request, Add&& add) {
+std::string body_with(const RecordContext& c, const json::Value& request, Add&& add) {
     TextBuffer body;
     JsonOut w(body);
     w.begin_object();
     for (const json::Member& m : request.members()) w.field(m);
     add(w);
+    if (c.caller) write_caller(w, *c.caller);
     w.end_object();
     return body.str();
 }
@@ -189,7 +191,7 @@ void record_award(const RecordContext& c, const json::Value& request, TextBuffer
     JsonOut w(a);
     write_assessment(w, policy, c.registry, award, assessment);
     const ledger::Appended appended =
-        c.ledger.append("award", body_with(request, [&](JsonOut& b) { b.field("assessment", RawJson{a.view()}); }));
+        c.ledger.append("award", body_with(c, request, [&](JsonOut& b) { b.field("assessment", RawJson{a.view()}); }));
     JsonOut out(response);
     out.begin_object();
     write_record_ref(out, appended, "award");
@@ -204,7 +206,7 @@ void record_failure(const RecordContext& c, const json::Value& request, TextBuff
     const auto found = c.ledger.find(award);
     if (!found) not_found(award, "/award", "award", "授标");
     if (found->kind != "award") wrong_kind(award, found->kind, "/award", "award");
-    const ledger::Appended appended = c.ledger.append("failure_report", request.to_json());
+    const ledger::Appended appended = c.ledger.append("failure_report", body_with(c, request, [](JsonOut&) {}));
     JsonOut out(response);
     out.begin_object();
     write_record_ref(out, appended, "failure_report");
@@ -307,7 +309,7 @@ void record_decision(const RecordContext& c, const json::Value& request_doc, Tex
     TextBuffer r;
     JsonOut rw(r);
     write_proposal_reasons(rw, policy, assessment, request, proposal);
-    const ledger::Appended appended = c.ledger.append("tolerance_decision", body_with(request_doc, [&](JsonOut& b) {
+    const ledger::Appended appended = c.ledger.append("tolerance_decision", body_with(c, request_doc, [&](JsonOut& b) {
         b.field("proposed", proposed).field("reasons", RawJson{r.view()});
     }));
     JsonOut out(response);

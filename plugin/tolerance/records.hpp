@@ -12,6 +12,7 @@
 
 #include <string_view>
 
+#include "evaluate/caller.hpp"
 #include "policy/policy_set.hpp"
 #include "ledger/ledger.hpp"
 #include "util/json.hpp"
@@ -27,6 +28,7 @@ struct RecordContext {
     const PolicySet& policies;  // an award is assessed under the pack for its tender
     const Registry& registry;
     ledger::Ledger& ledger;
+    const Caller* caller = nullptr;  // firstset-server's caller, written into the record
 };
 
 // firstset_record: validates nothing (the caller has validated against record-request), checks
