@@ -5,6 +5,7 @@
 #   libfirstset-dev     development   headers, the libfirstset.so link, the CMake package config
 #   firstset-data       data          policy packs, JSON Schemas, examples (/usr/share/firstset)
 #   firstset-tools      tools         firstset-host, firstset-ledger, firstset-registry
+#   firstset-server     server        firstset-server, its systemd unit, docs/server.md, openapi.yaml
 #   libfirstset-java    java          /usr/share/java/firstset.jar (JNA)
 #   libfirstset-cil     dotnet        /usr/lib/cli/firstset/Firstset.dll (Mono/.NET; Debian's CLI folder)
 #   python3-firstset    python        /usr/lib/python3/dist-packages/firstset
@@ -20,6 +21,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends from the binaries' NEEDED entries (dpkg-shlibdeps)
 set(CPACK_COMPONENTS_ALL runtime development data tools)
+if(TARGET firstset-server)
+  list(APPEND CPACK_COMPONENTS_ALL server)
+endif()
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libfirstset1)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
@@ -41,6 +45,11 @@ set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME firstset-tools)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_DEPENDS "libfirstset1 (= ${PROJECT_VERSION}), firstset-data (= ${PROJECT_VERSION})")
 set(CPACK_COMPONENT_TOOLS_DESCRIPTION "firstset: example host, ledger and registry tools")
+
+set(CPACK_DEBIAN_SERVER_PACKAGE_NAME firstset-server)
+set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "firstset-data (= ${PROJECT_VERSION})")
+set(CPACK_COMPONENT_SERVER_DESCRIPTION "firstset: the engine as an HTTP service\n firstset-server serves evaluate, lint, records, verify, status, /healthz and\n /metrics over HTTP/1.1 (optionally TLS), with bearer tokens for writes and a\n systemd unit that drains on SIGTERM.")
 
 if(TARGET firstset_java)
   list(APPEND CPACK_COMPONENTS_ALL java)

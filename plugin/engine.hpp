@@ -69,7 +69,7 @@ public:
     struct Counters {
         bool ledger = false;
         std::uint64_t ledger_records = 0;        // durable records in the file
-        std::uint64_t ledger_appends = 0;        // records appended since open
+        std::uint64_t ledger_appends = 0;        // records appended by calls since open
         std::uint64_t ledger_syncs = 0;          // syncs since open (appends / syncs: group commit)
         bool registry_followed = false;          // registry from a URL
         std::int64_t registry_age_seconds = 0;   // since the registry was last confirmed current
@@ -103,6 +103,7 @@ private:
     std::shared_ptr<const Registry> registry_;  // a registry file
     std::unique_ptr<RegistryFeed> feed_;         // or a registry followed from a URL
     std::unique_ptr<ledger::Ledger> ledger_;  // none when the configuration names no ledger
+    std::uint64_t ledger_base_ = 0;           // its records once open: appends are counted from here
     // Declared after the ledger, so destroyed before it: first the checkpoint writer (a last
     // checkpoint of the durable head), then the shipper (a last pass, which ships it).
     std::unique_ptr<ledger::Shipper> shipper_;

@@ -110,7 +110,7 @@ EngineCore::Counters EngineCore::counters() const {
     if (ledger_) {
         c.ledger = true;
         c.ledger_records = ledger_->durable_seq();
-        c.ledger_appends = c.ledger_records - ledger_->records_at_open();
+        c.ledger_appends = c.ledger_records - ledger_base_;
         c.ledger_syncs = ledger_->syncs();
     }
     if (shipper_) {

@@ -48,6 +48,21 @@ inline bool port_accepts(int port) {
     return ok;
 }
 
+// A CA (ca.pem, ca.key) and a server certificate for 127.0.0.1 and localhost signed by it
+// (server.pem, server.key), made in dir with the openssl command.
+inline void make_test_certificates(const std::filesystem::path& dir) {
+    const std::string d = dir.string();
+    const std::string cmd =
+        "cd '" + d + "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
+        "-subj '/CN=firstset test CA' -keyout ca.key -out ca.pem >/dev/null 2>&1 && "
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj '/CN=localhost' "
+        "-keyout server.key -out server.csr >/dev/null 2>&1 && "
+        "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > san.ext && "
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+        "-extfile san.ext -out server.pem >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl could not make the test certificates");
+}
+
 class Nginx {
 public:
     // port 0: a free one.
@@ -117,18 +132,7 @@ private:
         else std::filesystem::remove(www() / name);
     }
 
-    void make_certificates() {
-        const std::string d = dir_.string();
-        const std::string cmd =
-            "cd '" + d + "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
-            "-subj '/CN=firstset test CA' -keyout ca.key -out ca.pem >/dev/null 2>&1 && "
-            "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj '/CN=localhost' "
-            "-keyout server.key -out server.csr >/dev/null 2>&1 && "
-            "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > san.ext && "
-            "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
-            "-extfile san.ext -out server.pem >/dev/null 2>&1";
-        if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl could not make the test certificates");
-    }
+    void make_certificates() { make_test_certificates(dir_); }
 
     std::string config() const {
         const std::string d = dir_.string(), w = (dir_ / "www").string();

@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 echo "== packages"
 (cd "$build" && cpack -G DEB -B "$work/packages" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; exit 1; }
 ls "$work/packages"/*.deb
-for p in libfirstset1 libfirstset-dev firstset-data firstset-tools libfirstset-java python3-firstset libfirstset-cil; do
+for p in libfirstset1 libfirstset-dev firstset-data firstset-tools firstset-server libfirstset-java python3-firstset libfirstset-cil; do
   ls "$work/packages/${p}_"*.deb >/dev/null 2>&1 || { echo "missing package $p"; exit 1; }
 done
 # The library's package depends on nothing version-specific beyond the C runtime and the system's
@@ -34,7 +34,7 @@ if [ "$mode" = "--install" ]; then
   echo "== apt-get install the packages"
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y --no-install-recommends "$work/packages"/*.deb >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; exit 1; }
-  trap 'apt-get purge -y libfirstset1 libfirstset-dev firstset-data firstset-tools libfirstset-java python3-firstset libfirstset-cil >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+  trap 'apt-get purge -y libfirstset1 libfirstset-dev firstset-data firstset-tools firstset-server libfirstset-java python3-firstset libfirstset-cil >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
   root=""
   run_env=()
 else
@@ -62,6 +62,26 @@ tail -1 "$work/c.out"
 echo "== firstset-host from the tools package"
 "${run_env[@]}" "$root/usr/bin/firstset-host" evaluate --config "$config" "$share/examples/tender-CQJT-2026-014.yaml" >"$work/host.out"
 grep -q 'CQJT-2026-014' "$work/host.out" || { cat "$work/host.out"; exit 1; }
+
+echo "== firstset-server from its package: the sample request over HTTP on 127.0.0.1, then SIGTERM"
+test -f "$root/usr/lib/systemd/system/firstset-server.service" -o -f "$root/lib/systemd/system/firstset-server.service" \
+  || { echo "the firstset-server package has no systemd unit"; exit 1; }
+"${run_env[@]}" "$root/usr/bin/firstset-server" --config "$config" --listen 127.0.0.1:0 --access-log off \
+  2>"$work/server.err" & server_pid=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/server.err" | grep -o '[0-9]*$' || true)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { kill "$server_pid" 2>/dev/null; cat "$work/server.err"; exit 1; }
+/usr/bin/python3 -c 'import sys, urllib.request
+body = open(sys.argv[2], "rb").read()
+r = urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=body, headers={"Content-Type": "application/json"}), timeout=30)
+sys.stdout.write(r.read().decode())' "http://127.0.0.1:$port/v1/evaluate" "$request" >"$work/server.out"
+kill -TERM "$server_pid"
+wait "$server_pid" || { echo "firstset-server did not exit 0 on SIGTERM"; cat "$work/server.err"; exit 1; }
+check_answer "$work/server.out"
 
 echo "== Java: firstset.jar (JNA)"
 mkdir -p "$work/java"

@@ -87,7 +87,8 @@ int main(int argc, char** argv) {
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     fsserver::ServerOptions options;
     double request_timeout = 10, idle_timeout = 60, drain_timeout = 30;
-    po::options_description named(help_text);
+    // Long lines: Boost wraps by bytes, which would cut Chinese characters in two.
+    po::options_description named(help_text, 400, 200);
     named.add_options()
         ("help,h", "本帮助 this help")
         ("version", "版本 the version")
@@ -171,10 +172,11 @@ int main(int argc, char** argv) {
         fsserver::RouterSettings settings;
         settings.tokens = tokens ? &*tokens : nullptr;
         for (const auto& r : verify_roots) settings.verify_roots.emplace_back(r);
-        // Loopback: 127.0.0.0/8, ::1 or localhost; any other name counts as reachable from outside.
-        settings.loopback = fsserver::is_loopback_host(options.host);
         fsserver::Router router(*engine, settings, metrics, draining);
         fsserver::Server server(options, router, metrics, log, draining);
+        // Loopback or not is the address actually bound (127.0.0.0/8, ::1), not the text of --listen.
+        settings.loopback = server.loopback();
+        router.set_loopback(settings.loopback);
         const std::string scheme = tls_cert.empty() ? "http" : "https";
         const std::string address = server.address().find(':') != std::string::npos ? "[" + server.address() + "]"
                                                                                      : server.address();

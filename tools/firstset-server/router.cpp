@@ -213,34 +213,41 @@ Reply Router::get_record(const Request& r) const {
 }
 
 Reply Router::verify(const Request& r) const {
-    // The ledger path is read, checked against the folders this server may read, and made
-    // absolute (a relative one is relative to the configuration's folder); anything the check
-    // cannot read is left for verify_ledger, which reports it as the C ABI does.
+    // The files a verify request names (ledger, checkpoint) are checked against the folders
+    // this server may read and made absolute (a relative path is relative to the
+    // configuration's folder); anything the check cannot read is left for verify_ledger, which
+    // reports it as the C ABI does.
     std::string rewritten;
     try {
         firstset::json::Document doc = firstset::json::Document::parse(
             r.body, firstset::json::Limits{FIRSTSET_MAX_REQUEST_BYTES, FIRSTSET_MAX_DEPTH}, "verify request");
         const firstset::json::Value& root = doc.root();
-        const firstset::json::Value* ledger = root.is_object() ? root.find("ledger") : nullptr;
-        if (ledger && ledger->is_string() && !ledger->str().empty() &&
-            ledger->str().find('\0') == std::string_view::npos) {
-            std::filesystem::path path(std::string(ledger->str()));
-            if (path.is_relative()) path = engine_.config().file.parent_path() / path;
-            std::error_code ec;
-            std::filesystem::path resolved = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
-            bool allowed = false;
-            if (!ec)
-                for (const auto& root_dir : settings_.verify_roots) allowed = allowed || inside(resolved, root_dir);
-            if (!allowed)
-                return error(403, Status::argument, "PATH_NOT_ALLOWED",
-                             "this server verifies only ledgers in its own ledger's folder or a --verify-root folder",
-                             "本服务只校验其账本所在文件夹或 --verify-root 指定文件夹中的账本", "/ledger");
+        if (root.is_object()) {
             firstset::TextBuffer buf;
             firstset::JsonOut w(buf);
             w.begin_object();
             for (const firstset::json::Member& m : root.members()) {
-                if (m.name() == "ledger") w.field("ledger", resolved.string());
-                else w.field(m);
+                const bool file = m.name() == "ledger" || m.name() == "checkpoint";
+                if (!file || !m.value.is_string() || m.value.str().empty() ||
+                    m.value.str().find('\0') != std::string_view::npos) {
+                    w.field(m);
+                    continue;
+                }
+                std::filesystem::path path(std::string(m.value.str()));
+                if (path.is_relative()) path = engine_.config().file.parent_path() / path;
+                std::error_code ec;
+                const std::filesystem::path resolved =
+                    std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+                bool allowed = false;
+                if (!ec)
+                    for (const auto& root_dir : settings_.verify_roots) allowed = allowed || inside(resolved, root_dir);
+                if (!allowed)
+                    return error(403, Status::argument, "PATH_NOT_ALLOWED",
+                                 "this server reads ledgers and checkpoints only in its own ledger's folder or a "
+                                 "--verify-root folder",
+                                 "本服务只读取其账本所在文件夹或 --verify-root 指定文件夹中的账本与检查点",
+                                 "/" + std::string(m.name()));
+                w.field(m.name(), resolved.string());
             }
             w.end_object();
             rewritten.assign(buf.view());

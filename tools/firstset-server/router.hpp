@@ -65,6 +65,9 @@ public:
 
     Reply handle(const Request& request, Route route) const;
 
+    // Whether the address the server bound is a loopback one; set before serving.
+    void set_loopback(bool loopback) { settings_.loopback = loopback; }
+
     // An error reply of the server's own (HTTP-level problems: a body too large, a bad request).
     static Reply error(unsigned http_status, firstset::Status status, const std::string& code, const std::string& en,
                        const std::string& zh, const std::string& pointer = {});

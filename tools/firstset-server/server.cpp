@@ -56,13 +56,6 @@ bool request_id_char(char c) {
 
 }  // namespace
 
-bool is_loopback_host(const std::string& host) {
-    if (host == "localhost") return true;
-    boost::system::error_code ec;
-    const auto a = net::ip::make_address(host, ec);
-    return !ec && a.is_loopback();
-}
-
 class SessionBase;
 
 struct Server::Impl {
@@ -251,6 +244,10 @@ protected:
         closing_ = true;
         route_ = Route::other;
         method_text_ = "-";
+        if (parser_ && parser_->is_header_done()) {  // a body too large: the header was read
+            method_text_ = std::string(parser_->get().method_string());
+            head_ = parser_->get().method() == http::verb::head;
+        }
         target_.clear();
         request_id_ = server_.next_request_id();
         write(std::move(reply), 11, false);

@@ -70,7 +70,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Whether a --listen host names only loopback addresses (127.0.0.0/8, ::1, localhost).
-bool is_loopback_host(const std::string& host);
-
 }  // namespace fsserver
