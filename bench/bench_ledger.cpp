@@ -3,7 +3,8 @@
 //     storing the same records, one transaction per record;
 //   - verification of a 256 MB ledger against `sha256sum` of the same file;
 //   - what `log_evaluations` costs a firstset_evaluate call: the same engine configuration with a
-//     ledger, the option off (0) and on (1), 1 and 8 callers (BM_EvaluateLogEvaluations).
+//     ledger, the option off (0) and on (1), 1, 8 and 16 callers (BM_EvaluateLogEvaluations;
+//     bench/server_load.sh sets the 16-caller figure beside firstset-server under load).
 //
 //   build/bench/bench/firstset_bench_ledger --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 //
@@ -249,6 +250,6 @@ void BM_EvaluateLogEvaluations(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
     if (state.thread_index() == 0) state.SetLabel(log_evaluations ? "log_evaluations: true" : "log_evaluations: false");
 }
-BENCHMARK(BM_EvaluateLogEvaluations)->Arg(0)->Arg(1)->Threads(1)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+BENCHMARK(BM_EvaluateLogEvaluations)->Arg(0)->Arg(1)->Threads(1)->Threads(8)->Threads(16)->UseRealTime()->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
 BENCHMARK_MAIN();

@@ -110,6 +110,24 @@ int main(int argc, char** argv) {
     seed("ledger", "torn.jsonl", sample.ledger + "{\"seq\":5,\"prev\":\"");
     seed("checkpoint", "sample", sample.checkpoint + "==\n" + sample.ledger);
     seed("note", "sample", sample.checkpoint);
+    // firstset-server: whole HTTP requests, and a token file
+    const std::string award_request = read("examples/requests/record-award-CQJT-2026-014.json");
+    auto http_request = [](const std::string& line, const std::string& headers, const std::string& body) {
+        return line + "\r\nHost: 127.0.0.1\r\n" + headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    };
+    seed("http", "evaluate", http_request("POST /v1/evaluate HTTP/1.1", "Content-Type: application/json\r\n", request));
+    seed("http", "lint", http_request("POST /v1/lint HTTP/1.1", "", read("examples/requests/lint-CQJT-2026-014.json")));
+    seed("http", "record", http_request("POST /v1/records HTTP/1.1",
+                                        "Authorization: Bearer 0123456789abcdef0123456789abcdef\r\n", award_request));
+    seed("http", "failure", http_request("POST /v1/records HTTP/1.1", "Authorization: bearer 0123456789abcdef0123456789abcdef\r\n",
+                                         "{\"kind\":\"failure_report\",\"award\":\"" + id +
+                                             "\",\"date\":\"2026-09-30\",\"severity\":\"major\",\"description\":\"x\"}"));
+    seed("http", "get-record", "GET /v1/records/" + id + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    seed("http", "verify", http_request("POST /v1/verify HTTP/1.1", "", "{\"ledger\":\"server-ledger.jsonl\",\"checkpoint\":\"../x\"}"));
+    seed("http", "status", "GET /v1/status?x=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    seed("http", "metrics", "HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+    seed("http", "chunked", "POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n");
+    seed("http", "tokens", "TOKENS\n# who\nplatform-a 0123456789abcdef0123456789abcdef\n  fedcba9876543210fedcba9876543210\n");
     std::cout << "seeds written to " << out.string() << "\n";
     return 0;
 }
