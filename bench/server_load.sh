@@ -5,7 +5,7 @@
 #
 # Each round runs, one after another on the same machine:
 #   server/off  wrk -t2 -c64 against POST /v1/evaluate, ledger.log_evaluations false (--threads 2)
-#   inproc/off  the engine in process, 2 threads (BM_EvaluateLogEvaluations/0/threads:2)
+#   inproc/off  the engine in process, 16 threads (BM_EvaluateLogEvaluations/0/…/threads:16)
 #   server/on   the same wrk run with log_evaluations true: every answer a durable ledger record
 #   inproc/on   the engine in process with log_evaluations true, 16 threads (…/1/threads:16)
 # and prints requests (evaluations) per second and wrk's p50 and p99 latency, then the medians over
@@ -65,15 +65,14 @@ run_server() {  # $1: true|false (log_evaluations) -> "rps p50_ms p99_ms appends
 
 run_inproc() {  # $1: 0|1 (log_evaluations), $2: threads -> evaluations per second
   FIRSTSET_BENCH_DIR="$base" "$inproc" --benchmark_filter="BM_EvaluateLogEvaluations/$1/.*threads:$2\$" \
-    --benchmark_min_time="$seconds" --benchmark_format=csv 2>/dev/null |
-    awk -F, '/BM_EvaluateLogEvaluations/{print int($8)}'
+    --benchmark_format=csv 2>/dev/null | awk -F, '/BM_EvaluateLogEvaluations/{print int($7)}'
 }
 
 declare -a s_off i_off s_on i_on
 printf '%-6s %-34s %-14s %-26s %s\n' round "server/off (req/s p50 p99)" "inproc/off" "server/on (req/s p50 p99)" "inproc/on (16 threads)"
 for r in $(seq 1 "$rounds"); do
   read -r a_rps a_p50 a_p99 _ _ <<<"$(run_server false)"
-  b=$(run_inproc 0 2)
+  b=$(run_inproc 0 16)
   read -r c_rps c_p50 c_p99 c_app c_syn <<<"$(run_server true)"
   d=$(run_inproc 1 16)
   s_off+=("$a_rps"); i_off+=("$b"); s_on+=("$c_rps"); i_on+=("$d")

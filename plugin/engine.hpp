@@ -49,6 +49,13 @@ public:
     // caller: who called from where (firstset-server), written into the evaluation record.
     void evaluate(std::string_view request_json, TextBuffer& out, const Caller* caller) const;
     void evaluate(std::string_view request_json, TextBuffer& out) const { evaluate(request_json, out, nullptr); }
+    // The same, but a logged evaluation's record is only enqueued: *pending is set to its seq
+    // (0 when nothing was logged), and the answer may be given once wait_durable(*pending)
+    // returned. firstset-server answers other requests meanwhile, and one sync covers them all.
+    void evaluate(std::string_view request_json, TextBuffer& out, const Caller* caller, std::uint64_t* pending) const;
+    // Returns once the ledger's records up to seq are on disk; throws StatusError (IO) when a
+    // write or sync failed. Nothing to wait for without a ledger.
+    void wait_durable(std::uint64_t seq) const;
     std::string evaluate(std::string_view request_json) const;
 
     // firstset_lint: audits a tender's evaluation method (Rule L) under the pack chosen for it.

@@ -45,6 +45,16 @@ std::string EngineCore::evaluate(std::string_view request_json) const {
 }
 
 void EngineCore::evaluate(std::string_view request_json, TextBuffer& response, const Caller* caller) const {
+    evaluate(request_json, response, caller, nullptr);
+}
+
+void EngineCore::wait_durable(std::uint64_t seq) const {
+    if (ledger_ && seq > 0) ledger_->wait_durable(seq);
+}
+
+void EngineCore::evaluate(std::string_view request_json, TextBuffer& response, const Caller* caller,
+                          std::uint64_t* pending) const {
+    if (pending) *pending = 0;
     json::Document parsed;
     const json::Value& doc = parse_valid_request(request_json, parsed, "request", "evaluate-request.schema.json");
     // Values first; they choose the pack; then the request is checked against it.
@@ -58,8 +68,15 @@ void EngineCore::evaluate(std::string_view request_json, TextBuffer& response, c
     const Evaluation evaluation = evaluate_rules(policy, registry, request);
 
     std::optional<ledger::Appended> recorded;
-    if (ledger_ && config_.log_evaluations)
-        recorded = ledger_->append("evaluation", evaluation_record_body(policy, registry, request_json, request, evaluation, caller));
+    if (ledger_ && config_.log_evaluations) {
+        const std::string body = evaluation_record_body(policy, registry, request_json, request, evaluation, caller);
+        if (pending) {
+            recorded = ledger_->enqueue("evaluation", body);
+            *pending = recorded->seq;
+        } else {
+            recorded = ledger_->append("evaluation", body);
+        }
+    }
     response.reserve(1024 + 700 * (request.tender.criteria.size() + evaluation.certificates.size()));
     JsonOut writer(response);
     write_evaluate_response(writer, policy, registry, request, evaluation, recorded ? &*recorded : nullptr,

@@ -214,6 +214,12 @@ std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageF
 }
 
 Ledger::~Ledger() {
+    // Records enqueued and never waited for (an answer that failed after its record was chained)
+    // are written now, as a later append would have written them.
+    try {
+        if (head_.seq > durable_seq_.load() && !failed_) wait_durable(head_.seq);
+    } catch (...) {
+    }
     if (fd_ >= 0) ::close(fd_);
     if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
@@ -223,6 +229,12 @@ void Ledger::index(std::uint64_t seq, std::string_view kind, const std::string& 
 }
 
 Appended Ledger::append(std::string_view kind, std::string_view body) {
+    const Appended appended = enqueue(kind, body);
+    wait_durable(appended.seq);
+    return appended;
+}
+
+Appended Ledger::enqueue(std::string_view kind, std::string_view body) {
     // Nothing enters the ledger that its own reader would refuse when the ledger is opened again
     // (a repeated name, text that is not UTF-8, ...): that would make the whole ledger unusable.
     try {
@@ -252,14 +264,19 @@ Appended Ledger::append(std::string_view kind, std::string_view body) {
     ++pending_records_;
     if (gathering_ && pending_records_ >= gather_target_) gathered_.notify_one();
     if (indexed_kind(kind)) index(seq, kind, id, line);
+    return Appended{seq, id};
+}
 
+void Ledger::wait_durable(std::uint64_t seq) {
+    if (durable_seq_.load(std::memory_order_acquire) >= seq) return;
+    std::unique_lock<std::mutex> lock(mutex_);
     // Group commit: a writer whose record is still pending and finds a sync slot free writes
     // everything pending and syncs it; the others sleep until a sync ends and return without
     // the mutex when it covered their record, so a sync releasing eight writers does not make
     // them queue for the mutex one by one. Up to sync_slots syncs run at once: the disk takes
     // the next batch while the last one is still being flushed.
     for (;;) {
-        if (durable_seq_.load(std::memory_order_acquire) >= seq) return Appended{seq, id};
+        if (durable_seq_.load(std::memory_order_acquire) >= seq) return;
         if (failed_) break;
         if (written_seq_ < seq && free_slots_ != 0 && !gathering_) {
             gather(lock);
@@ -269,7 +286,7 @@ Appended Ledger::append(std::string_view kind, std::string_view body) {
         const std::uint32_t epoch = sync_epoch_.load(std::memory_order_acquire);
         lock.unlock();
         futex_wait(sync_epoch_, epoch);
-        if (durable_seq_.load(std::memory_order_acquire) >= seq) return Appended{seq, id};
+        if (durable_seq_.load(std::memory_order_acquire) >= seq) return;
         lock.lock();
     }
     throw StatusError(Status::io, failed_->code(),

@@ -78,6 +78,14 @@ public:
     // line. Throws StatusError(IO, LEDGER_FAILED) when this or an earlier write or sync failed.
     Appended append(std::string_view kind, std::string_view body);
 
+    // append() in two steps, for a caller that has other work to do while the disk syncs
+    // (firstset-server answers other requests): enqueue() chains the record and returns its seq
+    // and id at once, not yet durable; wait_durable(seq) returns once records up to seq are on
+    // disk, writing and syncing what is pending itself when no sync covers it (one call for the
+    // highest seq makes one batch of everything enqueued). Throws as append() does.
+    Appended enqueue(std::string_view kind, std::string_view body);
+    void wait_durable(std::uint64_t seq);
+
     // A record referred to by id; nullopt when there is none. Only the kinds above are indexed.
     std::optional<Indexed> find(std::string_view id) const;
 

@@ -40,9 +40,7 @@ Reply engine_call(unsigned ok_status, Call&& call) {
         reply.body.assign(out.view());
         return reply;
     } catch (const StatusError& e) {
-        reply = Router::error(Router::http_status_of(e.status()), e.status(), e.code(), e.message_en(), e.message_zh());
-        reply.body = firstset::capi::error_document(e.status(), e.code(), e.message_en(), e.message_zh(), e.where());
-        return reply;
+        return Router::from_error(e);
     } catch (const std::bad_alloc&) {
         return Router::error(500, Status::internal, "OUT_OF_MEMORY", "out of memory", "内存不足");
     } catch (const std::exception& e) {
@@ -73,6 +71,14 @@ Router::Router(const firstset::EngineCore& engine, RouterSettings settings, Metr
         auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(root, ec), ec);
         if (!ec) root = canonical;
     }
+}
+
+Reply Router::from_error(const StatusError& e) {
+    Reply reply;
+    reply.status = http_status_of(e.status());
+    reply.error_code = e.code();
+    reply.body = firstset::capi::error_document(e.status(), e.code(), e.message_en(), e.message_zh(), e.where());
+    return reply;
 }
 
 unsigned Router::http_status_of(Status status) noexcept {
@@ -116,8 +122,8 @@ Route Router::route_of(Method method, std::string_view target) {
 }
 
 bool Router::waits_for_disk(Route route) const {
-    return route == Route::records_post || route == Route::verify ||
-           (route == Route::evaluate && engine_.evaluations_logged());
+    // Logged evaluations do not: their records are enqueued and waited for apart (evaluate_deferred).
+    return route == Route::records_post || route == Route::verify;
 }
 
 firstset::Caller Router::caller(const Request& r, const std::string& token) const {
@@ -161,6 +167,25 @@ Reply Router::evaluate(const Request& r) const {
     if (settings_.tokens && !r.authorization.empty()) token = settings_.tokens->check(r.authorization).value_or("");
     const firstset::Caller who = caller(r, token);
     Reply reply = engine_call(200, [&](firstset::TextBuffer& out) { engine_.evaluate(r.body, out, &who); });
+    reply.token = token;
+    return reply;
+}
+
+Reply Router::evaluate_deferred(const Request& r, std::uint64_t& seq) const {
+    seq = 0;
+    if (r.method != Method::post) return handle(r, Route::evaluate);
+    std::string token;
+    if (settings_.tokens && !r.authorization.empty()) token = settings_.tokens->check(r.authorization).value_or("");
+    const firstset::Caller who = caller(r, token);
+    Reply reply;
+    try {
+        reply = engine_call(200, [&](firstset::TextBuffer& out) { engine_.evaluate(r.body, out, &who, &seq); });
+    } catch (const std::exception& e) {
+        reply = error(500, Status::internal, "INTERNAL_ERROR",
+                      std::string("internal error (a bug in firstset-server, please report it): ") + e.what(),
+                      std::string("内部错误（firstset-server 的缺陷，请报告）：") + e.what());
+    }
+    if (reply.status != 200) seq = 0;  // a record enqueued before a later failure is written anyway
     reply.token = token;
     return reply;
 }

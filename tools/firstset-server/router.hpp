@@ -65,6 +65,15 @@ public:
 
     Reply handle(const Request& request, Route route) const;
 
+    // POST /v1/evaluate when evaluations are logged: the answer is made at once and its record
+    // only enqueued; seq is the record's (0: nothing to wait for, e.g. an error). The session
+    // answers after EngineCore::wait_durable(seq), on the server's durability threads.
+    Reply evaluate_deferred(const Request& request, std::uint64_t& seq) const;
+    bool defers_evaluations() const { return engine_.evaluations_logged(); }
+    const firstset::EngineCore& engine() const { return engine_; }
+    // The error answer for a StatusError (the C ABI's document, contract 12's HTTP status).
+    static Reply from_error(const firstset::StatusError& e);
+
     // Whether the address the server bound is a loopback one; set before serving.
     void set_loopback(bool loopback) { settings_.loopback = loopback; }
 

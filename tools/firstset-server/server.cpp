@@ -14,7 +14,10 @@
 #include <boost/optional.hpp>
 
 #include <iostream>
+#include <condition_variable>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <unordered_set>
@@ -58,6 +61,65 @@ bool request_id_char(char c) {
 
 class SessionBase;
 
+// Logged evaluations wait here for their records to reach the disk, holding no thread each: two
+// threads each take every record waiting (up to the highest seq), have the ledger write and
+// sync them as one batch (EngineCore::wait_durable), then hand each answer back to its session.
+// While one syncs, the other gathers what arrives meanwhile, so the batch grows with the load.
+class Durability {
+public:
+    using Done = std::function<void(const std::optional<StatusError>&)>;
+    explicit Durability(const firstset::EngineCore& engine) : engine_(engine) {
+        for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { run(); });
+    }
+    ~Durability() { stop(); }
+    void add(std::uint64_t seq, Done done) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            waiting_.emplace(seq, std::move(done));
+        }
+        cv_.notify_one();
+    }
+    void stop() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+        }
+        cv_.notify_all();
+        for (auto& t : threads_)
+            if (t.joinable()) t.join();
+    }
+
+private:
+    void run() {
+        for (;;) {
+            std::multimap<std::uint64_t, Done> batch;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                cv_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+                if (waiting_.empty()) return;  // stopping, and nothing left to answer
+                batch.swap(waiting_);
+            }
+            std::optional<StatusError> error;
+            try {
+                engine_.wait_durable(batch.rbegin()->first);
+            } catch (const StatusError& e) {
+                error = e;
+            } catch (const std::exception& e) {
+                error = StatusError(Status::internal, "INTERNAL_ERROR", std::string("internal error: ") + e.what(),
+                                    std::string("内部错误：") + e.what());
+            }
+            for (auto& entry : batch) entry.second(error);
+        }
+    }
+
+    const firstset::EngineCore& engine_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::multimap<std::uint64_t, Done> waiting_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
 struct Server::Impl {
     ServerOptions options;
     Router& router;
@@ -76,10 +138,13 @@ struct Server::Impl {
 
     std::mutex sessions_mutex;
     std::unordered_set<SessionBase*> sessions;
+    std::unique_ptr<Durability> durability;  // when evaluations are logged
 
     Impl(const ServerOptions& o, Router& r, Metrics& m, const AccessLog& l, std::atomic<bool>& d)
         : options(o), router(r), metrics(m), log(l), draining(d), ioc(static_cast<int>(o.threads)),
-          disk(o.disk_workers) {}
+          disk(o.disk_workers) {
+        if (router.defers_evaluations()) durability = std::make_unique<Durability>(router.engine());
+    }
 
     void accept();
     void start_drain(const std::function<void()>& on_drain);
@@ -283,7 +348,20 @@ protected:
         request_.peer_address = peer_;
         request_.peer_port = port_;
 
-        if (server_.router.waits_for_disk(route_)) {
+        if (route_ == Route::evaluate && server_.durability && method == Method::post) {
+            std::uint64_t seq = 0;
+            Reply reply = server_.router.evaluate_deferred(request_, seq);
+            if (seq == 0) return write(std::move(reply), version_, keep_alive_);
+            auto work = net::prefer(this->executor(), net::execution::outstanding_work.tracked);
+            auto self = this->shared_from_this();
+            auto shared_reply = std::make_shared<Reply>(std::move(reply));
+            server_.durability->add(seq, [self, this, work, shared_reply](const std::optional<StatusError>& error) {
+                net::post(work, [self, this, shared_reply, error]() {
+                    if (error) *shared_reply = Router::from_error(*error);
+                    write(std::move(*shared_reply), version_, keep_alive_);
+                });
+            });
+        } else if (server_.router.waits_for_disk(route_)) {
             auto work = net::prefer(this->executor(), net::execution::outstanding_work.tracked);
             net::post(server_.disk, [self = this->shared_from_this(), this, work]() mutable {
                 Reply reply = server_.router.handle(request_, route_);
@@ -572,6 +650,7 @@ int Server::run(const std::function<void()>& on_drain) {
     serve();
     for (auto& t : threads) t.join();
     s.disk.join();
+    if (s.durability) s.durability->stop();
     return 0;
 }
 
