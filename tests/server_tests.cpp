@@ -357,7 +357,7 @@ TEST_CASE("server: status, healthz, metrics, wrong methods are 405 with Allow, u
 
 TEST_CASE("server: malformed HTTP is 400, an oversized header 431, and neither stops the server", "[server]") {
     test::TempDir dir;
-    ServerProcess server(args(write_config(dir, false), {"--max-header", "2048"}));
+    ServerProcess server(args(write_config(dir, false), {"--max-header", "2048", "--max-body", "100000"}));
     {
         RawConnection c(server.port());
         c.send("THIS IS NOT HTTP\r\n\r\n");
@@ -384,8 +384,26 @@ TEST_CASE("server: malformed HTTP is 400, an oversized header 431, and neither s
         answer += c.read_until_close(std::chrono::seconds(5));
         CHECK(answer.rfind("HTTP/1.1 413", 0) == 0);
     }
+    {
+        // a client that writes its whole (too large) body before it reads still gets the 413: the
+        // server reads and throws away the rest before closing, instead of resetting the connection
+        RawConnection c(server.port());
+        const std::string body(3 * 1024 * 1024, ' ');
+        CHECK(c.send("POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\n\r\n" + body));
+        const std::string answer = c.read_until_close(std::chrono::seconds(10));
+        CHECK(answer.rfind("HTTP/1.1 413", 0) == 0);
+        CHECK(answer.find("BODY_TOO_LARGE") != std::string::npos);
+    }
     Client client;
     CHECK(client.get(server.url("/healthz")).status == 200);
+    // an absolute-form target is taken by its path
+    CHECK(client.request("GET", server.url("/healthz"), nullptr).status == 200);
+    {
+        RawConnection c(server.port());
+        c.send("GET http://127.0.0.1/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        CHECK(c.read_until("ok", std::chrono::seconds(5)).rfind("HTTP/1.1 200", 0) == 0);
+    }
     CHECK(server.stop() == 0);
 }
 

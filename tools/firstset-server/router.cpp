@@ -16,6 +16,13 @@ using firstset::StatusError;
 namespace {
 
 std::string_view path_of(std::string_view target) {
+    // absolute-form (RFC 9112 3.2.2): http://host/path -> /path
+    for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")})
+        if (target.substr(0, scheme.size()) == scheme) {
+            const std::size_t slash = target.find('/', scheme.size());
+            target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+            break;
+        }
     const std::size_t q = target.find('?');
     return q == std::string_view::npos ? target : target.substr(0, q);
 }

@@ -459,10 +459,16 @@ public:
     }
     beast::tcp_stream& stream() { return stream_; }
     net::any_io_executor executor() override { return stream_.get_executor(); }
+    // A lingering close: stop sending, then read and throw away what the client still sends
+    // (up to 2 s and 8 MiB) before closing, so that a client still writing a refused body reads
+    // the answer instead of a reset (closing with unread data makes the kernel send RST).
     void close() {
         beast::error_code ec;
         stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-        stream_.socket().close(ec);
+        if (ec) return close_hard();
+        stream_.expires_after(std::chrono::seconds(2));
+        if (!scratch_) scratch_ = std::make_unique<char[]>(scratch_size);
+        linger();
     }
     void close_hard() {
         beast::error_code ec;
@@ -470,7 +476,18 @@ public:
     }
 
 private:
+    void linger() {
+        stream_.async_read_some(net::buffer(scratch_.get(), scratch_size),
+                                [self = shared_from_this(), this](beast::error_code ec, std::size_t n) {
+                                    lingered_ += n;
+                                    if (ec || lingered_ > 8 * 1024 * 1024) return close_hard();
+                                    linger();
+                                });
+    }
+    static constexpr std::size_t scratch_size = 16384;
     beast::tcp_stream stream_;
+    std::unique_ptr<char[]> scratch_;
+    std::size_t lingered_ = 0;
 };
 
 class TlsSession : public HttpSession<TlsSession> {
