@@ -288,9 +288,13 @@ TEST_CASE("server: /v1/verify reads ledgers in the allowed folders only, relativ
         CHECK(r.status == 403);
         CHECK(error_of(r)["code"] == "PATH_NOT_ALLOWED");
     }
-    // a symbolic link inside the folder that leads outside is outside
+    // a symbolic link inside the folder that leads outside is outside, also behind a ".." after
+    // a part that does not exist (which path resolution would otherwise take as text)
     std::filesystem::create_symlink(dir / "config.yaml", dir / "var/link.jsonl");
     CHECK(client.post(server.url("/v1/verify"), json{{"ledger", "var/link.jsonl"}}.dump()).status == 403);
+    std::filesystem::create_symlink(dir.path(), dir / "var/up");
+    CHECK(client.post(server.url("/v1/verify"), json{{"ledger", "var/up/config.yaml"}}.dump()).status == 403);
+    CHECK(client.post(server.url("/v1/verify"), json{{"ledger", "var/nope/../up/config.yaml"}}.dump()).status == 403);
     CHECK(client.post(server.url("/v1/verify"), "{\"ledger\": 5}").status == 400);
     CHECK(server.stop() == 0);
 }
@@ -394,6 +398,37 @@ TEST_CASE("server: malformed HTTP is 400, an oversized header 431, and neither s
         const std::string answer = c.read_until_close(std::chrono::seconds(10));
         CHECK(answer.rfind("HTTP/1.1 413", 0) == 0);
         CHECK(answer.find("BODY_TOO_LARGE") != std::string::npos);
+    }
+    {
+        // an endless chunk extension: bounded by the read buffer, not by memory (400, closed)
+        RawConnection c(server.port());
+        c.send("POST /v1/lint HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;a=");
+        std::string answer;
+        for (int i = 0; i < 200 && answer.empty(); ++i) {
+            if (!c.send(std::string(8192, 'b'))) break;
+            answer = c.read_until("\r\n\r\n", std::chrono::milliseconds(5));
+        }
+        answer += c.read_until_close(std::chrono::seconds(5));
+        CHECK(answer.rfind("HTTP/1.1 400", 0) == 0);
+    }
+    {
+        // a Transfer-Encoding the server cannot frame is refused, and its body is not read as a
+        // second request (request smuggling)
+        RawConnection c(server.port());
+        c.send("POST /v1/lint HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+        const std::string answer = c.read_until_close(std::chrono::seconds(5));
+        CHECK(answer.rfind("HTTP/1.1 400", 0) == 0);
+        CHECK(answer.find("firstset_build_info") == std::string::npos);
+        CHECK(answer.find("HTTP/1.1 200") == std::string::npos);
+    }
+    {
+        // a chunked trailer cannot stand in for a header: X-Request-Id given there is not taken
+        RawConnection c(server.port());
+        c.send("POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n"
+               "X-Request-Id: from-the-trailer\r\n\r\n");
+        const std::string answer = c.read_until("}}", std::chrono::seconds(5));
+        CHECK(answer.rfind("HTTP/1.1 400", 0) == 0);
+        CHECK(answer.find("from-the-trailer") == std::string::npos);
     }
     Client client;
     CHECK(client.get(server.url("/healthz")).status == 200);

@@ -267,11 +267,15 @@ Reply Router::verify(const Request& r) const {
                 }
                 std::filesystem::path path(std::string(m.value.str()));
                 if (path.is_relative()) path = engine_.config().file.parent_path() / path;
+                // No "..": weakly_canonical resolves links only up to the first part that does not
+                // exist and the rest as text, so nope/../link/file would pass as inside a root.
+                bool dotdot = false;
+                for (const auto& part : path) dotdot = dotdot || part == "..";
                 std::error_code ec;
                 const std::filesystem::path resolved =
                     std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
                 bool allowed = false;
-                if (!ec)
+                if (!ec && !dotdot)
                     for (const auto& root_dir : settings_.verify_roots) allowed = allowed || inside(resolved, root_dir);
                 if (!allowed)
                     return error(403, Status::argument, "PATH_NOT_ALLOWED",

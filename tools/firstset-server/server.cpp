@@ -130,6 +130,7 @@ struct Server::Impl {
     tcp::acceptor acceptor{ioc};
     net::signal_set signals{ioc, SIGTERM, SIGINT};
     net::steady_timer drain_timer{ioc};
+    net::steady_timer accept_retry{ioc};
     net::thread_pool disk;
     std::unique_ptr<ssl::context> tls;
     bool loopback = true;
@@ -190,7 +191,8 @@ template <typename Derived>
 class HttpSession : public SessionBase {
 public:
     HttpSession(Server::Impl& server, const net::any_io_executor& strand, std::string peer, std::uint16_t port)
-        : SessionBase(server), peer_(std::move(peer)), port_(port), idle_timer_(strand) {}
+        : SessionBase(server), peer_(std::move(peer)), port_(port), idle_timer_(strand),
+          buffer_(server.options.max_header + 65536) {}
 
     void drain() override {
         closing_ = true;
@@ -216,16 +218,20 @@ protected:
         waiting_ = true;
         if (!Derived::wait_readable) {
             // TLS: the socket's readiness says nothing of what OpenSSL holds decrypted, so the
-            // header is read at once, within the idle timeout; a drain closes it while no byte came.
-            parser_.emplace();
-            parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header));
-            parser_->body_limit(server_.options.max_body);
+            // first decrypted bytes are read within the idle timeout (a drain closes the
+            // connection while none came), then the request within --request-timeout.
             lowest().expires_after(server_.options.idle_timeout);
-            http::async_read_header(derived().stream(), buffer_, *parser_,
-                                    [self = this->shared_from_this(), this](beast::error_code ec, std::size_t) {
-                                        waiting_ = false;
-                                        on_header(ec);
-                                    });
+            derived().stream().async_read_some(
+                buffer_.prepare(4096), [self = this->shared_from_this(), this](beast::error_code ec, std::size_t n) {
+                    if (!waiting_) return;  // closed meanwhile
+                    waiting_ = false;
+                    if (ec) {
+                        if (ec == beast::error::timeout) server_.metrics.timed_out();
+                        return derived().close_hard();
+                    }
+                    buffer_.commit(n);
+                    read_header();
+                });
             return;
         }
         idle_timer_.expires_after(server_.options.idle_timeout);
@@ -260,6 +266,18 @@ protected:
         started_ = Clock::now();
         if (ec) return on_read_error(ec);
         const auto& req = parser_->get();
+        // RFC 9112 6.3: a Transfer-Encoding whose last coding is not chunked cannot be framed;
+        // taking the body as empty would read it as the next request (request smuggling).
+        if (req.find(http::field::transfer_encoding) != req.end() && !parser_->chunked())
+            return on_read_error(http::error::bad_transfer_encoding);
+        // The header's own values, taken now: chunked trailers are merged into the same fields
+        // by the parser, and a proxy in front never looks at trailers.
+        authorization_.clear();
+        given_request_id_.clear();
+        const auto auth = req.find(http::field::authorization);
+        if (auth != req.end()) authorization_.assign(auth->value().data(), auth->value().size());
+        const auto id_header = req.find("X-Request-Id");
+        if (id_header != req.end()) given_request_id_.assign(id_header->value().data(), id_header->value().size());
         if (beast::iequals(req[http::field::expect], "100-continue") && !parser_->is_done()) {
             // curl and others wait for this before sending a body over 1 KiB
             continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
@@ -325,13 +343,12 @@ protected:
         method_text_ = std::string(req.method_string());
         target_ = std::string(req.target());
         bytes_in_ = req.body().size();
-        const auto id_header = req.find("X-Request-Id");
         request_id_.clear();
-        if (id_header != req.end()) {
-            const auto v = id_header->value();
+        {
+            const std::string& v = given_request_id_;
             bool ok = !v.empty() && v.size() <= 128;
             for (char c : v) ok = ok && request_id_char(c);
-            if (ok) request_id_.assign(v.data(), v.size());
+            if (ok) request_id_ = v;
         }
         if (request_id_.empty()) request_id_ = server_.next_request_id();
         head_ = method == Method::head;
@@ -342,8 +359,7 @@ protected:
         request_.method = method;
         request_.method_text = sv(req.method_string());
         request_.target = sv(req.target());
-        const auto auth = req.find(http::field::authorization);
-        if (auth != req.end()) request_.authorization = sv(auth->value());
+        request_.authorization = authorization_;
         request_.body = req.body();
         request_.peer_address = peer_;
         request_.peer_port = port_;
@@ -436,13 +452,15 @@ protected:
     std::string peer_;
     std::uint16_t port_ = 0;
     net::steady_timer idle_timer_;
+    // Bounded: the parser keeps chunk-size lines, extensions and trailers here, which no other
+    // limit covers; past it Beast reports buffer_overflow (400, closed).
     beast::flat_buffer buffer_;
     boost::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<http::response<http::empty_body>> continue_;
     std::shared_ptr<http::response<http::string_body>> response_;
     Request request_;
     Route route_ = Route::other;
-    std::string method_text_, target_, request_id_, error_code_, token_;
+    std::string method_text_, target_, request_id_, error_code_, token_, authorization_, given_request_id_;
     unsigned status_ = 0, version_ = 11;
     std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
     Clock::time_point started_{};
@@ -528,7 +546,17 @@ private:
 void Server::Impl::accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted || draining.load()) return;
-        if (!ec) {
+        if (ec) {
+            // EMFILE and the like: the connection stays in the backlog, so an immediate retry would
+            // fail at once and spin; try again shortly.
+            metrics.connection_refused();
+            accept_retry.expires_after(std::chrono::milliseconds(100));
+            accept_retry.async_wait([this](beast::error_code tec) {
+                if (!tec && !draining.load()) accept();
+            });
+            return;
+        }
+        try {
             bool full;
             {
                 std::lock_guard<std::mutex> lock(sessions_mutex);
@@ -547,8 +575,10 @@ void Server::Impl::accept() {
                 else
                     std::make_shared<PlainSession>(*this, std::move(socket), std::move(address), peer.port())->start();
             }
+        } catch (const std::exception&) {
+            metrics.connection_refused();  // out of memory or TLS resources: this connection only
         }
-        accept();  // also after an error such as EMFILE: the next accept may succeed
+        accept();
     });
 }
 
