@@ -73,11 +73,13 @@ public:
     }
     ~Durability() { stop(); }
     void add(std::uint64_t seq, Done done) {
+        bool wake;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             waiting_.emplace(seq, std::move(done));
+            wake = idle_ > 0;  // a thread that is syncing takes this up when it is done
         }
-        cv_.notify_one();
+        if (wake) cv_.notify_one();
     }
     void stop() {
         {
@@ -95,7 +97,9 @@ private:
             std::multimap<std::uint64_t, Done> batch;
             {
                 std::unique_lock<std::mutex> lock(mutex_);
+                ++idle_;
                 cv_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+                --idle_;
                 if (waiting_.empty()) return;  // stopping, and nothing left to answer
                 batch.swap(waiting_);
             }
@@ -116,6 +120,7 @@ private:
     std::mutex mutex_;
     std::condition_variable cv_;
     std::multimap<std::uint64_t, Done> waiting_;
+    int idle_ = 0;  // threads waiting on cv_
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };
