@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
         ("token-file", po::value(&token_file), "写入令牌文件 the bearer tokens that may write records")
         ("threads", po::value(&threads)->default_value(threads), "网络线程数 network threads")
         ("disk-workers", po::value(&options.disk_workers)->default_value(options.disk_workers),
-         "等待账本落盘的线程数 threads that wait for the ledger's sync (records, logged evaluations, verify)")
+         "等待磁盘的调用（写入记录、校验账本）所用线程数 threads for the calls that wait for the disk (records, verify)")
         ("tls-cert", po::value(&tls_cert), "TLS 证书链（PEM）：启用 HTTPS the TLS certificate chain (PEM): serve https")
         ("tls-key", po::value(&tls_key), "TLS 私钥（PEM）the TLS private key (PEM)")
         ("access-log", po::value(&access_log)->default_value(access_log),

@@ -59,7 +59,7 @@ public:
            const std::atomic<bool>& draining);
 
     static Route route_of(Method method, std::string_view target);
-    // Whether answering waits for the ledger's sync (records; evaluations when logged): such
+    // Whether answering waits for the disk (records, verify; logged evaluations are deferred apart): such
     // requests run on the disk workers, not on the network threads.
     bool waits_for_disk(Route route) const;
 
