@@ -261,27 +261,12 @@ public:
         return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
     }
     // Reads until the peer closes or `limit` passes; returns what came. closed() says which.
-    std::string read_until_close(std::chrono::milliseconds limit) {
-        std::string out;
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (std::chrono::steady_clock::now() < deadline) {
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, 50) <= 0) continue;
-            char buf[8192];
-            const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-            if (n <= 0) {
-                closed_ = true;
-                break;
-            }
-            out.append(buf, static_cast<std::size_t>(n));
-        }
-        return out;
-    }
-    // Reads until `text` has come (or the peer closes, or `limit` passes).
+    std::string read_until_close(std::chrono::milliseconds limit) { return read_until({}, limit); }
+    // Reads until `text` has come (empty: until the peer closes), or the peer closes, or `limit` passes.
     std::string read_until(const std::string& text, std::chrono::milliseconds limit) {
         std::string out;
         const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (std::chrono::steady_clock::now() < deadline && out.find(text) == std::string::npos) {
+        while (std::chrono::steady_clock::now() < deadline && (text.empty() || out.find(text) == std::string::npos)) {
             pollfd p{fd_, POLLIN, 0};
             if (::poll(&p, 1, 50) <= 0) continue;
             char buf[8192];

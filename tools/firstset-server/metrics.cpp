@@ -61,6 +61,13 @@ void help(std::string& out, const char* name, const char* type, const char* text
     line(out, "# HELP {} {}\n# TYPE {} {}\n", name, text, name, type);
 }
 
+// A family of one unlabelled sample: its HELP and TYPE lines, then the sample.
+template <typename T>
+void single(std::string& out, const char* name, const char* type, const char* text, T value) {
+    help(out, name, type, text);
+    line(out, "{} {}\n", name, value);
+}
+
 std::string seconds(std::uint64_t us) { return fmt::format("{}.{:06}", us / 1000000, us % 1000000); }
 
 // A bucket bound as Prometheus clients write it: 0.00025, 0.5, 1, 10.
@@ -81,9 +88,8 @@ std::string Metrics::render(const firstset::EngineCore::Counters& e, bool draini
     help(out, "firstset_start_time_seconds", "gauge", "When the server started, in Unix seconds.");
     line(out, "firstset_start_time_seconds {}\n",
          static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(started_.time_since_epoch()).count()));
-    help(out, "firstset_draining", "gauge", "1 once SIGTERM arrived and the server drains requests in flight.");
-    line(out, "firstset_draining {}\n", draining ? 1 : 0);
-
+    single(out, "firstset_draining", "gauge", "1 once SIGTERM arrived and the server drains requests in flight.", draining ? 1 : 0);
+    
     help(out, "firstset_http_requests_total", "counter", "HTTP requests answered, by route, method and status code.");
     for (std::size_t r = 0; r < routes; ++r)
         for (std::size_t s = 0; s < statuses.size(); ++s) {
@@ -116,58 +122,35 @@ std::string Metrics::render(const firstset::EngineCore::Counters& e, bool draini
         line(out, "firstset_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", name,
              cumulative);
     }
-    help(out, "firstset_http_connections_open", "gauge", "Client connections open now.");
-    line(out, "firstset_http_connections_open {}\n", open_.load(std::memory_order_relaxed));
-    help(out, "firstset_http_connections_total", "counter", "Client connections accepted.");
-    line(out, "firstset_http_connections_total {}\n", connections_total_.load());
-    help(out, "firstset_http_connections_refused_total", "counter", "Connections closed at once: over --max-connections.");
-    line(out, "firstset_http_connections_refused_total {}\n", refused_.load());
-    help(out, "firstset_http_timeouts_total", "counter", "Connections closed because a request or an idle wait took too long.");
-    line(out, "firstset_http_timeouts_total {}\n", timeouts_.load());
-    help(out, "firstset_http_malformed_total", "counter", "Requests that were not well-formed HTTP/1.1 (answered 400, 413 or 431).");
-    line(out, "firstset_http_malformed_total {}\n", bad_http_.load());
+    single(out, "firstset_http_connections_open", "gauge", "Client connections open now.", open_.load(std::memory_order_relaxed));
+    single(out, "firstset_http_connections_total", "counter", "Client connections accepted.", connections_total_.load());
+    single(out, "firstset_http_connections_refused_total", "counter", "Connections closed at once: over --max-connections.", refused_.load());
+    single(out, "firstset_http_timeouts_total", "counter", "Connections closed because a request or an idle wait took too long.", timeouts_.load());
+    single(out, "firstset_http_malformed_total", "counter", "Requests that were not well-formed HTTP/1.x (answered 400, 413 or 431).", bad_http_.load());
 
-    help(out, "firstset_ledger_configured", "gauge", "1 when the configuration names a ledger.");
-    line(out, "firstset_ledger_configured {}\n", e.ledger ? 1 : 0);
+    single(out, "firstset_ledger_configured", "gauge", "1 when the configuration names a ledger.", e.ledger ? 1 : 0);
     if (e.ledger) {
-        help(out, "firstset_ledger_records", "gauge", "Durable records in the ledger file.");
-        line(out, "firstset_ledger_records {}\n", e.ledger_records);
-        help(out, "firstset_ledger_appends_total", "counter", "Records appended (durably) since the server started.");
-        line(out, "firstset_ledger_appends_total {}\n", e.ledger_appends);
-        help(out, "firstset_ledger_syncs_total", "counter", "fdatasync calls since the server started; appends per sync is the group commit.");
-        line(out, "firstset_ledger_syncs_total {}\n", e.ledger_syncs);
+        single(out, "firstset_ledger_records", "gauge", "Durable records in the ledger file.", e.ledger_records);
+        single(out, "firstset_ledger_appends_total", "counter", "Records appended (durably) since the server started.", e.ledger_appends);
+        single(out, "firstset_ledger_syncs_total", "counter", "fdatasync calls since the server started; appends per sync is the group commit.", e.ledger_syncs);
     }
-    help(out, "firstset_registry_certificates", "gauge", "Certificates in the registry in force.");
-    line(out, "firstset_registry_certificates {}\n", e.registry_certificates);
-    help(out, "firstset_registry_followed", "gauge", "1 when the registry is followed from a URL (registry.url).");
-    line(out, "firstset_registry_followed {}\n", e.registry_followed ? 1 : 0);
+    single(out, "firstset_registry_certificates", "gauge", "Certificates in the registry in force.", e.registry_certificates);
+    single(out, "firstset_registry_followed", "gauge", "1 when the registry is followed from a URL (registry.url).", e.registry_followed ? 1 : 0);
     if (e.registry_followed) {
-        help(out, "firstset_registry_age_seconds", "gauge", "Age of the registry in force, from its signed publication time.");
-        line(out, "firstset_registry_age_seconds {}\n", e.registry_age_seconds);
-        help(out, "firstset_registry_stale", "gauge", "1 when the registry is older than registry.stale_after (a warning on every answer).");
-        line(out, "firstset_registry_stale {}\n", e.registry_stale ? 1 : 0);
-        help(out, "firstset_registry_refused", "gauge", "1 when the registry is older than registry.refuse_after (evaluations are refused).");
-        line(out, "firstset_registry_refused {}\n", e.registry_refused ? 1 : 0);
-        help(out, "firstset_registry_fetches_total", "counter", "Registry downloads attempted.");
-        line(out, "firstset_registry_fetches_total {}\n", e.registry_fetches);
-        help(out, "firstset_registry_updates_total", "counter", "New registries put in force.");
-        line(out, "firstset_registry_updates_total {}\n", e.registry_updates);
-        help(out, "firstset_registry_failures_total", "counter", "Registry downloads or checks that failed.");
-        line(out, "firstset_registry_failures_total {}\n", e.registry_failures);
+        single(out, "firstset_registry_age_seconds", "gauge", "Age of the registry in force, from its signed publication time.", e.registry_age_seconds);
+        single(out, "firstset_registry_stale", "gauge", "1 when the registry is older than registry.stale_after (a warning on every answer).", e.registry_stale ? 1 : 0);
+        single(out, "firstset_registry_refused", "gauge", "1 when the registry is older than registry.refuse_after (evaluations are refused).", e.registry_refused ? 1 : 0);
+        single(out, "firstset_registry_fetches_total", "counter", "Registry downloads attempted.", e.registry_fetches);
+        single(out, "firstset_registry_updates_total", "counter", "New registries put in force.", e.registry_updates);
+        single(out, "firstset_registry_failures_total", "counter", "Registry downloads or checks that failed.", e.registry_failures);
     }
-    help(out, "firstset_ship_configured", "gauge", "1 when the ledger is shipped to an archive (ledger.ship).");
-    line(out, "firstset_ship_configured {}\n", e.shipping ? 1 : 0);
+    single(out, "firstset_ship_configured", "gauge", "1 when the ledger is shipped to an archive (ledger.ship).", e.shipping ? 1 : 0);
     if (e.shipping) {
-        help(out, "firstset_ship_shipped_records", "gauge", "Records the archive holds.");
-        line(out, "firstset_ship_shipped_records {}\n", e.shipped_records);
-        help(out, "firstset_ship_pending_records", "gauge", "Durable records not yet shipped.");
-        line(out, "firstset_ship_pending_records {}\n", e.ship_pending);
-        help(out, "firstset_ship_batches_total", "counter", "Objects written to the archive since the server started.");
-        line(out, "firstset_ship_batches_total {}\n", e.shipped_batches);
-        help(out, "firstset_ship_failures_total", "counter", "Failed shipping attempts since the server started.");
-        line(out, "firstset_ship_failures_total {}\n", e.ship_failures);
-        help(out, "firstset_ship_consecutive_failures", "gauge", "Failed shipping attempts since the last success.");
-        line(out, "firstset_ship_consecutive_failures {}\n", e.ship_consecutive_failures);
+        single(out, "firstset_ship_shipped_records", "gauge", "Records the archive holds.", e.shipped_records);
+        single(out, "firstset_ship_pending_records", "gauge", "Durable records not yet shipped.", e.ship_pending);
+        single(out, "firstset_ship_batches_total", "counter", "Objects written to the archive since the server started.", e.shipped_batches);
+        single(out, "firstset_ship_failures_total", "counter", "Failed shipping attempts since the server started.", e.ship_failures);
+        single(out, "firstset_ship_consecutive_failures", "gauge", "Failed shipping attempts since the last success.", e.ship_consecutive_failures);
     }
     return out;
 }
