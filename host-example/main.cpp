@@ -31,7 +31,7 @@ const char* const help_text = R"(firstset-host — 首台（套）重大技术�
 
 用法 Usage:
   firstset-host evaluate --config CONFIG.yaml [options] TENDER.yaml
-  firstset-host record   --config CONFIG.yaml [--award ID] [--failure ID] [options] RECORD.yaml
+  firstset-host record   --config CONFIG.yaml [--award ID] [--failure ID] [--case ID] [options] RECORD.yaml
   firstset-host lint     --config CONFIG.yaml [options] TENDER.yaml
   firstset-host status   --config CONFIG.yaml [--json]
   firstset-host serve    --config CONFIG.yaml
@@ -44,10 +44,11 @@ deemed to meet), computes the comprehensive score and prints the ranking with th
 TENDER.yaml holds `tender` (sent to the plugin) and `bids` (each with price, experts' scores and
 the committee's evidence); see examples/tender-CQJT-2026-014.yaml.
 
-record 将授标、故障报告或容错决定写入决策账本（渝经信规范〔2024〕9号（六））。
-record appends an award, a failure report or a tolerance decision to the engine's decision log
-(the configuration must name a ledger: examples/config-ledger.yaml) and prints the assessment
-or the proposal; see examples/records/. --award and --failure fill in the records referred to.
+record 将授标、故障报告、容错决定或容错案件的一个环节写入决策账本（渝经信规范〔2024〕9号（六））。
+record appends an award, a failure report, a tolerance decision or a stage of a tolerance-of-failure
+case to the engine's decision log (the configuration must name a ledger: examples/config-ledger.yaml)
+and prints the assessment, the proposal or the stage's findings and what is due next; see
+examples/records/. --award, --failure and --case fill in the records referred to.
 
 lint 在招标文件发布前审查评标办法是否设置歧视性评审标准（市场占有率、应用业绩、地区或行业限定、
 企业规模等），按招标项目所在地区和采购人性质选用政策包。
@@ -102,7 +103,7 @@ int fail(int code, const std::string& zh, const std::string& en) {
 
 int main(int argc, char** argv) {
     host::use_utf8_ctype();
-    std::string command, config, plugin_path, tender_path, lang = "both", award_id, failure_id;
+    std::string command, config, plugin_path, tender_path, lang = "both", award_id, failure_id, case_id;
     bool json = false;
     po::options_description options(help_text);
     options.add_options()
@@ -113,6 +114,7 @@ int main(int argc, char** argv) {
         ("json", po::bool_switch(&json), "输出 JSON output JSON for machines")
         ("lang", po::value(&lang), "语言 zh | en | both (default both)")
         ("award", po::value(&award_id), "record: 授标记录编号 id of the award record referred to")
+        ("case", po::value(&case_id), "record: 容错案件编号（其申请记录的编号） id of the case (its application record) a stage belongs to")
         ("failure", po::value(&failure_id), "record: 故障报告编号 id of the failure report referred to");
     po::options_description hidden;
     hidden.add_options()("command", po::value(&command))("tender", po::value(&tender_path));
@@ -150,7 +152,7 @@ int main(int argc, char** argv) {
         try {
             if (command == "evaluate") tender = host::read_tender_file(tender_path);
             else if (command == "lint") lint_tender = host::read_tender_only(tender_path);
-            else if (command == "record") record = host::read_record_file(tender_path, award_id, failure_id);
+            else if (command == "record") record = host::read_record_file(tender_path, award_id, failure_id, case_id);
         } catch (const host::InputError& e) {
             std::string at = e.file + (e.line ? ":" + std::to_string(e.line) : "");
             return fail(input, at + "：" + e.zh, at + ": " + e.what());

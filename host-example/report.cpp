@@ -133,13 +133,29 @@ void print_record(std::ostream& out, const nlohmann::json& r, Language l) {
         out << "  " << bilingual(l, "采购方式", "procurement method") << " " << a.at("procurement_method").at("value").get<std::string>()
             << (a.at("procurement_method").at("allowed").get<bool>() ? " ✓" : " ✗") << "\n";
         for (const auto& p : a.at("procedure"))
-            out << "  " << p.at("item").get<std::string>() << " "
+            out << "  "
+                << (p.contains("label") ? bilingual(l, p["label"].value("zh", ""), p["label"].value("en", ""))
+                                        : p.at("item").get<std::string>())
+                << " "
                 << (p.at("done").is_null() ? "?" : p.at("done").get<bool>() ? "✓" : "✗") << "\n";
         for (const auto& reason : a.at("reasons")) print_reason(out, l, reason, "      ");
     }
+    if (r.contains("case")) {
+        out << bilingual(l, "容错案件", "Case") << "  " << r.at("case").get<std::string>() << "\n"
+            << bilingual(l, "环节", "Stage") << "  " << r.at("stage").get<std::string>() << "\n";
+        if (r.at("findings").empty())
+            out << "  ✓ " << bilingual(l, "环节顺序与时限无异常", "in order and on time") << "\n";
+        for (const auto& finding : r.at("findings")) print_reason(out, l, finding, "  ✗ ");
+        for (const auto& due : r.at("due"))
+            out << "  " << bilingual(l, "待办环节", "stage due") << "  "
+                << bilingual(l, due.at("label").value("zh", ""), due.at("label").value("en", "")) << "  "
+                << (due.at("due_date").is_null() ? bilingual(l, "（前一环节完成后起算）", "(counted once the stage before it is done)")
+                                                 : bilingual(l, "期限 ", "due by ") + due.at("due_date").get<std::string>())
+                << "\n";
+    }
     if (r.contains("proposed")) {
         out << "\n" << bilingual(l, "处理建议", "Proposal") << "  " << r.at("proposed").get<std::string>();
-        if (!r.at("final").is_null()) out << "   " << bilingual(l, "最终决定", "final decision") << "  " << r.at("final").get<std::string>();
+        if (r.contains("final") && !r.at("final").is_null()) out << "   " << bilingual(l, "最终决定", "final decision") << "  " << r.at("final").get<std::string>();
         out << "\n";
         for (const auto& reason : r.at("reasons")) print_reason(out, l, reason, "      ");
     }

@@ -115,9 +115,12 @@ TEST_CASE("Tool: the dossier of an award, as Markdown and as one self-contained 
     REQUIRE(md.status == 0);
     for (const char* part : {"# 首台（套）重大技术装备采购容错档案", "## 授标 Award", "## 授标日评估", "## 故障 Failures",
                              "## 容错处理 Tolerance decisions", "## 链式校验 Chain proof", "CQ-STT-2024-0017", "主轴轴承过热",
-                             "SASAC-CQ-07", "not_exempt", "AWARD_CONDITIONS_NOT_MET",
-                             "SCORE_BY_MARKET_SHARE"})
+                             "SASAC-CQ-07", "不予免责 not exempt", "AWARD_CONDITIONS_NOT_MET",
+                             "SCORE_BY_MARKET_SHARE", "依法组建评标委员会 evaluation committee formed", "公开招标 open tender"})
         CHECK(md.out.find(part) != std::string::npos);
+    // Issue 14: readable labels, not the records' keys.
+    for (const char* key : {"committee_formed", "open_tender", "not_exempt", "personal_gain", "state_owned", "failure_report"})
+        CHECK(md.out.find(key) == std::string::npos);
     CHECK(md.out.find(r.award) != std::string::npos);
     CHECK(md.out.find(r.decision) != std::string::npos);
 

@@ -500,3 +500,205 @@ TEST_CASE("Issue 9 #2: Rule T as values: assess is pure, a stored award reads ba
     CHECK(p.proposed == Decision::not_exempt);
     CHECK(p.final_differs);
 }
+
+// ---- Rule T': the tolerance-of-failure case in stages (issue 14) -----------------------------
+
+namespace {
+
+const njson op = {{"id", "op-0047"}, {"name", "李示例"}, {"address", "198.51.100.23"}};
+const njson no_exclusions = {{"personal_gain", false}, {"collusion", false}, {"falsified_documents", false},
+                             {"breach_of_law", false}, {"ignored_known_risk", false}};
+
+njson stage(const std::string& name, const std::string& case_id, const std::string& date) {
+    njson s = {{"kind", "case_stage"}, {"stage", name}, {"case", case_id}, {"date", date}, {"operator", op}};
+    const njson people = {{{"role", "调查组组长"}, {"id", "JW-0301"}}};
+    if (name == "investigation") {
+        s["investigators"] = people;
+        s["exclusions"] = no_exclusions;
+        s["report"] = "未发现排除情形。";
+    } else if (name == "decision") {
+        s["decision_makers"] = people;
+        s["exclusions"] = no_exclusions;
+        s["final"] = "exempt";
+    } else if (name == "feedback") {
+        s["told_to"] = people;
+        s["filed_with"] = {{"body", "示例集团纪委（样例）"}};
+    } else if (name == "correction") {
+        s["measures"] = {{{"description", "更换轴承"}, {"done", true}}};
+    } else if (name == "notice") {
+        s["form"] = "exemption_notice";
+        s["published_in"] = "内部通报（样例）";
+    }
+    return s;
+}
+
+njson application(const std::string& award_id, const std::string& failure_id, const std::string& date) {
+    return {{"kind", "case_stage"}, {"stage", "application"}, {"award", award_id}, {"failure", failure_id},
+            {"date", date}, {"applicant", {{"role", "采购项目负责人"}, {"id", "EMP-0047"}}},
+            {"statement", "申请容错免责。"}, {"operator", op}};
+}
+
+struct Case {
+    Fixture f;
+    std::string award_id, failure_id, case_id;
+    njson opened;
+    explicit Case(const std::string& applied_on = "2026-10-12") {
+        award_id = f.record(award())["record"]["id"];
+        failure_id = f.record(failure(award_id))["record"]["id"];  // failure dated 2026-09-30
+        opened = f.record(application(award_id, failure_id, applied_on));
+        case_id = opened["case"];
+    }
+};
+
+std::vector<std::string> due_stages(const njson& r) {
+    std::vector<std::string> out;
+    for (const auto& d : r["due"]) out.push_back(d["stage"]);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("Rule T': a case runs application to notice in the pack's stages, each a record with who and from where",
+          "[tolerance][case]") {
+    Case c;
+    CHECK(c.opened["record"]["kind"] == "case_stage");
+    CHECK(c.opened["case"] == c.opened["record"]["id"]);  // the application's id is the case's
+    CHECK(c.opened["findings"].empty());
+    // What is due next, with the last day the pack allows: investigation 30 days after 2026-10-12.
+    REQUIRE(c.opened["due"][0]["stage"] == "investigation");
+    CHECK(c.opened["due"][0]["due_date"] == "2026-11-11");
+    CHECK(c.opened["due"][0]["label"]["zh"] == "调查核实");
+    CHECK(c.opened["due"][1]["due_date"].is_null());  // decision: counted once investigation is done
+
+    const njson inv = c.f.record(stage("investigation", c.case_id, "2026-11-01"));
+    CHECK(inv["findings"].empty());
+    CHECK(inv["proposed"] == "exempt");  // Rule T on the exclusions the investigation established
+    CHECK_FALSE(inv.contains("final"));
+    const njson dec = c.f.record(stage("decision", c.case_id, "2026-11-10"));
+    CHECK(dec["final"] == "exempt");
+    CHECK(dec["proposed"] == "exempt");
+    CHECK(has(due_stages(dec), "notice"));  // a notice is due only now, after the exemption
+    CHECK(c.f.record(stage("feedback", c.case_id, "2026-11-15"))["findings"].empty());
+    CHECK(c.f.record(stage("correction", c.case_id, "2026-12-01"))["findings"].empty());
+    const njson notice = c.f.record(stage("notice", c.case_id, "2026-11-20"));
+    CHECK(notice["findings"].empty());
+    CHECK(notice["due"].empty());
+
+    // Every record carries the operator and network address; the application keeps the plan.
+    const std::string text = c.f.ledger_text();
+    CHECK(ledger::verify(text).ok());
+    std::size_t stages = 0;
+    for (std::size_t at = 0; (at = text.find("\"kind\":\"case_stage\",\"body\"", at)) != std::string::npos; ++at) ++stages;
+    CHECK(stages == 6);
+    for (std::size_t start = 0, end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+        const njson line = njson::parse(text.substr(start, end - start));
+        if (line["kind"] != "case_stage") continue;
+        CHECK(line["body"]["operator"]["address"] == "198.51.100.23");
+        if (line["body"]["stage"] == "application") {
+            CHECK(line["body"]["plan"]["policy"] == "cn-cq-2024-9");
+            CHECK(line["body"]["plan"]["stages"].size() == 6);
+            CHECK(line["body"]["failure_date"] == "2026-09-30");
+        }
+    }
+}
+
+TEST_CASE("Rule T': a stage after its time limit is overdue, the message says the limit is the pack's", "[tolerance][case]") {
+    Case c("2026-11-05");  // 36 days after the failure of 2026-09-30: the limit is 30
+    REQUIRE(c.opened["findings"].size() == 1);
+    const njson& f = c.opened["findings"][0];
+    CHECK(f["code"] == "STAGE_OVERDUE");
+    CHECK(f["path"] == "/date");
+    CHECK(std::string(f["message_en"]).find("by 2026-10-30") != std::string::npos);
+    CHECK(std::string(f["message_en"]).find("6 days late") != std::string::npos);
+    CHECK(std::string(f["message_zh"]).find("逾期 6 日") != std::string::npos);
+    // Item 5: the number's source is named, and it is not the policy's.
+    CHECK(std::string(f["message_en"]).find("this pack's own setting") != std::string::npos);
+    CHECK(std::string(f["message_zh"]).find("未规定各环节时限") != std::string::npos);
+    // The last day itself is on time (inclusive), the day after is late.
+    CHECK(c.f.record(stage("investigation", c.case_id, "2026-12-05"))["findings"].empty());
+    const njson late = c.f.record(stage("decision", c.case_id, "2026-12-21"));  // due 2026-12-20
+    REQUIRE(late["findings"].size() == 1);
+    CHECK(late["findings"][0]["code"] == "STAGE_OVERDUE");
+    CHECK(std::string(late["findings"][0]["message_en"]).find("1 days late") != std::string::npos);
+}
+
+TEST_CASE("Rule T': a stage out of order, skipped or dated before the one it follows is reported, never refused",
+          "[tolerance][case]") {
+    Case c;
+    // A decision with no investigation recorded: skipped.
+    const njson dec = c.f.record(stage("decision", c.case_id, "2026-10-20"));
+    REQUIRE(dec["findings"].size() == 1);
+    CHECK(dec["findings"][0]["code"] == "STAGE_SKIPPED");
+    CHECK(std::string(dec["findings"][0]["message_zh"]).find("调查核实") != std::string::npos);
+    // The investigation after the decision that follows it: out of order, and dated before the
+    // application it follows.
+    const njson inv = c.f.record(stage("investigation", c.case_id, "2026-10-01"));
+    std::vector<std::string> found = codes(inv["findings"]);
+    CHECK(has(found, "STAGE_OUT_OF_ORDER"));
+    CHECK(has(found, "STAGE_DATE_BEFORE_PREVIOUS"));
+    // Every stage was appended all the same, and the chain holds.
+    CHECK(ledger::verify(c.f.ledger_text()).ok());
+}
+
+TEST_CASE("Rule T': a notice without a decision to exempt is reported; a differing final needs its reason", "[tolerance][case]") {
+    Case c;
+    const njson notice = c.f.record(stage("notice", c.case_id, "2026-10-20"));
+    CHECK(has(codes(notice["findings"]), "NOTICE_WITHOUT_EXEMPTION"));
+
+    c.f.record(stage("investigation", c.case_id, "2026-10-20"));
+    njson dec = stage("decision", c.case_id, "2026-10-25");
+    dec["final"] = "not_exempt";  // the proposal is exempt
+    StatusError e = c.f.record_error(dec);
+    CHECK(e.code() == "FINAL_REASON_REQUIRED");
+    CHECK(e.where().path == "/final_reason");
+    dec["final_reason"] = "复核发现验收记录不实。";
+    const njson r = c.f.record(dec);
+    CHECK(r["final"] == "not_exempt");
+    CHECK(has(codes(r["reasons"]), "FINAL_DIFFERS_FROM_PROPOSAL"));
+    CHECK_FALSE(has(due_stages(r), "notice"));  // not exempted: no notice is due
+}
+
+TEST_CASE("Rule T': references, stages and operator addresses are checked before anything is written", "[tolerance][case]") {
+    Case c;
+    const std::string before = c.f.ledger_text();
+    // The case must be an application.
+    StatusError e = c.f.record_error(stage("investigation", c.award_id, "2026-10-20"));
+    CHECK(e.code() == "RECORD_KIND_MISMATCH");
+    CHECK(e.where().path == "/case");
+    e = c.f.record_error(stage("investigation", std::string(64, 'e'), "2026-10-20"));
+    CHECK(e.status() == Status::not_found);
+    // An application names the failure of its own award.
+    njson app = application(c.award_id, c.award_id, "2026-10-12");
+    CHECK(c.f.record_error(app).code() == "RECORD_KIND_MISMATCH");
+    // The operator's address is an IPv4 or IPv6 address; "999.1.1.1" passes the schema's pattern, not inet_pton.
+    njson bad = stage("feedback", c.case_id, "2026-10-20");
+    bad["operator"]["address"] = "999.1.1.1";
+    e = c.f.record_error(bad);
+    CHECK(e.code() == "OPERATOR_ADDRESS_INVALID");
+    CHECK(e.where().path == "/operator/address");
+    // The operator is required on a stage; a stage's members belong to it.
+    bad = stage("feedback", c.case_id, "2026-10-20");
+    bad.erase("operator");
+    CHECK(c.f.record_error(bad).status() == Status::schema);
+    bad = stage("feedback", c.case_id, "2026-10-20");
+    bad["final"] = "exempt";
+    CHECK(c.f.record_error(bad).status() == Status::schema);
+    bad = stage("application", c.case_id, "2026-10-20");
+    CHECK(c.f.record_error(bad).status() == Status::schema);  // an application names no case
+    CHECK(c.f.ledger_text() == before);
+    // IPv6 is an address too; the optional operator on an older kind is checked the same way.
+    njson v6 = stage("feedback", c.case_id, "2026-10-20");
+    v6["operator"]["address"] = "2001:db8::31";
+    CHECK(c.f.record(v6)["findings"].is_array());
+    njson fr = failure(c.award_id);
+    fr["operator"] = {{"id", "op-1"}, {"address", "1.2.3"}};
+    CHECK(c.f.record_error(fr).code() == "OPERATOR_ADDRESS_INVALID");
+}
+
+TEST_CASE("Rule T': a case keeps the plan it started with after the engine reopens", "[tolerance][case]") {
+    Case c;
+    c.f.reopen();
+    const njson inv = c.f.record(stage("investigation", c.case_id, "2026-11-12"));  // due 2026-11-11
+    REQUIRE(inv["findings"].size() == 1);
+    CHECK(inv["findings"][0]["code"] == "STAGE_OVERDUE");
+}

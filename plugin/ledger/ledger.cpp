@@ -119,7 +119,7 @@ bool exists_at(const std::filesystem::path& path) {
 }
 
 bool indexed_kind(std::string_view kind) {
-    return kind == "award" || kind == "failure_report" || kind == "tolerance_decision";
+    return kind == "award" || kind == "failure_report" || kind == "tolerance_decision" || kind == "case_stage";
 }
 
 // Takes <path>.lock exclusively, writing who holds it; a holder elsewhere is named in the error.
@@ -226,6 +226,7 @@ Ledger::~Ledger() {
 
 void Ledger::index(std::uint64_t seq, std::string_view kind, const std::string& id, std::string_view line) {
     index_[id] = Indexed{seq, std::string(kind), std::string(line)};
+    if (kind == "case_stage") case_stage_ids_.push_back(id);
 }
 
 Appended Ledger::append(std::string_view kind, std::string_view body) {
@@ -357,6 +358,14 @@ std::optional<Indexed> Ledger::find(std::string_view id) const {
     auto it = index_.find(std::string(id));
     if (it == index_.end()) return std::nullopt;
     return it->second;
+}
+
+std::vector<Indexed> Ledger::case_stages() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<Indexed> out;
+    out.reserve(case_stage_ids_.size());
+    for (const std::string& id : case_stage_ids_) out.push_back(index_.at(id));
+    return out;
 }
 
 std::uint64_t Ledger::syncs() const {

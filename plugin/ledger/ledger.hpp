@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <vector>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,7 +56,7 @@ struct Appended {
     std::string id;
 };
 
-// A record that later records refer to (award, failure_report, tolerance_decision).
+// A record that later records refer to (award, failure_report, tolerance_decision, case_stage).
 struct Indexed {
     std::uint64_t seq;
     std::string kind;
@@ -88,6 +89,8 @@ public:
 
     // A record referred to by id; nullopt when there is none. Only the kinds above are indexed.
     std::optional<Indexed> find(std::string_view id) const;
+    // Every case_stage record (Rule T'), in ledger order.
+    std::vector<Indexed> case_stages() const;
 
     Head head() const;
     // Records known to be on disk (acknowledged); the checkpoint writer and shipper go no further.
@@ -138,6 +141,7 @@ private:
     std::uint64_t syncs_ = 0;            // syncs done
     std::optional<StatusError> failed_;        // set by a failed write or sync; final until reopened
     std::unordered_map<std::string, Indexed> index_;
+    std::vector<std::string> case_stage_ids_;  // ids of the case_stage records, in order
 };
 
 }  // namespace firstset::ledger

@@ -60,7 +60,19 @@ namespace firstset {
     X(offered_product)    /* the product name the offer gives */                            \
     X(entry_kind)         /* a registry entry's kind: equipment | material | software */    \
     X(accepted_kinds)     /* the entry kinds the pack deems, comma-separated */             \
-    X(deemed_until)       /* YYYY-MM-DD, exclusive: the end of the pack's deeming window */
+    X(deemed_until)       /* YYYY-MM-DD, exclusive: the end of the pack's deeming window */ \
+    X(stage_zh)           /* a case stage's label from the pack, in Chinese */             \
+    X(stage_en)           /* and in English */                                             \
+    X(other_stage_zh)     /* the stage it is compared with, in Chinese */                  \
+    X(other_stage_en)     /* and in English */                                             \
+    X(stage_date)         /* YYYY-MM-DD: the date a stage was done */                      \
+    X(due_date)           /* YYYY-MM-DD: the last day the pack allows for it */           \
+    X(limit_days)         /* the pack's time limit in calendar days */                     \
+    X(days_late)          /* calendar days after the due date */                          \
+    X(limits_source_zh)   /* where the pack's time limits come from, in Chinese */        \
+    X(limits_source_en)   /* and in English */                                             \
+    X(procedure_item_zh)  /* a procedure item's label from the pack (else its key), in Chinese */ \
+    X(procedure_item_en)  /* and in English */
 
 // The reason and warning codes of rules C, D, E and T: X(NAME, group, facts its message may use...).
 // Names are the stable codes of docs/contract.md section 5 and docs/abi.md. Group: which rule
@@ -103,8 +115,8 @@ namespace firstset {
     X(NO_FIRST_SET_CERTIFICATE, tolerance, award_date)                                                         \
     X(CERTIFICATE_NOT_ACCEPTED_AT_AWARD, tolerance, award_date, certificate, item, codes)                      \
     X(METHOD_NOT_ALLOWED, tolerance, award_date, procurement_method, allowed_methods)                          \
-    X(PROCEDURE_NOT_COMPLETED, tolerance, award_date, procedure_item)                                          \
-    X(PROCEDURE_NOT_REPORTED, tolerance, award_date, procedure_item)                                           \
+    X(PROCEDURE_NOT_COMPLETED, tolerance, award_date, procedure_item, procedure_item_zh, procedure_item_en)                                       \
+    X(PROCEDURE_NOT_REPORTED, tolerance, award_date, procedure_item, procedure_item_zh, procedure_item_en)                                        \
     X(LINT_NOT_AVAILABLE, tolerance, award_date)                                                               \
     X(LINT_ERRORS_AT_AWARD, tolerance, award_date, codes)                                                      \
     /* Rule T: the proposal on a failure */                                                                    \
@@ -113,7 +125,15 @@ namespace firstset {
     X(AWARD_INFORMATION_MISSING, tolerance, award_date)                                                        \
     X(EXCLUSION_APPLIES, tolerance, award_date, exclusion_zh, exclusion_en)                                    \
     X(EXCLUSION_NOT_ESTABLISHED, tolerance, award_date, exclusion_zh, exclusion_en)                            \
-    X(FINAL_DIFFERS_FROM_PROPOSAL, tolerance, award_date, proposed, final_decision, final_reason)
+    X(FINAL_DIFFERS_FROM_PROPOSAL, tolerance, award_date, proposed, final_decision, final_reason)             \
+    /* Rule T': the stages of a tolerance-of-failure case */                                                  \
+    X(STAGE_OUT_OF_ORDER, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en, stage_date) \
+    X(STAGE_SKIPPED, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en, stage_date)   \
+    X(STAGE_OVERDUE, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en, stage_date,   \
+      due_date, limit_days, days_late, limits_source_zh, limits_source_en)                                                                         \
+    X(STAGE_DATE_BEFORE_PREVIOUS, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en,  \
+      stage_date)                                                                                              \
+    X(NOTICE_WITHOUT_EXEMPTION, tolerance, award_date, stage_zh, stage_en, stage_date)
 
 // The checks of Rule L, each with its code (group lint: given when a pack's lint section lists
 // the check): X(check, CODE, schema definition in policy.schema.json, facts its message may use...).
@@ -147,7 +167,7 @@ enum class Fact : std::uint8_t {
         count_
 };
 inline constexpr std::size_t fact_count = static_cast<std::size_t>(Fact::count_);
-static_assert(fact_count <= 64, "a code's facts are a 64-bit set");
+static_assert(fact_count <= 128, "a code's facts are a 128-bit set");
 
 enum class Code : std::uint8_t {
 #define FIRSTSET_X(name, ...) name,
@@ -173,8 +193,12 @@ inline constexpr std::size_t lint_check_count = static_cast<std::size_t>(LintChe
 // exactly the codes its rules can give (and may carry others).
 enum class CodeGroup : std::uint8_t { tendering, tolerance, lint };
 
-// A set of facts, as bits.
-using FactSet = std::uint64_t;
+// A set of facts, as bits (two words: there are more than 64 facts).
+struct FactSet {
+    std::uint64_t word[2] = {0, 0};
+    constexpr bool has(unsigned bit) const noexcept { return (word[bit / 64] >> (bit % 64)) & 1; }
+    constexpr void add(unsigned bit) noexcept { word[bit / 64] |= std::uint64_t{1} << (bit % 64); }
+};
 
 namespace codes_detail {
 
@@ -186,8 +210,8 @@ FIRSTSET_FACTS(FIRSTSET_X)
 }  // namespace facts
 
 constexpr FactSet fact_set(std::initializer_list<Fact> list) {
-    FactSet s = 0;
-    for (Fact f : list) s |= FactSet{1} << static_cast<unsigned>(f);
+    FactSet s;
+    for (Fact f : list) s.add(static_cast<unsigned>(f));
     return s;
 }
 
@@ -231,7 +255,7 @@ constexpr std::string_view code_name(Code c) noexcept {
 }
 constexpr CodeGroup code_group(Code c) noexcept { return codes_detail::code_table[static_cast<std::size_t>(c)].group; }
 constexpr FactSet facts_of(Code c) noexcept { return codes_detail::code_table[static_cast<std::size_t>(c)].facts; }
-constexpr bool may_mention(Code c, Fact f) noexcept { return (facts_of(c) >> static_cast<unsigned>(f)) & 1; }
+constexpr bool may_mention(Code c, Fact f) noexcept { return facts_of(c).has(static_cast<unsigned>(f)); }
 constexpr std::string_view fact_name(Fact f) noexcept { return codes_detail::fact_names[static_cast<std::size_t>(f)]; }
 constexpr Code code_of(LintCheck c) noexcept { return codes_detail::lint_check_table[static_cast<std::size_t>(c)].code; }
 // The definition policy.schema.json gives the check's settings (check, word_check, share_check).

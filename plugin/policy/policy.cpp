@@ -175,6 +175,18 @@ bool Policy::Tolerance::allows_method(std::string_view m) const {
     return std::find(procurement_methods.begin(), procurement_methods.end(), m) != procurement_methods.end();
 }
 
+const Policy::Tolerance::Label* Policy::Tolerance::procedure_label(std::string_view item) const {
+    for (const auto& [name, label] : procedure_labels)
+        if (name == item) return &label;
+    return nullptr;
+}
+
+const Policy::Tolerance::Stage* Policy::Tolerance::Case::stage(std::string_view name) const {
+    for (const Stage& s : stages)
+        if (s.name == name) return &s;
+    return nullptr;
+}
+
 bool Policy::Tendering::deems_entry_kind(std::string_view kind) const {
     return std::find(deemed_entry_kinds.begin(), deemed_entry_kinds.end(), kind) != deemed_entry_kinds.end();
 }
@@ -227,6 +239,34 @@ Policy Policy::from_document(const SourceDocument& doc) {
         for (const json::Member& m : labels.members())
             x.exclusions.emplace_back(std::string(m.name()),
                                       Tolerance::Label{std::string(m.value["zh"].str()), std::string(m.value["en"].str())});
+        auto label_of = [](const json::Value& v) { return Tolerance::Label{std::string(v["zh"].str()), std::string(v["en"].str())}; };
+        if (const json::Value* pl = tol->find("procedure_labels"))
+            for (const json::Member& m : pl->members()) x.procedure_labels.emplace_back(std::string(m.name()), label_of(m.value));
+        if (const json::Value* c = tol->find("case")) {
+            Tolerance::Case cs;
+            cs.limits_source = label_of((*c)["limits_source"]);
+            for (const json::Value& st : (*c)["stages"].items()) {
+                Tolerance::Stage stage;
+                stage.name = std::string(st["stage"].str());
+                stage.label = label_of(st["label"]);
+                stage.after = string_or(st, "after", "");
+                if (const json::Value* d = st.find("within_days")) stage.within_days = static_cast<int>(d->int64());
+                if (const json::Value* r = st.find("required")) stage.required = r->boolean();
+                if (const json::Value* e = st.find("only_if_exempt")) stage.only_if_exempt = e->boolean();
+                std::string pointer = "/tolerance/case/stages/" + std::to_string(cs.stages.size());
+                if (cs.stage(stage.name))
+                    doc.fail(Status::config, "POLICY_STAGE_REPEATED", "the stage " + stage.name + " is listed twice",
+                             "环节 " + stage.name + " 重复列出", pointer + "/stage");
+                if (!stage.after.empty() && stage.after != "failure_report" && !cs.stage(stage.after))
+                    doc.fail(Status::config, "POLICY_STAGE_AFTER_UNKNOWN",
+                             "the stage " + stage.name + " counts its time limit from " + stage.after +
+                                 ", which is not failure_report nor a stage listed before it",
+                             "环节 " + stage.name + " 的时限起算环节 " + stage.after + " 既不是 failure_report，也不是列在它之前的环节",
+                             pointer + "/after");
+                cs.stages.push_back(std::move(stage));
+            }
+            x.case_stages = std::move(cs);
+        }
         p.tolerance = std::move(x);
     }
 

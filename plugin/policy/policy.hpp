@@ -85,7 +85,27 @@ struct Policy {
         // The exclusions of Rule T (personal_gain, collusion, falsified_documents,
         // breach_of_law, ignored_known_risk) and how messages name them.
         std::vector<std::pair<std::string, Label>> exclusions;
+        // How people read each procedure item (committee_formed: 依法组建评标委员会); an item
+        // without one is shown by its key.
+        std::vector<std::pair<std::string, Label>> procedure_labels;
         bool allows_method(std::string_view m) const;
+        const Label* procedure_label(std::string_view item) const;
+
+        // Rule T': the stages of a tolerance-of-failure case, in order, and their time limits.
+        struct Stage {
+            std::string name;   // application | investigation | decision | feedback | correction | notice
+            Label label;
+            std::string after;  // the stage (or "failure_report") its time limit counts from
+            int within_days = 0;  // 0: no time limit
+            bool required = true;        // expected in every case (false: only when needed)
+            bool only_if_exempt = false; // only after a final decision to exempt
+        };
+        struct Case {
+            std::vector<Stage> stages;
+            Label limits_source;  // where the time limits come from, for messages and dossiers
+            const Stage* stage(std::string_view name) const;
+        };
+        std::optional<Case> case_stages;
     };
     std::optional<Tolerance> tolerance;
 

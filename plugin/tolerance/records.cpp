@@ -2,12 +2,16 @@
 
 #include <algorithm>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "evaluate/provenance.hpp"
 #include "evaluate/reasons.hpp"
 #include "lint/lint.hpp"
 #include "registry/registry.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
+#include "tolerance/record_common.hpp"
 #include "tolerance/rule_t.hpp"
 
 namespace firstset::tolerance {
@@ -23,19 +27,9 @@ const char* status_text(CertificateStatus s) {
     return "valid";
 }
 
-// A record's body: the request as given, compact, then the members add(JsonOut&) writes, then
-// the caller when firstset-server made the call.
-template <typename Add>
-std::string body_with(const RecordContext& c, const json::Value& request, Add&& add) {
-    TextBuffer body;
-    JsonOut w(body);
-    w.begin_object();
-    for (const json::Member& m : request.members()) w.field(m);
-    add(w);
-    if (c.caller) write_caller(w, *c.caller);
-    w.end_object();
-    return body.str();
-}
+}  // namespace
+
+namespace detail {
 
 void write_record_ref(JsonOut& w, const ledger::Appended& a, std::string_view kind) {
     w.begin_object("record");
@@ -58,6 +52,64 @@ void write_record_ref(JsonOut& w, const ledger::Appended& a, std::string_view ki
                 "记录 " + std::string(id) + " 是 " + std::string(kind) + " 记录，而不是 " + std::string(want) + " 记录",
                 Location{std::string(pointer), "", 0, 0});
 }
+
+// A stored record's body, read back; INTEGRITY when the reader refuses its line (the ledger was
+// verified at open, so this means it changed on disk since).
+
+StoredRecord read_stored(const ledger::Indexed& record) {
+    try {
+        return {json::Document::parse(record.line, json::Limits{ledger::max_line_bytes, 64}, "ledger record")};
+    } catch (const StatusError& e) {
+        throw StatusError(Status::integrity, "RECORD_UNREADABLE",
+                    "ledger record " + std::to_string(record.seq) + " cannot be read: " + e.message_en(),
+                    "第 " + std::to_string(record.seq) + " 条账本记录无法读取：" + e.message_zh());
+    }
+}
+
+void write_proposal_reasons(JsonOut& w, const Policy& policy, const Assessment& award, const DecisionRequest& request,
+                            const Proposal& p) {
+    ReasonWriter reasons(w, policy);
+    EscapedFacts esc;
+    const std::string award_date = award.as_of.to_string();
+    Facts f{};
+    set(f, Fact::award_date, award_date);
+    w.begin_array();
+    if (p.proposed == Decision::exempt) reasons.write(Code::TOLERANCE_EXEMPT, f);
+    if (p.conditions_failed) reasons.write(Code::AWARD_CONDITIONS_NOT_MET, f);
+    if (p.information_missing) reasons.write(Code::AWARD_INFORMATION_MISSING, f);
+    for (const ExclusionFinding& finding : p.exclusions) {
+        Facts ef = f;
+        set(ef, Fact::exclusion_zh, esc(finding.label->zh));
+        set(ef, Fact::exclusion_en, esc(finding.label->en));
+        reasons.write(finding.code, ef);
+    }
+    if (p.final_differs) {
+        Facts ff = f;
+        set(ff, Fact::proposed, decision_name(p.proposed));
+        set(ff, Fact::final_decision, decision_name(*request.final));
+        set(ff, Fact::final_reason, esc(*request.final_reason));
+        reasons.write(Code::FINAL_DIFFERS_FROM_PROPOSAL, ff);
+    }
+    w.end_array();
+}
+
+void check_operator(const json::Value& request) {
+    const json::Value* op = request.find("operator");
+    const json::Value* address = op ? op->find("address") : nullptr;
+    if (!address) return;
+    const std::string text(address->str());
+    unsigned char buf[sizeof(in6_addr)];
+    if (::inet_pton(AF_INET, text.c_str(), buf) == 1 || ::inet_pton(AF_INET6, text.c_str(), buf) == 1) return;
+    throw StatusError(Status::schema, "OPERATOR_ADDRESS_INVALID",
+                      "the operator's network address \"" + text + "\" is not an IPv4 or IPv6 address",
+                      "操作人的网络地址“" + text + "”不是 IPv4 或 IPv6 地址", Location{"/operator/address", "", 0, 0});
+}
+
+}  // namespace detail
+
+namespace {
+
+using namespace detail;
 
 // ---- award ----------------------------------------------------------------------------
 
@@ -105,6 +157,11 @@ void write_assessment(JsonOut& w, const Policy& policy, const Registry& registry
     for (const ProcedureStep& step : a.procedure) {
         w.begin_object();
         w.field("item", step.item).field("done", step.done);
+        if (const Policy::Tolerance::Label* label = tol.procedure_label(step.item)) {
+            w.begin_object("label");
+            w.field("zh", label->zh).field("en", label->en);
+            w.end_object();
+        }
         w.end_object();
     }
     w.end_array();
@@ -157,6 +214,9 @@ void write_assessment(JsonOut& w, const Policy& policy, const Registry& registry
         if (step.done && *step.done) continue;
         Facts pf = f;
         set(pf, Fact::procedure_item, esc(step.item));
+        const Policy::Tolerance::Label* label = tol.procedure_label(step.item);
+        set(pf, Fact::procedure_item_zh, label ? esc(label->zh) : esc(step.item));
+        set(pf, Fact::procedure_item_en, label ? esc(label->en) : esc(step.item));
         reasons.write(step.done ? Code::PROCEDURE_NOT_COMPLETED : Code::PROCEDURE_NOT_REPORTED, pf,
                       "/procedure/" + step.item);
     }
@@ -215,54 +275,6 @@ void record_failure(const RecordContext& c, const json::Value& request, TextBuff
 }
 
 // ---- tolerance decision ---------------------------------------------------------------------
-
-// A stored record's body, read back; INTEGRITY when the reader refuses its line (the ledger was
-// verified at open, so this means it changed on disk since).
-struct StoredRecord {
-    json::Document line;
-    const json::Value& body() const {
-        static const json::Value none;
-        const json::Value* b = line.root().find("body");
-        return b ? *b : none;
-    }
-};
-
-StoredRecord read_stored(const ledger::Indexed& record) {
-    try {
-        return {json::Document::parse(record.line, json::Limits{ledger::max_line_bytes, 64}, "ledger record")};
-    } catch (const StatusError& e) {
-        throw StatusError(Status::integrity, "RECORD_UNREADABLE",
-                    "ledger record " + std::to_string(record.seq) + " cannot be read: " + e.message_en(),
-                    "第 " + std::to_string(record.seq) + " 条账本记录无法读取：" + e.message_zh());
-    }
-}
-
-void write_proposal_reasons(JsonOut& w, const Policy& policy, const Assessment& award, const DecisionRequest& request,
-                            const Proposal& p) {
-    ReasonWriter reasons(w, policy);
-    EscapedFacts esc;
-    const std::string award_date = award.as_of.to_string();
-    Facts f{};
-    set(f, Fact::award_date, award_date);
-    w.begin_array();
-    if (p.proposed == Decision::exempt) reasons.write(Code::TOLERANCE_EXEMPT, f);
-    if (p.conditions_failed) reasons.write(Code::AWARD_CONDITIONS_NOT_MET, f);
-    if (p.information_missing) reasons.write(Code::AWARD_INFORMATION_MISSING, f);
-    for (const ExclusionFinding& finding : p.exclusions) {
-        Facts ef = f;
-        set(ef, Fact::exclusion_zh, esc(finding.label->zh));
-        set(ef, Fact::exclusion_en, esc(finding.label->en));
-        reasons.write(finding.code, ef);
-    }
-    if (p.final_differs) {
-        Facts ff = f;
-        set(ff, Fact::proposed, decision_name(p.proposed));
-        set(ff, Fact::final_decision, decision_name(*request.final));
-        set(ff, Fact::final_reason, esc(*request.final_reason));
-        reasons.write(Code::FINAL_DIFFERS_FROM_PROPOSAL, ff);
-    }
-    w.end_array();
-}
 
 void record_decision(const RecordContext& c, const json::Value& request_doc, TextBuffer& response) {
     const DecisionRequest request = read_decision(request_doc);
@@ -325,9 +337,11 @@ void record_decision(const RecordContext& c, const json::Value& request_doc, Tex
 
 void record(const RecordContext& context, const json::Value& request, TextBuffer& response) {
     const std::string_view kind = request["kind"].str();
+    check_operator(request);
     if (kind == "award") record_award(context, request, response);
     else if (kind == "failure_report") record_failure(context, request, response);
     else if (kind == "tolerance_decision") record_decision(context, request, response);
+    else if (kind == "case_stage") record_case_stage(context, request, response);
     else throw json::AccessError("record kind \"" + std::string(kind) + "\" passed the schema");
 }
 

@@ -147,8 +147,8 @@ DecisionRequest read_decision(const json::Value& request) {
     const auto [award, failure, exclusions, final, final_reason] =
         json::members<5>(request, {"award", "failure", "exclusions", "final", "final_reason"});
     DecisionRequest d;
-    d.award = award->str();
-    d.failure = failure->str();
+    if (award) d.award = award->str();      // a case's stages name the case, not these
+    if (failure) d.failure = failure->str();
     for (const json::Member& m : exclusions->members())
         if (m.value.is_bool()) d.exclusions.emplace_back(m.name(), m.value.boolean());
     if (final && final->is_string()) d.final = decision_from(final->str());  // the schema: exempt | not_exempt

@@ -175,7 +175,7 @@ nlohmann::json read_tender_only(const std::filesystem::path& path) {
 }
 
 nlohmann::json read_record_file(const std::filesystem::path& path, const std::string& award,
-                                const std::string& failure) {
+                                const std::string& failure, const std::string& case_id) {
     Reader r{path.string()};
     const YAML::Node root = load_yaml(path);
     if (!root.IsMap()) r.fail(root, "a record file holds a mapping", "记录文件应为映射（键值对）");
@@ -193,6 +193,7 @@ nlohmann::json read_record_file(const std::filesystem::path& path, const std::st
     }
     if (!award.empty()) record["award"] = award;
     if (!failure.empty()) record["failure"] = failure;
+    if (!case_id.empty()) record["case"] = case_id;
     return record;
 }
 

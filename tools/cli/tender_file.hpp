@@ -70,8 +70,9 @@ nlohmann::json read_tender_only(const std::filesystem::path& path);
 
 // Reads a record file (examples/records/*.yaml) into the document firstset_record takes. An
 // award's `tender_file` and `bid` are replaced by that tender and bid, read from the tender
-// file; `award` and `failure`, when given, replace the file's references. Throws InputError.
+// file; `award`, `failure` and `case_id` (a case's application id), when given, replace the
+// file's references. Throws InputError.
 nlohmann::json read_record_file(const std::filesystem::path& path, const std::string& award,
-                                const std::string& failure);
+                                const std::string& failure, const std::string& case_id = "");
 
 }  // namespace host

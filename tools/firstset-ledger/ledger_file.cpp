@@ -1,5 +1,6 @@
 #include "ledger_file.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -20,6 +21,102 @@ std::string str(const nlohmann::json& j, const char* key, const std::string& fal
     return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
 }
 
+// ---- readable labels: a dossier shows no raw keys ----------------------------------------------
+
+struct Label {
+    const char* key;
+    const char* zh;
+    const char* en;
+};
+
+// Keys of records that carry no label of their own (records written before labels were kept,
+// and the fixed vocabularies of the record schemas).
+constexpr Label known_labels[] = {
+    {"committee_formed", "依法组建评标委员会", "evaluation committee formed as the law requires"},
+    {"evaluation_report_signed", "评标报告经评标委员会签署", "evaluation report signed by the committee"},
+    {"publicity_completed", "中标候选人公示期满", "publicity of the winning candidates completed"},
+    {"complaints_resolved", "异议和投诉处理完毕", "objections and complaints resolved"},
+    {"personal_gain", "谋取私利", "seeking personal gain"},
+    {"collusion", "串通", "collusion"},
+    {"falsified_documents", "弄虚作假", "falsified documents"},
+    {"breach_of_law", "违法违纪", "a breach of law or discipline"},
+    {"ignored_known_risk", "明知风险仍执意采购或使用", "ignoring a known risk"},
+    {"application", "容错申请", "application"},
+    {"investigation", "调查核实", "investigation"},
+    {"decision", "容错认定", "decision"},
+    {"feedback", "结果反馈及备案", "feedback and filing"},
+    {"correction", "纠错整改", "correction"},
+    {"notice", "免责通报／澄清正名", "exemption notice / clearing of names"},
+    {"exempt", "予以容错免责", "exempt"},
+    {"not_exempt", "不予免责", "not exempt"},
+    {"review", "需进一步查明", "needs review"},
+    {"minor", "一般", "minor"},
+    {"major", "较重", "major"},
+    {"critical", "严重", "critical"},
+    {"state_owned", "国有", "state-owned"},
+    {"state_controlled", "国有控股", "state-controlled"},
+    {"central_soe", "中央企业", "central SOE"},
+    {"government", "政府机关", "government"},
+    {"private", "民营", "private"},
+    {"open_tender", "公开招标", "open tender"},
+    {"invited_tender", "邀请招标", "invited tender"},
+    {"competitive_negotiation", "竞争性谈判", "competitive negotiation"},
+    {"competitive_consultation", "竞争性磋商", "competitive consultation"},
+    {"inquiry", "询价", "inquiry"},
+    {"single_source", "单一来源采购", "single-source procurement"},
+    {"exemption_notice", "免责通报", "exemption notice"},
+    {"clearing_name", "澄清正名", "clearing of names"},
+    {"genesis", "账本创建", "ledger created"},
+    {"evaluation", "评审", "evaluation"},
+    {"award", "授标", "award"},
+    {"failure_report", "故障报告", "failure report"},
+    {"tolerance_decision", "容错处理", "tolerance decision"},
+    {"case_stage", "容错案件环节", "case stage"},
+};
+
+// "中文 English" for a key: the record's own label when it has one, else the table above, else
+// the key in words (committee_formed → committee formed).
+std::string label(const std::string& key, const nlohmann::json& own = nullptr) {
+    if (own.is_object() && own.contains("zh") && own.contains("en"))
+        return own["zh"].get<std::string>() + " " + own["en"].get<std::string>();
+    for (const Label& l : known_labels)
+        if (key == l.key) return std::string(l.zh) + " " + l.en;
+    std::string words = key;
+    for (char& c : words)
+        if (c == '_') c = ' ';
+    return words;
+}
+
+std::string person_text(const nlohmann::json& p) {
+    if (!p.is_object()) return "";
+    std::string s = str(p, "role");
+    if (p.contains("name")) s += " " + str(p, "name");
+    return s + " (" + str(p, "id") + ")";
+}
+
+std::string people_text(const nlohmann::json& list) {
+    std::string s;
+    if (list.is_array())
+        for (const auto& p : list) s += (s.empty() ? "" : "; ") + person_text(p);
+    return s;
+}
+
+// Who acted and from where: the operator the platform named and, through firstset-server, the
+// caller the server saw.
+std::string operator_text(const nlohmann::json& body) {
+    std::string s;
+    if (body.contains("operator") && body["operator"].is_object()) {
+        const auto& o = body["operator"];
+        s = "经办 Operator " + str(o, "id") + (o.contains("name") ? " " + str(o, "name") : "") + " @ " + str(o, "address");
+    }
+    if (body.contains("caller") && body["caller"].is_object()) {
+        const auto& c = body["caller"];
+        s += (s.empty() ? "" : "\n") + std::string("接口调用 Via ") + str(c, "via") + " " + str(c, "token", "-") + " @ " +
+             str(c, "address") + ":" + str(c, "port");
+    }
+    return s.empty() ? "—" : s;
+}
+
 // ---- the dossier as a sequence of titled tables, rendered as Markdown or HTML ----------------
 
 struct Table {
@@ -31,6 +128,7 @@ struct Section {
     std::string title;          // "中文 English"
     std::vector<std::string> paragraphs;
     std::vector<Table> tables;
+    std::string html;           // shown before the tables in the HTML dossier only (a timeline)
 };
 
 const char* mark(const nlohmann::json& v) {
@@ -47,32 +145,137 @@ std::string reasons_text(const nlohmann::json& reasons, bool zh) {
     return s;
 }
 
+
+std::string stage_details(const Record& r) {
+    const auto& b = r.body;
+    const std::string stage = str(b, "stage");
+    std::vector<std::string> lines;
+    auto add = [&](const std::string& s) {
+        if (!s.empty()) lines.push_back(s);
+    };
+    if (stage == "application") {
+        add("申请人 Applicant: " + person_text(b.value("applicant", nlohmann::json())));
+        add(str(b, "statement"));
+    }
+    if (b.contains("investigators")) add("调查人员 Investigators: " + people_text(b["investigators"]));
+    if (b.contains("decision_makers")) add("认定人员 Decision makers: " + people_text(b["decision_makers"]));
+    if (b.contains("exclusions") && b["exclusions"].is_object()) {
+        std::string ex;
+        for (auto it = b["exclusions"].begin(); it != b["exclusions"].end(); ++it) {
+            const auto& v = it.value();
+            const char* said = v.is_boolean() ? (v.get<bool>() ? "存在 applies" : "不存在 does not apply") : "未查明 not established";
+            ex += (ex.empty() ? "" : "; ") + label(it.key()) + ": " + said;
+        }
+        add("排除情形 Exclusions: " + ex);
+    }
+    if (b.contains("report")) add("调查报告 Report: " + str(b, "report"));
+    if (b.contains("proposed")) add("处理建议 Proposal: " + label(str(b, "proposed")));
+    if (b.contains("final") && b["final"].is_string()) add("认定结论 Final decision: " + label(str(b, "final")));
+    if (b.contains("final_reason")) add("书面理由 Written reason: " + str(b, "final_reason"));
+    if (b.contains("told_to")) add("告知 Told to: " + people_text(b["told_to"]));
+    if (b.contains("filed_with") && b["filed_with"].is_object())
+        add("备案 Filed with: " + str(b["filed_with"], "body") +
+            (b["filed_with"].contains("reference") ? " (" + str(b["filed_with"], "reference") + ")" : ""));
+    if (b.contains("measures") && b["measures"].is_array())
+        for (const auto& m : b["measures"])
+            add(std::string(mark(m.value("done", nlohmann::json()))) + " " + str(m, "description") +
+                (m.contains("done_on") ? " (" + str(m, "done_on") + ")" : ""));
+    if (b.contains("form")) add("形式 Form: " + label(str(b, "form")) + "；" + str(b, "published_in"));
+    if (b.contains("evidence") && b["evidence"].is_array())
+        for (const auto& e : b["evidence"]) add("证据 Evidence: " + str(e, "name") + " (SHA-256 " + str(e, "sha256").substr(0, 16) + "…)");
+    if (b.contains("note")) add(str(b, "note"));
+    for (const auto& f : b.value("findings", nlohmann::json::array()))
+        add("⚠ " + str(f, "message_zh") + "\n   " + str(f, "message_en"));
+    std::string out;
+    for (const auto& l : lines) out += (out.empty() ? "" : "\n") + l;
+    return out;
+}
+
+std::string state_text(const TimelineStage& s, const std::string& as_of) {
+    switch (s.state) {
+        case TimelineStage::State::done: return "✓ 按时完成 done on time";
+        case TimelineStage::State::done_late:
+            return "✗ 逾期 " + std::to_string(s.days_late) + " 日完成 done " + std::to_string(s.days_late) + " days late";
+        case TimelineStage::State::pending: return "… 待办 pending";
+        case TimelineStage::State::overdue:
+            return "✗ 已逾期 " + std::to_string(s.days_late) + " 日（截至 " + as_of + "） overdue by " + std::to_string(s.days_late) +
+                   " days (as of " + as_of + ")";
+        case TimelineStage::State::not_due:
+            return s.stage == "notice" ? "— 仅在认定免责后办理 only after a decision to exempt" : "— 需要时办理 when needed";
+    }
+    return "";
+}
+
+const char* state_class(TimelineStage::State s) {
+    switch (s) {
+        case TimelineStage::State::done: return "done";
+        case TimelineStage::State::done_late: return "late";
+        case TimelineStage::State::pending: return "pending";
+        case TimelineStage::State::overdue: return "overdue";
+        case TimelineStage::State::not_due: return "notdue";
+    }
+    return "notdue";
+}
+
+std::string html_escape(const std::string& s);
+
+Section case_section(const Dossier& d, const Timeline& t) {
+    Section sec{"容错案件时间线 Tolerance-of-failure case: timeline", {}, {}, {}};
+    sec.paragraphs.push_back("案件编号（申请记录） Case id (its application record): " + t.application->id);
+    sec.paragraphs.push_back("各环节时限依据 Where the time limits come from: " + t.limits_source_zh + " / " + t.limits_source_en);
+    Table table{{"环节 Stage", "期限 Due", "完成 Done", "状态 Status", "经办及来源 Who and from where", "内容 Details"}, {}};
+    std::string html = "<ol class=\"timeline\">\n";
+    for (const TimelineStage& s : t.stages) {
+        const std::string done = s.record ? str(s.record->body, "date") : "—";
+        table.rows.push_back({s.label_zh + " " + s.label_en, s.due.value_or("—"), done, state_text(s, d.as_of),
+                              s.record ? operator_text(s.record->body) : "—", s.record ? stage_details(*s.record) : ""});
+        html += std::string("<li class=\"st-") + state_class(s.state) + "\"><span class=\"dot\"></span><div class=\"label\">" +
+                html_escape(s.label_zh) + "<br><small>" + html_escape(s.label_en) + "</small></div><div class=\"when\">" +
+                (s.record ? "完成 done " + html_escape(done) + "<br>" : std::string()) +
+                (s.due ? "期限 due " + html_escape(*s.due) : std::string()) + "</div><div class=\"status\">" +
+                html_escape(state_text(s, d.as_of)) + "</div></li>\n";
+    }
+    html += "</ol>\n";
+    // Stages recorded more than once, and stages the plan does not name, after the plan's rows.
+    for (const Record* r : t.records) {
+        bool shown = false;
+        for (const TimelineStage& s : t.stages) shown = shown || s.record == r;
+        if (!shown)
+            table.rows.push_back({label(str(r->body, "stage")) + "（再次记录 recorded again）", "—", str(r->body, "date"), "",
+                                  operator_text(r->body), stage_details(*r)});
+    }
+    sec.tables.push_back(table);
+    sec.html = html;
+    return sec;
+}
+
 std::vector<Section> sections(const Dossier& d) {
     std::vector<Section> out;
     const auto& b = d.award.body;
     const auto& a = b.value("assessment", nlohmann::json::object());
 
-    Section award{"授标 Award", {}, {}};
+    Section award{"授标 Award", {}, {}, {}};
     Table facts{{"项目 Item", "内容 Value"}, {}};
     facts.rows.push_back({"招标项目 Tender", str(b["tender"], "id") + " " + str(b["tender"], "title")});
     facts.rows.push_back({"中标投标 Winning bid", str(b["bid"], "id") + " " + str(b["bid"]["bidder"], "name") + " (" +
                                                       str(b["bid"]["bidder"], "uscc") + ")"});
     facts.rows.push_back({"采购主体 Purchaser", str(b["purchaser"], "name") + " (" + str(b["purchaser"], "uscc") + ", " +
-                                                   str(b["purchaser"], "ownership") + ")"});
+                                                   label(str(b["purchaser"], "ownership")) + ")"});
     facts.rows.push_back({"授标日期 Award date", str(b, "award_date")});
-    facts.rows.push_back({"采购方式 Procurement method", str(b, "procurement_method")});
+    facts.rows.push_back({"采购方式 Procurement method", label(str(b, "procurement_method"))});
     std::string makers;
     for (const auto& m : b.value("decision_makers", nlohmann::json::array()))
         makers += (makers.empty() ? "" : "; ") + str(m, "role") + " " + str(m, "name") + " (" + str(m, "id") + ")";
     facts.rows.push_back({"决策人员 Decision makers", makers});
     facts.rows.push_back({"记录 Record", "#" + std::to_string(d.award.seq) + " " + d.award.time + "\n" + d.award.id});
+    facts.rows.push_back({"经办 Recorded by", operator_text(b)});
     award.tables.push_back(facts);
     Table evidence{{"证据材料 Evidence", "SHA-256"}, {}};
     for (const auto& e : b.value("evidence", nlohmann::json::array())) evidence.rows.push_back({str(e, "name"), str(e, "sha256")});
     if (!evidence.rows.empty()) award.tables.push_back(evidence);
     out.push_back(award);
 
-    Section assessment{"授标日评估（条件、程序、标准） Assessment as of the award date", {}, {}};
+    Section assessment{"授标日评估（条件、程序、标准） Assessment as of the award date", {}, {}, {}};
     assessment.paragraphs.push_back(std::string("评估日期 As of: ") + str(a, "as_of") + "。 " +
                                     (a.value("conditions_met", false) ? "符合规定的条件、程序和标准。 Conditions, procedures and standards met."
                                                                       : "未全部满足或尚待查明。 Not all met or established."));
@@ -94,9 +297,10 @@ std::vector<Section> sections(const Dossier& d) {
     assessment.tables.push_back(certs);
     Table conditions{{"条件或程序 Condition or procedure", "结果 Result"}, {}};
     conditions.rows.push_back({"国有采购主体 State-owned purchaser", mark(a["purchaser"]["state_owned"])});
-    conditions.rows.push_back({"采购方式 Procurement method " + str(a["procurement_method"], "value"),
+    conditions.rows.push_back({"采购方式 Procurement method: " + label(str(a["procurement_method"], "value")),
                                mark(a["procurement_method"]["allowed"])});
-    for (const auto& p : a.value("procedure", nlohmann::json::array())) conditions.rows.push_back({str(p, "item"), mark(p["done"])});
+    for (const auto& p : a.value("procedure", nlohmann::json::array()))
+        conditions.rows.push_back({label(str(p, "item"), p.value("label", nlohmann::json())), mark(p["done"])});
     conditions.rows.push_back({"评标办法合规审查 Evaluation-method audit",
                                a.contains("lint") && a["lint"].is_object() ? mark(a["lint"]["passed"]) : "?"});
     assessment.tables.push_back(conditions);
@@ -114,16 +318,16 @@ std::vector<Section> sections(const Dossier& d) {
     assessment.tables.push_back(why);
     out.push_back(assessment);
 
-    Section failures{"故障 Failures", {}, {}};
+    Section failures{"故障 Failures", {}, {}, {}};
     Table ft{{"记录 Record", "日期 Date", "严重程度 Severity", "说明 Description", "报告人 Reported by"}, {}};
     for (const auto& f : d.failures)
-        ft.rows.push_back({"#" + std::to_string(f.seq) + " " + f.id.substr(0, 16) + "…", str(f.body, "date"), str(f.body, "severity"),
-                           str(f.body, "description"), str(f.body["reported_by"], "role") + " " + str(f.body["reported_by"], "id")});
+        ft.rows.push_back({"#" + std::to_string(f.seq) + " " + f.id.substr(0, 16) + "…", str(f.body, "date"), label(str(f.body, "severity")),
+                           str(f.body, "description"), person_text(f.body.value("reported_by", nlohmann::json())) + "\n" + operator_text(f.body)});
     if (ft.rows.empty()) failures.paragraphs.push_back("无故障报告。 No failure reported.");
     else failures.tables.push_back(ft);
     out.push_back(failures);
 
-    Section decisions{"容错处理 Tolerance decisions", {}, {}};
+    Section decisions{"容错处理 Tolerance decisions", {}, {}, {}};
     for (const auto& dec : d.decisions) {
         Table t{{"项目 Item", "内容 Value"}, {}};
         t.rows.push_back({"记录 Record", "#" + std::to_string(dec.seq) + " " + dec.time + "\n" + dec.id});
@@ -132,14 +336,15 @@ std::vector<Section> sections(const Dossier& d) {
         for (auto it = dec.body["exclusions"].begin(); it != dec.body["exclusions"].end(); ++it) {
             const auto& v = it.value();
             const char* said = v.is_boolean() ? (v.get<bool>() ? "存在 applies" : "不存在 does not apply") : "未查明 not established";
-            exclusions += (exclusions.empty() ? "" : "\n") + it.key() + ": " + said;
+            exclusions += (exclusions.empty() ? "" : "\n") + label(it.key()) + ": " + said;
         }
         t.rows.push_back({"排除情形 Exclusions", exclusions.empty() ? "?" : exclusions});
-        t.rows.push_back({"处理建议 Proposal", str(dec.body, "proposed")});
-        t.rows.push_back({"最终决定 Final decision", str(dec.body, "final", "待定 pending")});
+        t.rows.push_back({"处理建议 Proposal", label(str(dec.body, "proposed"))});
+        t.rows.push_back({"最终决定 Final decision", dec.body.contains("final") && dec.body["final"].is_string()
+                                                         ? label(str(dec.body, "final")) : "待定 pending"});
         if (dec.body.contains("final_reason")) t.rows.push_back({"书面理由 Written reason", str(dec.body, "final_reason")});
-        t.rows.push_back({"决定人 Decided by", str(dec.body["decided_by"], "role") + " " + str(dec.body["decided_by"], "name") +
-                                                   " (" + str(dec.body["decided_by"], "id") + ")"});
+        t.rows.push_back({"决定人 Decided by", person_text(dec.body.value("decided_by", nlohmann::json()))});
+        t.rows.push_back({"经办 Recorded by", operator_text(dec.body)});
         t.rows.push_back({"理由 Reasons", reasons_text(dec.body.value("reasons", nlohmann::json::array()), true) + "\n" +
                                               reasons_text(dec.body.value("reasons", nlohmann::json::array()), false)});
         decisions.tables.push_back(t);
@@ -147,7 +352,9 @@ std::vector<Section> sections(const Dossier& d) {
     if (d.decisions.empty()) decisions.paragraphs.push_back("无容错处理记录。 No tolerance decision recorded.");
     out.push_back(decisions);
 
-    Section proof{"链式校验 Chain proof", {}, {}};
+    for (const Timeline& t : case_timelines(d)) out.push_back(case_section(d, t));
+
+    Section proof{"链式校验 Chain proof", {}, {}, {}};
     const bool ok = d.verdict.value("ok", false);
     proof.paragraphs.push_back(std::string(ok ? "账本完好：" : "账本有问题：") + std::to_string(d.verdict.value("records", 0)) +
                                " 条记录，账本头 #" + (d.verdict["head"].is_object() ? std::to_string(d.verdict["head"].value("seq", 0)) + " " +
@@ -160,10 +367,7 @@ std::vector<Section> sections(const Dossier& d) {
                                "A record's id is the SHA-256 of its line and the next record's prev names it: any change breaks "
                                "the chain. Keep the head (seq and id) to detect a cut tail: firstset-ledger verify --head SEQ:ID.");
     Table chain{{"序号 Seq", "时间 Time (UTC)", "类别 Kind", "编号 Id (SHA-256 of the line)", "前序 Prev"}, {}};
-    std::vector<const Record*> shown = {&d.award};
-    for (const auto& f : d.failures) shown.push_back(&f);
-    for (const auto& dec : d.decisions) shown.push_back(&dec);
-    for (const Record* r : shown) chain.rows.push_back({std::to_string(r->seq), r->time, r->kind, r->id, r->prev});
+    for (const Record* r : d.all()) chain.rows.push_back({std::to_string(r->seq), r->time, label(r->kind), r->id, r->prev});
     proof.tables.push_back(chain);
     out.push_back(proof);
     return out;
@@ -216,6 +420,7 @@ std::vector<Record> read_records(const std::filesystem::path& ledger) {
                 r.time = std::string(fields->time);
                 r.kind = std::string(fields->kind);
                 r.body = nlohmann::json::parse(fields->body, nullptr, false);
+                r.line = std::string(line);
                 if (!r.body.is_object()) r.body = nlohmann::json::object();
                 records.push_back(std::move(r));
             }
@@ -232,21 +437,99 @@ std::string china_date(const std::string& utc_time) {
     return d ? d->to_string() : std::string();
 }
 
-std::optional<Dossier> collect_dossier(const std::vector<Record>& records, const std::string& award_id) {
+std::vector<const Record*> Dossier::all() const {
+    std::vector<const Record*> out = {&award};
+    for (const auto* list : {&failures, &decisions, &case_stages})
+        for (const Record& r : *list) out.push_back(&r);
+    std::sort(out.begin(), out.end(), [](const Record* a, const Record* b) { return a->seq < b->seq; });
+    return out;
+}
+
+std::optional<Dossier> collect_dossier(const std::vector<Record>& records, const std::string& id) {
+    std::string award_id = id;
+    for (const auto& r : records)  // a case's id leads to its award
+        if (r.kind == "case_stage" && r.id == id && str(r.body, "stage") == "application") award_id = str(r.body, "award");
     Dossier d;
     bool found = false;
+    std::vector<std::string> cases;
     for (const auto& r : records) {
         if (r.kind == "award" && r.id == award_id) {
             d.award = r;
             found = true;
-        } else if (r.kind == "failure_report" && r.body.value("award", "") == award_id) {
+        } else if (r.kind == "failure_report" && str(r.body, "award") == award_id) {
             d.failures.push_back(r);
-        } else if (r.kind == "tolerance_decision" && r.body.value("award", "") == award_id) {
+        } else if (r.kind == "tolerance_decision" && str(r.body, "award") == award_id) {
             d.decisions.push_back(r);
+        } else if (r.kind == "case_stage") {
+            const bool opens = str(r.body, "stage") == "application" && str(r.body, "award") == award_id;
+            if (opens) cases.push_back(r.id);
+            if (opens || std::find(cases.begin(), cases.end(), str(r.body, "case")) != cases.end()) d.case_stages.push_back(r);
         }
     }
     if (!found) return std::nullopt;
     return d;
+}
+
+std::vector<Timeline> case_timelines(const Dossier& d) {
+    using firstset::Date;
+    std::vector<Timeline> out;
+    const auto as_of = Date::parse(d.as_of);
+    for (const Record& app : d.case_stages) {
+        if (str(app.body, "stage") != "application") continue;
+        Timeline t;
+        t.application = &app;
+        t.records.push_back(&app);
+        for (const Record& r : d.case_stages)
+            if (str(r.body, "case") == app.id) t.records.push_back(&r);
+        const auto& plan = app.body.value("plan", nlohmann::json::object());
+        t.limits_source_zh = str(plan.value("limits_source", nlohmann::json()), "zh");
+        t.limits_source_en = str(plan.value("limits_source", nlohmann::json()), "en");
+        auto first = [&](const std::string& stage) -> const Record* {
+            for (const Record* r : t.records)
+                if (str(r->body, "stage") == stage) return r;
+            return nullptr;
+        };
+        bool exempted = false;
+        for (const Record* r : t.records)
+            exempted = exempted || (str(r->body, "stage") == "decision" && str(r->body, "final") == "exempt");
+        const auto failure_date = Date::parse(str(app.body, "failure_date"));
+        for (const auto& st : plan.value("stages", nlohmann::json::array())) {
+            TimelineStage ts;
+            ts.stage = str(st, "stage");
+            ts.label_zh = str(st.value("label", nlohmann::json()), "zh", ts.stage);
+            ts.label_en = str(st.value("label", nlohmann::json()), "en", ts.stage);
+            ts.record = first(ts.stage);
+            const std::string after = str(st, "after");
+            std::optional<Date> start;
+            if (after == "failure_report") start = failure_date;
+            else if (const Record* a = after.empty() ? nullptr : first(after)) start = Date::parse(str(a->body, "date"));
+            const long within = st.value("within_days", 0L);
+            std::optional<Date> due;
+            if (start && within > 0) {
+                due = Date::from_days(start->days() + static_cast<std::int32_t>(within));
+                ts.due = due->to_string();
+            }
+            if (ts.record) {
+                const auto done = Date::parse(str(ts.record->body, "date"));
+                ts.state = TimelineStage::State::done;
+                if (due && done && *done > *due) {
+                    ts.state = TimelineStage::State::done_late;
+                    ts.days_late = done->days() - due->days();
+                }
+            } else if ((st.value("only_if_exempt", false) && !exempted) ||
+                       (!st.value("required", true) && !st.value("only_if_exempt", false))) {
+                ts.state = TimelineStage::State::not_due;
+            } else if (due && as_of && *as_of > *due) {
+                ts.state = TimelineStage::State::overdue;
+                ts.days_late = as_of->days() - due->days();
+            } else {
+                ts.state = TimelineStage::State::pending;
+            }
+            t.stages.push_back(std::move(ts));
+        }
+        out.push_back(std::move(t));
+    }
+    return out;
 }
 
 std::string dossier_markdown(const Dossier& d) {
@@ -287,6 +570,14 @@ std::string dossier_html(const Dossier& d) {
          "text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f0f4f8;font-weight:600}\n"
       << ".meta{color:#52606d;font-size:12px}.ok{color:#1a7f37;font-weight:600}.bad{color:#b42318;font-weight:600}\n"
       << "code,td.hash{font-family:\"DejaVu Sans Mono\",monospace;font-size:11px}\n"
+      << ".timeline{list-style:none;display:flex;padding:0;margin:1em 0 1.5em;counter-reset:st}\n"
+      << ".timeline li{flex:1;position:relative;padding:2.1em .4em 0;text-align:center;font-size:12px}\n"
+      << ".timeline li::before{content:\"\";position:absolute;top:.7em;left:0;right:0;height:3px;background:#cbd2d9}\n"
+      << ".timeline .dot{position:absolute;top:.15em;left:50%;margin-left:-.65em;width:1.3em;height:1.3em;border-radius:50%;"
+         "background:#9aa5b1;border:2px solid #fff;box-shadow:0 0 0 1px #9aa5b1}\n"
+      << ".timeline .label{font-weight:600;font-size:13px}.timeline .when{color:#52606d}.timeline .status{margin-top:.2em}\n"
+      << ".st-done .dot{background:#1a7f37}.st-late .dot,.st-overdue .dot{background:#b42318}.st-pending .dot{background:#f0b429}\n"
+      << ".st-notdue{opacity:.55}.st-late .status,.st-overdue .status{color:#b42318;font-weight:600}.st-done .status{color:#1a7f37}\n"
       << "@media print{body{margin:0}h2{break-after:avoid}}\n</style>\n</head>\n<body>\n";
     h << "<h1>首台（套）重大技术装备采购容错档案<br><small>First-set equipment: tolerance-of-failure dossier</small></h1>\n";
     h << "<p class=\"meta\">账本 Ledger <code>" << html_escape(d.ledger_path) << "</code> · 授标记录 Award record <code>"
@@ -295,6 +586,7 @@ std::string dossier_html(const Dossier& d) {
     for (const auto& s : sections(d)) {
         h << "<h2>" << html_escape(s.title) << "</h2>\n";
         for (const auto& p : s.paragraphs) h << "<p>" << html_escape(p) << "</p>\n";
+        h << s.html;
         for (const auto& t : s.tables) {
             h << "<table>\n<tr>";
             for (const auto& col : t.header) h << "<th>" << html_escape(col) << "</th>";

@@ -20,6 +20,7 @@
 #include "lint_report.hpp"
 #include "status_report.hpp"
 #include "tender_file.hpp"
+#include "util/civil_date.hpp"
 
 namespace po = boost::program_options;
 
@@ -32,7 +33,8 @@ const char* const help_text = R"(firstset-ledger — 决策账本核查工具 / 
 用法 Usage:
   firstset-ledger verify  LEDGER [--head SEQ:ID] [--checkpoint FILE --key VERIFIER_KEY [--origin ORIGIN]] [--json]
   firstset-ledger show    LEDGER [--id ID] [--kind KIND] [--tender ID] [--from DATE] [--to DATE] [--json]
-  firstset-ledger dossier LEDGER AWARD_ID [--format md|html] [--out FILE]
+  firstset-ledger dossier LEDGER AWARD_OR_CASE_ID [--format md|html] [--out FILE] [--as-of DATE]
+  firstset-ledger package LEDGER AWARD_OR_CASE_ID --out FILE.zip [--as-of DATE]
   firstset-ledger lint    TENDER.yaml --config CONFIG.yaml [--json]
   firstset-ledger status  --config CONFIG.yaml [--json]
   firstset-ledger keygen  NAME [--out PREFIX]
@@ -46,9 +48,17 @@ verify   校验账本的哈希链；给出之前保存的账本头（序号:编�
          The checkpoint must name the log --origin gives (default: the key's name).
 show     列出记录，可按编号、类别、招标项目或日期（北京时间）筛选。
          Lists records, by id, kind, tender or date (China Standard Time).
-dossier  一个授标的完整档案：授标及其评估、当时的证书、故障、处理建议与最终决定、链式校验。
+dossier  一个授标的完整档案：授标及其评估、当时的证书、故障、处理建议与最终决定、容错案件各环节的
+         时间线（期限、逾期、经办人及其网络地址）、链式校验。可给授标编号或案件编号（其申请记录编号）。
          The dossier of one award: the award and its assessment, the certificates as they stood,
-         failures, proposals and final decisions, and the chain proof; Markdown or one HTML page.
+         failures, proposals and final decisions, each tolerance-of-failure case as a timeline
+         (due dates, overdue stages, who acted and from where), and the chain proof; Markdown or
+         one HTML page. Give the award's id or a case's id (its application record's id).
+         --as-of 日期：尚未办理的环节按此日判断是否逾期（默认今天，北京时间）。
+         --as-of DATE: stages not yet done are overdue after their due date as of DATE (default today).
+package  一项一档：将档案、相关记录原文、证据摘要、校验结果和清单打包为 zip。
+         The case package for the project file (一项一档): a zip with the records as stored, the
+         dossier, the evidence digests, the verification result and a manifest of SHA-256 digests.
 lint     审查招标文件的评标办法是否设置歧视性评审标准（按配置中的政策包）。
          Audits a tender's evaluation method for discriminatory criteria, under the configuration's
          policy packs (the one for the tender's jurisdiction and purchaser).
@@ -62,7 +72,7 @@ sign     用私钥签署文件（如认定名录），写出 DOCUMENT.sig，供 
 
 退出码 Exit status: 0 完成/账本完好/审查通过 done, intact, passed · 1 账本有问题或评标办法有错误
 problems found · 2 用法错误 usage · 3 无法读取账本或招标文件 unreadable · 4 无法加载插件或配置
-library or configuration unusable · 5 无此授标记录 no such award
+library or configuration unusable · 5 无此授标或案件记录 no such award or case
 
 Options)";
 
@@ -94,6 +104,9 @@ std::string summary(const tool::Record& r) {
                " (award " + s(b, "award").substr(0, 12) + "…)";
     if (r.kind == "evaluation") return "tender " + s(b, "tender") + " bid " + s(b, "bid") + " on " + s(b, "evaluation_date");
     if (r.kind == "genesis") return "ledger " + s(b, "ledger");
+    if (r.kind == "case_stage")
+        return s(b, "stage") + " on " + s(b, "date") + " of case " + (s(b, "stage") == "application" ? r.id : s(b, "case")).substr(0, 12) +
+               "…" + (b.contains("findings") && b["findings"].is_array() && !b["findings"].empty() ? " (" + std::to_string(b["findings"].size()) + " findings)" : "");
     return "";
 }
 
@@ -108,19 +121,20 @@ std::string tender_of(const tool::Record& r) {
 
 int main(int argc, char** argv) {
     std::string command, ledger, award, head, id, kind, tender, from, to, format = "md", out, plugin_path, config;
-    std::string checkpoint, key, origin;
+    std::string checkpoint, key, origin, as_of;
     bool json = false;
     po::options_description options(help_text);
     options.add_options()
         ("help,h", "显示帮助 show this help")
         ("head", po::value(&head), "verify: 之前保存的账本头 the head kept earlier, SEQ:ID")
         ("id", po::value(&id), "show: 记录编号 record id (or its start)")
-        ("kind", po::value(&kind), "show: genesis | evaluation | award | failure_report | tolerance_decision")
+        ("kind", po::value(&kind), "show: genesis | evaluation | award | failure_report | tolerance_decision | case_stage")
         ("tender", po::value(&tender), "show: 招标项目编号 tender id")
         ("from", po::value(&from), "show: 起始日期 from this date (YYYY-MM-DD, China time)")
         ("to", po::value(&to), "show: 截止日期 to this date, inclusive")
         ("format", po::value(&format), "dossier: md | html (default md)")
-        ("out", po::value(&out), "dossier: 输出文件 output file; keygen: 文件名前缀 file prefix (default NAME)")
+        ("as-of", po::value(&as_of), "dossier, package: 判断逾期的日期 the date overdue stages are judged on (YYYY-MM-DD, default today, China time)")
+        ("out", po::value(&out), "dossier, package: 输出文件 output file; keygen: 文件名前缀 file prefix (default NAME)")
         ("config,c", po::value(&config), "lint, status: 引擎配置文件 engine configuration")
         ("checkpoint", po::value(&checkpoint), "verify: 签名检查点文件 a signed checkpoint")
         ("origin", po::value(&origin), "verify: 检查点应属的日志 the origin the checkpoint must name (default: the key's name)")
@@ -301,11 +315,17 @@ int main(int argc, char** argv) {
         return ok;
     }
 
-    if (command == "dossier") {
-        if (award.empty()) return fail(usage, "需要授标记录编号", "need the award record's id");
-        if (format != "md" && format != "html") return fail(usage, "--format 只能是 md 或 html", "--format is md or html");
+    if (command == "dossier" || command == "package") {
+        if (award.empty()) return fail(usage, "需要授标或案件记录编号", "need the award's or the case's record id");
+        if (command == "dossier" && format != "md" && format != "html")
+            return fail(usage, "--format 只能是 md 或 html", "--format is md or html");
+        if (command == "package" && out.empty()) return fail(usage, "package 需要 --out 文件名（.zip）", "package needs --out FILE.zip");
+        if (!as_of.empty() && !firstset::Date::parse(as_of))
+            return fail(usage, "--as-of 须为日期 YYYY-MM-DD：" + as_of, "--as-of must be a date YYYY-MM-DD: " + as_of);
         auto d = tool::collect_dossier(records, award);
-        if (!d) return fail(no_award, "账本中没有编号为 " + award + " 的授标记录", "no award record " + award + " in the ledger");
+        if (!d)
+            return fail(no_award, "账本中没有编号为 " + award + " 的授标或容错案件记录",
+                        "no award or tolerance-of-failure case " + award + " in the ledger");
         try {
             firstset::Library lib(plugin_path);
             d->verdict = nlohmann::json::parse(lib.verify(nlohmann::json{{"ledger", ledger}}.dump()));
@@ -314,6 +334,17 @@ int main(int argc, char** argv) {
         }
         d->ledger_path = ledger;
         d->generated_at = now_utc();
+        d->as_of = as_of.empty() ? tool::china_date(d->generated_at) : as_of;
+        if (command == "package") {
+            try {
+                tool::write_case_package(*d, out);
+            } catch (const std::exception& e) {
+                return fail(unreadable, std::string("无法写入档案包：") + e.what(), std::string("cannot write the package: ") + e.what());
+            }
+            std::cout << "档案包 Case package: " << out << " (" << d->all().size() << " 条记录 records, 账本 ledger "
+                      << (d->verdict.value("ok", false) ? "完好 intact" : "有问题 does not verify") << ")\n";
+            return ok;
+        }
         const std::string text = format == "html" ? tool::dossier_html(*d) : tool::dossier_markdown(*d);
         if (out.empty()) {
             std::cout << text;
@@ -324,6 +355,6 @@ int main(int argc, char** argv) {
         }
         return ok;
     }
-    return fail(usage, "未知命令 \"" + command + "\"，可用：verify、show、dossier、lint、status、keygen、sign",
-                "unknown command \"" + command + "\"; available: verify, show, dossier, lint, status, keygen, sign");
+    return fail(usage, "未知命令 \"" + command + "\"，可用：verify、show、dossier、package、lint、status、keygen、sign",
+                "unknown command \"" + command + "\"; available: verify, show, dossier, package, lint, status, keygen, sign");
 }
