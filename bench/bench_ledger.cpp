@@ -2,6 +2,7 @@
 //   - durable appends per second with 1 and 8 writers, against SQLite (WAL, synchronous=FULL)
 //     storing the same records, one transaction per record;
 //   - verification of a 256 MB ledger against `sha256sum` of the same file;
+//   - verification of 100,000 records chained with SHA-256 and with SM3 (BM_LedgerVerifyHash);
 //   - what `log_evaluations` costs a firstset_evaluate call: the same engine configuration with a
 //     ledger, the option off (0) and on (1), 1, 8 and 16 callers (BM_EvaluateLogEvaluations;
 //     bench/server_load.sh sets the 16-caller figure beside firstset-server under load).
@@ -209,6 +210,48 @@ void BM_LedgerVerify(benchmark::State& state) {
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(fs::file_size(file)));
 }
 BENCHMARK(BM_LedgerVerify)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+
+// The chain hash (docs/contract.md section 14): the same 100,000 records (about 1 KB each) in a
+// ledger chained with SHA-256 (argument 0) and one chained with SM3 (argument 1), each verified
+// whole by firstset_verify's code, side by side in one run.
+const fs::path& hash_ledger(HashAlgorithm hash) {
+    static std::map<HashAlgorithm, fs::path> files;
+    static std::mutex mutex;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = files.find(hash);
+    if (it != files.end()) return it->second;
+    const fs::path f = bench_dir() / ("verify-100k-" + std::string(hash_name(hash)) + ".jsonl");
+    constexpr std::uint64_t records = 100000;
+    bool fresh = fs::exists(f);
+    if (fresh) {
+        const std::string request = "{\"ledger\":\"" + f.string() + "\"}";
+        TextBuffer out;
+        ledger::verify_file(json::Document::parse(request, json::Limits{1 << 20, 8}, "request").root(), out);
+        fresh = out.view().find("\"records\":" + std::to_string(records + 1) + ",") != std::string_view::npos;
+    }
+    if (!fresh) {
+        fs::remove(f);
+        auto l = ledger::Ledger::open(f, [](int fd, const fs::path&) { return std::make_unique<UnsyncedStorage>(fd); }, hash);
+        for (std::uint64_t n = 0; n < records; ++n) l->append("evaluation", record_body(static_cast<int>(n)));
+    }
+    return files.emplace(hash, f).first->second;
+}
+
+void BM_LedgerVerifyHash(benchmark::State& state) {
+    const HashAlgorithm hash = state.range(0) == 0 ? HashAlgorithm::sha256 : HashAlgorithm::sm3;
+    const fs::path& file = hash_ledger(hash);
+    state.SetLabel(std::string(hash_name(hash)));
+    const std::string request = "{\"ledger\":\"" + file.string() + "\"}";
+    const json::Document doc = json::Document::parse(request, json::Limits{1 << 20, 8}, "request");
+    for (auto _ : state) {
+        TextBuffer out;
+        ledger::verify_file(doc.root(), out);
+        if (out.view().find("\"ok\":true") == std::string_view::npos) state.SkipWithError("the ledger does not verify");
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(fs::file_size(file)));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * 100001);
+}
+BENCHMARK(BM_LedgerVerifyHash)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
 void BM_Peer_Sha256sum(benchmark::State& state) {
     const fs::path& file = big_ledger();

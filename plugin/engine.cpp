@@ -45,7 +45,7 @@ std::unique_ptr<EngineCore> EngineCore::open(const std::filesystem::path& config
     }
     const auto registry = e->registry();
     if (!e->config_.ledger.empty()) {
-        e->ledger_ = ledger::Ledger::open(e->config_.ledger);
+        e->ledger_ = ledger::Ledger::open(e->config_.ledger, nullptr, e->config_.ledger_hash);
         e->ledger_base_ = e->ledger_->durable_seq();  // after a new ledger's genesis record
         if (e->ledger_->bytes_cut_at_open() > 0)
             e->log_->warn("LEDGER_TAIL_CUT", "ledger {}: cut {} bytes of an unfinished last record into {}.broken", e->config_.ledger.string(),

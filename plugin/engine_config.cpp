@@ -51,8 +51,8 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
         std::string why;
         auto key = parse_verifier_key(v->str(), why);
         if (!key)
-            doc.fail(Status::config, "REGISTRY_BAD_KEY", "registry.public_key is not an Ed25519 verifier key: " + why,
-                     "registry.public_key 不是 Ed25519 验证公钥：" + why, "/registry/public_key");
+            doc.fail(Status::config, "REGISTRY_BAD_KEY", "registry.public_key is not an Ed25519 or SM2 verifier key: " + why,
+                     "registry.public_key 不是 Ed25519 或 SM2 验证公钥：" + why, "/registry/public_key");
         return key;
     };
     if (const json::Value* f = reg.find("file")) {
@@ -86,8 +86,8 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
         if (feed.sha256.empty() && !feed.public_key)
             doc.fail(Status::config, "REGISTRY_NO_INTEGRITY",
                      "a registry fetched from a URL needs registry.sha256 (a pinned digest) or registry.public_key (an "
-                     "Ed25519 key its publisher signs with)",
-                     "从网址获取的认定名录须配置 registry.sha256（固定摘要）或 registry.public_key（发布方签名所用的 Ed25519 公钥）",
+                     "Ed25519 or SM2 key its publisher signs with)",
+                     "从网址获取的认定名录须配置 registry.sha256（固定摘要）或 registry.public_key（发布方签名所用的 Ed25519 或 SM2 公钥）",
                      "/registry");
         if (const json::Value* v = reg.find("signature_url")) feed.signature_url = std::string(v->str());
         if (const json::Value* v = reg.find("refresh_seconds")) feed.refresh = std::chrono::seconds(v->int64());
@@ -111,6 +111,12 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
     if (const json::Value* ledger = root.find("ledger")) {
         if (const json::Value* p = ledger->find("path")) c.ledger = resolve(p->str(), "/ledger/path");
         if (const json::Value* l = ledger->find("log_evaluations")) c.log_evaluations = l->boolean();
+        if (const json::Value* h = ledger->find("hash")) {
+            c.ledger_hash = hash_named(h->str());
+            if (!c.ledger_hash)  // the schema allows only the two names; this is its backstop
+                doc.fail(Status::config, "LEDGER_HASH_UNKNOWN", "ledger.hash must be sha256 or sm3",
+                         "ledger.hash 须为 sha256 或 sm3", "/ledger/hash");
+        }
         if (const json::Value* n = ledger->find("node")) {
             c.node = std::string(n->str());
         } else {
@@ -134,8 +140,8 @@ EngineConfig EngineConfig::load(const std::filesystem::path& file) {
             const std::optional<SignerKey> key = read_signer_key_file(key_file.string(), why);
             if (!key)
                 doc.fail(Status::config, "CHECKPOINT_BAD_KEY",
-                         "ledger.checkpoint.key_file " + key_file.string() + " holds no Ed25519 signer key: " + why,
-                         "ledger.checkpoint.key_file " + key_file.string() + " 中没有 Ed25519 签名私钥：" + why,
+                         "ledger.checkpoint.key_file " + key_file.string() + " holds no Ed25519 or SM2 signer key: " + why,
+                         "ledger.checkpoint.key_file " + key_file.string() + " 中没有 Ed25519 或 SM2 签名私钥：" + why,
                          "/ledger/checkpoint/key_file");
             k.key = *key;
             k.origin = cp->find("origin") ? std::string((*cp)["origin"].str()) : key->name;

@@ -17,12 +17,15 @@ struct EngineConfig {
     std::filesystem::path policy;                 // the fallback pack (`policy`); may be empty
     std::vector<std::filesystem::path> policies;  // the scoped packs (`policies`), in order
     std::filesystem::path registry;  // a local file; empty when the registry comes from a URL
-    // registry.public_key with a local file: the file must carry the key's Ed25519 signature in
+    // registry.public_key with a local file: the file must carry the key's signature (Ed25519 or SM2) in
     // registry_signature (registry.signature_file, default the file's name + ".sig").
     std::optional<VerifierKey> registry_key;
     std::filesystem::path registry_signature;
     std::optional<RegistryFeedConfig> registry_feed;  // registry.url and its settings
     std::filesystem::path ledger;  // empty: none configured
+    // ledger.hash: the chain hash a new ledger is created with (none given: SHA-256) and that an
+    // existing one must have (none given: whichever its genesis record names).
+    std::optional<HashAlgorithm> ledger_hash;
     bool log_evaluations = true;
     std::string node;  // ledger.node, default the host name
     std::optional<ledger::CheckpointConfig> checkpoint;

@@ -5,6 +5,7 @@
 #include "firstset/firstset.hpp"
 
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 
 #include <atomic>
 #include <random>
@@ -261,6 +262,94 @@ TEST_CASE("ABI 1.1: an award, a failure and a tolerance decision recorded and ve
     CHECK(v["records"] == 4);
     CHECK(v["head"] == head);
     CHECK(v["problems"].empty());
+}
+
+namespace {
+
+// SM3 (GB/T 32905-2016) of bytes, by OpenSSL directly: beside the library, not through it.
+std::string sm3_of(const std::string& bytes) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    REQUIRE(EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sm3(), nullptr) == 1);
+    std::string hex;
+    for (unsigned i = 0; i < len; ++i) hex += "0123456789abcdef"[md[i] >> 4], hex += "0123456789abcdef"[md[i] & 15];
+    return hex;
+}
+
+}  // namespace
+
+TEST_CASE("ABI 1.1: a ledger created with ledger.hash sm3 through the .so verifies, its ids are the SM3 of its lines",
+          "[abi][ledger][crypto]") {
+    test::TempDir dir;
+    const std::string base = "policy: " + test::source("criteria/policies/cn-cq-2024-9.yaml").string() +
+                             "\nregistry: {file: " + test::source("examples/registry.yaml").string() + "}\n";
+    test::write_file(dir / "c.yaml", base + "ledger: {path: ledger.jsonl, hash: sm3}\n");
+    nlohmann::json head;
+    {
+        firstset::Engine e = library().open(dir / "c.yaml");
+        auto req = test::sample_request();
+        const nlohmann::json award = {{"kind", "award"}, {"tender", req["tender"]}, {"bid", req["bid"]},
+                                      {"purchaser", {{"name", "示例集团（样例）"}, {"uscc", "91500000EXAMPLE04J"}, {"ownership", "state_owned"}}},
+                                      {"award_date", "2026-04-02"}, {"procurement_method", "open_tender"},
+                                      {"procedure", {{"committee_formed", true}}},
+                                      {"decision_makers", {{{"role", "采购负责人"}, {"id", "EMP-0047"}}}}, {"evidence", nlohmann::json::array()}};
+        const std::string award_id = nlohmann::json::parse(e.record(award.dump()))["record"]["id"];
+        CHECK(award_id.size() == 64);
+        // The failure report and the decision name the award by its SM3 id, which the engine finds
+        // and checks against the award's line.
+        auto f = nlohmann::json::parse(e.record(nlohmann::json{{"kind", "failure_report"}, {"award", award_id}, {"date", "2026-09-30"},
+                                                               {"description", "停机"}, {"severity", "minor"}}
+                                                    .dump()));
+        auto d = nlohmann::json::parse(e.record(nlohmann::json{{"kind", "tolerance_decision"}, {"award", award_id},
+                                                               {"failure", f["record"]["id"]}, {"exclusions", nlohmann::json::object()},
+                                                               {"decided_by", {{"role", "主管部门"}, {"id", "X-1"}}}, {"final", nullptr}}
+                                                    .dump()));
+        CHECK(d["proposed"] == "not_exempt");
+        e.evaluate(test::sample_request().dump());
+        head = nlohmann::json::parse(library().verify(nlohmann::json{{"ledger", (dir / "ledger.jsonl").string()}}.dump()))["head"];
+    }
+    const std::string bytes = test::read_file(dir / "ledger.jsonl");
+    std::vector<std::string> lines;
+    for (std::size_t pos = 0, end; (end = bytes.find('\n', pos)) != std::string::npos; pos = end + 1)
+        lines.push_back(bytes.substr(pos, end - pos));
+    REQUIRE(lines.size() >= 2);
+    CHECK(nlohmann::json::parse(lines[0])["body"]["hash"] == "sm3");
+    std::string prev(64, '0');
+    for (const auto& line : lines) {
+        CHECK(nlohmann::json::parse(line)["prev"] == prev);
+        prev = sm3_of(line);
+    }
+    CHECK(head["seq"] == lines.size());
+    CHECK(head["id"] == prev);
+    auto v = nlohmann::json::parse(library().verify(nlohmann::json{{"ledger", (dir / "ledger.jsonl").string()}, {"expected_head", head}}.dump()));
+    CHECK(v["ok"] == true);
+    CHECK(v["problems"].empty());
+    // One byte of record 1 changed (the genesis' random name): the chain breaks at record 2.
+    std::string tampered = bytes;
+    const std::size_t at = tampered.find("\"ledger\":\"") + 10;
+    tampered[at] = tampered[at] == '0' ? '1' : '0';
+    test::write_file(dir / "tampered.jsonl", tampered);
+    v = nlohmann::json::parse(library().verify(nlohmann::json{{"ledger", (dir / "tampered.jsonl").string()}}.dump()));
+    CHECK(v["ok"] == false);
+    CHECK(v["first_bad_seq"] == 2);
+    REQUIRE(v["problems"].size() == 1);
+    CHECK(v["problems"][0]["code"] == "CHAIN_BROKEN");
+    CHECK(v["problems"][0]["seq"] == 2);
+    // A configuration asking for SHA-256 does not open the SM3 ledger: CONFIG, LEDGER_HASH_MISMATCH.
+    test::write_file(dir / "c2.yaml", base + "ledger: {path: ledger.jsonl, hash: sha256}\n");
+    firstset_engine* engine = nullptr;
+    char* out = nullptr;
+    CHECK(raw().open((dir / "c2.yaml").string().c_str(), &engine, &out) == FIRSTSET_CONFIG);
+    CHECK(engine == nullptr);
+    auto doc = raw().take(out);
+    check_error_document(FIRSTSET_CONFIG, doc);
+    CHECK(doc["error"]["code"] == "LEDGER_HASH_MISMATCH");
+    CHECK(test::read_file(dir / "ledger.jsonl") == bytes);
+    // Any other name is refused by the configuration's schema.
+    test::write_file(dir / "c3.yaml", base + "ledger: {path: other.jsonl, hash: md5}\n");
+    CHECK(raw().open((dir / "c3.yaml").string().c_str(), &engine, &out) == FIRSTSET_CONFIG);
+    check_error_document(FIRSTSET_CONFIG, raw().take(out));
+    CHECK_FALSE(std::filesystem::exists(dir / "other.jsonl"));
 }
 
 TEST_CASE("ABI 1.1: INTEGRITY, NOT_FOUND and IO from the ledger functions, with error documents", "[abi][ledger]") {

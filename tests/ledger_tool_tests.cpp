@@ -204,3 +204,54 @@ TEST_CASE("Tool: keygen, a host signing checkpoints, and verify against the chec
     std::string sig = test::read_file(dir / "registry.yaml.sig");
     CHECK(sig.size() == 89);  // 88 base64 characters and a newline
 }
+
+TEST_CASE("Tool: keygen --algorithm sm2, an SM3 ledger with SM2 checkpoints and an SM2-signed registry, verified (contract 14)",
+          "[tool][checkpoint][crypto]") {
+    test::TempDir dir;
+    const Run made = tool("keygen node-8.firstset.example --algorithm sm2 --out " + (dir / "node").string());
+    INFO(made.out);
+    REQUIRE(made.status == 0);
+    CHECK(test::read_file(dir / "node.pub").find("node-8.firstset.example+") == 0);
+    CHECK(test::read_file(dir / "node.pub").find("+/2dtdDAwMDktc20y") != std::string::npos);  // 0xff "gmt0009-sm2"
+    const Run bad = tool("keygen x --algorithm rsa --out " + (dir / "x").string());
+    CHECK(bad.status == 2);
+    CHECK(bad.out.find("--algorithm must be ed25519 or sm2") != std::string::npos);
+    CHECK(bad.out.find("须为 ed25519 或 sm2") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "x.key"));
+
+    // The registry signed with the SM2 key; the server configuration checks it with the .pub line.
+    test::write_file(dir / "registry.yaml", test::read_file(test::source("examples/registry.yaml")));
+    REQUIRE(tool("sign " + (dir / "registry.yaml").string() + " --key " + (dir / "node.key").string()).status == 0);
+    const std::string pub = test::read_file(dir / "node.pub");
+    const std::string config = (dir / "config.yaml").string();
+    test::write_file(config, "policy: " + test::source("criteria/policies/cn-cq-2024-9.yaml").string() +
+                                 "\nregistry: {file: registry.yaml, public_key: \"" + pub.substr(0, pub.find('\n')) +
+                                 "\"}\nledger: {path: ledger.jsonl, hash: sm3, checkpoint: {key_file: node.key}}\n");
+    const Run recorded = host("record --config " + config + " " + test::source("examples/records/award-CQJT-2026-014.yaml").string());
+    INFO(recorded.out);
+    REQUIRE(recorded.status == 0);
+    const std::string ledger = (dir / "ledger.jsonl").string(), checkpoint = ledger + ".checkpoint";
+    CHECK(test::read_file(ledger).find("\"hash\":\"sm3\"") != std::string::npos);
+    Run v = tool("verify " + ledger + " --checkpoint " + checkpoint + " --key @" + (dir / "node.pub").string());
+    CHECK(v.status == 0);
+    CHECK(v.out.find("Matches the signed checkpoint of node-8.firstset.example (2 records") != std::string::npos);
+    // show computes ids with the ledger's hash: the award is found by its SM3 id.
+    const std::string head = nlohmann::json::parse(tool("verify " + ledger + " --json").out)["head"]["id"];
+    const Run shown = tool("show " + ledger + " --id " + head + " --json");
+    CHECK(shown.status == 0);
+    CHECK(shown.out.find(head) != std::string::npos);
+    // A changed checkpoint: refused as before.
+    std::string cp = test::read_file(checkpoint);
+    cp[cp.find("\n2\n") + 1] = '3';
+    test::write_file(dir / "changed.checkpoint", cp);
+    v = tool("verify " + ledger + " --checkpoint " + (dir / "changed.checkpoint").string() + " --key @" + (dir / "node.pub").string());
+    CHECK(v.status == 1);
+    CHECK(v.out.find("CHECKPOINT_BAD_SIGNATURE") != std::string::npos);
+    // A changed registry: the engine refuses it (the host cannot open).
+    std::string reg = test::read_file(dir / "registry.yaml");
+    reg[reg.size() / 2] = reg[reg.size() / 2] == 'a' ? 'b' : 'a';
+    test::write_file(dir / "registry.yaml", reg);
+    const Run refused = host("record --config " + config + " " + test::source("examples/records/award-CQJT-2026-014.yaml").string());
+    CHECK(refused.status != 0);
+    CHECK(refused.out.find("REGISTRY_BAD_SIGNATURE") != std::string::npos);
+}

@@ -27,8 +27,9 @@ struct Publisher {
     std::string name;  // the document's path under the web root, e.g. "registry.yaml"
     std::int64_t last = 0;
 
-    explicit Publisher(const std::string& key_name, std::string path = "registry.yaml")
-        : key(firstset::generate_signer_key(key_name)), name(std::move(path)) {}
+    explicit Publisher(const std::string& key_name, std::string path = "registry.yaml",
+                       firstset::KeyAlgorithm algorithm = firstset::KeyAlgorithm::ed25519)
+        : key(firstset::generate_signer_key(key_name, algorithm)), name(std::move(path)) {}
 
     // Publishes `document` with a publication time: `at` if given, else now (and always after
     // the previous one unless `at` says otherwise). Returns the text published.
@@ -43,9 +44,7 @@ struct Publisher {
 
     // Writes a document as it is (no new publication time), with a valid signature.
     void sign_and_write(const std::filesystem::path& www, const std::string& text) const {
-        const auto sig = firstset::ed25519_sign(key, text);
-        write_file(www / (name + ".sig"),
-                   firstset::base64_encode(std::string(reinterpret_cast<const char*>(sig.data()), sig.size())) + "\n");
+        write_file(www / (name + ".sig"), firstset::base64_encode(firstset::sign_message(key, text)) + "\n");
         write_file(www / (name + ".tmp"), text);
         std::filesystem::rename(www / (name + ".tmp"), www / name);
     }

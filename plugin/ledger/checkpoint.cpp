@@ -19,10 +19,10 @@ std::string body_of(const Checkpoint& c) {
 
 std::string sign_checkpoint(const Checkpoint& checkpoint, const SignerKey& key) {
     const std::string body = body_of(checkpoint);
-    const auto sig = ed25519_sign(key, body);
+    const std::string sig = sign_message(key, body);
     std::string blob;
     for (int shift = 24; shift >= 0; shift -= 8) blob += static_cast<char>((key.id >> shift) & 0xff);
-    blob.append(reinterpret_cast<const char*>(sig.data()), sig.size());
+    blob += sig;
     return body + "\n" + std::string(em_dash) + " " + key.name + " " + base64_encode(blob) + "\n";
 }
 
@@ -56,7 +56,7 @@ std::optional<Checkpoint> open_checkpoint(std::string_view note, const VerifierK
                                  static_cast<unsigned char>((*blob)[3]);
         if (line.substr(0, space) != key.name || id != key.id) continue;
         found_key = true;
-        verified = ed25519_verify(key.public_key, body, std::string_view(*blob).substr(4));
+        verified = verify_message(key, body, std::string_view(*blob).substr(4));
     }
     if (!verified) {
         problem = {"CHECKPOINT_BAD_SIGNATURE",
@@ -96,7 +96,8 @@ CheckpointWriter::CheckpointWriter(CheckpointConfig config, const Ledger& ledger
       ledger_(ledger),
       log_(std::move(log)),
       // Open verified the ledger up to its head: read on from there, not from the start again.
-      reader_(ledger.path(), Position{ledger.head_at_open().seq, ledger.bytes_at_open(), ledger.head_at_open().id}) {
+      reader_(ledger.path(), Position{ledger.head_at_open().seq, ledger.bytes_at_open(), ledger.head_at_open().id},
+              ledger.hash()) {
     write_now();
     if (config_.interval.count() > 0) thread_ = std::thread([this] { run(); });
 }

@@ -3,11 +3,12 @@
 //
 //   <origin>\n                 e.g. firstset.example/node-1
 //   <size>\n                   the number of records the checkpoint covers (the head's seq)
-//   <base64 of the head id>\n  the 32 bytes of the id (SHA-256) of record <size>
+//   <base64 of the head id>\n  the 32 bytes of the id of record <size>
 //   \n
-//   — <key name> <base64(key id (4 bytes) || Ed25519 signature (64 bytes))>\n
+//   — <key name> <base64(key id (4 bytes) || signature)>\n
 //
-// The signature covers the three body lines with their newlines. A firstset ledger is a hash
+// The signature (Ed25519, 64 bytes, or SM2 with SM3, DER: util/signing.hpp) covers the three body
+// lines with their newlines. The head id is the ledger's chain hash (SHA-256 or SM3, 32 bytes). A firstset ledger is a hash
 // chain, so the "root hash" of the checkpoint is the id of its last record, not a Merkle tree
 // root: the checkpoint proves the ledger's first <size> records, exactly, to anyone with the
 // verifier key. A CheckpointWriter signs the durable head on an interval and when it stops.

@@ -37,6 +37,19 @@ Problem problem(std::optional<std::uint64_t> seq, std::string code, std::string 
 
 }  // namespace
 
+std::optional<HashAlgorithm> genesis_hash(std::string_view body) {
+    try {
+        const json::Document doc = json::Document::parse(body, json::Limits{max_line_bytes, 64}, "genesis record");
+        if (!doc.root().is_object()) return std::nullopt;
+        const json::Value* hash = doc.root().find("hash");
+        if (!hash) return HashAlgorithm::sha256;
+        if (!hash->is_string()) return std::nullopt;
+        return hash_named(hash->str());
+    } catch (const StatusError&) {
+        return std::nullopt;
+    }
+}
+
 std::optional<LineFields> read_fields(std::string_view line) {
     LineFields f;
     std::size_t pos = 0;
@@ -170,7 +183,19 @@ bool ChainVerifier::line(std::string_view line) {
         fail(seq, "NO_GENESIS", "the first record is not the ledger's genesis record", "第一条记录不是账本的创世记录");
         return false;
     }
-    sha_.hex(line, id_);
+    if (seq == 1) {
+        // The genesis record names the chain hash; its own id is already that hash.
+        const auto hash = genesis_hash(f->body);
+        if (!hash) {
+            fail(seq, "LEDGER_HASH_UNKNOWN",
+                 "the genesis record names a chain hash firstset does not know (\"hash\" must be \"sha256\" or \"sm3\")",
+                 "创世记录所指定的链哈希算法无法识别（\"hash\" 须为 \"sha256\" 或 \"sm3\"）");
+            return false;
+        }
+        hasher_.use(*hash);
+        v_.hash = *hash;
+    }
+    hasher_.hex(line, id_);
     if (expected_ && seq == expected_->seq) kept_id_ = id_;
     if (on_record_) on_record_(Located{seq, id_, f->kind, line});
     prev_ = id_;

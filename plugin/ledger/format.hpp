@@ -3,7 +3,9 @@
 //   {"seq":N,"prev":"<64 hex>","time":"<UTC RFC 3339>","kind":"<kind>","body":{...}}\n
 //
 // where seq counts from 1, prev is the id of line N-1 (64 zeros for line 1), and a record's id
-// is the lower-case hex SHA-256 of its line's bytes without the newline. Changing, inserting,
+// is the lower-case hex digest of its line's bytes without the newline: SHA-256, or SM3 when the
+// genesis record's body says "hash":"sm3" (no "hash": SHA-256, as in every ledger written before
+// SM3 was offered). Changing, inserting,
 // removing or reordering any byte before the last line breaks a prev; changing the last line
 // changes the head's id, which a caller that kept the head (seq and id) detects.
 #pragma once
@@ -22,6 +24,10 @@ namespace firstset::ledger {
 inline constexpr std::string_view genesis_prev =
     "0000000000000000000000000000000000000000000000000000000000000000";
 inline constexpr std::string_view format_name = "firstset-ledger/1";
+
+// The hash a genesis record body names: "hash" absent means SHA-256; nullopt when the member is
+// there but is not "sha256" or "sm3" (or not a string), or the body is not a JSON object.
+std::optional<HashAlgorithm> genesis_hash(std::string_view body);
 
 struct Head {
     std::uint64_t seq = 0;  // 0: an empty file
@@ -58,6 +64,7 @@ struct Problem {
 struct Verdict {
     std::uint64_t records = 0;      // complete records read
     Head head;                      // the last complete record
+    HashAlgorithm hash = HashAlgorithm::sha256;  // the chain hash, as the genesis record names it
     std::optional<std::uint64_t> first_bad_seq;
     std::vector<Problem> problems;  // empty: the chain holds
     std::size_t good_bytes = 0;     // bytes up to the end of the last good record's newline
@@ -75,7 +82,8 @@ struct Located {
 
 // Verifies a ledger line by line, as its bytes arrive: every line's form, seq, prev and the
 // genesis record, each line one JSON document by the plugin's reader (so a ledger that verifies
-// can always be opened again), and, when given, the head the caller kept. `on_record` is called
+// can always be opened again), and, when given, the head the caller kept. The chain hash is the
+// one the genesis record names (LEDGER_HASH_UNKNOWN when it names another). `on_record` is called
 // for every good record in order. Memory is one line at a time, whatever the ledger's size.
 class ChainVerifier {
 public:
@@ -93,7 +101,7 @@ private:
     std::optional<Head> expected_;
     std::function<void(const Located&)> on_record_;
     Verdict v_;
-    Sha256 sha_;
+    Hasher hasher_;
     std::string prev_;
     std::string id_;
     std::string kept_id_;   // the id of the record at the expected head's seq

@@ -150,7 +150,8 @@ int take_lock(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageFactory storage) {
+std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageFactory storage,
+                                     std::optional<HashAlgorithm> hash) {
     std::unique_ptr<Ledger> l(new Ledger);
     l->path_ = path;
     create_directories_durably(path.parent_path(), "LEDGER_WRITE_FAILED");
@@ -172,6 +173,18 @@ std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageF
                     "账本 " + path.string() + " 已损坏，不再追加任何记录：" + p.message_zh + " [" + p.code + "]",
                     Location{"", path.string(), 0, 0});
     }
+    if (verdict.records > 0 && hash && *hash != verdict.hash) {
+        const std::string asked(hash_name(*hash)), has(hash_name(verdict.hash));
+        throw StatusError(Status::config, "LEDGER_HASH_MISMATCH",
+                          "the configuration asks for ledger.hash " + asked + ", but the ledger " + path.string() +
+                              " was created with " + has + " (its genesis record names it): a ledger keeps the hash it "
+                              "was created with; set ledger.hash: " + has + " or use a new ledger file",
+                          "配置要求 ledger.hash 为 " + asked + "，但账本 " + path.string() + " 创建时使用 " + has +
+                              "（见其创世记录）：账本始终使用创建时的哈希算法；请将 ledger.hash 设为 " + has + " 或使用新的账本文件",
+                          Location{"/ledger/hash", path.string(), 0, 0});
+    }
+    l->hash_ = verdict.records > 0 ? verdict.hash : hash.value_or(HashAlgorithm::sha256);
+    l->sha_.use(l->hash_);
     if (verdict.torn_tail) {
         // Keep the cut bytes, then cut them: a crash interrupted a write nobody was told succeeded.
         const std::filesystem::path broken = path.string() + ".broken";
@@ -206,6 +219,8 @@ std::unique_ptr<Ledger> Ledger::open(const std::filesystem::path& path, StorageF
         JsonOut w(body);
         w.begin_object();
         w.field("format", format_name).field("ledger", random_hex(16));
+        // The chain hash, named (a genesis without it, written before SM3 was offered, means SHA-256).
+        w.field("hash", hash_name(l->hash_));
         w.end_object();
         l->append("genesis", body.view());
         if (!existed) sync_directory(path.parent_path());

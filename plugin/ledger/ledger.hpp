@@ -70,7 +70,12 @@ public:
     // Opens the ledger at path, creating it (with its genesis record) when absent. Throws StatusError:
     // IO (LEDGER_LOCKED naming the holder, FILE_UNREADABLE, LEDGER_WRITE_FAILED), INTEGRITY
     // (LEDGER_DAMAGED with the first bad record). `storage` replaces the file writer (tests).
-    static std::unique_ptr<Ledger> open(const std::filesystem::path& path, StorageFactory storage = nullptr);
+    // `hash` is the chain hash the configuration asks for (ledger.hash): a new ledger is created
+    // with it (SHA-256 when none is asked for) and names it in its genesis record; an existing
+    // ledger keeps the one its genesis names, and one that names another than asked is refused
+    // (CONFIG, LEDGER_HASH_MISMATCH) rather than chained on with a second hash.
+    static std::unique_ptr<Ledger> open(const std::filesystem::path& path, StorageFactory storage = nullptr,
+                                        std::optional<HashAlgorithm> hash = std::nullopt);
     ~Ledger();
     Ledger(const Ledger&) = delete;
     Ledger& operator=(const Ledger&) = delete;
@@ -93,6 +98,8 @@ public:
     std::vector<Indexed> case_stages() const;
 
     Head head() const;
+    // The chain hash of record ids (the genesis record names it).
+    HashAlgorithm hash() const { return hash_; }
     // Records known to be on disk (acknowledged); the checkpoint writer and shipper go no further.
     std::uint64_t durable_seq() const { return durable_seq_.load(std::memory_order_acquire); }
     const std::filesystem::path& path() const { return path_; }
@@ -124,7 +131,8 @@ private:
     std::uint64_t bytes_at_open_ = 0;
 
     mutable std::mutex mutex_;
-    Sha256 sha_;                         // guarded by mutex_
+    HashAlgorithm hash_ = HashAlgorithm::sha256;
+    Hasher sha_;                         // guarded by mutex_
     Head head_;                          // the last record appended (maybe not yet durable)
     std::string pending_;                // lines appended but not yet written
     std::uint64_t written_seq_ = 0;      // records handed to the storage (maybe not yet synced)

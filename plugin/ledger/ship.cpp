@@ -205,7 +205,7 @@ bool Shipper::ship_now() {
 
 bool Shipper::ship_batch(std::uint64_t durable) {
     // The batch: the one in flight when there is one (exactly those records), else a new one.
-    LedgerReader reader(ledger_.path(), cursor_.shipped);
+    LedgerReader reader(ledger_.path(), cursor_.shipped, ledger_.hash());
     std::string records;
     if (cursor_.pending_end) {
         while (reader.position().seq < cursor_.pending_end->seq)

@@ -183,11 +183,12 @@ std::shared_ptr<const RegistryFeed::Loaded> RegistryFeed::check_and_load(const s
     }
     if (config_.public_key) {
         const auto raw = base64_decode(signature);
-        if (!raw || !ed25519_verify(config_.public_key->public_key, body, *raw))
+        const std::string algorithm(algorithm_title(config_.public_key->algorithm));
+        if (!raw || !verify_message(*config_.public_key, body, *raw))
             throw StatusError(Status::integrity, "REGISTRY_BAD_SIGNATURE",
-                        "the registry from " + source + " does not carry a valid Ed25519 signature of key " +
+                        "the registry from " + source + " does not carry a valid " + algorithm + " signature of key " +
                             config_.public_key->name + " (signature from " + config_.signature_url + ")",
-                        "来自 " + source + " 的认定名录没有密钥 " + config_.public_key->name + " 的有效 Ed25519 签名（签名取自 " +
+                        "来自 " + source + " 的认定名录没有密钥 " + config_.public_key->name + " 的有效 " + algorithm + " 签名（签名取自 " +
                             config_.signature_url + "）",
                         Location{"", source, 0, 0});
     }

@@ -34,7 +34,7 @@ struct RegistryFeedConfig {
     std::string url;
     std::filesystem::path cache;          // the last good document; <cache>.meta.json beside it
     std::string sha256;                   // pinned digest (lower-case hex), or empty
-    std::optional<VerifierKey> public_key;  // Ed25519 verifier key, or none
+    std::optional<VerifierKey> public_key;  // Ed25519 or SM2 verifier key, or none
     std::string signature_url;            // default: url + ".sig" (base64 of the 64-byte signature)
     std::chrono::seconds refresh{300};    // 0: no background refresh
     std::chrono::seconds warn_after{86400};    // counted from the signed publication time

@@ -154,11 +154,12 @@ Registry Registry::load_signed(const std::filesystem::path& file, const Verifier
     std::string_view b64 = sig;
     while (!b64.empty() && (b64.back() == '\n' || b64.back() == '\r' || b64.back() == ' ')) b64.remove_suffix(1);
     const auto raw = base64_decode(b64);
-    if (!raw || !ed25519_verify(key.public_key, text, *raw))
+    const std::string algorithm(algorithm_title(key.algorithm));
+    if (!raw || !verify_message(key, text, *raw))
         throw StatusError(Status::integrity, "REGISTRY_BAD_SIGNATURE",
-                          "the registry " + file.string() + " does not carry a valid Ed25519 signature of key " + key.name +
+                          "the registry " + file.string() + " does not carry a valid " + algorithm + " signature of key " + key.name +
                               " (signature from " + signature.string() + ")",
-                          "认定名录 " + file.string() + " 没有密钥 " + key.name + " 的有效 Ed25519 签名（签名取自 " + signature.string() + "）",
+                          "认定名录 " + file.string() + " 没有密钥 " + key.name + " 的有效 " + algorithm + " 签名（签名取自 " + signature.string() + "）",
                           Location{"", file.string(), 0, 0});
     return registry_from_text(std::move(text), file.string());
 }

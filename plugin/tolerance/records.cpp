@@ -282,7 +282,7 @@ void record_decision(const RecordContext& c, const json::Value& request_doc, Tex
     if (!award) not_found(request.award, "/award", "award", "授标");
     if (award->kind != "award") wrong_kind(request.award, award->kind, "/award", "award");
     // The award record must still be what was written: its id is the digest of its line.
-    if (sha256_hex(award->line) != request.award)
+    if (digest_hex(c.ledger.hash(), award->line) != request.award)
         throw StatusError(Status::integrity, "AWARD_RECORD_ALTERED",
                     "award record " + std::string(request.award) + " no longer matches its id",
                     "授标记录 " + std::string(request.award) + " 与其编号不符（已被改动）", Location{"/award", "", 0, 0});

@@ -44,33 +44,74 @@ std::optional<std::string> hex_decode(std::string_view hex) {
     return out;
 }
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_) throw std::bad_alloc();
+namespace {
+
+[[noreturn]] void digest_failed(HashAlgorithm algorithm) {
+    const std::string name = algorithm == HashAlgorithm::sm3 ? "SM3" : "SHA-256";
+    throw StatusError(Status::internal, "DIGEST_FAILED", "OpenSSL could not compute a " + name + " digest",
+                      "OpenSSL 无法计算 " + name + " 摘要");
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
+const char* openssl_name(HashAlgorithm algorithm) { return algorithm == HashAlgorithm::sm3 ? "SM3" : "SHA256"; }
 
-void Sha256::hex(std::string_view bytes, std::string& out) {
+}  // namespace
+
+std::string_view hash_name(HashAlgorithm algorithm) { return algorithm == HashAlgorithm::sm3 ? "sm3" : "sha256"; }
+
+std::optional<HashAlgorithm> hash_named(std::string_view name) {
+    if (name == "sha256") return HashAlgorithm::sha256;
+    if (name == "sm3") return HashAlgorithm::sm3;
+    return std::nullopt;
+}
+
+Hasher::Hasher(HashAlgorithm algorithm) : ctx_(EVP_MD_CTX_new()) {
+    if (!ctx_) throw std::bad_alloc();
+    try {
+        use(algorithm);
+    } catch (...) {
+        EVP_MD_CTX_free(ctx_);
+        throw;
+    }
+}
+
+Hasher::~Hasher() {
+    EVP_MD_CTX_free(ctx_);
+    EVP_MD_free(md_);
+}
+
+void Hasher::use(HashAlgorithm algorithm) {
+    if (md_ && algorithm == algorithm_) return;
+    EVP_MD* md = EVP_MD_fetch(nullptr, openssl_name(algorithm), nullptr);
+    if (!md) digest_failed(algorithm);
+    EVP_MD_free(md_);
+    md_ = md;
+    algorithm_ = algorithm;
+}
+
+void Hasher::hex(std::string_view bytes, std::string& out) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1 || EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()) != 1 ||
+    if (EVP_DigestInit_ex(ctx_, md_, nullptr) != 1 || EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()) != 1 ||
         EVP_DigestFinal_ex(ctx_, md, &len) != 1)
-        throw StatusError(Status::internal, "DIGEST_FAILED", "OpenSSL could not compute a SHA-256 digest",
-                    "OpenSSL 无法计算 SHA-256 摘要");
+        digest_failed(algorithm_);
     out.resize(len * 2);
     hex_into(md, len, out.data());
 }
 
-std::string sha256_hex(std::string_view bytes) {
+std::string digest_hex(HashAlgorithm algorithm, std::string_view bytes) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1)
-        throw StatusError(Status::internal, "DIGEST_FAILED", "OpenSSL could not compute a SHA-256 digest",
-                    "OpenSSL 无法计算 SHA-256 摘要");
+    if (EVP_Digest(bytes.data(), bytes.size(), md, &len, algorithm == HashAlgorithm::sm3 ? EVP_sm3() : EVP_sha256(),
+                   nullptr) != 1)
+        digest_failed(algorithm);
     std::string out(len * 2, '\0');
     hex_into(md, len, out.data());
     return out;
 }
+
+std::string sha256_hex(std::string_view bytes) { return digest_hex(HashAlgorithm::sha256, bytes); }
+
+std::string sm3_hex(std::string_view bytes) { return digest_hex(HashAlgorithm::sm3, bytes); }
 
 namespace {
 void random_fill(unsigned char* out, std::size_t n) {

@@ -31,9 +31,15 @@ inline fs::path source(const std::string& relative) { return fs::path(FIRSTSET_S
 inline constexpr const char* signer_key = "PRIVATE+KEY+test.firstset.example+99920136+AR8Ffyf4Gq1fl0YhuQvN26Wja0N9i0FIpJxxkVs9Pnuk";
 inline constexpr const char* verifier_key = "test.firstset.example+99920136+AcXuMWkk3QzoLw7FtyqXUr5Dzh2Y3gg/jyZy/hwb6+TH";
 
-inline firstset::VerifierKey verifier() {
+// An SM2 key (firstset-ledger keygen --algorithm sm2), for the SM2 checkpoint of the samples.
+inline constexpr const char* sm2_signer_key =
+    "PRIVATE+KEY+sm2.test.firstset.example+87a44095+/2dtdDAwMDktc20yF8hsseFBBfwghWpTv1RB7aNSk4ZCCk8O8ULu2Jpx59Y=";
+inline constexpr const char* sm2_verifier_key =
+    "sm2.test.firstset.example+87a44095+/2dtdDAwMDktc20yBD+nEP/RpshsTNPoIORlmlV8kOkhK/JvH6KbUVnKpBh7d5ZKf6sBAzFkolpe0lMFgLQS5Fwg702wXAGUsirNaS8=";
+
+inline firstset::VerifierKey verifier(const char* text = verifier_key) {
     std::string why;
-    auto key = firstset::parse_verifier_key(verifier_key, why);
+    auto key = firstset::parse_verifier_key(text, why);
     if (!key) std::abort();
     return *key;
 }
@@ -63,6 +69,8 @@ inline const fs::path& workdir() {
 // The sample ledger's bytes and checkpoint, made once in the working folder.
 struct Sample {
     std::string ledger, checkpoint;
+    std::string sm3_ledger;      // the same records in a ledger whose chain hash is SM3
+    std::string sm2_checkpoint;  // the SM3 ledger's checkpoint, signed with the SM2 key
 };
 
 inline const Sample& sample() {
@@ -82,6 +90,19 @@ inline const Sample& sample() {
         if (!key) std::abort();
         const auto verdict = firstset::ledger::verify(out.ledger);
         out.checkpoint = firstset::ledger::sign_checkpoint({"test.firstset.example", verdict.head.seq, verdict.head.id}, *key);
+        const fs::path sm3_file = workdir() / "sample-sm3.jsonl";
+        fs::remove(sm3_file);
+        {
+            auto l = firstset::ledger::Ledger::open(sm3_file, nullptr, firstset::HashAlgorithm::sm3);
+            l->append("award", R"({"kind":"award","award_date":"2026-03-20","note":"样例 sample"})");
+            l->append("evaluation", R"({"tender":"T","bid":"B","points":[10,6.5]})");
+        }
+        out.sm3_ledger = *firstset::read_whole_file(sm3_file, 1 << 20);
+        const auto sm2_key = firstset::parse_signer_key(sm2_signer_key, why);
+        if (!sm2_key) std::abort();
+        const auto sm3_verdict = firstset::ledger::verify(out.sm3_ledger);
+        out.sm2_checkpoint = firstset::ledger::sign_checkpoint(
+            {"sm2.test.firstset.example", sm3_verdict.head.seq, sm3_verdict.head.id}, *sm2_key);
         return out;
     }();
     return s;

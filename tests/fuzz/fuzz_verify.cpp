@@ -1,6 +1,6 @@
 // libFuzzer harness: firstset_verify through the C ABI: any request text, against the working
-// folder's sample ledger and checkpoint (a request names them as "sample.jsonl" and
-// "sample.checkpoint").
+// folder's sample ledgers and checkpoints (a request names them as "sample.jsonl" and
+// "sample.checkpoint", or the SM3 ledger "sample-sm3.jsonl" and its SM2 "sample-sm2.checkpoint").
 #include <fstream>
 
 #include "fuzz_support.hpp"
@@ -8,6 +8,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const bool ready = [] {
         std::ofstream(fuzz::workdir() / "sample.checkpoint") << fuzz::sample().checkpoint;
+        std::ofstream(fuzz::workdir() / "sample-sm2.checkpoint") << fuzz::sample().sm2_checkpoint;
         return true;
     }();
     (void)ready;

@@ -110,6 +110,15 @@ int main(int argc, char** argv) {
     seed("ledger", "torn.jsonl", sample.ledger + "{\"seq\":5,\"prev\":\"");
     seed("checkpoint", "sample", sample.checkpoint + "==\n" + sample.ledger);
     seed("note", "sample", sample.checkpoint);
+    // SM2 (GB/T 32918): a checkpoint it signed, and its key strings (each line is read as a key).
+    seed("note", "sm2", sample.sm2_checkpoint);
+    seed("note", "sm2-keys", std::string(fuzz::sm2_verifier_key) + "\n" + fuzz::sm2_signer_key + "\n" + fuzz::verifier_key +
+                                 "\n" + fuzz::signer_key + "\n");
+    seed("checkpoint", "sm3", sample.sm2_checkpoint + "==\n" + sample.sm3_ledger);
+    seed("ledger", "sm3", sample.sm3_ledger);
+    seed("verify", "sm3.json", R"({"ledger":"sample-sm3.jsonl"})");
+    seed("verify", "sm2.json", std::string(R"({"ledger":"sample-sm3.jsonl","checkpoint":"sample-sm2.checkpoint","public_key":")") +
+                                   fuzz::sm2_verifier_key + "\"}");
     // firstset-server: whole HTTP requests, and a token file
     const std::string award_request = read("examples/requests/record-award-CQJT-2026-014.json");
     auto http_request = [](const std::string& line, const std::string& headers, const std::string& body) {

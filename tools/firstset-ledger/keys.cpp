@@ -35,9 +35,9 @@ void write_new(const std::string& path, const std::string& text, mode_t mode) {
 
 }  // namespace
 
-std::string keygen(const std::string& name, const std::string& prefix) {
+std::string keygen(const std::string& name, const std::string& prefix, firstset::KeyAlgorithm algorithm) {
     if (!firstset::valid_key_name(name)) throw std::runtime_error("a key name has no spaces and no '+'");
-    const firstset::SignerKey key = firstset::generate_signer_key(name);
+    const firstset::SignerKey key = firstset::generate_signer_key(name, algorithm);
     write_new(prefix + ".key", key.text() + "\n", 0600);
     write_new(prefix + ".pub", key.verifier().text() + "\n", 0644);
     firstset::sync_directory(std::filesystem::path(prefix).parent_path());
@@ -48,11 +48,11 @@ std::string sign_file(const std::string& key_file, const std::string& document) 
     std::string why;
     const auto key = firstset::read_signer_key_file(key_file, why);
     if (!key) throw std::runtime_error(key_file + " holds no signer key: " + why);
-    const auto sig = firstset::ed25519_sign(*key, read_file(document));
+    const std::string sig = firstset::sign_message(*key, read_file(document));
     const std::string out = document + ".sig";
     // A new temporary file beside it (never through a link planted at a fixed name), then rename.
     try {
-        firstset::write_file_durably(out, firstset::base64_encode(std::string(reinterpret_cast<const char*>(sig.data()), sig.size())) + "\n",
+        firstset::write_file_durably(out, firstset::base64_encode(sig) + "\n",
                                      "SIGNATURE_WRITE_FAILED", 0644);
     } catch (const firstset::StatusError& e) {
         throw std::runtime_error(e.what());

@@ -415,7 +415,7 @@ std::vector<Record> read_records(const std::filesystem::path& ledger) {
                 if (!fields) continue;  // verify reports it
                 Record r;
                 r.seq = fields->seq;
-                r.id = firstset::sha256_hex(line);
+                r.id = firstset::digest_hex(reader.hash(), line);
                 r.prev = std::string(fields->prev);
                 r.time = std::string(fields->time);
                 r.kind = std::string(fields->kind);

@@ -21,6 +21,7 @@
 #include "status_report.hpp"
 #include "tender_file.hpp"
 #include "util/civil_date.hpp"
+#include "util/signing.hpp"
 
 namespace po = boost::program_options;
 
@@ -37,7 +38,7 @@ const char* const help_text = R"(firstset-ledger — 决策账本核查工具 / 
   firstset-ledger package LEDGER AWARD_OR_CASE_ID --out FILE.zip [--as-of DATE]
   firstset-ledger lint    TENDER.yaml --config CONFIG.yaml [--json]
   firstset-ledger status  --config CONFIG.yaml [--json]
-  firstset-ledger keygen  NAME [--out PREFIX]
+  firstset-ledger keygen  NAME [--out PREFIX] [--algorithm ed25519|sm2]
   firstset-ledger sign    DOCUMENT --key SIGNER_KEY_FILE
 
 verify   校验账本的哈希链；给出之前保存的账本头（序号:编号）时，也能发现被截掉的记录。
@@ -65,8 +66,10 @@ lint     审查招标文件的评标办法是否设置歧视性评审标准（�
 status   打开引擎并报告：认定名录的来源与新旧、账本记录数、签名检查点、向归档发送的进度与错误。
          Opens the engine and reports the registry's source and age, the ledger's records, the
          signed checkpoint, and shipping to the archive (shipped, pending, failures, last error).
-keygen   生成 Ed25519 密钥（C2SP signed-note 格式）：PREFIX.key 私钥、PREFIX.pub 公钥。
-         Makes an Ed25519 key pair (signed-note format): PREFIX.key (keep secret), PREFIX.pub.
+keygen   生成密钥（C2SP signed-note 格式）：PREFIX.key 私钥、PREFIX.pub 公钥；默认 Ed25519，
+         --algorithm sm2 生成国密 SM2 密钥（GB/T 32918，SM3 摘要，GM/T 0009 默认 ID）。
+         Makes a key pair (signed-note format): PREFIX.key (keep secret), PREFIX.pub; Ed25519 by
+         default, --algorithm sm2 for an SM2 key (GB/T 32918, SM3, GM/T 0009's default ID).
 sign     用私钥签署文件（如认定名录），写出 DOCUMENT.sig，供 registry.public_key 校验。
          Signs a file (a registry, say) and writes DOCUMENT.sig, which registry.public_key checks.
 
@@ -122,6 +125,7 @@ std::string tender_of(const tool::Record& r) {
 int main(int argc, char** argv) {
     std::string command, ledger, award, head, id, kind, tender, from, to, format = "md", out, plugin_path, config;
     std::string checkpoint, key, origin, as_of;
+    std::string checkpoint, key, origin, algorithm = "ed25519";
     bool json = false;
     po::options_description options(help_text);
     options.add_options()
@@ -139,6 +143,7 @@ int main(int argc, char** argv) {
         ("checkpoint", po::value(&checkpoint), "verify: 签名检查点文件 a signed checkpoint")
         ("origin", po::value(&origin), "verify: 检查点应属的日志 the origin the checkpoint must name (default: the key's name)")
         ("key", po::value(&key), "verify: 验证公钥或 @文件 verifier key or @file; sign: 私钥文件 signer key file")
+        ("algorithm", po::value(&algorithm), "keygen: 密钥算法 key algorithm, ed25519 | sm2 (default ed25519)")
         ("json", po::bool_switch(&json), "输出 JSON output JSON")
         ("plugin", po::value(&plugin_path), "libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program, else the installed libfirstset.so.1)");
     po::options_description hidden;
@@ -185,7 +190,11 @@ int main(int argc, char** argv) {
                         command == "keygen" ? "need the key's name" : "need the document to sign");
         try {
             if (command == "keygen") {
-                const std::string pub = tool::keygen(ledger, out.empty() ? ledger : out);
+                const auto type = firstset::algorithm_named(algorithm);
+                if (!type)
+                    return fail(usage, "--algorithm 须为 ed25519 或 sm2，而不是 \"" + algorithm + "\"",
+                                "--algorithm must be ed25519 or sm2, not \"" + algorithm + "\"");
+                const std::string pub = tool::keygen(ledger, out.empty() ? ledger : out, *type);
                 std::cout << "私钥 signer key: " << (out.empty() ? ledger : out) << ".key（保密 keep it secret）\n"
                           << "公钥 verifier key: " << pub << "\n";
             } else {
