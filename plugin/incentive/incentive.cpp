@@ -223,7 +223,7 @@ void write_reason(JsonOut& w, const Policy& policy, Code code, const Facts& fact
     w.field("code", EscapedText{code_name(code)});
     w.field_with("message_zh", [&](TextBuffer& out) { m.zh.append_json(facts, out); });
     w.field_with("message_en", [&](TextBuffer& out) { m.en.append_json(facts, out); });
-    if (!m.clause.empty()) w.field("clause", EscapedText{m.clause_escaped});
+    if (m.clause_given) w.field("clause", EscapedText{m.clause_escaped});
     else w.field("clause", citation);
     w.end_object();
 }

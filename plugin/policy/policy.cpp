@@ -322,9 +322,17 @@ Policy Policy::from_document(const SourceDocument& doc) {
         std::string clause = p.tendering.citation;
         if (group == CodeGroup::tolerance && p.tolerance) clause = p.tolerance->citation;
         if (group == CodeGroup::lint && p.lint) clause = p.lint->citation;
-        // Rules R and S: a reason rests on the clause the request asks about (（一） or （二）),
-        // filled in when it is written, unless the message names its own.
-        if (group == CodeGroup::incentive) clause.clear();
+        // Rules R and S: a reason rests on its clause (（一） for REWARD_*, （二） for SUBSIDY_*);
+        // the certificate's reasons (INCENTIVE_*) on the clause the request asks about, filled in
+        // when they are written, unless the message names its own.
+        if (group == CodeGroup::incentive && p.incentives) {
+            clause = p.document;
+            if (name.rfind("REWARD_", 0) == 0 && p.incentives->first_purchase_reward)
+                clause = p.incentives->first_purchase_reward->citation;
+            if (name.rfind("SUBSIDY_", 0) == 0 && p.incentives->premium_subsidy)
+                clause = p.incentives->premium_subsidy->citation;
+        }
+        out.clause_given = m->find("clause") != nullptr;
         out.clause = string_or(*m, "clause", clause);
         out.clause_escaped = escaped(out.clause);
     }

@@ -42,6 +42,7 @@ struct Message {
     MessageText zh, en;
     std::string clause;  // full citation, e.g. 渝经信规范〔2024〕9号（四）
     std::string clause_escaped;  // the clause escaped for JSON once, when the pack is loaded
+    bool clause_given = false;   // the pack's message names its clause (else the rule's default)
 };
 
 enum class DeemedPoints { max, requirement };
