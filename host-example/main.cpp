@@ -8,11 +8,14 @@
 #include <boost/program_options.hpp>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "plugin_path.hpp"
 #include "firstset/firstset.hpp"
+#include "incentive_report.hpp"
 #include "lint_report.hpp"
 #include "report.hpp"
 #include "serve.hpp"
@@ -34,6 +37,7 @@ const char* const help_text = R"(firstset-host — 首台（套）重大技术�
   firstset-host record   --config CONFIG.yaml [--award ID] [--failure ID] [--case ID] [options] RECORD.yaml
   firstset-host lint     --config CONFIG.yaml [options] TENDER.yaml
   firstset-host status   --config CONFIG.yaml [--json]
+  firstset-host incentive --config CONFIG.yaml [options] REQUEST.json
   firstset-host serve    --config CONFIG.yaml
 
 对招标文件中的每份投标调用 firstset 插件，按渝经信规范〔2024〕9号（四）判断市场占有率、应用业绩
@@ -54,6 +58,11 @@ lint 在招标文件发布前审查评标办法是否设置歧视性评审标准
 企业规模等），按招标项目所在地区和采购人性质选用政策包。
 lint audits the tender's evaluation method for discriminatory criteria before it is published,
 under the policy pack the configuration chooses for it (examples/config.yaml holds two).
+
+incentive 计算首购首用奖励上限（渝经信规范〔2024〕9号（一））和逐年保费补贴（（二）），金额精确到分。
+incentive prints the first-purchase reward ceiling (clause （一）) and the premium subsidy per insured
+year (clause （二）) for a certified machine, exact to the fen. REQUEST.json holds one
+firstset_incentive request or an array of them; see examples/requests/incentive-CQJT-2026-014.json.
 
 status 报告认定名录的来源与新旧、账本、签名检查点和向归档发送的进度（firstset_status）。
 status reports the registry's source and age, the ledger, its signed checkpoint and shipping.
@@ -134,9 +143,10 @@ int main(int argc, char** argv) {
         std::cout << options << "\n";
         return argc == 1 ? usage : ok;
     }
-    if (command != "evaluate" && command != "record" && command != "lint" && command != "status" && command != "serve")
-        return fail(usage, "未知命令 \"" + command + "\"，可用命令：evaluate、record、lint、status、serve（--help 查看用法）",
-                    "unknown command \"" + command + "\"; available: evaluate, record, lint, status, serve (see --help)");
+    if (command != "evaluate" && command != "record" && command != "lint" && command != "status" && command != "serve" &&
+        command != "incentive")
+        return fail(usage, "未知命令 \"" + command + "\"，可用命令：evaluate、record、lint、incentive、status、serve（--help 查看用法）",
+                    "unknown command \"" + command + "\"; available: evaluate, record, lint, incentive, status, serve (see --help)");
     const bool needs_file = command != "status" && command != "serve";
     if (config.empty() || (needs_file && tender_path.empty()))
         return fail(usage, "需要 --config 配置文件和输入文件（--help 查看用法）", "need --config and an input file (see --help)");
@@ -148,8 +158,19 @@ int main(int argc, char** argv) {
 
     try {
         host::TenderFile tender;
-        nlohmann::json record, lint_tender;
+        nlohmann::json record, lint_tender, incentive_requests;
         try {
+            if (command == "incentive") {
+                std::ifstream in(tender_path, std::ios::binary);
+                if (!in) throw host::InputError("cannot read the file", "无法读取文件", tender_path, 0);
+                std::stringstream text;
+                text << in.rdbuf();
+                incentive_requests = nlohmann::json::parse(text.str(), nullptr, false);
+                if (incentive_requests.is_discarded() || !(incentive_requests.is_object() || incentive_requests.is_array()))
+                    throw host::InputError("not a JSON request or an array of requests", "不是 JSON 请求或请求数组",
+                                           tender_path, 0);
+                if (incentive_requests.is_object()) incentive_requests = nlohmann::json::array({incentive_requests});
+            }
             if (command == "evaluate") tender = host::read_tender_file(tender_path);
             else if (command == "lint") lint_tender = host::read_tender_only(tender_path);
             else if (command == "record") record = host::read_record_file(tender_path, award_id, failure_id, case_id);
@@ -199,6 +220,28 @@ int main(int argc, char** argv) {
                             "无法审查（" + f.where + "）：" + f.zh + " [" + f.code + "]",
                             "the tender cannot be audited (" + f.where + "): " + f.en + " [" + f.code + "]");
             }
+        }
+
+        if (command == "incentive") {
+            nlohmann::json responses = nlohmann::json::array();
+            for (std::size_t i = 0; i < incentive_requests.size(); ++i) {
+                try {
+                    responses.push_back(nlohmann::json::parse(engine->incentive(incentive_requests[i].dump())));
+                } catch (const firstset::Error& e) {
+                    auto f = read_error(e.document());
+                    const std::string which = std::to_string(i + 1);
+                    return fail(e.status() == FIRSTSET_CONFIG ? plugin : refused,
+                                "第 " + which + " 个请求无法计算（" + f.where + "）：" + f.zh + " [" + f.code + "]",
+                                "request " + which + " cannot be answered (" + f.where + "): " + f.en + " [" + f.code + "]");
+                }
+            }
+            if (json) std::cout << (responses.size() == 1 ? responses[0] : responses).dump(2) << "\n";
+            else
+                for (std::size_t i = 0; i < responses.size(); ++i) {
+                    if (i) std::cout << "\n";
+                    host::print_incentive(std::cout, responses[i], language);
+                }
+            return ok;
         }
 
         if (command == "record") {

@@ -296,6 +296,25 @@ FIRSTSET_API int firstset_verify_n(const char* request_json, size_t size, char**
     });
 }
 
+FIRSTSET_API int firstset_incentive(firstset_engine* engine, const char* request_json, char** response_json) {
+    return entry(response_json, [&]() -> int {
+        std::string_view text;
+        if (!engine) return null_argument(response_json, "engine");
+        if (int s = c_string_argument(request_json, response_json, "request_json", text)) return s;
+        return call_engine(engine, text, response_json, &firstset::EngineCore::incentive);
+    });
+}
+
+FIRSTSET_API int firstset_incentive_n(firstset_engine* engine, const char* request_json, size_t size,
+                                      char** response_json) {
+    return entry(response_json, [&]() -> int {
+        if (!engine) return null_argument(response_json, "engine");
+        std::string_view text;
+        if (int s = document_argument(request_json, size, response_json, "request_json", text)) return s;
+        return call_engine(engine, text, response_json, &firstset::EngineCore::incentive);
+    });
+}
+
 FIRSTSET_API int firstset_set_log_callback(firstset_log_fn callback, void* user_data) {
     return firstset::set_host_log_callback(callback, user_data) ? FIRSTSET_OK : FIRSTSET_ARGUMENT;
 }

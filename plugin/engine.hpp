@@ -62,6 +62,12 @@ public:
     // Throws StatusError (PARSE, SCHEMA, LIMIT, CONFIG when no pack is for the tender).
     void lint(std::string_view tender_json, TextBuffer& out) const;
 
+    // firstset_incentive: Rule R (first-purchase reward, clause （一）) or Rule S (premium subsidy,
+    // clause （二）) for one certificate, under the request's `policy` or else the one configured
+    // pack with an incentives section. Throws StatusError: PARSE, SCHEMA (MONEY_*, YEARS_ORDER),
+    // LIMIT, NOT_FOUND (POLICY_UNKNOWN), CONFIG (POLICY_NO_INCENTIVES, INCENTIVE_POLICY_AMBIGUOUS).
+    void incentive(std::string_view request_json, TextBuffer& out) const;
+
     // firstset_record: appends an award, failure report or tolerance decision to the ledger
     // (durable on return) and writes the response. Throws StatusError: CONFIG (no ledger configured),
     // PARSE, SCHEMA, LIMIT, NOT_FOUND, IO.

@@ -10,6 +10,7 @@
 #include "evaluate/response.hpp"
 #include "evaluate/rules.hpp"
 #include "firstset/firstset.h"
+#include "incentive/incentive.hpp"
 #include "ledger/ledger.hpp"
 #include "ledger/verify_file.hpp"
 #include "lint/lint.hpp"
@@ -100,6 +101,50 @@ void EngineCore::lint(std::string_view tender_json, TextBuffer& out) const {
     lint::write_response(writer, policy, input, result);
     log_->debug("LINTED", "linted tender {} under {}: {} errors, {} warnings", input.tender.id, policy.id, result.errors,
                 result.warnings);
+}
+
+void EngineCore::incentive(std::string_view request_json, TextBuffer& out) const {
+    json::Document parsed;
+    const json::Value& doc = parse_valid_request(request_json, parsed, "request", "incentive-request.schema.json");
+    const incentive::Request request = incentive::read_request(doc);
+    const bool reward = request.clause == incentive::Request::Clause::first_purchase_reward;
+    const char* clause = reward ? "first_purchase_reward" : "premium_subsidy";
+    auto has_clause = [&](const Policy& p) {
+        return p.incentives && (reward ? p.incentives->first_purchase_reward.has_value() : p.incentives->premium_subsidy.has_value());
+    };
+    const Policy* policy = nullptr;
+    if (request.policy) {
+        policy = policies_->by_id(*request.policy);
+        if (!policy)
+            throw StatusError(Status::not_found, "POLICY_UNKNOWN",
+                              "no configured policy pack has the id " + std::string(*request.policy),
+                              "没有编号为 " + std::string(*request.policy) + " 的已配置政策包", Location{"/policy", "", 0, 0});
+    } else {
+        for (const auto& p : policies_->all()) {
+            if (!has_clause(*p)) continue;
+            if (policy)
+                throw StatusError(Status::config, "INCENTIVE_POLICY_AMBIGUOUS",
+                                  "more than one configured policy pack sets " + std::string(clause) + " (" + policy->id + ", " + p->id +
+                                      "); name one in the request's \"policy\"",
+                                  "多个已配置的政策包设置了 " + std::string(clause) + "（" + policy->id + "、" + p->id +
+                                      "）；请在请求的 \"policy\" 中指明",
+                                  Location{"/policy", "", 0, 0});
+            policy = p.get();
+        }
+    }
+    if (!policy || !has_clause(*policy)) {
+        const std::string which = policy ? "policy pack " + policy->id + " sets" : "no configured policy pack sets";
+        const std::string which_zh = policy ? "政策包 " + policy->id + " 未设置" : "已配置的政策包均未设置";
+        throw StatusError(Status::config, "POLICY_NO_INCENTIVES",
+                          which + (policy ? " no " : " ") + "incentives." + clause + ", so clause " +
+                              (reward ? "（一）" : "（二）") + " cannot be applied under it",
+                          which_zh + " incentives." + clause + "，无法据此适用第" + (reward ? "（一）" : "（二）") + "项",
+                          Location{request.policy ? "/policy" : "", policy ? policy->file : "", 0, 0});
+    }
+    const std::shared_ptr<const Registry> registry = feed_ ? feed_->snapshot().registry : registry_;
+    JsonOut writer(out);
+    incentive::respond(writer, *policy, *registry, request);
+    log_->debug("INCENTIVE", "{} for certificate {} under {}", clause, request.certificate, policy->id);
 }
 
 void EngineCore::record(std::string_view record_json, TextBuffer& out, const Caller* caller) const {

@@ -29,6 +29,8 @@ struct Raw {
     decltype(&firstset_verify_n) verify_n = &lib.get<decltype(firstset_verify_n)>("firstset_verify_n");
     decltype(&firstset_set_log_callback) set_log_callback =
         &lib.get<decltype(firstset_set_log_callback)>("firstset_set_log_callback");
+    decltype(&firstset_incentive) incentive = &lib.get<decltype(firstset_incentive)>("firstset_incentive");
+    decltype(&firstset_incentive_n) incentive_n = &lib.get<decltype(firstset_incentive_n)>("firstset_incentive_n");
 
     // A returned document, parsed, then freed.
     nlohmann::json take(char* s) const {

@@ -510,3 +510,65 @@ TEST_CASE("ABI 1.2: many threads linting at once get the same answers as one thr
     for (auto& th : pool) th.join();
     CHECK(mismatches == 0);
 }
+
+TEST_CASE("ABI 1.6: firstset_incentive gives the reward ceiling and the premium subsidy through the .so",
+          "[abi][incentive]") {
+    CHECK((raw().abi_version() & 0xFFFFu) >= 6u);
+    // Through the wrapper (firstset_incentive_n).
+    nlohmann::json r = nlohmann::json::parse(engine().incentive(
+        R"({"clause": "first_purchase_reward", "certificate": "CQ-STT-2024-0017", "amount_paid": "2200000.00", "paid_on": "2025-06-01"})"));
+    CHECK(r["eligible"] == true);
+    CHECK(r["max_reward"] == "660000.00");
+    CHECK(r["reasons"][0]["code"] == "REWARD_CEILING");
+    CHECK(r["reasons"][0]["clause"] == "渝经信规范〔2024〕9号（一）");
+    // Through the NUL-terminated form.
+    const std::string subsidy =
+        R"({"clause": "premium_subsidy", "certificate": "CQ-STT-2024-0017", "years": [)"
+        R"({"year": 2025, "premium": "20000.00", "insured_amount": "1000000.00", "claim": false},)"
+        R"({"year": 2026, "premium": "20000.00", "insured_amount": "1000000.00", "claim": false}]})";
+    char* out = nullptr;
+    REQUIRE(raw().incentive(engine().handle(), subsidy.c_str(), &out) == FIRSTSET_OK);
+    r = raw().take(out);
+    CHECK(r["years"][0]["rate_percent"] == "80");
+    CHECK(r["years"][1]["rate_percent"] == "70");
+    CHECK(r["total"] == "30000.00");
+}
+
+TEST_CASE("ABI 1.6: firstset_incentive answers bad input with a status and an error document", "[abi][incentive]") {
+    char* out = nullptr;
+    CHECK(raw().incentive(engine().handle(), nullptr, &out) == FIRSTSET_ARGUMENT);
+    check_error_document(FIRSTSET_ARGUMENT, raw().take(out));
+    CHECK(raw().incentive(nullptr, "{}", &out) == FIRSTSET_ARGUMENT);
+    check_error_document(FIRSTSET_ARGUMENT, raw().take(out));
+    CHECK(raw().incentive(engine().handle(), "{}", nullptr) == FIRSTSET_ARGUMENT);
+    CHECK(raw().incentive_n(engine().handle(), nullptr, 3, &out) == FIRSTSET_ARGUMENT);
+    check_error_document(FIRSTSET_ARGUMENT, raw().take(out));
+    CHECK(raw().incentive(engine().handle(), "{not json", &out) == FIRSTSET_PARSE);
+    check_error_document(FIRSTSET_PARSE, raw().take(out));
+    const std::string negative =
+        R"({"clause": "first_purchase_reward", "certificate": "CQ-STT-2024-0017", "amount_paid": "-5.00", "paid_on": "2025-06-01"})";
+    CHECK(raw().incentive_n(engine().handle(), negative.data(), negative.size(), &out) == FIRSTSET_SCHEMA);
+    nlohmann::json e = raw().take(out);
+    check_error_document(FIRSTSET_SCHEMA, e);
+    CHECK(e["error"]["code"] == "MONEY_NEGATIVE");
+    CHECK(e["error"]["path"] == "/amount_paid");
+    const std::string number =
+        R"({"clause": "first_purchase_reward", "certificate": "X", "amount_paid": 2200000, "paid_on": "2025-06-01"})";
+    CHECK(raw().incentive(engine().handle(), number.c_str(), &out) == FIRSTSET_SCHEMA);
+    e = raw().take(out);
+    CHECK(e["error"]["path"] == "/amount_paid");
+    const std::string unknown_pack =
+        R"({"clause": "first_purchase_reward", "certificate": "X", "amount_paid": "1", "paid_on": "2025-06-01", "policy": "nope"})";
+    CHECK(raw().incentive(engine().handle(), unknown_pack.c_str(), &out) == FIRSTSET_NOT_FOUND);
+    check_error_document(FIRSTSET_NOT_FOUND, raw().take(out));
+    // Random bytes never crash.
+    std::mt19937 rng(14);
+    for (int i = 0; i < 200; ++i) {
+        std::string text = negative;
+        for (int k = 0; k < 3; ++k) text[rng() % text.size()] = static_cast<char>(rng() % 256);
+        const int status = raw().incentive_n(engine().handle(), text.data(), text.size(), &out);
+        CHECK(out != nullptr);
+        if (status != FIRSTSET_OK) check_error_document(status, raw().take(out));
+        else raw().free(out);
+    }
+}

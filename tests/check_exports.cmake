@@ -22,7 +22,8 @@ foreach(line IN LISTS lines)
 endforeach()
 foreach(required firstset_abi_version firstset_version firstset_open firstset_close firstset_evaluate firstset_free
                  firstset_record firstset_verify firstset_lint firstset_status firstset_evaluate_n firstset_lint_n
-                 firstset_record_n firstset_verify_n firstset_set_log_callback)
+                 firstset_record_n firstset_verify_n firstset_set_log_callback firstset_incentive
+                 firstset_incentive_n)
   if(NOT symbols MATCHES "${required}")
     message(FATAL_ERROR "missing exported symbol ${required}")
   endif()

@@ -239,3 +239,41 @@ TEST_CASE("Host: serve answers each JSON line with one line, an error document f
     CHECK(answers[4]["error"]["status"] == "SCHEMA");   // the plugin's own answer to a bad request
     CHECK(answers[4]["error"]["path"] == "/bid");  // names what is missing
 }
+
+TEST_CASE("Host: incentive prints the reward ceiling and the premium subsidy for a certified machine, exactly",
+          "[host][incentive]") {
+    const std::string config = test::source("examples/config.yaml").string();
+    const std::string sample = test::source("examples/requests/incentive-CQJT-2026-014.json").string();
+    Run r = host("incentive --config " + config + " " + sample);
+    INFO(r.out);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("首购首用奖励 First-purchase reward") != std::string::npos);
+    CHECK(r.out.find("660000.00") != std::string::npos);
+    CHECK(r.out.find("择优") != std::string::npos);
+    CHECK(r.out.find("保费补贴 Insurance premium subsidy") != std::string::npos);
+    // 2026: 55,000 is 2.5 % of 2,200,000, subsidised at 80 %: 44,000.00. 2027: the rate fell from
+    // 2.5 % to 2.1818 %, more than the ratio's 12.5 %, so 80 % stands: 38,400.00.
+    CHECK(r.out.find("44000.00") != std::string::npos);
+    CHECK(r.out.find("38400.00") != std::string::npos);
+    CHECK(r.out.find("82400.00") != std::string::npos);
+    CHECK(r.out.find("[SUBSIDY_RATE_FELL]") != std::string::npos);
+    CHECK(r.out.find("[SUBSIDY_TALENT_PLAN_TIE]") != std::string::npos);
+    CHECK(r.out.find("this pack's setting for clause （一）") != std::string::npos);
+
+    r = host("incentive --json --config " + config + " " + sample);
+    REQUIRE(r.status == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j.size() == 2);
+    CHECK(j[0]["max_reward"] == "660000.00");
+    CHECK(j[1]["total"] == "82400.00");
+
+    test::TempDir dir;
+    test::write_file(dir / "bad.json",
+                     R"({"clause": "first_purchase_reward", "certificate": "CQ-STT-2024-0017", "amount_paid": "1.005", "paid_on": "2026-04-20"})");
+    r = host("incentive --config " + config + " " + (dir / "bad.json").string());
+    CHECK(r.status == 5);
+    CHECK(r.out.find("MONEY_PRECISION") != std::string::npos);
+    CHECK(r.out.find("/amount_paid") != std::string::npos);
+    test::write_file(dir / "garbage.json", "not json");
+    CHECK(host("incentive --config " + config + " " + (dir / "garbage.json").string()).status == 3);
+}

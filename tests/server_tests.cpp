@@ -69,6 +69,7 @@ std::string in_process(const std::filesystem::path& config, const std::string& w
     auto engine = firstset::EngineCore::open(config);
     firstset::TextBuffer out;
     if (what == "evaluate") engine->evaluate(text, out);
+    else if (what == "incentive") engine->incentive(text, out);
     else engine->lint(text, out);
     return std::string(out.view());
 }
@@ -102,6 +103,32 @@ TEST_CASE("server: evaluate and lint over HTTP answer exactly what the engine an
     const Response l = client.post(server.url("/v1/lint"), lint);
     CHECK(l.status == 200);
     CHECK(l.body == in_process(config, "lint", lint));
+    CHECK(server.stop() == 0);
+}
+
+TEST_CASE("server: POST /v1/incentive answers what the engine answers, with the same status mapping", "[server][incentive]") {
+    test::TempDir dir;
+    const auto config = write_config(dir, false);
+    ServerProcess server(args(config));
+    REQUIRE(server.running());
+    Client client;
+    const std::string reward =
+        R"({"clause": "first_purchase_reward", "certificate": "CQ-STT-2024-0017", "amount_paid": "2200000.00", "paid_on": "2026-04-20"})";
+    const Response r = client.post(server.url("/v1/incentive"), reward, {"Content-Type: application/json"});
+    CHECK(r.status == 200);
+    CHECK(r.body == in_process(config, "incentive", reward));
+    CHECK(json::parse(r.body)["max_reward"] == "660000.00");
+    const Response bad = client.post(server.url("/v1/incentive"),
+                                     R"({"clause": "first_purchase_reward", "certificate": "X", "amount_paid": "1.001", "paid_on": "2026-04-20"})");
+    CHECK(bad.status == 400);
+    CHECK(error_of(bad)["code"] == "MONEY_PRECISION");
+    CHECK(error_of(bad)["path"] == "/amount_paid");
+    const Response unknown = client.post(server.url("/v1/incentive"),
+                                         R"({"clause": "premium_subsidy", "certificate": "X", "policy": "nope", "years": [{"year": 2026, "premium": "1", "insured_amount": "100", "claim": false}]})");
+    CHECK(unknown.status == 404);
+    CHECK(error_of(unknown)["code"] == "POLICY_UNKNOWN");
+    const Response get = client.get(server.url("/v1/incentive"));
+    CHECK(get.status == 405);
     CHECK(server.stop() == 0);
 }
 

@@ -200,6 +200,14 @@ TEST_CASE("Lint: points on track record and market share above the pack's share 
     CHECK(f["severity"] == "warning");
     CHECK(f["message_en"].get<std::string>().find("(T, S) carry 10.5 of 90.5 points, 11.6%, more than the 10%") !=
           std::string::npos);
+    // The 10 % is the pack's setting, not a number of 渝经信规范〔2024〕9号, and the message says so.
+    CHECK(f["message_en"].get<std::string>().find(
+              "the 10% set by this policy pack (lint.checks.DEEMED_POINTS_SHARE.max_percent), a setting of this pack, "
+              "not a number of 渝经信规范〔2024〕9号") != std::string::npos);
+    CHECK(f["message_zh"].get<std::string>().find(
+              "超过本政策包设定的 10%（政策包设置 lint.checks.DEEMED_POINTS_SHARE.max_percent，为本政策包的设定，"
+              "并非渝经信规范〔2024〕9号规定的数值）") != std::string::npos);
+    CHECK(f["message_en"].get<std::string>().find("this policy recommends") == std::string::npos);
     // Exactly 10 % is within the limit: 9 of 90.
     t["criteria"][0]["max_points"] = 81;
     t["criteria"][1]["max_points"] = 6.5;

@@ -49,7 +49,7 @@ extern "C" {
 #endif
 
 #define FIRSTSET_ABI_MAJOR 1
-#define FIRSTSET_ABI_MINOR 5
+#define FIRSTSET_ABI_MINOR 6
 
 /* Status codes. The error document's "status" field carries the name in capitals. (The tag
  * was `enum firstset_status` before ABI 1.4, the same name as the function firstset_status();
@@ -201,6 +201,27 @@ FIRSTSET_API int firstset_set_log_callback(firstset_log_fn callback, void* user_
  * open engines anew in the child; firstset_close of such an engine there only forgets it. What
  * cannot be detected: a pointer passed to firstset_free that this library did not return, and a
  * document shorter than the size given to an *_n function. */
+
+/* ---- ABI 1.6: the incentives of clauses （一） and （二） (docs/contract.md section 13) ---- */
+
+/* Rule R or Rule S of docs/domain.md for one certificate, under the request's "policy" or else the
+ * one configured pack with an incentives section. request_json (schemas/incentive-request.schema.json):
+ *   {"clause": "first_purchase_reward", "certificate": ID, "amount_paid": "2200000.00", "paid_on": "YYYY-MM-DD"}
+ *   -> {"eligible", "max_reward": "660000.00", "reasons": [...], ...}: a ceiling ("at most"), the
+ *      authority chooses the amount;
+ *   {"clause": "premium_subsidy", "certificate": ID, "years": [{"year", "premium", "insured_amount",
+ *    "claim"}, ...], "national_talent_plan": bool}
+ *   -> {"years": [{"year", "rate_percent", "subsidy", "reasons", ...}], "total", "reasons", ...}
+ * (schemas/incentive-response.schema.json). Money is a decimal string ("2200000.00"), never a JSON
+ * number; a malformed, negative, over-precise or too large amount is SCHEMA (MONEY_FORMAT,
+ * MONEY_NEGATIVE, MONEY_PRECISION, MONEY_RANGE) with its JSON Pointer. An unknown, revoked or
+ * suspended certificate is not an error: the answer says why nothing is due. NOT_FOUND
+ * (POLICY_UNKNOWN) for a "policy" not configured; CONFIG (POLICY_NO_INCENTIVES,
+ * INCENTIVE_POLICY_AMBIGUOUS) when no pack, or more than one, sets the clause. [thread-safe] */
+FIRSTSET_API int firstset_incentive(firstset_engine* engine, const char* request_json, char** response_json);
+/* The same with a length, as the *_n functions of ABI 1.5. [thread-safe] */
+FIRSTSET_API int firstset_incentive_n(firstset_engine* engine, const char* request_json, size_t size,
+                                      char** response_json);
 
 #ifdef __cplusplus
 } /* extern "C" */

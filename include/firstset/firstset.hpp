@@ -85,6 +85,7 @@ struct Api {
     int (*record_n)(firstset_engine*, const char*, size_t, char**) = nullptr;
     int (*verify_n)(const char*, size_t, char**) = nullptr;
     int (*set_log_callback)(firstset_log_fn, void*) = nullptr;
+    int (*incentive_n)(firstset_engine*, const char*, size_t, char**) = nullptr;  // ABI 1.6
 
     // Takes ownership of a string the library returned.
     std::string take(char* s) const {
@@ -132,6 +133,17 @@ public:
     std::string lint(const std::string& tender_json) const {
         if (!api_->lint) throw std::runtime_error("this libfirstset has no firstset_lint (ABI 1.0 or 1.1)");
         return call(api_->lint_n, api_->lint, tender_json);
+    }
+
+    // firstset_incentive (ABI 1.6): the first-purchase reward ceiling (clause （一）) or the premium
+    // subsidy per year (clause （二）), or throws Error. [thread-safe]
+    std::string incentive(const std::string& request_json) const {
+        if (!api_->incentive_n) throw std::runtime_error("this libfirstset has no firstset_incentive (ABI 1.0 to 1.5)");
+        char* out = nullptr;
+        const int status = api_->incentive_n(engine_, request_json.data(), request_json.size(), &out);
+        std::string text = api_->take(out);
+        if (status != FIRSTSET_OK) throw Error(status, std::move(text));
+        return text;
     }
 
     // firstset_status (ABI 1.3): the registry's freshness, the ledger, checkpoints and shipping.
@@ -242,6 +254,8 @@ private:
             api->verify_n = &api->library.get<int(const char*, size_t, char**)>("firstset_verify_n");
             api->set_log_callback = &api->library.get<int(firstset_log_fn, void*)>("firstset_set_log_callback");
         }
+        if ((abi & 0xFFFF) >= 6)
+            api->incentive_n = &api->library.get<int(firstset_engine*, const char*, size_t, char**)>("firstset_incentive_n");
         return api;
     }
 

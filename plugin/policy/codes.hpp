@@ -72,7 +72,23 @@ namespace firstset {
     X(limits_source_zh)   /* where the pack's time limits come from, in Chinese */        \
     X(limits_source_en)   /* and in English */                                             \
     X(procedure_item_zh)  /* a procedure item's label from the pack (else its key), in Chinese */ \
-    X(procedure_item_en)  /* and in English */
+    X(procedure_item_en)  /* and in English */ \
+    /* Rules R and S (clauses （一）（二）): amounts are exact, "2200000.00"; percents exact, "12.5" */ \
+    X(amount_paid)        /* Rule R: the amount actually paid */                            \
+    X(paid_on)            /* Rule R: YYYY-MM-DD, the payment date */                        \
+    X(amount)             /* the result: the reward ceiling, or a year's subsidy */         \
+    X(percent)            /* the pack's percent the message applies (30; 80, 70 or 60) */   \
+    X(cap)                /* the pack's cap in CNY ("5000000.00") */                        \
+    X(year)               /* Rule S: the insured year */                                    \
+    X(previous_year)                                                                        \
+    X(premium)            /* Rule S: the actual premium of the year */                      \
+    X(insured_amount)                                                                       \
+    X(counted_premium)    /* the premium counted after the pack's premium-rate cap */       \
+    X(rate_cap_percent)   /* the pack's premium-rate cap (3) */                             \
+    X(max_years)          /* the pack's limit of continuous years (3) */                    \
+    X(premium_rate)       /* this year's actual premium rate, in per cent (4 places) */     \
+    X(previous_rate)      /* the previous year's, the same way */                           \
+    X(fall_percent)       /* the fall of the subsidy ratio the exception needs, per cent */
 
 // The reason and warning codes of rules C, D, E and T: X(NAME, group, facts its message may use...).
 // Names are the stable codes of docs/contract.md section 5 and docs/abi.md. Group: which rule
@@ -83,6 +99,12 @@ namespace firstset {
         holder_uscc, manufacturer, manufacturer_uscc, offered_model, certified_model, certified_product,     \
         offered_product, entry_kind, accepted_kinds, deemed_until
 #define FIRSTSET_CRITERION_FACTS criterion, criterion_name, kind, evaluation_date
+// Rules R and S: the certificate an incentive rests on; a year of the premium subsidy.
+#define FIRSTSET_INCENTIVE_FACTS certificate, issuer, accepted_issuers, registry, valid_from, valid_until, entry_kind, \
+    accepted_kinds, certified_product, holder
+#define FIRSTSET_SUBSIDY_FACTS                                                                                 \
+    FIRSTSET_INCENTIVE_FACTS, year, previous_year, premium, insured_amount, counted_premium, amount, percent,  \
+        cap, rate_cap_percent, max_years, premium_rate, previous_rate, fall_percent
 #define FIRSTSET_CODES(X)                                                                                      \
     /* Rule C: certificate checks */                                                                           \
     X(CERT_UNKNOWN, tendering, certificate, item, registry, evaluation_date, offered_model, manufacturer,      \
@@ -133,7 +155,30 @@ namespace firstset {
       due_date, limit_days, days_late, limits_source_zh, limits_source_en)                                                                         \
     X(STAGE_DATE_BEFORE_PREVIOUS, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en,  \
       stage_date)                                                                                              \
-    X(NOTICE_WITHOUT_EXEMPTION, tolerance, award_date, stage_zh, stage_en, stage_date)
+    X(NOTICE_WITHOUT_EXEMPTION, tolerance, award_date, stage_zh, stage_en, stage_date) \
+    X(FINAL_DIFFERS_FROM_PROPOSAL, tolerance, award_date, proposed, final_decision, final_reason)          \
+    /* Rules R and S: the certificate behind an incentive (Rule C items 1 to 4, Rule D) */                     \
+    X(INCENTIVE_CERT_UNKNOWN, incentive, FIRSTSET_INCENTIVE_FACTS)                                             \
+    X(INCENTIVE_ISSUER_NOT_ACCEPTED, incentive, FIRSTSET_INCENTIVE_FACTS)                                      \
+    X(INCENTIVE_CERT_REVOKED, incentive, FIRSTSET_INCENTIVE_FACTS)                                             \
+    X(INCENTIVE_CERT_SUSPENDED, incentive, FIRSTSET_INCENTIVE_FACTS)                                           \
+    X(INCENTIVE_KIND_NOT_COVERED, incentive, FIRSTSET_INCENTIVE_FACTS)                                         \
+    /* Rule R: the first-purchase reward, clause （一） */                                                     \
+    X(REWARD_CEILING, incentive, FIRSTSET_INCENTIVE_FACTS, amount_paid, paid_on, amount, percent, cap)        \
+    X(REWARD_CAPPED, incentive, FIRSTSET_INCENTIVE_FACTS, amount_paid, paid_on, amount, percent, cap)         \
+    X(REWARD_PAID_BEFORE_VALIDITY, incentive, FIRSTSET_INCENTIVE_FACTS, amount_paid, paid_on)                 \
+    X(REWARD_PAID_AFTER_VALIDITY, incentive, FIRSTSET_INCENTIVE_FACTS, amount_paid, paid_on)                  \
+    /* Rule S: the premium subsidy, clause （二）, per insured year */                                         \
+    X(SUBSIDY_FIRST_YEAR, incentive, FIRSTSET_SUBSIDY_FACTS)                                                   \
+    X(SUBSIDY_NO_CLAIM_STEP, incentive, FIRSTSET_SUBSIDY_FACTS)                                                \
+    X(SUBSIDY_RATE_FELL, incentive, FIRSTSET_SUBSIDY_FACTS)                                                    \
+    X(SUBSIDY_AFTER_CLAIM, incentive, FIRSTSET_SUBSIDY_FACTS)                                                  \
+    X(SUBSIDY_RATE_CAPPED, incentive, FIRSTSET_SUBSIDY_FACTS)                                                  \
+    X(SUBSIDY_YEAR_CAPPED, incentive, FIRSTSET_SUBSIDY_FACTS)                                                  \
+    X(SUBSIDY_YEARS_EXHAUSTED, incentive, FIRSTSET_SUBSIDY_FACTS)                                              \
+    X(SUBSIDY_SERIES_BROKEN, incentive, FIRSTSET_SUBSIDY_FACTS)                                                \
+    X(SUBSIDY_OUTSIDE_VALIDITY, incentive, FIRSTSET_SUBSIDY_FACTS)                                             \
+    X(SUBSIDY_TALENT_PLAN_TIE, incentive, FIRSTSET_INCENTIVE_FACTS)
 
 // The checks of Rule L, each with its code (group lint: given when a pack's lint section lists
 // the check): X(check, CODE, schema definition in policy.schema.json, facts its message may use...).
@@ -189,9 +234,10 @@ enum class LintCheck : std::uint8_t {
 inline constexpr std::size_t lint_check_count = static_cast<std::size_t>(LintCheck::count_);
 
 // Which rule gives a code: C, D and E (and the warnings) always; T only with a pack's tolerance
-// section; L only for the checks a pack's lint section turns on. A pack needs messages for
-// exactly the codes its rules can give (and may carry others).
-enum class CodeGroup : std::uint8_t { tendering, tolerance, lint };
+// section; L only for the checks a pack's lint section turns on; R and S (incentive) only with a
+// pack's incentives section. A pack needs messages for exactly the codes its rules can give (and
+// may carry others).
+enum class CodeGroup : std::uint8_t { tendering, tolerance, lint, incentive };
 
 // A set of facts, as bits (two words: there are more than 64 facts).
 struct FactSet {

@@ -6,10 +6,12 @@
 #include <stdexcept>
 
 #include "schema/embedded.hpp"
+#include "util/decimal.hpp"
 #include "util/digest.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
 #include "util/json_out.hpp"
+#include "util/money.hpp"
 #include "util/regex.hpp"
 #include "util/source_document.hpp"
 
@@ -125,7 +127,62 @@ Policy::Lint read_lint(const SourceDocument& doc, const json::Value& lint, const
     return out;
 }
 
+// A percent of a pack (a number with at most two decimals), in hundredths of a per cent.
+std::int64_t hundredths_percent(const SourceDocument& doc, const json::Value& v, const std::string& pointer) {
+    const ScaledDecimal d = scaled_decimal(v.literal(), 2);
+    if (d.problem != ScaledDecimal::Problem::none || d.units < 0 || d.units > 10000)
+        doc.fail(Status::config, "POLICY_BAD_PERCENT",
+                 "a percent of a pack is a number from 0 to 100 with at most two decimals; found " + std::string(v.literal()),
+                 "政策包中的百分比应为 0 至 100 之间、最多两位小数的数；实际为 " + std::string(v.literal()), pointer);
+    return d.units;
+}
+
+// An amount of a pack ("5000000.00"), in fen.
+std::int64_t pack_money(const SourceDocument& doc, const json::Value& v, const std::string& pointer) {
+    const MoneyText m = parse_money(v.str());
+    if (m.problem != MoneyText::Problem::none)
+        doc.fail(Status::config, "POLICY_BAD_AMOUNT",
+                 "an amount of a pack is a string of yuan with at most two decimals, such as \"5000000.00\"; found \"" +
+                     std::string(v.str()) + "\"",
+                 "政策包中的金额应为最多两位小数的元金额字符串，例如 \"5000000.00\"；实际为 \"" + std::string(v.str()) + "\"",
+                 pointer);
+    return m.fen;
+}
+
+Policy::Incentives read_incentives(const SourceDocument& doc, const json::Value& in, const Policy& p) {
+    Policy::Incentives out;
+    out.entry_kinds = p.tendering.deemed_entry_kinds;
+    if (const json::Value* k = in.find("entry_kinds")) out.entry_kinds = strings_of(*k);
+    for (const auto& k : out.entry_kinds) (out.entry_kinds_text += out.entry_kinds_text.empty() ? "" : ", ") += k;
+    if (const json::Value* r = in.find("first_purchase_reward")) {
+        Policy::Incentives::Reward x;
+        x.clause = std::string((*r)["clause"].str());
+        x.citation = string_or(*r, "citation", p.document + x.clause);
+        x.percent = hundredths_percent(doc, (*r)["percent"], "/incentives/first_purchase_reward/percent");
+        x.cap_fen = pack_money(doc, (*r)["cap"], "/incentives/first_purchase_reward/cap");
+        out.first_purchase_reward = std::move(x);
+    }
+    if (const json::Value* s = in.find("premium_subsidy")) {
+        Policy::Incentives::Subsidy x;
+        x.clause = std::string((*s)["clause"].str());
+        x.citation = string_or(*s, "citation", p.document + x.clause);
+        std::size_t i = 0;
+        for (const json::Value& v : (*s)["ratios_percent"].items())
+            x.ratios.push_back(hundredths_percent(doc, v, "/incentives/premium_subsidy/ratios_percent/" + std::to_string(i++)));
+        x.premium_rate_cap = hundredths_percent(doc, (*s)["premium_rate_cap_percent"],
+                                                "/incentives/premium_subsidy/premium_rate_cap_percent");
+        x.yearly_cap_fen = pack_money(doc, (*s)["yearly_cap"], "/incentives/premium_subsidy/yearly_cap");
+        x.max_years = static_cast<int>((*s)["max_years"].int64());
+        out.premium_subsidy = std::move(x);
+    }
+    return out;
+}
+
 }  // namespace
+
+bool Policy::Incentives::covers_entry_kind(std::string_view kind) const {
+    return std::find(entry_kinds.begin(), entry_kinds.end(), kind) != entry_kinds.end();
+}
 
 std::optional<Code> code_from_name(std::string_view name) noexcept {
     for (std::size_t i = 0; i < code_count; ++i)
@@ -276,6 +333,7 @@ Policy Policy::from_document(const SourceDocument& doc) {
     }
 
     if (const json::Value* lint = root.find("lint")) p.lint = read_lint(doc, *lint, p);
+    if (const json::Value* in = root.find("incentives")) p.incentives = read_incentives(doc, *in, p);
 
     const json::Value& messages = root["messages"];
     for (std::size_t i = 0; i < code_count; ++i) {
@@ -284,7 +342,8 @@ Policy Policy::from_document(const SourceDocument& doc) {
         const std::string name(code_name(code));
         const std::optional<LintCheck> check = lint_check_of(code);
         const bool needed = group == CodeGroup::tendering || (group == CodeGroup::tolerance && p.tolerance) ||
-                            (group == CodeGroup::lint && p.lint && check && p.lint->check(*check).enabled);
+                            (group == CodeGroup::lint && p.lint && check && p.lint->check(*check).enabled) ||
+                            (group == CodeGroup::incentive && p.incentives);
         const json::Value* m = messages.find(name);
         std::string pointer = "/messages";
         if (!m && !needed) continue;
@@ -303,6 +362,17 @@ Policy Policy::from_document(const SourceDocument& doc) {
         std::string clause = p.tendering.citation;
         if (group == CodeGroup::tolerance && p.tolerance) clause = p.tolerance->citation;
         if (group == CodeGroup::lint && p.lint) clause = p.lint->citation;
+        // Rules R and S: a reason rests on its clause (（一） for REWARD_*, （二） for SUBSIDY_*);
+        // the certificate's reasons (INCENTIVE_*) on the clause the request asks about, filled in
+        // when they are written, unless the message names its own.
+        if (group == CodeGroup::incentive && p.incentives) {
+            clause = p.document;
+            if (name.rfind("REWARD_", 0) == 0 && p.incentives->first_purchase_reward)
+                clause = p.incentives->first_purchase_reward->citation;
+            if (name.rfind("SUBSIDY_", 0) == 0 && p.incentives->premium_subsidy)
+                clause = p.incentives->premium_subsidy->citation;
+        }
+        out.clause_given = m->find("clause") != nullptr;
         out.clause = string_or(*m, "clause", clause);
         out.clause_escaped = escaped(out.clause);
     }

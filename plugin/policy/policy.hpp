@@ -42,6 +42,7 @@ struct Message {
     MessageText zh, en;
     std::string clause;  // full citation, e.g. 渝经信规范〔2024〕9号（四）
     std::string clause_escaped;  // the clause escaped for JSON once, when the pack is loaded
+    bool clause_given = false;   // the pack's message names its clause (else the rule's default)
 };
 
 enum class DeemedPoints { max, requirement };
@@ -137,6 +138,33 @@ struct Policy {
         const Check& check(LintCheck c) const { return checks[static_cast<std::size_t>(c)]; }
     };
     std::optional<Lint> lint;
+
+    // Rules R and S (clauses （一）（二） of 渝经信规范〔2024〕9号): the pack's numbers for the
+    // first-purchase reward and the insurance premium subsidy. Every number is the pack's; a
+    // message citing one says so. Percents in hundredths of a per cent (30 % is 3000), money in fen.
+    struct Incentives {
+        // The registry entry kinds an incentive is for (default: tendering.deemed_entry_kinds).
+        std::vector<std::string> entry_kinds;
+        std::string entry_kinds_text;
+        struct Reward {
+            std::string clause, citation;
+            std::int64_t percent = 0;  // of the amount actually paid
+            std::int64_t cap_fen = 0;  // per award
+        };
+        std::optional<Reward> first_purchase_reward;
+        struct Subsidy {
+            std::string clause, citation;
+            // The subsidy ratios: [0] the base (first year, after a claim, and where the premium
+            // rate fell enough), then each step down after a year without a claim (80, 70, 60).
+            std::vector<std::int64_t> ratios;
+            std::int64_t premium_rate_cap = 0;  // the premium counts at most at this rate of the insured amount
+            std::int64_t yearly_cap_fen = 0;    // per product and year
+            int max_years = 0;                  // continuous insured years
+        };
+        std::optional<Subsidy> premium_subsidy;
+        bool covers_entry_kind(std::string_view kind) const;
+    };
+    std::optional<Incentives> incentives;
 
     std::array<Message, code_count> messages;
     std::string accepted_issuers_text;  // "CN, CN-CQ", for messages

@@ -882,6 +882,25 @@ def run_server_a(C, a, docs, tmp, bearer, tokens, evaluate_req, lint_req, award_
     C.check("POST /v1/lint tender no pack is for", request(P, "POST", li, no_policy(lint_req)), li, "post",
             expect_status=503, expect_code="NO_POLICY_FOR_TENDER")
 
+    # incentive (clauses （一）（二）)
+    inc = "/v1/incentive"
+    reward_req = {"clause": "first_purchase_reward", "certificate": "CQ-STT-2024-0017",
+                  "amount_paid": "2200000.00", "paid_on": "2026-04-20"}
+    r = request(P, "POST", inc, reward_req)
+    C.check("POST /v1/incentive reward", r, inc, "post", expect_status=200)
+    subsidy_req = {"clause": "premium_subsidy", "certificate": "CQ-STT-2024-0017", "years": [
+        {"year": 2026, "premium": "55000.00", "insured_amount": "2200000.00", "claim": False},
+        {"year": 2027, "premium": "48000.00", "insured_amount": "2200000.00", "claim": False}]}
+    C.check("POST /v1/incentive premium subsidy", request(P, "POST", inc, subsidy_req), inc, "post", expect_status=200)
+    C.check("POST /v1/incentive negative amount", request(P, "POST", inc, dict(reward_req, amount_paid="-1.00")), inc,
+            "post", expect_status=400, expect_code="MONEY_NEGATIVE")
+    C.check("POST /v1/incentive amount as a JSON number", request(P, "POST", inc, dict(reward_req, amount_paid=2200000)),
+            inc, "post", expect_status=400)
+    C.check("POST /v1/incentive unknown pack", request(P, "POST", inc, dict(reward_req, policy="no-such-pack")), inc,
+            "post", expect_status=404, expect_code="POLICY_UNKNOWN")
+    C.check("POST /v1/incentive pack without incentives", request(P, "POST", inc, dict(reward_req, policy="cn-2023-127")),
+            inc, "post", expect_status=503, expect_code="POLICY_NO_INCENTIVES")
+
     # records
     r = request(P, "POST", rec, award_req)
     C.check("POST /v1/records without a token", r, rec, "post", expect_status=401, expect_code="TOKEN_REQUIRED")

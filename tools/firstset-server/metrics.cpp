@@ -10,6 +10,7 @@ const char* route_name(Route r) noexcept {
     switch (r) {
         case Route::evaluate: return "/v1/evaluate";
         case Route::lint: return "/v1/lint";
+        case Route::incentive: return "/v1/incentive";
         case Route::records_post: return "/v1/records";
         case Route::records_get: return "/v1/records/{id}";
         case Route::verify: return "/v1/verify";
@@ -24,6 +25,7 @@ const char* route_method(Route r) noexcept {
     switch (r) {
         case Route::evaluate:
         case Route::lint:
+        case Route::incentive:
         case Route::records_post:
         case Route::verify: return "POST";
         case Route::records_get:

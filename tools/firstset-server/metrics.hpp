@@ -15,7 +15,7 @@
 namespace fsserver {
 
 // The routes of docs/server.md, plus `other` for everything no route serves.
-enum class Route : unsigned { evaluate, lint, records_post, records_get, verify, status, healthz, metrics, other, count };
+enum class Route : unsigned { evaluate, lint, incentive, records_post, records_get, verify, status, healthz, metrics, other, count };
 
 const char* route_name(Route r) noexcept;    // "/v1/evaluate", ..., "other"
 const char* route_method(Route r) noexcept;  // "POST", "GET", "" for other

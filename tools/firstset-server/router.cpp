@@ -118,6 +118,7 @@ Route Router::route_of(Method method, std::string_view target) {
     (void)method;
     if (path == "/v1/evaluate") return Route::evaluate;
     if (path == "/v1/lint") return Route::lint;
+    if (path == "/v1/incentive") return Route::incentive;
     if (path == "/v1/records") return Route::records_post;
     if (path.size() > records_prefix.size() && path.substr(0, records_prefix.size()) == records_prefix)
         return Route::records_get;
@@ -159,6 +160,7 @@ Reply Router::dispatch(const Request& r, Route route) const {
     switch (route) {
         case Route::evaluate: return evaluate(r);
         case Route::lint: return lint(r);
+        case Route::incentive: return incentive(r);
         case Route::records_post: return record(r);
         case Route::records_get: return get_record(r);
         case Route::verify: return verify(r);
@@ -199,6 +201,10 @@ Reply Router::evaluate_deferred(const Request& r, std::uint64_t& seq) const {
 
 Reply Router::lint(const Request& r) const {
     return engine_call(200, [&](firstset::TextBuffer& out) { engine_.lint(r.body, out); });
+}
+
+Reply Router::incentive(const Request& r) const {
+    return engine_call(200, [&](firstset::TextBuffer& out) { engine_.incentive(r.body, out); });
 }
 
 Reply Router::record(const Request& r) const {
@@ -331,9 +337,9 @@ Reply Router::wrong_method(const Request& r, Route route) const {
 Reply Router::not_found(const Request& r) const {
     (void)r;
     return error(404, Status::not_found, "ROUTE_NOT_FOUND",
-                 "no such route; see docs/server.md (POST /v1/evaluate, /v1/lint, /v1/records, /v1/verify; GET "
+                 "no such route; see docs/server.md (POST /v1/evaluate, /v1/lint, /v1/incentive, /v1/records, /v1/verify; GET "
                  "/v1/records/{id}, /v1/status, /healthz, /metrics)",
-                 "没有该路径；见 docs/server.md（POST /v1/evaluate、/v1/lint、/v1/records、/v1/verify；GET "
+                 "没有该路径；见 docs/server.md（POST /v1/evaluate、/v1/lint、/v1/incentive、/v1/records、/v1/verify；GET "
                  "/v1/records/{id}、/v1/status、/healthz、/metrics）");
 }
 

@@ -4,7 +4,7 @@
 // tested and fuzzed without sockets.
 //
 // Routes (docs/server.md, docs/openapi.yaml):
-//   POST /v1/evaluate  POST /v1/lint  POST /v1/records  GET /v1/records/{id}  POST /v1/verify
+//   POST /v1/evaluate  POST /v1/lint  POST /v1/incentive  POST /v1/records  GET /v1/records/{id}  POST /v1/verify
 //   GET /v1/status  GET /healthz  GET /metrics
 // An engine status becomes an HTTP status as docs/contract.md section 12 says: PARSE, SCHEMA,
 // ARGUMENT -> 400; LIMIT -> 413; NOT_FOUND -> 404; CONFIG, IO -> 503; INTEGRITY -> 409;
@@ -86,6 +86,7 @@ private:
     Reply dispatch(const Request& r, Route route) const;
     Reply evaluate(const Request& r) const;
     Reply lint(const Request& r) const;
+    Reply incentive(const Request& r) const;
     Reply record(const Request& r) const;
     Reply get_record(const Request& r) const;
     Reply verify(const Request& r) const;

@@ -101,6 +101,23 @@ namespace Firstset
             return Evaluate(requestUtf8);
         }
 
+        // ---- incentive (ABI 1.6) --------------------------------------------------------------
+
+        /// <summary>firstset_incentive_n (needs ABI 1.6): the first-purchase reward ceiling (clause
+        /// （一）, Rule R) or the premium subsidy per insured year (clause （二）, Rule S) for one
+        /// certificate. Money is a decimal string ("2200000.00"), never a JSON number; a bad amount
+        /// throws FirstsetException SCHEMA (MONEY_FORMAT, MONEY_NEGATIVE, MONEY_PRECISION, MONEY_RANGE).</summary>
+        public string Incentive(string requestJson)
+        {
+            return Request(NativeApi.Call.Incentive, Utf8.Document(requestJson, "the request"));
+        }
+
+        /// <summary>Incentive with the request as UTF-8 bytes.</summary>
+        public string Incentive(byte[] requestUtf8)
+        {
+            return Request(NativeApi.Call.Incentive, requestUtf8, 0, requestUtf8 == null ? 0 : requestUtf8.Length);
+        }
+
         // ---- lint (ABI 1.2) -------------------------------------------------------------------
 
         /// <summary>firstset_lint_n (firstset_lint before 1.5; needs ABI 1.2): audits a tender's

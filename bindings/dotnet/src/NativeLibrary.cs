@@ -233,6 +233,8 @@ namespace Firstset
         internal readonly BytesFn VerifyN;
         internal readonly StatusFn Status;
         internal readonly SetLogCallbackFn SetLogCallback;
+        internal readonly EngineTextFn Incentive;      // ABI 1.6
+        internal readonly EngineBytesFn IncentiveN;
 
         NativeApi(string requested, string source, IntPtr handle, uint abi)
         {
@@ -261,6 +263,11 @@ namespace Firstset
                 RecordN = Function<EngineBytesFn>(handle, "firstset_record_n");
                 VerifyN = Function<BytesFn>(handle, "firstset_verify_n");
                 SetLogCallback = Function<SetLogCallbackFn>(handle, "firstset_set_log_callback");
+            }
+            if (Minor >= 6)
+            {
+                Incentive = Function<EngineTextFn>(handle, "firstset_incentive");
+                IncentiveN = Function<EngineBytesFn>(handle, "firstset_incentive_n");
             }
             Path = FileOf(versionFn) ?? requested;
         }
@@ -353,7 +360,7 @@ namespace Firstset
                                                 " (firstset " + Version() + "). Install a newer libfirstset.");
         }
 
-        internal enum Call { Evaluate, Lint, Record, Verify }
+        internal enum Call { Evaluate, Lint, Record, Verify, Incentive }
 
         // One request through the *_n function (ABI 1.5: pointer and length, no NUL needed) or, on
         // an older library, through the NUL-terminated function with a copy that ends in a NUL.
@@ -373,6 +380,7 @@ namespace Firstset
                 case Call.Lint: Require(2, "firstset_lint"); text = Lint; bytes = LintN; break;
                 case Call.Record: Require(1, "firstset_record"); text = Record; bytes = RecordN; break;
                 case Call.Verify: Require(1, "firstset_verify"); verifyText = Verify; verifyBytes = VerifyN; break;
+                case Call.Incentive: Require(6, "firstset_incentive"); text = Incentive; bytes = IncentiveN; break;
             }
             int status;
             IntPtr response = IntPtr.Zero;

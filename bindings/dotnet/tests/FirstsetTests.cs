@@ -77,6 +77,7 @@ static class FirstsetTests
             {"error_integrity", a => ErrorIntegrity()},
             {"error_internal_bad_response", a => ErrorInternal()},
             {"lint", a => LintSample()},
+            {"incentive", a => IncentiveSample()},
             {"record_verify", a => RecordVerify()},
             {"status", a => StatusDocument()},
             {"threads", a => Threads()},
@@ -437,6 +438,27 @@ static class FirstsetTests
         using (var engine = new Engine(Config))
         {
             Expect(2, "NOT_UTF8", () => engine.Evaluate("{\"tender\": \"\uD800\"}"), "a request with a lone surrogate");
+        }
+    }
+
+    static void IncentiveSample()
+    {
+        if (NativeLibrary.AbiMinor < 6) { Console.WriteLine("ABI 1." + NativeLibrary.AbiMinor + ": no firstset_incentive; skipped"); return; }
+        using (var engine = new Engine(Config))
+        {
+            var reward = Parse(engine.Incentive("{\"clause\": \"first_purchase_reward\", \"certificate\": \"CQ-STT-2024-0017\", \"amount_paid\": \"2200000.00\", \"paid_on\": \"2026-04-20\"}"));
+            Equal(true, Get(reward, "eligible") as bool? ?? false, "eligible within the validity");
+            Equal("660000.00", (string)Get(reward, "max_reward"), "30 % of 2,200,000.00");
+            Equal("REWARD_CEILING", (string)Get(reward, "reasons", 0, "code"), "reason REWARD_CEILING");
+            Equal("渝经信规范〔2024〕9号（一）", (string)Get(reward, "reasons", 0, "clause"), "clause （一）");
+            var subsidy = Parse(engine.Incentive("{\"clause\": \"premium_subsidy\", \"certificate\": \"CQ-STT-2024-0017\", \"years\": ["
+                + "{\"year\": 2025, \"premium\": \"20000.00\", \"insured_amount\": \"1000000.00\", \"claim\": false},"
+                + "{\"year\": 2026, \"premium\": \"20000.00\", \"insured_amount\": \"1000000.00\", \"claim\": false}]}"));
+            Equal("80", (string)Get(subsidy, "years", 0, "rate_percent"), "first year 80 %");
+            Equal("70", (string)Get(subsidy, "years", 1, "rate_percent"), "no claim: 70 %");
+            Equal("30000.00", (string)Get(subsidy, "total"), "total");
+            Expect((int)FirstsetStatus.Schema, "MONEY_NEGATIVE", () => engine.Incentive(
+                "{\"clause\": \"first_purchase_reward\", \"certificate\": \"X\", \"amount_paid\": \"-1.00\", \"paid_on\": \"2026-04-20\"}"), "a negative amount");
         }
     }
 

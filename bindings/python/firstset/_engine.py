@@ -212,6 +212,10 @@ class Engine:
         """firstset_lint(_n) (ABI 1.2): the response as JSON text."""
         return self._document_call("firstset_lint", tender)
 
+    def incentive_text(self, request: Any) -> str:
+        """firstset_incentive(_n) (ABI 1.6): the response as JSON text."""
+        return self._document_call("firstset_incentive", request)
+
     def record_text(self, record: Any) -> str:
         """firstset_record(_n) (ABI 1.1): the response as JSON text."""
         return self._document_call("firstset_record", record)
@@ -236,6 +240,14 @@ class Engine:
     def lint(self, tender: Any) -> Dict[str, Any]:
         """Audits a tender's evaluation method (rule L)."""
         return parse_response(self.lint_text(tender))
+
+    def incentive(self, request: Any) -> Dict[str, Any]:
+        """The first-purchase reward ceiling (clause （一）, Rule R) or the premium subsidy per insured
+        year (clause （二）, Rule S) for one certificate. Money is a decimal string ("2200000.00"),
+        never a number: {"clause": "first_purchase_reward", "certificate", "amount_paid", "paid_on"}
+        or {"clause": "premium_subsidy", "certificate", "years": [{"year", "premium",
+        "insured_amount", "claim"}]}. A bad amount raises FirstsetError (SCHEMA, MONEY_*)."""
+        return parse_response(self.incentive_text(request))
 
     def record(self, record: Any) -> Dict[str, Any]:
         """Appends an award, failure report or tolerance decision to the engine's ledger."""

@@ -27,6 +27,7 @@ NEEDS = {
     "firstset_status": 3,
     "firstset_evaluate_n": 5, "firstset_lint_n": 5, "firstset_record_n": 5, "firstset_verify_n": 5,
     "firstset_set_log_callback": 5,
+    "firstset_incentive": 6, "firstset_incentive_n": 6,
 }
 
 _c_out = ctypes.POINTER(ctypes.c_void_p)   # char** : filled with a malloc'd string we must free
@@ -98,6 +99,7 @@ class Library:
         self._record = self._verify = self._lint = self._status = None
         self._evaluate_n = self._lint_n = self._record_n = self._verify_n = None
         self._set_log_callback = None
+        self._incentive = self._incentive_n = None
         doc = [ctypes.c_void_p, ctypes.c_char_p, _c_out]
         doc_n = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, _c_out]
         if self.abi_minor >= 1:
@@ -115,6 +117,9 @@ class Library:
                                            ctypes.c_int)
             self._set_log_callback = self._declare("firstset_set_log_callback", [LOG_FN, ctypes.c_void_p],
                                                    ctypes.c_int)
+        if self.abi_minor >= 6:
+            self._incentive = self._declare("firstset_incentive", doc, ctypes.c_int)
+            self._incentive_n = self._declare("firstset_incentive_n", doc_n, ctypes.c_int)
         self.version = self._version().decode("utf-8", "replace")
         # The file the dynamic loader actually mapped (a name like libfirstset.so.1 resolved).
         self.file = _mapped_file(f) or self.path

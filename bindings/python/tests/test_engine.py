@@ -70,6 +70,36 @@ class Lint(unittest.TestCase):
                 self.assertIn(key, finding)
 
 
+class Incentive(unittest.TestCase):
+    """firstset_incentive (ABI 1.6): the reward ceiling and the premium subsidy, exact strings."""
+
+    def test_reward_and_subsidy(self):
+        with support.engine() as engine:
+            reward = engine.incentive({"clause": "first_purchase_reward", "certificate": "CQ-STT-2024-0017",
+                                       "amount_paid": "0.05", "paid_on": "2026-04-20"})
+            self.assertIs(reward["eligible"], True)
+            self.assertEqual(reward["max_reward"], "0.02")     # 0.015 rounded half up once
+            self.assertEqual(reward["reasons"][0]["code"], "REWARD_CEILING")
+            self.assertEqual(reward["reasons"][0]["clause"], "渝经信规范〔2024〕9号（一）")
+            subsidy = engine.incentive({"clause": "premium_subsidy", "certificate": "CQ-STT-2024-0017", "years": [
+                {"year": 2025, "premium": "20000.00", "insured_amount": "1000000.00", "claim": False},
+                {"year": 2026, "premium": "20000.00", "insured_amount": "1000000.00", "claim": False}]})
+            self.assertEqual([y["rate_percent"] for y in subsidy["years"]], ["80", "70"])
+            self.assertEqual(subsidy["total"], "30000.00")
+            unknown = engine.incentive({"clause": "first_purchase_reward", "certificate": "NO-SUCH",
+                                        "amount_paid": "1.00", "paid_on": "2026-04-20"})
+            self.assertIs(unknown["eligible"], False)
+            self.assertEqual(unknown["reasons"][0]["code"], "INCENTIVE_CERT_UNKNOWN")
+
+    def test_bad_amount(self):
+        with support.engine() as engine:
+            with self.assertRaises(firstset.SchemaError) as caught:
+                engine.incentive({"clause": "first_purchase_reward", "certificate": "CQ-STT-2024-0017",
+                                  "amount_paid": "-1.00", "paid_on": "2026-04-20"})
+        self.assertEqual(caught.exception.code, "MONEY_NEGATIVE")
+        self.assertEqual(caught.exception.path, "/amount_paid")
+
+
 class RecordAndVerify(support.TempDirTest):
     """An award, a failure report and a tolerance decision recorded in a temporary ledger, then
     firstset.verify: ok, 4 records, the head we were given."""

@@ -124,6 +124,21 @@ public final class Engine implements AutoCloseable {
         return call("evaluate", requestUtf8);
     }
 
+    /**
+     * firstset_incentive_n (needs ABI 1.6): the first-purchase reward ceiling (clause （一）, Rule R)
+     * or the premium subsidy per insured year (clause （二）, Rule S) for one certificate. Money is
+     * a decimal string ("2200000.00"), never a JSON number; a bad amount throws FirstsetException
+     * SCHEMA (MONEY_FORMAT, MONEY_NEGATIVE, MONEY_PRECISION, MONEY_RANGE).
+     */
+    public String incentive(String requestJson) {
+        return incentive(utf8(requestJson, "incentive", "requestJson"));
+    }
+
+    /** incentive with the request as UTF-8 bytes. */
+    public String incentive(byte[] requestUtf8) {
+        return call("incentive", requestUtf8);
+    }
+
     /** firstset_lint (firstset_lint_n on 1.5; needs ABI 1.2): audits a tender's evaluation method. */
     public String lint(String tenderJson) {
         return lint(utf8(tenderJson, "lint", "tenderJson"));
@@ -239,6 +254,9 @@ public final class Engine implements AutoCloseable {
                 case "lint":
                     lib.require("firstset_lint", 2);
                     return lib.document(lib.lintN, lib.lint, e, text, "tender");
+                case "incentive":
+                    lib.require("firstset_incentive", 6);
+                    return lib.document(lib.incentiveN, lib.incentive, e, text, "request");
                 default:
                     lib.require("firstset_record", 1);
                     return lib.document(lib.recordN, lib.record, e, text, "record");

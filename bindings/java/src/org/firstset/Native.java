@@ -261,6 +261,7 @@ public final class Native {
         Function lint;                      // 1.2
         Function status;                    // 1.3
         Function evaluateN, lintN, recordN, verifyN, setLogCallback;  // 1.5
+        Function incentive, incentiveN;     // 1.6
 
         Lib(String source, String file, NativeLibrary library) {
             this.source = source;
@@ -307,6 +308,10 @@ public final class Native {
                 recordN = function("firstset_record_n");
                 verifyN = function("firstset_verify_n");
                 setLogCallback = function("firstset_set_log_callback");
+            }
+            if (minor >= 6) {
+                incentive = function("firstset_incentive");
+                incentiveN = function("firstset_incentive_n");
             }
         }
 

@@ -188,6 +188,29 @@ public final class FirstsetTests {
         }
     }
 
+    static void incentive_sample() throws Exception {
+        if (Native.abiMinor() < 6) {
+            System.out.println("ABI 1." + Native.abiMinor() + ": no firstset_incentive; skipped");
+            return;
+        }
+        try (Engine engine = sampleEngine()) {
+            Object reward = Json.parse(engine.incentive("{\"clause\": \"first_purchase_reward\", \"certificate\": \"CQ-STT-2024-0017\","
+                    + " \"amount_paid\": \"2200000.00\", \"paid_on\": \"2026-04-20\"}"));
+            checkEq(Boolean.TRUE, at(reward, "/eligible"), "eligible within the validity");
+            checkEq("660000.00", at(reward, "/max_reward"), "30 % of 2,200,000.00");
+            checkEq("REWARD_CEILING", at(reward, "/reasons/0/code"), "reason REWARD_CEILING");
+            checkEq("渝经信规范〔2024〕9号（一）", at(reward, "/reasons/0/clause"), "clause （一）");
+            Object subsidy = Json.parse(engine.incentive("{\"clause\": \"premium_subsidy\", \"certificate\": \"CQ-STT-2024-0017\", \"years\": ["
+                    + "{\"year\": 2025, \"premium\": \"20000.00\", \"insured_amount\": \"1000000.00\", \"claim\": false},"
+                    + "{\"year\": 2026, \"premium\": \"20000.00\", \"insured_amount\": \"1000000.00\", \"claim\": false}]}"));
+            checkEq("80", at(subsidy, "/years/0/rate_percent"), "first year 80 %");
+            checkEq("70", at(subsidy, "/years/1/rate_percent"), "no claim: 70 %");
+            checkEq("30000.00", at(subsidy, "/total"), "total");
+            expectError(FirstsetException.SCHEMA, "MONEY_NEGATIVE", "a negative amount", () -> engine.incentive(
+                    "{\"clause\": \"first_purchase_reward\", \"certificate\": \"X\", \"amount_paid\": \"-1.00\", \"paid_on\": \"2026-04-20\"}"));
+        }
+    }
+
     static void lint_sample() throws Exception {
         try (Engine engine = sampleEngine()) {
             Object doc = Json.parse(engine.lint(read("examples/requests/lint-CQJT-2026-014.json")));
