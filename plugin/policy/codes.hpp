@@ -152,11 +152,10 @@ namespace firstset {
     X(STAGE_OUT_OF_ORDER, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en, stage_date) \
     X(STAGE_SKIPPED, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en, stage_date)   \
     X(STAGE_OVERDUE, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en, stage_date,   \
-      due_date, limit_days, days_late, limits_source_zh, limits_source_en)                                                                         \
+      due_date, limit_days, days_late, limits_source_zh, limits_source_en)                                     \
     X(STAGE_DATE_BEFORE_PREVIOUS, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en,  \
       stage_date)                                                                                              \
     X(NOTICE_WITHOUT_EXEMPTION, tolerance, award_date, stage_zh, stage_en, stage_date) \
-    X(FINAL_DIFFERS_FROM_PROPOSAL, tolerance, award_date, proposed, final_decision, final_reason)          \
     /* Rules R and S: the certificate behind an incentive (Rule C items 1 to 4, Rule D) */                     \
     X(INCENTIVE_CERT_UNKNOWN, incentive, FIRSTSET_INCENTIVE_FACTS)                                             \
     X(INCENTIVE_ISSUER_NOT_ACCEPTED, incentive, FIRSTSET_INCENTIVE_FACTS)                                      \

@@ -60,6 +60,25 @@ int main(int argc, char** argv) {
              object_without(doc.root(), {"award", "failure"}, "\"award\":\"" + id + "\"" +
                                                                  (std::string(r) == "decision" ? ",\"failure\":\"" + id + "\"" : "")));
     }
+    // Rule T': a case's stages, with the placeholders fuzz_record replaces by the ids of its ledger.
+    for (const char* stage : {"1-application", "2-investigation", "3-decision", "4-feedback", "5-correction", "6-notice"}) {
+        const auto doc = firstset::SourceDocument::read(
+            fuzz::source(std::string("examples/records/case-") + stage + "-CQJT-2026-014.yaml"));
+        seed("record", std::string("case-") + stage + ".json",
+             object_without(doc.root(), {"award", "failure", "case"},
+                            std::string(stage) == "1-application" ? R"("award":"@AWARD@","failure":"@FAILURE@")"
+                                                                  : R"("case":"@CASE@")"));
+    }
+    seed("record", "decision-known.json",
+         R"({"kind":"tolerance_decision","award":"@AWARD@","failure":"@FAILURE@","exclusions":{"collusion":null},)"
+         R"("decided_by":{"role":"r","id":"i"},"final":"not_exempt"})");
+    // Rules R and S: the sample request (one of each clause) and edge amounts.
+    seed("incentive", "reward.json",
+         R"({"clause":"first_purchase_reward","certificate":"CQ-STT-2024-0017","amount_paid":"2200000.00","paid_on":"2026-05-20"})");
+    seed("incentive", "subsidy.json",
+         R"({"clause":"premium_subsidy","certificate":"CQ-STT-2024-0017","years":[{"year":2025,"premium":"55000.00",)"
+         R"("insured_amount":"2200000.00","claim":false},{"year":2026,"premium":"48000.00","insured_amount":"2200000.00",)"
+         R"("claim":true},{"year":2027,"premium":"99999999999.99","insured_amount":"0.01","claim":false}]})");
     const auto& sample = fuzz::sample();
     const auto verdict = firstset::ledger::verify(sample.ledger);
     seed("verify", "plain.json", R"({"ledger":"sample.jsonl"})");
