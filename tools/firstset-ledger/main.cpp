@@ -124,8 +124,7 @@ std::string tender_of(const tool::Record& r) {
 
 int main(int argc, char** argv) {
     std::string command, ledger, award, head, id, kind, tender, from, to, format = "md", out, plugin_path, config;
-    std::string checkpoint, key, origin, as_of;
-    std::string checkpoint, key, origin, algorithm = "ed25519";
+    std::string checkpoint, key, origin, as_of, algorithm = "ed25519";
     bool json = false;
     po::options_description options(help_text);
     options.add_options()
