@@ -11,6 +11,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "plugin_path.hpp"
@@ -18,6 +19,7 @@
 #include "keys.hpp"
 #include "ledger_file.hpp"
 #include "lint_report.hpp"
+#include "report.hpp"
 #include "status_report.hpp"
 #include "tender_file.hpp"
 #include "util/civil_date.hpp"
@@ -36,6 +38,8 @@ const char* const help_text = R"(firstset-ledger — 决策账本核查工具 / 
   firstset-ledger show    LEDGER [--id ID] [--kind KIND] [--tender ID] [--from DATE] [--to DATE] [--json]
   firstset-ledger dossier LEDGER AWARD_OR_CASE_ID [--format md|html] [--out FILE] [--as-of DATE]
   firstset-ledger package LEDGER AWARD_OR_CASE_ID --out FILE.zip [--as-of DATE]
+  firstset-ledger report  LEDGER... --from DATE --to DATE [--by purchaser|project|product]
+                          [--period month|quarter|year] [--format html|csv|xlsx|json] [--out FILE] [--include-unverified]
   firstset-ledger lint    TENDER.yaml --config CONFIG.yaml [--json]
   firstset-ledger status  --config CONFIG.yaml [--json]
   firstset-ledger keygen  NAME [--out PREFIX] [--algorithm ed25519|sm2]
@@ -60,6 +64,13 @@ dossier  一个授标的完整档案：授标及其评估、当时的证书、�
 package  一项一档：将档案、相关记录原文、证据摘要、校验结果和清单打包为 zip。
          The case package for the project file (一项一档): a zip with the records as stored, the
          dossier, the evidence digests, the verification result and a manifest of SHA-256 digests.
+report   首台（套）使用情况定期通报（第（五）项）：按采购人、项目或产品，分月、季或年统计授标及金额、产品与证书、
+         视同满足的评审因素、故障与容错结果，含合计与占比。可给多个账本或目录（其中的 *.jsonl），先逐一校验；
+         未通过校验的账本不计入（--include-unverified 时计入），退出码为 1。
+         The usage report (clause （五）): per purchaser, project or product and per month, quarter or year,
+         first-set awards and amounts, products and certificates, criteria deemed met, failures and tolerance
+         outcomes, with totals and shares. Takes many ledgers or directories (their *.jsonl); each is verified
+         first, and one that does not verify is left out (counted with --include-unverified) and exits 1.
 lint     审查招标文件的评标办法是否设置歧视性评审标准（按配置中的政策包）。
          Audits a tender's evaluation method for discriminatory criteria, under the configuration's
          policy packs (the one for the tender's jurisdiction and purchaser).
@@ -74,7 +85,7 @@ sign     用私钥签署文件（如认定名录），写出 DOCUMENT.sig，供 
          Signs a file (a registry, say) and writes DOCUMENT.sig, which registry.public_key checks.
 
 退出码 Exit status: 0 完成/账本完好/审查通过 done, intact, passed · 1 账本有问题或评标办法有错误
-problems found · 2 用法错误 usage · 3 无法读取账本或招标文件 unreadable · 4 无法加载插件或配置
+（report：有账本未通过校验） problems found (report: a ledger did not verify) · 2 用法错误 usage · 3 无法读取账本或招标文件 unreadable · 4 无法加载插件或配置
 library or configuration unusable · 5 无此授标或案件记录 no such award or case
 
 Options)";
@@ -125,7 +136,9 @@ std::string tender_of(const tool::Record& r) {
 int main(int argc, char** argv) {
     std::string command, ledger, award, head, id, kind, tender, from, to, format = "md", out, plugin_path, config;
     std::string checkpoint, key, origin, as_of, algorithm = "ed25519";
-    bool json = false;
+    std::string by = "purchaser", period = "quarter";
+    std::vector<std::string> rest;
+    bool json = false, include_unverified = false;
     po::options_description options(help_text);
     options.add_options()
         ("help,h", "显示帮助 show this help")
@@ -133,11 +146,14 @@ int main(int argc, char** argv) {
         ("id", po::value(&id), "show: 记录编号 record id (or its start)")
         ("kind", po::value(&kind), "show: genesis | evaluation | award | failure_report | tolerance_decision | case_stage")
         ("tender", po::value(&tender), "show: 招标项目编号 tender id")
-        ("from", po::value(&from), "show: 起始日期 from this date (YYYY-MM-DD, China time)")
-        ("to", po::value(&to), "show: 截止日期 to this date, inclusive")
-        ("format", po::value(&format), "dossier: md | html (default md)")
+        ("from", po::value(&from), "show, report: 起始日期 from this date (YYYY-MM-DD, China time)")
+        ("to", po::value(&to), "show, report: 截止日期 to this date, inclusive")
+        ("format", po::value(&format), "dossier: md | html (default md); report: html | csv | xlsx | json (default html)")
         ("as-of", po::value(&as_of), "dossier, package: 判断逾期的日期 the date overdue stages are judged on (YYYY-MM-DD, default today, China time)")
-        ("out", po::value(&out), "dossier, package: 输出文件 output file; keygen: 文件名前缀 file prefix (default NAME)")
+        ("by", po::value(&by), "report: 分组 purchaser | project | product (default purchaser)")
+        ("period", po::value(&period), "report: 分期 month | quarter | year (default quarter)")
+        ("include-unverified", po::bool_switch(&include_unverified), "report: 未通过校验的账本也计入 count ledgers that do not verify")
+        ("out", po::value(&out), "dossier, package, report: 输出文件 output file; keygen: 文件名前缀 file prefix (default NAME)")
         ("config,c", po::value(&config), "lint, status: 引擎配置文件 engine configuration")
         ("checkpoint", po::value(&checkpoint), "verify: 签名检查点文件 a signed checkpoint")
         ("origin", po::value(&origin), "verify: 检查点应属的日志 the origin the checkpoint must name (default: the key's name)")
@@ -146,11 +162,12 @@ int main(int argc, char** argv) {
         ("json", po::bool_switch(&json), "输出 JSON output JSON")
         ("plugin", po::value(&plugin_path), "libfirstset.so (default: $FIRSTSET_PLUGIN, else the one built with this program, else the installed libfirstset.so.1)");
     po::options_description hidden;
-    hidden.add_options()("command", po::value(&command))("ledger", po::value(&ledger))("award", po::value(&award));
+    hidden.add_options()("command", po::value(&command))("ledger", po::value(&ledger))("award", po::value(&award))(
+        "rest", po::value(&rest));
     po::options_description all;
     all.add(options).add(hidden);
     po::positional_options_description positional;
-    positional.add("command", 1).add("ledger", 1).add("award", 1);
+    positional.add("command", 1).add("ledger", 1).add("award", 1).add("rest", -1);
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
@@ -161,6 +178,18 @@ int main(int argc, char** argv) {
     if (vm.count("help") || argc == 1) {
         std::cout << options << "\n";
         return argc == 1 ? usage : ok;
+    }
+    if (!rest.empty() && command != "report")
+        return fail(usage, "多余的参数 " + rest.front(), "unexpected argument " + rest.front());
+    if (command == "report") {
+        tool::report::CommandLine cl{{}, from, to, by, period, vm.count("format") ? format : "html", out, include_unverified};
+        for (const auto* p : {&ledger, &award})
+            if (!p->empty()) cl.inputs.push_back(*p);
+        cl.inputs.insert(cl.inputs.end(), rest.begin(), rest.end());
+        return tool::report::command(cl, [&] {
+            auto lib = std::make_shared<firstset::Library>(plugin_or_default(plugin_path));
+            return tool::report::Verifier([lib](const std::string& request) { return lib->verify(request); });
+        }, std::cout, std::cerr);
     }
     if (command == "status") {
         if (config.empty()) return fail(usage, "status 需要 --config 配置文件", "status needs --config");
@@ -363,6 +392,6 @@ int main(int argc, char** argv) {
         }
         return ok;
     }
-    return fail(usage, "未知命令 \"" + command + "\"，可用：verify、show、dossier、package、lint、status、keygen、sign",
-                "unknown command \"" + command + "\"; available: verify, show, dossier, package, lint, status, keygen, sign");
+    return fail(usage, "未知命令 \"" + command + "\"，可用：verify、show、dossier、package、report、lint、status、keygen、sign",
+                "unknown command \"" + command + "\"; available: verify, show, dossier, package, report, lint, status, keygen, sign");
 }
