@@ -186,7 +186,7 @@ TEST_CASE("Rule S: first year 80 %, then without a claim 70 % and 60 %", "[incen
     CHECK(third.find("ratio's 14.2857%") != std::string::npos);
 }
 
-TEST_CASE("Rule S: the premium rate fell by exactly the ratio's fall keeps 80 %; a fen less of a fall does not",
+TEST_CASE("Rule S: the premium rate fell by exactly the ratio's fall keeps 80 %, a fen less of a fall does not",
           "[incentive][rule-s]") {
     // 80 -> 70 is a fall of 12.5 %: 2 % x 0.875 = 1.75 %.
     njson r = subsidy({year(2025, "20000.00"), year(2026, "17500.00")});

@@ -640,7 +640,7 @@ TEST_CASE("Rule T': a stage out of order, skipped or dated before the one it fol
     CHECK(ledger::verify(c.f.ledger_text()).ok());
 }
 
-TEST_CASE("Rule T': a notice without a decision to exempt is reported; a differing final needs its reason", "[tolerance][case]") {
+TEST_CASE("Rule T': a notice without a decision to exempt is reported, and a differing final needs its reason", "[tolerance][case]") {
     Case c;
     const njson notice = c.f.record(stage("notice", c.case_id, "2026-10-20"));
     CHECK(has(codes(notice["findings"]), "NOTICE_WITHOUT_EXEMPTION"));

@@ -246,6 +246,33 @@ void read_line(Chunk& c, const std::string& path, std::string_view line, rapidjs
         c.recs.push_back(r);
         return;
     }
+    // Evaluations are nearly every record of a ledger and the report needs two things of each:
+    // the tender and how many criteria were deemed met. firstset writes their bodies compactly,
+    // starting {"tender":"<id>", so both are found by scanning the text, without building a
+    // document: "outcome":"deemed_met" can only be a member and its value (inside a string its
+    // quotes would be escaped). An evaluation written otherwise (an escape in its tender id, say)
+    // goes through the parser below.
+    if (r.kind == Kind::evaluation && r.day != no_day) {
+        static constexpr std::string_view head = "{\"tender\":\"", deemed = "\"outcome\":\"deemed_met\"";
+        const std::string_view body = f->body;
+        const std::size_t close = body.rfind('}');
+        if (body.substr(0, head.size()) == head && close == body.size() - 1) {
+            const std::size_t end = body.find('"', head.size());
+            const std::string_view tender = body.substr(head.size(), end - head.size());
+            if (end != std::string_view::npos && tender.find('\\') == std::string_view::npos) {
+                auto it = c.tender_index.find(std::string(tender));
+                if (it == c.tender_index.end()) {
+                    it = c.tender_index.emplace(std::string(tender), static_cast<std::uint32_t>(c.tenders.size())).first;
+                    c.tenders.emplace_back(tender);
+                }
+                r.tender = it->second;
+                for (std::size_t at = body.find(deemed, end); at != std::string_view::npos; at = body.find(deemed, at + deemed.size()))
+                    ++r.deemed;
+                c.recs.push_back(r);
+                return;
+            }
+        }
+    }
     rapidjson::Document doc(&pool);
     doc.Parse(f->body.data(), f->body.size());
     if (doc.HasParseError() || !doc.IsObject()) {
