@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "labels.hpp"
 #include "text.hpp"
 
 namespace host {
@@ -130,7 +131,8 @@ void print_record(std::ostream& out, const nlohmann::json& r, Language l) {
         for (const auto& c : a.at("certificates"))
             out << "  " << (c.at("accepted").get<bool>() ? "✓ " : "✗ ") << c.at("id").get<std::string>() << " ("
                 << c.at("item").get<std::string>() << ")\n";
-        out << "  " << bilingual(l, "采购方式", "procurement method") << " " << a.at("procurement_method").at("value").get<std::string>()
+        const KeyLabel method = label_of(a.at("procurement_method").at("value").get<std::string>());
+        out << "  " << bilingual(l, "采购方式", "procurement method") << " " << bilingual(l, method.zh, method.en)
             << (a.at("procurement_method").at("allowed").get<bool>() ? " ✓" : " ✗") << "\n";
         for (const auto& p : a.at("procedure"))
             out << "  "
@@ -142,20 +144,28 @@ void print_record(std::ostream& out, const nlohmann::json& r, Language l) {
     }
     if (r.contains("case")) {
         out << bilingual(l, "容错案件", "Case") << "  " << r.at("case").get<std::string>() << "\n"
-            << bilingual(l, "环节", "Stage") << "  " << r.at("stage").get<std::string>() << "\n";
+            << bilingual(l, "环节", "Stage") << "  " << bilingual(l, label_of(r.at("stage").get<std::string>()).zh,
+                                                                   label_of(r.at("stage").get<std::string>()).en)
+            << "\n";
         if (r.at("findings").empty())
             out << "  ✓ " << bilingual(l, "环节顺序与时限无异常", "in order and on time") << "\n";
         for (const auto& finding : r.at("findings")) print_reason(out, l, finding, "  ✗ ");
         for (const auto& due : r.at("due"))
             out << "  " << bilingual(l, "待办环节", "stage due") << "  "
                 << bilingual(l, due.at("label").value("zh", ""), due.at("label").value("en", "")) << "  "
-                << (due.at("due_date").is_null() ? bilingual(l, "（前一环节完成后起算）", "(counted once the stage before it is done)")
-                                                 : bilingual(l, "期限 ", "due by ") + due.at("due_date").get<std::string>())
+                << (!due.at("due_date").is_null() ? bilingual(l, "期限 ", "due by ") + due.at("due_date").get<std::string>()
+                    : due.value("within_days", nlohmann::json()).is_null()
+                        ? bilingual(l, "（无时限）", "(no time limit)")
+                        : bilingual(l, "（前一环节完成后起算）", "(counted once the stage before it is done)"))
                 << "\n";
     }
     if (r.contains("proposed")) {
-        out << "\n" << bilingual(l, "处理建议", "Proposal") << "  " << r.at("proposed").get<std::string>();
-        if (r.contains("final") && !r.at("final").is_null()) out << "   " << bilingual(l, "最终决定", "final decision") << "  " << r.at("final").get<std::string>();
+        const KeyLabel proposed = label_of(r.at("proposed").get<std::string>());
+        out << "\n" << bilingual(l, "处理建议", "Proposal") << "  " << bilingual(l, proposed.zh, proposed.en);
+        if (r.contains("final") && !r.at("final").is_null()) {
+            const KeyLabel final = label_of(r.at("final").get<std::string>());
+            out << "   " << bilingual(l, "最终决定", "final decision") << "  " << bilingual(l, final.zh, final.en);
+        }
         out << "\n";
         for (const auto& reason : r.at("reasons")) print_reason(out, l, reason, "      ");
     }

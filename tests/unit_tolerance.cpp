@@ -542,9 +542,11 @@ struct Case {
     Fixture f;
     std::string award_id, failure_id, case_id;
     njson opened;
-    explicit Case(const std::string& applied_on = "2026-10-12") {
+    explicit Case(const std::string& applied_on = "2026-10-12", const std::string& failed_on = "2026-09-30") {
         award_id = f.record(award())["record"]["id"];
-        failure_id = f.record(failure(award_id))["record"]["id"];  // failure dated 2026-09-30
+        njson fr = failure(award_id);
+        fr["date"] = failed_on;
+        failure_id = f.record(fr)["record"]["id"];
         opened = f.record(application(award_id, failure_id, applied_on));
         case_id = opened["case"];
     }
@@ -579,7 +581,7 @@ TEST_CASE("Rule T': a case runs application to notice in the pack's stages, each
     CHECK(dec["proposed"] == "exempt");
     CHECK(has(due_stages(dec), "notice"));  // a notice is due only now, after the exemption
     CHECK(c.f.record(stage("feedback", c.case_id, "2026-11-15"))["findings"].empty());
-    CHECK(c.f.record(stage("correction", c.case_id, "2026-12-01"))["findings"].empty());
+    CHECK(c.f.record(stage("correction", c.case_id, "2026-11-25"))["findings"].empty());
     const njson notice = c.f.record(stage("notice", c.case_id, "2026-11-20"));
     CHECK(notice["findings"].empty());
     CHECK(notice["due"].empty());
@@ -603,23 +605,104 @@ TEST_CASE("Rule T': a case runs application to notice in the pack's stages, each
 }
 
 TEST_CASE("Rule T': a stage after its time limit is overdue, the message says the limit is the pack's", "[tolerance][case]") {
-    Case c("2026-11-05");  // 36 days after the failure of 2026-09-30: the limit is 30
+    Case c("2026-08-05", "2026-06-30");  // 36 days after the failure: the limit is 30
     REQUIRE(c.opened["findings"].size() == 1);
     const njson& f = c.opened["findings"][0];
     CHECK(f["code"] == "STAGE_OVERDUE");
     CHECK(f["path"] == "/date");
-    CHECK(std::string(f["message_en"]).find("by 2026-10-30") != std::string::npos);
+    CHECK(std::string(f["message_en"]).find("by 2026-07-30") != std::string::npos);
     CHECK(std::string(f["message_en"]).find("6 days late") != std::string::npos);
     CHECK(std::string(f["message_zh"]).find("逾期 6 日") != std::string::npos);
     // Item 5: the number's source is named, and it is not the policy's.
     CHECK(std::string(f["message_en"]).find("this pack's own setting") != std::string::npos);
     CHECK(std::string(f["message_zh"]).find("未规定各环节时限") != std::string::npos);
     // The last day itself is on time (inclusive), the day after is late.
-    CHECK(c.f.record(stage("investigation", c.case_id, "2026-12-05"))["findings"].empty());
-    const njson late = c.f.record(stage("decision", c.case_id, "2026-12-21"));  // due 2026-12-20
+    CHECK(c.f.record(stage("investigation", c.case_id, "2026-09-04"))["findings"].empty());
+    const njson late = c.f.record(stage("decision", c.case_id, "2026-09-20"));  // due 2026-09-19
     REQUIRE(late["findings"].size() == 1);
     CHECK(late["findings"][0]["code"] == "STAGE_OVERDUE");
     CHECK(std::string(late["findings"][0]["message_en"]).find("1 days late") != std::string::npos);
+    // What is due says the limit too: a stage without one says null.
+    for (const auto& d : late["due"]) CHECK(d["within_days"].is_number_integer());
+}
+
+TEST_CASE("Rule T': a stage dated after today is refused, one dated before the failure is reported", "[tolerance][case]") {
+    Case c;
+    const std::string before = c.f.ledger_text();
+    const StatusError e = c.f.record_error(stage("investigation", c.case_id, "2999-01-01"));
+    CHECK(e.code() == "STAGE_DATE_IN_FUTURE");
+    CHECK(e.where().path == "/date");
+    CHECK(c.f.ledger_text() == before);
+    // An investigation dated before the failure itself (2026-09-30), though after nothing it follows.
+    const njson r = c.f.record(stage("investigation", c.case_id, "2026-09-01"));
+    CHECK(has(codes(r["findings"]), "STAGE_DATE_BEFORE_PREVIOUS"));
+    bool names_failure = false;
+    for (const auto& f : r["findings"]) names_failure = names_failure || std::string(f["message_zh"]).find("故障报告") != std::string::npos;
+    CHECK(names_failure);
+}
+
+TEST_CASE("Rule T': the latest decision governs, and a notice counts from it", "[tolerance][case]") {
+    Case c("2026-07-01", "2026-06-20");
+    c.f.record(stage("investigation", c.case_id, "2026-07-10"));
+    c.f.record(stage("decision", c.case_id, "2026-07-20"));  // exempt
+    njson again = stage("decision", c.case_id, "2026-08-01");
+    again["final"] = "not_exempt";
+    again["final_reason"] = "复议后改为不予免责。";
+    const njson reconsidered = c.f.record(again);
+    CHECK_FALSE(has(due_stages(reconsidered), "notice"));  // no longer exempted
+    CHECK(has(codes(c.f.record(stage("notice", c.case_id, "2026-08-05"))["findings"]), "NOTICE_WITHOUT_EXEMPTION"));
+
+    Case d("2026-07-01", "2026-06-20");
+    d.f.record(stage("investigation", d.case_id, "2026-07-10"));
+    njson first = stage("decision", d.case_id, "2026-07-20");
+    first["final"] = "not_exempt";
+    first["final_reason"] = "初次认定不予免责。";
+    d.f.record(first);
+    const njson exempt = d.f.record(stage("decision", d.case_id, "2026-10-01"));  // reconsidered: exempt
+    REQUIRE(has(due_stages(exempt), "notice"));
+    for (const auto& due : exempt["due"])
+        if (due["stage"] == "notice") CHECK(due["due_date"] == "2026-10-31");  // from the exemption, not the first decision
+    CHECK(d.f.record(stage("notice", d.case_id, "2026-10-10"))["findings"].empty());
+}
+
+TEST_CASE("Rule T': a second application on the same failure is reported with the case already open", "[tolerance][case]") {
+    Case c;
+    const njson second = c.f.record(application(c.award_id, c.failure_id, "2026-10-15"));
+    REQUIRE(has(codes(second["findings"]), "CASE_ALREADY_OPEN"));
+    for (const auto& f : second["findings"])
+        if (f["code"] == "CASE_ALREADY_OPEN") {
+            CHECK(std::string(f["message_en"]).find(c.case_id) != std::string::npos);
+            CHECK(f["path"] == "/failure");
+        }
+    CHECK(second["case"] != c.case_id);
+}
+
+TEST_CASE("Rule T': a stored plan that is not a plan is INTEGRITY, never arithmetic on it", "[tolerance][case][hostile]") {
+    for (const std::string within : {"1.5", "2147483647", "4294967326", "-400", "\"30\""}) {
+        Case c;
+        c.f.engine.reset();
+        // The application's plan changed on disk and the chain made whole again around it.
+        const std::string text = c.f.ledger_text();
+        std::string rebuilt, prev(ledger::genesis_prev), case_id;
+        std::uint64_t seq = 0;
+        for (std::size_t start = 0, end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+            auto line = nlohmann::ordered_json::parse(text.substr(start, end - start));
+            std::string body = line["body"].dump();
+            if (line["kind"] == "case_stage") {
+                const std::string from = "\"within_days\":30";
+                body.replace(body.find(from), from.size(), "\"within_days\":" + within);
+            }
+            const std::string l = ledger::make_line(++seq, prev, line["time"].get<std::string>(), line["kind"].get<std::string>(), body);
+            prev = sha256_hex(l);
+            if (line["kind"] == "case_stage") case_id = prev;  // the application's new id
+            rebuilt += l + "\n";
+        }
+        test::write_file(c.f.dir / "var/ledger.jsonl", rebuilt);
+        c.f.reopen();
+        const StatusError e = c.f.record_error(stage("investigation", case_id, "2026-10-20"));
+        CHECK(e.status() == Status::integrity);
+        CHECK(e.code() == "CASE_RECORD_UNREADABLE");
+    }
 }
 
 TEST_CASE("Rule T': a stage out of order, skipped or dated before the one it follows is reported, never refused",

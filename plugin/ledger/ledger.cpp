@@ -241,7 +241,23 @@ Ledger::~Ledger() {
 
 void Ledger::index(std::uint64_t seq, std::string_view kind, const std::string& id, std::string_view line) {
     index_[id] = Indexed{seq, std::string(kind), std::string(line)};
-    if (kind == "case_stage") case_stage_ids_.push_back(id);
+    if (kind != "case_stage") return;
+    // The members a case's order and time limits need (the record's schema made them strings).
+    try {
+        const json::Document doc = json::Document::parse(line, json::Limits{max_line_bytes, 64}, "ledger record");
+        const json::Value* body = doc.root().find("body");
+        auto text = [&](std::string_view name) {
+            const json::Value* v = body ? body->find(name) : nullptr;
+            return v && v->is_string() ? std::string(v->str()) : std::string();
+        };
+        CaseStage s{seq, id, text("stage"), text("date"), text("final")};
+        const bool application = s.stage == "application";
+        const std::string case_id = application ? id : text("case");
+        if (application) failure_cases_[text("failure")].push_back(id);
+        cases_[case_id].push_back(std::move(s));
+    } catch (const StatusError&) {
+        // Not readable: verified at open and checked before append, so never in practice.
+    }
 }
 
 Appended Ledger::append(std::string_view kind, std::string_view body) {
@@ -375,12 +391,16 @@ std::optional<Indexed> Ledger::find(std::string_view id) const {
     return it->second;
 }
 
-std::vector<Indexed> Ledger::case_stages() const {
+std::vector<Ledger::CaseStage> Ledger::case_stages(std::string_view case_id) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::vector<Indexed> out;
-    out.reserve(case_stage_ids_.size());
-    for (const std::string& id : case_stage_ids_) out.push_back(index_.at(id));
-    return out;
+    const auto it = cases_.find(std::string(case_id));
+    return it == cases_.end() ? std::vector<CaseStage>{} : it->second;
+}
+
+std::vector<std::string> Ledger::cases_of_failure(std::string_view failure_id) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = failure_cases_.find(std::string(failure_id));
+    return it == failure_cases_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::uint64_t Ledger::syncs() const {

@@ -94,8 +94,18 @@ public:
 
     // A record referred to by id; nullopt when there is none. Only the kinds above are indexed.
     std::optional<Indexed> find(std::string_view id) const;
-    // Every case_stage record (Rule T'), in ledger order.
-    std::vector<Indexed> case_stages() const;
+    // Rule T': the stages recorded in a case (its application first), in ledger order, from an
+    // index kept as records are read at open and appended; empty for an unknown case.
+    struct CaseStage {
+        std::uint64_t seq = 0;
+        std::string id, stage, date, final;  // final: a decision's exempt | not_exempt, else empty
+    };
+    std::vector<CaseStage> case_stages(std::string_view case_id) const;
+    // The cases opened on a failure report (application ids, in order).
+    std::vector<std::string> cases_of_failure(std::string_view failure_id) const;
+    // Held while a case stage is checked and appended, so that two stages of one ledger's cases
+    // are judged one after the other, each seeing the other.
+    std::mutex& case_mutex() { return case_mutex_; }
 
     Head head() const;
     // The chain hash of record ids (the genesis record names it).
@@ -149,7 +159,9 @@ private:
     std::uint64_t syncs_ = 0;            // syncs done
     std::optional<StatusError> failed_;        // set by a failed write or sync; final until reopened
     std::unordered_map<std::string, Indexed> index_;
-    std::vector<std::string> case_stage_ids_;  // ids of the case_stage records, in order
+    std::unordered_map<std::string, std::vector<CaseStage>> cases_;          // case id → its stages
+    std::unordered_map<std::string, std::vector<std::string>> failure_cases_;  // failure id → case ids
+    std::mutex case_mutex_;
 };
 
 }  // namespace firstset::ledger

@@ -72,7 +72,8 @@ namespace firstset {
     X(limits_source_zh)   /* where the pack's time limits come from, in Chinese */        \
     X(limits_source_en)   /* and in English */                                             \
     X(procedure_item_zh)  /* a procedure item's label from the pack (else its key), in Chinese */ \
-    X(procedure_item_en)  /* and in English */ \
+    X(procedure_item_en)  /* and in English */                                             \
+    X(case_id)            /* a tolerance-of-failure case's id (its application record's id) */ \
     /* Rules R and S (clauses （一）（二）): amounts are exact, "2200000.00"; percents exact, "12.5" */ \
     X(amount_paid)        /* Rule R: the amount actually paid */                            \
     X(paid_on)            /* Rule R: YYYY-MM-DD, the payment date */                        \
@@ -155,7 +156,8 @@ namespace firstset {
       due_date, limit_days, days_late, limits_source_zh, limits_source_en)                                     \
     X(STAGE_DATE_BEFORE_PREVIOUS, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en,  \
       stage_date)                                                                                              \
-    X(NOTICE_WITHOUT_EXEMPTION, tolerance, award_date, stage_zh, stage_en, stage_date) \
+    X(NOTICE_WITHOUT_EXEMPTION, tolerance, award_date, stage_zh, stage_en, stage_date)                         \
+    X(CASE_ALREADY_OPEN, tolerance, award_date, stage_zh, stage_en, stage_date, case_id)                       \
     /* Rules R and S: the certificate behind an incentive (Rule C items 1 to 4, Rule D) */                     \
     X(INCENTIVE_CERT_UNKNOWN, incentive, FIRSTSET_INCENTIVE_FACTS)                                             \
     X(INCENTIVE_ISSUER_NOT_ACCEPTED, incentive, FIRSTSET_INCENTIVE_FACTS)                                      \

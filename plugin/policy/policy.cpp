@@ -298,7 +298,17 @@ Policy Policy::from_document(const SourceDocument& doc) {
                                       Tolerance::Label{std::string(m.value["zh"].str()), std::string(m.value["en"].str())});
         auto label_of = [](const json::Value& v) { return Tolerance::Label{std::string(v["zh"].str()), std::string(v["en"].str())}; };
         if (const json::Value* pl = tol->find("procedure_labels"))
-            for (const json::Member& m : pl->members()) x.procedure_labels.emplace_back(std::string(m.name()), label_of(m.value));
+            for (const json::Member& m : pl->members()) {
+                const std::string item(m.name());
+                if (std::find(x.procedure_items.begin(), x.procedure_items.end(), item) == x.procedure_items.end()) {
+                    std::string pointer = "/tolerance/procedure_labels";
+                    append_pointer_token(pointer, item);
+                    doc.fail(Status::config, "POLICY_LABEL_UNKNOWN",
+                             "procedure_labels names " + item + ", which is not one of procedure_items (a misspelling?)",
+                             "procedure_labels 中的 " + item + " 不在 procedure_items 之列（是否拼写错误？）", pointer);
+                }
+                x.procedure_labels.emplace_back(item, label_of(m.value));
+            }
         if (const json::Value* c = tol->find("case")) {
             Tolerance::Case cs;
             cs.limits_source = label_of((*c)["limits_source"]);

@@ -8,6 +8,7 @@
 // without a decision to exempt (NOTICE_WITHOUT_EXEMPTION). Findings are reported and stored;
 // nothing is refused for them and no record is rewritten. The investigation and the decision
 // carry Rule T's proposal on the exclusions they establish.
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 #include "tolerance/record_common.hpp"
 #include "util/civil_date.hpp"
 #include "util/error.hpp"
+#include "ledger/format.hpp"
 
 namespace firstset::tolerance::detail {
 
@@ -78,22 +80,36 @@ Label label_of(const json::Value* v, std::uint64_t seq) {
     return {zh, en};
 }
 
+// The plan the application stored, checked as strictly as the pack it came from: a ledger is
+// outside data (a damaged or hostile plan is INTEGRITY, never arithmetic on nonsense).
 Plan read_plan(const json::Value& body, std::uint64_t seq) {
     const json::Value* p = body.is_object() ? body.find("plan") : nullptr;
-    if (!p || !p->is_object()) unreadable_case(seq);
+    if (!p || !p->is_object() || string_member(*p, "policy").empty()) unreadable_case(seq);
     Plan plan;
     plan.limits_source = label_of(p->find("limits_source"), seq);
     const json::Value* stages = p->find("stages");
-    if (!stages || !stages->is_array()) unreadable_case(seq);
+    if (!stages || !stages->is_array() || stages->size() == 0 || stages->size() > 20) unreadable_case(seq);
+    static constexpr std::string_view known[] = {"application", "investigation", "decision", "feedback", "correction", "notice"};
     for (const json::Value& s : stages->items()) {
         Stage st;
         st.name = string_member(s, "stage");
-        if (st.name.empty()) unreadable_case(seq);
+        if (std::find(std::begin(known), std::end(known), st.name) == std::end(known) || plan.stage(st.name))
+            unreadable_case(seq);
         st.label = label_of(s.find("label"), seq);
         st.after = string_member(s, "after");
-        if (const json::Value* d = s.find("within_days"); d && d->is_number()) st.within_days = static_cast<int>(d->int64());
-        if (const json::Value* r = s.find("required"); r && r->is_bool()) st.required = r->boolean();
-        if (const json::Value* e = s.find("only_if_exempt"); e && e->is_bool()) st.only_if_exempt = e->boolean();
+        if (!st.after.empty() && st.after != "failure_report" && !plan.stage(st.after)) unreadable_case(seq);
+        if (const json::Value* d = s.find("within_days")) {
+            if (!d->is_integer() || d->int64() < 1 || d->int64() > 3650) unreadable_case(seq);
+            st.within_days = static_cast<int>(d->int64());
+        }
+        if (const json::Value* r = s.find("required")) {
+            if (!r->is_bool()) unreadable_case(seq);
+            st.required = r->boolean();
+        }
+        if (const json::Value* e = s.find("only_if_exempt")) {
+            if (!e->is_bool()) unreadable_case(seq);
+            st.only_if_exempt = e->boolean();
+        }
         plan.stages.push_back(std::move(st));
     }
     return plan;
@@ -122,17 +138,24 @@ const Done* first_done(const std::vector<Done>& done, std::string_view stage) {
     return nullptr;
 }
 
-bool exempted(const std::vector<Done>& done) {
-    for (const Done& d : done)
-        if (d.stage == "decision" && d.final && *d.final == "exempt") return true;
-    return false;
+const Done* last_done(const std::vector<Done>& done, std::string_view stage) {
+    for (auto it = done.rbegin(); it != done.rend(); ++it)
+        if (it->stage == stage) return &*it;
+    return nullptr;
 }
 
-// The date a stage's time limit counts from: the failure's date or the first record of the
-// stage it follows; nullopt while that is not recorded.
+// The latest decision governs: a decision reconsidered (exempt, then not) no longer exempts.
+bool exempted(const std::vector<Done>& done) {
+    const Done* d = last_done(done, "decision");
+    return d && d->final && *d->final == "exempt";
+}
+
+// The date a stage's time limit counts from: the failure's date, or the latest record of the
+// stage it follows (a supplementary investigation, a decision reconsidered, restart the clock);
+// nullopt while that is not recorded.
 std::optional<Date> start_of(const Stage& s, Date failure_date, const std::vector<Done>& done) {
     if (s.after == "failure_report") return failure_date;
-    if (const Done* d = first_done(done, s.after)) return d->date;
+    if (const Done* d = last_done(done, s.after)) return d->date;
     return std::nullopt;
 }
 
@@ -150,6 +173,7 @@ struct CaseFacts {
     std::vector<Done> done;       // the application and every stage since, in ledger order
     const Policy* policy = nullptr;
     std::string award_date;
+    std::vector<std::string> other_cases;  // application: cases already opened on the same failure
 };
 
 // The stages still expected after `done`, with the last day the plan allows.
@@ -165,6 +189,8 @@ void write_due(JsonOut& w, const CaseFacts& c) {
         const std::optional<Date> from = start_of(s, c.failure_date, c.done);
         if (from && s.within_days) w.field("due_date", Date::from_days(from->days() + s.within_days).to_string());
         else w.field("due_date", nullptr);
+        if (s.within_days) w.field("within_days", static_cast<std::int64_t>(s.within_days));
+        else w.field("within_days", nullptr);
         w.end_object();
     }
     w.end_array();
@@ -215,7 +241,14 @@ void write_findings(JsonOut& w, const CaseFacts& c, const Stage& stage, Date dat
             }
         }
     }
+    if (stage.after != "failure_report" && date < c.failure_date)
+        reasons.write(Code::STAGE_DATE_BEFORE_PREVIOUS, with_other("failure_report"), "/date");
     if (stage.only_if_exempt && !exempted(c.done)) reasons.write(Code::NOTICE_WITHOUT_EXEMPTION, f, "/stage");
+    for (const std::string& other : c.other_cases) {
+        Facts o = f;
+        set(o, Fact::case_id, other);  // 64 hex digits
+        reasons.write(Code::CASE_ALREADY_OPEN, o, "/failure");
+    }
     w.end_array();
 }
 
@@ -235,16 +268,19 @@ Date date_of(const json::Value& body, std::uint64_t seq) {
     return *d;
 }
 
-// Cases are judged on what is recorded before them: one stage at a time per process, so two
-// stages of one case cannot both pass the order checks unseen by each other.
-std::mutex case_mutex;
-
 }  // namespace
 
 void record_case_stage(const RecordContext& c, const json::Value& request, TextBuffer& response) {
-    std::lock_guard<std::mutex> serial(case_mutex);
+    std::lock_guard<std::mutex> serial(c.ledger.case_mutex());
     const std::string stage_name(request["stage"].str());
     const Date date = *Date::parse(request["date"].str());  // the schema: a calendar date
+    // A stage is recorded once it is done: a date after today (China Standard Time) is a mistake.
+    if (const auto today = china_date_of(ledger::utc_now()); today && date > *today)
+        throw StatusError(Status::schema, "STAGE_DATE_IN_FUTURE",
+                          "the stage is dated " + date.to_string() + ", after today (" + today->to_string() +
+                              ", China Standard Time): a stage is recorded once it is done",
+                          "环节日期 " + date.to_string() + " 晚于今天（" + today->to_string() + "，北京时间）：环节办结后方可记录",
+                          Location{"/date", "", 0, 0});
     CaseFacts cf;
     std::string case_id;
     Assessment assessment;
@@ -273,6 +309,7 @@ void record_case_stage(const RecordContext& c, const json::Value& request, TextB
                               Location{"/award", "", 0, 0});
         for (const Stage& s : cf.policy->tolerance->case_stages->stages) cf.plan.stages.push_back(s);
         cf.plan.limits_source = cf.policy->tolerance->case_stages->limits_source;
+        cf.other_cases = c.ledger.cases_of_failure(cf.failure);
     } else {
         case_id = std::string(request["case"].str());
         const auto app = c.ledger.find(case_id);
@@ -295,15 +332,13 @@ void record_case_stage(const RecordContext& c, const json::Value& request, TextB
             throw StatusError(Status::config, "POLICY_NO_TOLERANCE",
                               "policy " + cf.policy->id + " has no tolerance section, so the case cannot go on",
                               "政策 " + cf.policy->id + " 没有容错（tolerance）设置，案件无法继续办理");
-        cf.done.push_back({"application", date_of(body, app->seq), std::nullopt});
-        for (const ledger::Indexed& r : c.ledger.case_stages()) {
-            if (r.seq <= app->seq) continue;
-            const StoredRecord s = read_stored(r);
-            if (string_member(s.body(), "case") != case_id) continue;
-            Done d{string_member(s.body(), "stage"), date_of(s.body(), r.seq), std::nullopt};
-            if (d.stage == "decision") d.final = string_member(s.body(), "final");
-            cf.done.push_back(std::move(d));
+        for (const ledger::Ledger::CaseStage& r : c.ledger.case_stages(case_id)) {
+            const auto d = Date::parse(r.date);
+            if (!d) unreadable_case(r.seq);
+            cf.done.push_back({r.stage, *d, r.stage == "decision" && !r.final.empty() ? std::optional<std::string>(r.final)
+                                                                                     : std::nullopt});
         }
+        if (cf.done.empty() || cf.done.front().stage != "application") unreadable_case(app->seq);
         if (!cf.plan.stage(stage_name))
             throw StatusError(Status::schema, "STAGE_NOT_IN_PLAN",
                               "the case's plan (policy " + cf.policy->id + ") has no stage " + stage_name,

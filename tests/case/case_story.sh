@@ -157,4 +157,28 @@ assert 'class="st-overdue"' not in z.read("dossier.html").decode()
 print("complete case: %d records" % len(packed))
 PY
 "$tool" verify "$ledger" >/dev/null
+
+# 4. Hostile text stays text in both dossiers; a package never replaces what is not a regular file.
+sed 's/^note: .*//' "$records/case-5-correction-CQJT-2026-014.yaml" >"$work/hostile.yaml"
+printf 'note: "<script>alert(1)</script> & <img src=x onerror=alert(2)>"\n' >>"$work/hostile.yaml"
+record --case "$case_id" "$work/hostile.yaml" >/dev/null
+"$tool" dossier "$ledger" "$case_id" --format md --out "$work/d.md"
+"$tool" dossier "$ledger" "$case_id" --format html --out "$work/d.html"
+for f in "$work/d.md" "$work/d.html"; do
+  if grep -q '<script>\|<img' "$f"; then echo "markup from a record reached $f" >&2; exit 1; fi
+  grep -q '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img' "$f" || { echo "the note is not shown as text in $f" >&2; exit 1; }
+done
+if "$tool" package "$ledger" "$case_id" --out /dev/null >/dev/null 2>"$work/err"; then
+  echo "package replaced /dev/null" >&2; exit 1
+fi
+[ -c /dev/null ] || { echo "/dev/null is no longer a device" >&2; exit 1; }
+grep -q "not a regular file" "$work/err"
+
+# 5. A changed ledger (a member of the wrong type, chain not made whole): the dossier still comes,
+#    says the chain is broken, and the program does not abort.
+sed '0,/"within_days":30/s//"within_days":"30"/' "$ledger" >"$work/changed.jsonl"
+status=0
+"$tool" dossier "$work/changed.jsonl" "$award" --format html --out "$work/changed.html" 2>"$work/err" || status=$?
+[ "$status" -eq 0 ] || [ "$status" -eq 3 ] || { echo "dossier of a changed ledger: exit $status" >&2; cat "$work/err" >&2; exit 1; }
+[ "$status" -ne 0 ] || grep -q "有问题 damaged" "$work/changed.html"
 echo "case story: ok"

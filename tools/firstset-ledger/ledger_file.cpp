@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "labels.hpp"
 #include "ledger/format.hpp"
 #include "ledger/reader.hpp"
 #include "util/civil_date.hpp"
@@ -23,68 +24,13 @@ std::string str(const nlohmann::json& j, const char* key, const std::string& fal
 
 // ---- readable labels: a dossier shows no raw keys ----------------------------------------------
 
-struct Label {
-    const char* key;
-    const char* zh;
-    const char* en;
-};
-
-// Keys of records that carry no label of their own (records written before labels were kept,
-// and the fixed vocabularies of the record schemas).
-constexpr Label known_labels[] = {
-    {"committee_formed", "依法组建评标委员会", "evaluation committee formed as the law requires"},
-    {"evaluation_report_signed", "评标报告经评标委员会签署", "evaluation report signed by the committee"},
-    {"publicity_completed", "中标候选人公示期满", "publicity of the winning candidates completed"},
-    {"complaints_resolved", "异议和投诉处理完毕", "objections and complaints resolved"},
-    {"personal_gain", "谋取私利", "seeking personal gain"},
-    {"collusion", "串通", "collusion"},
-    {"falsified_documents", "弄虚作假", "falsified documents"},
-    {"breach_of_law", "违法违纪", "a breach of law or discipline"},
-    {"ignored_known_risk", "明知风险仍执意采购或使用", "ignoring a known risk"},
-    {"application", "容错申请", "application"},
-    {"investigation", "调查核实", "investigation"},
-    {"decision", "容错认定", "decision"},
-    {"feedback", "结果反馈及备案", "feedback and filing"},
-    {"correction", "纠错整改", "correction"},
-    {"notice", "免责通报／澄清正名", "exemption notice / clearing of names"},
-    {"exempt", "予以容错免责", "exempt"},
-    {"not_exempt", "不予免责", "not exempt"},
-    {"review", "需进一步查明", "needs review"},
-    {"minor", "一般", "minor"},
-    {"major", "较重", "major"},
-    {"critical", "严重", "critical"},
-    {"state_owned", "国有", "state-owned"},
-    {"state_controlled", "国有控股", "state-controlled"},
-    {"central_soe", "中央企业", "central SOE"},
-    {"government", "政府机关", "government"},
-    {"private", "民营", "private"},
-    {"open_tender", "公开招标", "open tender"},
-    {"invited_tender", "邀请招标", "invited tender"},
-    {"competitive_negotiation", "竞争性谈判", "competitive negotiation"},
-    {"competitive_consultation", "竞争性磋商", "competitive consultation"},
-    {"inquiry", "询价", "inquiry"},
-    {"single_source", "单一来源采购", "single-source procurement"},
-    {"exemption_notice", "免责通报", "exemption notice"},
-    {"clearing_name", "澄清正名", "clearing of names"},
-    {"genesis", "账本创建", "ledger created"},
-    {"evaluation", "评审", "evaluation"},
-    {"award", "授标", "award"},
-    {"failure_report", "故障报告", "failure report"},
-    {"tolerance_decision", "容错处理", "tolerance decision"},
-    {"case_stage", "容错案件环节", "case stage"},
-};
-
-// "中文 English" for a key: the record's own label when it has one, else the table above, else
-// the key in words (committee_formed → committee formed).
+// "中文 English" for a key: the record's own label when it has one, else the labels firstset
+// knows (tools/cli/labels.hpp), else the key in words.
 std::string label(const std::string& key, const nlohmann::json& own = nullptr) {
-    if (own.is_object() && own.contains("zh") && own.contains("en"))
+    if (own.is_object() && own.contains("zh") && own.contains("en") && own["zh"].is_string() && own["en"].is_string())
         return own["zh"].get<std::string>() + " " + own["en"].get<std::string>();
-    for (const Label& l : known_labels)
-        if (key == l.key) return std::string(l.zh) + " " + l.en;
-    std::string words = key;
-    for (char& c : words)
-        if (c == '_') c = ' ';
-    return words;
+    const host::KeyLabel l = host::label_of(key);
+    return l.zh + " " + l.en;
 }
 
 std::string person_text(const nlohmann::json& p) {
@@ -373,11 +319,28 @@ std::vector<Section> sections(const Dossier& d) {
     return out;
 }
 
+// A table cell: text from records is text, never markup (a statement holding <script> stays
+// words in a Markdown viewer too).
 std::string md_cell(std::string s) {
     std::string out;
     for (char c : s) {
         if (c == '|') out += "\\|";
         else if (c == '\n') out += "<br>";
+        else if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else if (c == '&') out += "&amp;";
+        else out.push_back(c);
+    }
+    return out;
+}
+
+// A paragraph or title: the same, without the table's bar and line break.
+std::string md_text(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else if (c == '&') out += "&amp;";
         else out.push_back(c);
     }
     return out;
@@ -470,6 +433,22 @@ std::optional<Dossier> collect_dossier(const std::vector<Record>& records, const
     return d;
 }
 
+namespace {
+
+// A ledger is outside data: a member of an unexpected type reads as absent, never as an abort.
+long integer_of(const nlohmann::json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_number_integer() ? j[key].get<long>() : 0;
+}
+bool flag_of(const nlohmann::json& j, const char* key, bool fallback) {
+    return j.is_object() && j.contains(key) && j[key].is_boolean() ? j[key].get<bool>() : fallback;
+}
+const nlohmann::json& member_of(const nlohmann::json& j, const char* key) {
+    static const nlohmann::json none;
+    return j.is_object() && j.contains(key) ? j[key] : none;
+}
+
+}  // namespace
+
 std::vector<Timeline> case_timelines(const Dossier& d) {
     using firstset::Date;
     std::vector<Timeline> out;
@@ -481,34 +460,48 @@ std::vector<Timeline> case_timelines(const Dossier& d) {
         t.records.push_back(&app);
         for (const Record& r : d.case_stages)
             if (str(r.body, "case") == app.id) t.records.push_back(&r);
-        const auto& plan = app.body.value("plan", nlohmann::json::object());
-        t.limits_source_zh = str(plan.value("limits_source", nlohmann::json()), "zh");
-        t.limits_source_en = str(plan.value("limits_source", nlohmann::json()), "en");
+        const nlohmann::json& plan = member_of(app.body, "plan");
+        t.limits_source_zh = str(member_of(plan, "limits_source"), "zh");
+        t.limits_source_en = str(member_of(plan, "limits_source"), "en");
         auto first = [&](const std::string& stage) -> const Record* {
             for (const Record* r : t.records)
                 if (str(r->body, "stage") == stage) return r;
             return nullptr;
         };
-        bool exempted = false;
-        for (const Record* r : t.records)
-            exempted = exempted || (str(r->body, "stage") == "decision" && str(r->body, "final") == "exempt");
+        // The latest record of a stage before a given record (all of them: nullptr).
+        auto latest_before = [&](const std::string& stage, const Record* before) -> const Record* {
+            const Record* found = nullptr;
+            for (const Record* r : t.records) {
+                if (before && r->seq >= before->seq) break;
+                if (str(r->body, "stage") == stage) found = r;
+            }
+            return found;
+        };
+        const Record* last_decision = latest_before("decision", nullptr);
+        const bool exempted = last_decision && str(last_decision->body, "final") == "exempt";  // the latest governs
         const auto failure_date = Date::parse(str(app.body, "failure_date"));
-        for (const auto& st : plan.value("stages", nlohmann::json::array())) {
+        const nlohmann::json& stages = member_of(plan, "stages");
+        if (!stages.is_array()) {
+            out.push_back(std::move(t));
+            continue;
+        }
+        for (const auto& st : stages) {
             TimelineStage ts;
             ts.stage = str(st, "stage");
-            ts.label_zh = str(st.value("label", nlohmann::json()), "zh", ts.stage);
-            ts.label_en = str(st.value("label", nlohmann::json()), "en", ts.stage);
+            ts.label_zh = str(member_of(st, "label"), "zh", ts.stage);
+            ts.label_en = str(member_of(st, "label"), "en", ts.stage);
             ts.record = first(ts.stage);
             const std::string after = str(st, "after");
             std::optional<Date> start;
             if (after == "failure_report") start = failure_date;
-            else if (const Record* a = after.empty() ? nullptr : first(after)) start = Date::parse(str(a->body, "date"));
-            const long within = st.value("within_days", 0L);
+            else if (const Record* a = after.empty() ? nullptr : latest_before(after, ts.record)) start = Date::parse(str(a->body, "date"));
+            const long within = integer_of(st, "within_days");
             std::optional<Date> due;
-            if (start && within > 0) {
+            if (start && within > 0 && within <= 3650) {
                 due = Date::from_days(start->days() + static_cast<std::int32_t>(within));
                 ts.due = due->to_string();
             }
+            const bool only_if_exempt = flag_of(st, "only_if_exempt", false), required = flag_of(st, "required", true);
             if (ts.record) {
                 const auto done = Date::parse(str(ts.record->body, "date"));
                 ts.state = TimelineStage::State::done;
@@ -516,8 +509,7 @@ std::vector<Timeline> case_timelines(const Dossier& d) {
                     ts.state = TimelineStage::State::done_late;
                     ts.days_late = done->days() - due->days();
                 }
-            } else if ((st.value("only_if_exempt", false) && !exempted) ||
-                       (!st.value("required", true) && !st.value("only_if_exempt", false))) {
+            } else if ((only_if_exempt && !exempted) || (!required && !only_if_exempt)) {
                 ts.state = TimelineStage::State::not_due;
             } else if (due && as_of && *as_of > *due) {
                 ts.state = TimelineStage::State::overdue;
@@ -535,11 +527,11 @@ std::vector<Timeline> case_timelines(const Dossier& d) {
 std::string dossier_markdown(const Dossier& d) {
     std::ostringstream md;
     md << "# 首台（套）重大技术装备采购容错档案 / First-set equipment: tolerance dossier\n\n";
-    md << "账本 Ledger: `" << d.ledger_path << "` · 授标记录 Award record: `" << d.award.id << "` · 生成 Generated: "
+    md << "账本 Ledger: `" << md_text(d.ledger_path) << "` · 授标记录 Award record: `" << d.award.id << "` · 生成 Generated: "
        << d.generated_at << "\n";
     for (const auto& s : sections(d)) {
-        md << "\n## " << s.title << "\n\n";
-        for (const auto& p : s.paragraphs) md << p << "\n\n";
+        md << "\n## " << md_text(s.title) << "\n\n";
+        for (const auto& p : s.paragraphs) md << md_text(p) << "\n\n";
         for (const auto& t : s.tables) {
             md << "|";
             for (const auto& h : t.header) md << " " << md_cell(h) << " |";

@@ -133,7 +133,7 @@ std::string tender_of(const tool::Record& r) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run(int argc, char** argv) {
     std::string command, ledger, award, head, id, kind, tender, from, to, format = "md", out, plugin_path, config;
     std::string checkpoint, key, origin, as_of, algorithm = "ed25519";
     std::string by = "purchaser", period = "quarter";
@@ -394,4 +394,18 @@ int main(int argc, char** argv) {
     }
     return fail(usage, "未知命令 \"" + command + "\"，可用：verify、show、dossier、package、report、lint、status、keygen、sign",
                 "unknown command \"" + command + "\"; available: verify, show, dossier, package, report, lint, status, keygen, sign");
+}
+
+int main(int argc, char** argv) {
+    // A ledger is outside data: a record whose members are not what they should be (a changed
+    // ledger: verify says where) is reported, never an abort.
+    try {
+        return run(argc, argv);
+    } catch (const nlohmann::json::exception& e) {
+        return fail(unreadable, std::string("账本记录的内容不符合格式（账本可能已被改动，请用 firstset-ledger verify 核查）：") + e.what(),
+                    std::string("a ledger record does not have the form it should (the ledger may have been changed; "
+                                "check it with firstset-ledger verify): ") + e.what());
+    } catch (const std::exception& e) {
+        return fail(unreadable, std::string("无法完成：") + e.what(), std::string("cannot complete: ") + e.what());
+    }
 }

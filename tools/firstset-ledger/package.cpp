@@ -2,7 +2,12 @@
 // keeps: the records as stored (so their ids and chain can be checked again), the dossier, the
 // evidence digests the records name, the verification result, and a manifest with every file's
 // SHA-256. A zip (libzip), written beside its destination and renamed into place.
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <cstdio>
 #include <filesystem>
@@ -86,7 +91,16 @@ void write_case_package(const Dossier& d, const std::filesystem::path& out) {
                                             "\n");
     files.emplace_back("README.txt", readme);
 
-    const std::filesystem::path tmp = out.string() + ".tmp";
+    // Only a regular file is ever replaced (never a device, a folder or a link's target), through a
+    // temporary file of a unique name beside it, renamed into place.
+    struct stat st {};
+    if (::lstat(out.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        throw std::runtime_error(out.string() + " exists and is not a regular file; it is left as it is");
+    std::string tmp_name = out.string() + ".XXXXXX";
+    const int tmp_fd = ::mkstemp(tmp_name.data());
+    if (tmp_fd < 0) throw std::runtime_error("cannot create a temporary file beside " + out.string() + ": " + std::strerror(errno));
+    ::close(tmp_fd);
+    const std::filesystem::path tmp = tmp_name;
     int error = 0;
     zip_t* z = zip_open(tmp.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
     if (!z) {
@@ -94,6 +108,7 @@ void write_case_package(const Dossier& d, const std::filesystem::path& out) {
         zip_error_init_with_code(&e, error);
         const std::string why = zip_error_strerror(&e);
         zip_error_fini(&e);
+        std::remove(tmp.c_str());
         throw std::runtime_error("cannot create " + tmp.string() + ": " + why);
     }
     for (const auto& [name, bytes] : files) {
