@@ -221,6 +221,33 @@ TEST_CASE("Rule U: the HTML page has inline SVG charts, bilingual headings and n
     }
 }
 
+TEST_CASE("Rule U: the quarterly report opens in Chromium with its charts painted", "[report][browser]") {
+    // The issue's "opens in a browser with its charts": Debian's headless Chromium paints the page
+    // (tests/render/render.sh) and the bars of the charts are there in the palette's colours.
+    Fleet f;
+    const std::string page = (f.dir / "report.html").string(), out = (f.dir / "painted").string();
+    REQUIRE(tool("report " + f.servers + " " + range + " --out " + page).status == 0);
+    const Run render = test::run("bash", test::source("tests/render/render.sh").string() + " " + page + " " + out + " 1280,3000");
+    INFO(render.out);
+    REQUIRE(render.status == 0);
+    const Run colours = test::run("python3", test::source("tests/render/png_colors.py").string() + " " + out +
+                                                 ".png 8b1a1a 2d6a9f d9822b 5a8f29");
+    INFO(colours.out);
+    REQUIRE(colours.status == 0);
+    const auto painted = nlohmann::json::parse(colours.out);
+    CHECK(painted["width"] == 1280);
+    CHECK(painted["dark"].get<long>() > 20000);  // the tables' text
+    // Bars in at least two of the palette's colours, each a real area, not a stray pixel.
+    int bars = 0;
+    for (const auto& [colour, count] : painted["colors"].items()) bars += count.get<long>() > 400;
+    CHECK(bars >= 2);
+    // The DOM Chromium built holds the charts as SVG with their bars.
+    const std::string dom = test::read_file(out + ".dom.html");
+    CHECK(dom.find("<svg") != std::string::npos);
+    CHECK(std::count(dom.begin(), dom.end(), '<') > 200);
+    CHECK(dom.find("<rect") != std::string::npos);
+}
+
 TEST_CASE("Rule U: the XLSX opens and carries the same totals", "[report]") {
     Fleet f;
     const std::string path = (f.dir / "report.xlsx").string();

@@ -31,15 +31,11 @@ done
 
 # 1. The dossier in Chromium, as of 2027-02-01: the notice (due 2026-12-27) is overdue.
 "$tool" dossier "$ledger" "$case_id" --format html --as-of 2027-02-01 --out "$work/dossier.html"
-chrome=$(command -v chromium || command -v chromium-browser)
-chrome_flags=(--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --hide-scrollbars
-              --user-data-dir="$work/chrome-profile" --allow-file-access-from-files)
-timeout 120 "$chrome" "${chrome_flags[@]}" --window-size=1280,2400 --screenshot="$work/dossier.png" \
-  "file://$work/dossier.html" >"$work/chrome.log" 2>&1 || { cat "$work/chrome.log" >&2; exit 1; }
-timeout 120 "$chrome" "${chrome_flags[@]}" --dump-dom "file://$work/dossier.html" >"$work/dom.html" 2>>"$work/chrome.log" \
-  || { cat "$work/chrome.log" >&2; exit 1; }
-python3 - "$work/dom.html" "$work/dossier.png" <<'PY'
-import html.parser, struct, sys, zlib
+render=$(dirname "$0")/../render
+"$render/render.sh" "$work/dossier.html" "$work/dossier" 1280,2400
+"$render/png_colors.py" "$work/dossier.png" b42318 1a7f37 >"$work/png.json"
+python3 - "$work/dossier.dom.html" "$work/png.json" <<'PY'
+import html.parser, json, sys
 dom, png = sys.argv[1], sys.argv[2]
 
 class Text(html.parser.HTMLParser):
@@ -69,40 +65,11 @@ for label in ("依法组建评标委员会", "调查核实", "容错认定", "�
 want = ["st-done", "st-late", "st-done", "st-done", "st-done", "st-overdue"]
 if p.stages != want: failures.append("timeline classes %s, want %s" % (p.stages, want))
 
-# The PNG Chromium painted: a real image of the asked width, with the timeline's red (late/overdue)
-# and green (done) dots among its pixels.
-data = open(png, "rb").read()
-if data[:8] != b"\x89PNG\r\n\x1a\n": failures.append("not a PNG")
-width, height, depth, colour = struct.unpack(">IIBB", data[16:26])
+# The PNG Chromium painted (tests/render/png_colors.py): a real image of the asked width, with the
+# timeline's red (late/overdue) and green (done) dots among its pixels, and text.
+painted = json.load(open(png))
+width, height, red, green, ink = painted["width"], painted["height"], painted["colors"]["b42318"], painted["colors"]["1a7f37"], painted["dark"]
 if width != 1280 or height < 1000: failures.append("PNG is %dx%d" % (width, height))
-idat, pos = b"", 8
-while pos < len(data):
-    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-    if kind == b"IDAT": idat += data[pos + 8:pos + 8 + n]
-    pos += 12 + n
-raw = zlib.decompress(idat)
-bpp = {2: 3, 6: 4}[colour]
-stride = width * bpp
-rows, prev = [], bytearray(stride)
-for y in range(height):
-    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-    for i in range(stride):
-        a = line[i - bpp] if i >= bpp else 0
-        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-        if f == 1: line[i] = (line[i] + a) & 255
-        elif f == 2: line[i] = (line[i] + b) & 255
-        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-        elif f == 4:
-            pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    rows.append(bytes(line)); prev = line
-red = green = ink = 0
-for row in rows:
-    for x in range(0, stride, bpp):
-        r, g, b = row[x], row[x + 1], row[x + 2]
-        if (r, g, b) == (0xb4, 0x23, 0x18): red += 1
-        if (r, g, b) == (0x1a, 0x7f, 0x37): green += 1
-        if r < 128 and g < 128 and b < 128: ink += 1
 if red < 50: failures.append("no red timeline mark painted (%d pixels)" % red)
 if green < 50: failures.append("no green timeline mark painted (%d pixels)" % green)
 if ink < 20000: failures.append("too little text painted (%d dark pixels)" % ink)
