@@ -561,6 +561,7 @@ std::string dossier_html(const Dossier& d) {
       << "table{border-collapse:collapse;width:100%;margin:.6em 0 1.2em}th,td{border:1px solid #cbd2d9;padding:.35em .6em;"
          "text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f0f4f8;font-weight:600}\n"
       << ".meta{color:#52606d;font-size:12px}.ok{color:#1a7f37;font-weight:600}.bad{color:#b42318;font-weight:600}\n"
+      << "td.date{white-space:nowrap}\n"
       << "code,td.hash{font-family:\"DejaVu Sans Mono\",monospace;font-size:11px}\n"
       << ".timeline{list-style:none;display:flex;padding:0;margin:1em 0 1.5em;counter-reset:st}\n"
       << ".timeline li{flex:1;position:relative;padding:2.1em .4em 0;text-align:center;font-size:12px}\n"
@@ -587,7 +588,8 @@ std::string dossier_html(const Dossier& d) {
                 h << "<tr>";
                 for (const auto& cell : row) {
                     const bool hash = cell.size() == 64 && cell.find_first_not_of("0123456789abcdef") == std::string::npos;
-                    h << (hash ? "<td class=\"hash\">" : "<td>") << html_escape(cell) << "</td>";
+                    const bool date = firstset::Date::parse(cell).has_value();  // kept on one line
+                    h << (hash ? "<td class=\"hash\">" : date ? "<td class=\"date\">" : "<td>") << html_escape(cell) << "</td>";
                 }
                 h << "</tr>\n";
             }
