@@ -260,6 +260,38 @@ TEST_CASE("Rule S: at most 5,000,000 a year", "[incentive][rule-s]") {
     CHECK(huge["years"][1]["subsidy"] == "5000000.00");
 }
 
+TEST_CASE("Rule S: an absurd premium rate of a valid request is written exactly, never wrapped to 64 bits",
+          "[incentive][rule-s]") {
+    // 100,000,000,000.00 on 0.01 is a rate of 10^15 %: 10^19 in 1/10000 of a per cent, beyond 64 bits.
+    CHECK(incentive::rate_for_display(10'000'000'000'000, 1) == static_cast<Wide>(1'000'000'000'000'000) * 10'000);
+    CHECK(format_scaled(incentive::rate_for_display(10'000'000'000'000, 1), 4) == "1000000000000000");
+    CHECK(format_scaled(incentive::rate_for_display(max_money_fen, 1), 4) == "9999999999999900");
+    njson r = subsidy({year(2025, "20000.00"), year(2026, "100000000000.00", "0.01")});
+    CHECK(r["years"][1]["counted_premium"] == "0.00");  // 3 % of 0.01
+    std::string en = r["years"][1]["reasons"][0]["message_en"];
+    CHECK(en.find("from 2% to 1000000000000000%") != std::string::npos);
+    r = subsidy({year(2025, "20000.00"), year(2026, "999999999999.99", "0.01")});
+    en = r["years"][1]["reasons"][0]["message_en"];
+    CHECK(en.find("from 2% to 9999999999999900%") != std::string::npos);
+    // The other way round: the rate falls from the absurd one.
+    r = subsidy({year(2025, "999999999999.99", "0.01"), year(2026, "20000.00")});
+    CHECK(codes(r["years"][1]["reasons"]) == Codes{"SUBSIDY_RATE_FELL"});
+    en = r["years"][1]["reasons"][0]["message_en"];
+    CHECK(en.find("from 9999999999999900% to 2%") != std::string::npos);
+}
+
+TEST_CASE("Money: format_scaled writes 128-bit values, and a negative one exactly, never underflowing",
+          "[incentive][money]") {
+    CHECK(format_scaled(0, 4) == "0");
+    CHECK(format_scaled(5, 4) == "0.0005");
+    CHECK(format_scaled(static_cast<Wide>(max_money_fen) * 1'000'000'000, 4) == "9999999999999900000");
+    CHECK(format_scaled(-1250, 2) == "-12.5");
+    CHECK(format_scaled(-5, 4) == "-0.0005");
+    CHECK(format_scaled(-3000, 2) == "-30");
+    CHECK(wide_to_string(static_cast<Wide>(1) << 100) == "1267650600228229401496703205376");
+    CHECK(wide_to_string(-(static_cast<Wide>(1) << 100)) == "-1267650600228229401496703205376");
+}
+
 TEST_CASE("Rule S with Rules C and D: a year outside the validity, a revoked certificate, the talent-plan flag",
           "[incentive][rule-s]") {
     // MIIT-2023-0315 is valid until 2026-12-20: no day of 2027 is within it.

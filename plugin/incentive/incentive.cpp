@@ -55,8 +55,8 @@ Reward first_purchase_reward(const Policy::Incentives::Reward& rules, const Cert
     return r;
 }
 
-std::int64_t rate_for_display(std::int64_t premium_fen, std::int64_t insured_fen) {
-    return static_cast<std::int64_t>(divide_half_up(static_cast<Wide>(premium_fen) * 1'000'000, insured_fen));
+Wide rate_for_display(std::int64_t premium_fen, std::int64_t insured_fen) {
+    return divide_half_up(static_cast<Wide>(premium_fen) * 1'000'000, insured_fen);
 }
 
 std::vector<YearSubsidy> premium_subsidy(const Policy::Incentives::Subsidy& rules, const CertificateFinding& cert,
