@@ -59,10 +59,13 @@ struct InsuredYear {
 struct YearSubsidy {
     int year = 0;
     int position = 0;                  // 1, 2, ... in the continuous series; 0: outside it
-    std::int64_t ratio = 0;            // the subsidy ratio applied (hundredths of a per cent); 0: none
+    // The subsidy ratio applied to the counted premium (hundredths of a per cent), also when the
+    // premium is 0; 0 when a rule gives the year nothing (certificate, gap, years exhausted, validity).
+    std::int64_t ratio = 0;
     std::int64_t counted_premium_fen = 0;  // the premium counted under the rate cap (rounded for display)
     std::int64_t subsidy_fen = 0;
     std::int64_t fall_needed = 0;      // the fall of the ratio the exception needed, in 1/10000 of a per cent
+    std::int64_t step_from = 0, step_to = 0;  // after a year without a claim: the ladder's step a -> b
     std::vector<Code> reasons;
 };
 
