@@ -141,8 +141,8 @@ TEST_CASE("Rule R and Rule D: the recognition date counts, the expiry date does 
 TEST_CASE("Rule R: the 5,000,000 cap, and half a fen rounded up", "[incentive][rule-r]") {
     const njson big = reward("20000000.00", "2025-06-01");
     CHECK(big["max_reward"] == "5000000.00");
-    CHECK(codes(big["reasons"]) == Codes{"REWARD_CEILING", "REWARD_CAPPED"});
-    const std::string capped = big["reasons"][1]["message_en"];
+    CHECK(codes(big["reasons"]) == Codes{"REWARD_CAPPED"});
+    const std::string capped = big["reasons"][0]["message_en"];
     CHECK(capped.find("this pack's cap for clause （一）, incentives.first_purchase_reward.cap") != std::string::npos);
     CHECK(reward("16666666.66", "2025-06-01")["max_reward"] == "5000000.00");
     CHECK(codes(reward("16666666.66", "2025-06-01")["reasons"]) == Codes{"REWARD_CEILING"});
@@ -180,10 +180,11 @@ TEST_CASE("Rule S: first year 80 %, then without a claim 70 % and 60 %", "[incen
     CHECK(r["total"] == "42000.00");
     CHECK(y[0]["reasons"][0]["clause"] == "渝经信规范〔2024〕9号（二）");
     const std::string step = y[1]["reasons"][0]["message_en"];
-    CHECK(step.find("went from 2% to 2%, less of a fall than the ratio's 12.5%") != std::string::npos);
+    CHECK(step.find("steps down from 80% to 70%") != std::string::npos);
+    CHECK(step.find("went from 2% to 2%, less of a fall than the ratio's fall from 80% to 70%, 12.5%") != std::string::npos);
     CHECK(step.find("this pack's ratios for clause （二）") != std::string::npos);
     const std::string third = y[2]["reasons"][0]["message_en"];
-    CHECK(third.find("ratio's 14.2857%") != std::string::npos);
+    CHECK(third.find("ratio's fall from 70% to 60%, ≈14.2857%") != std::string::npos);
 }
 
 TEST_CASE("Rule S: the premium rate fell by exactly the ratio's fall keeps 80 %, a fen less of a fall does not",
@@ -260,13 +261,45 @@ TEST_CASE("Rule S: at most 5,000,000 a year", "[incentive][rule-s]") {
     CHECK(huge["years"][1]["subsidy"] == "5000000.00");
 }
 
+TEST_CASE("Rule S: an absurd premium rate of a valid request is written exactly, never wrapped to 64 bits",
+          "[incentive][rule-s]") {
+    // 100,000,000,000.00 on 0.01 is a rate of 10^15 %: 10^19 in 1/10000 of a per cent, beyond 64 bits.
+    CHECK(incentive::rate_for_display(10'000'000'000'000, 1) == static_cast<Wide>(1'000'000'000'000'000) * 10'000);
+    CHECK(format_scaled(incentive::rate_for_display(10'000'000'000'000, 1), 4) == "1000000000000000");
+    CHECK(format_scaled(incentive::rate_for_display(max_money_fen, 1), 4) == "9999999999999900");
+    njson r = subsidy({year(2025, "20000.00"), year(2026, "100000000000.00", "0.01")});
+    CHECK(r["years"][1]["counted_premium"] == "0.00");  // 3 % of 0.01
+    std::string en = r["years"][1]["reasons"][0]["message_en"];
+    CHECK(en.find("from 2% to 1000000000000000%") != std::string::npos);
+    r = subsidy({year(2025, "20000.00"), year(2026, "999999999999.99", "0.01")});
+    en = r["years"][1]["reasons"][0]["message_en"];
+    CHECK(en.find("from 2% to 9999999999999900%") != std::string::npos);
+    // The other way round: the rate falls from the absurd one.
+    r = subsidy({year(2025, "999999999999.99", "0.01"), year(2026, "20000.00")});
+    CHECK(codes(r["years"][1]["reasons"]) == Codes{"SUBSIDY_RATE_FELL"});
+    en = r["years"][1]["reasons"][0]["message_en"];
+    CHECK(en.find("from 9999999999999900% to 2%") != std::string::npos);
+}
+
+TEST_CASE("Money: format_scaled writes 128-bit values, and a negative one exactly, never underflowing",
+          "[incentive][money]") {
+    CHECK(format_scaled(0, 4) == "0");
+    CHECK(format_scaled(5, 4) == "0.0005");
+    CHECK(format_scaled(static_cast<Wide>(max_money_fen) * 1'000'000'000, 4) == "9999999999999900000");
+    CHECK(format_scaled(-1250, 2) == "-12.5");
+    CHECK(format_scaled(-5, 4) == "-0.0005");
+    CHECK(format_scaled(-3000, 2) == "-30");
+    CHECK(wide_to_string(static_cast<Wide>(1) << 100) == "1267650600228229401496703205376");
+    CHECK(wide_to_string(-(static_cast<Wide>(1) << 100)) == "-1267650600228229401496703205376");
+}
+
 TEST_CASE("Rule S with Rules C and D: a year outside the validity, a revoked certificate, the talent-plan flag",
           "[incentive][rule-s]") {
     // MIIT-2023-0315 is valid until 2026-12-20: no day of 2027 is within it.
     njson r = subsidy({year(2026, "20000.00"), year(2027, "20000.00")}, "MIIT-2023-0315");
     CHECK(r["years"][0]["subsidy"] == "16000.00");
     CHECK(r["years"][1]["subsidy"] == "0.00");
-    CHECK(codes(r["years"][1]["reasons"]) == Codes{"SUBSIDY_NO_CLAIM_STEP", "SUBSIDY_OUTSIDE_VALIDITY"});
+    CHECK(codes(r["years"][1]["reasons"]) == Codes{"SUBSIDY_OUTSIDE_VALIDITY"});
     r = subsidy({year(2025, "20000.00")}, "CQ-STT-2024-0033");
     CHECK(r["eligible"] == false);
     CHECK(r["total"] == "0.00");
@@ -277,6 +310,118 @@ TEST_CASE("Rule S with Rules C and D: a year outside the validity, a revoked cer
               {"national_talent_plan", true}});
     CHECK(codes(r["reasons"]) == Codes{"SUBSIDY_TALENT_PLAN_TIE"});
     CHECK(r["years"][0]["subsidy"] == "80.00");
+}
+
+TEST_CASE("Rule R: a capped reward gives one reason, the cap, with the percent's exact product and both pack keys",
+          "[incentive][rule-r]") {
+    const njson big = reward("20000000.00", "2025-06-01");
+    REQUIRE(codes(big["reasons"]) == Codes{"REWARD_CAPPED"});
+    const std::string en = big["reasons"][0]["message_en"], zh = big["reasons"][0]["message_zh"];
+    CHECK(en.find("30% of the amount paid (this pack's setting for clause （一）, incentives.first_purchase_reward.percent) "
+                  "is 6000000.00 CNY, more than the cap, so the first-purchase reward is at most 5000000.00 CNY") !=
+          std::string::npos);
+    CHECK(en.find("30% of the amount paid)") == std::string::npos);  // never "at most the cap, 30 % of the amount paid"
+    CHECK(zh.find("为 6000000.00 元，超过上限") != std::string::npos);
+    // Just over the cap: the product is stated exactly, not rounded to the cap.
+    const njson just = reward("16666666.67", "2025-06-01");
+    REQUIRE(codes(just["reasons"]) == Codes{"REWARD_CAPPED"});
+    CHECK(std::string(just["reasons"][0]["message_en"]).find("is 5000000.001 CNY, more than the cap") != std::string::npos);
+    // Not capped: the ceiling alone.
+    CHECK(codes(reward("16666666.66", "2025-06-01")["reasons"]) == Codes{"REWARD_CEILING"});
+}
+
+TEST_CASE("Rule S and Rule D: a year outside the validity states no ratio, only why it gets nothing", "[incentive][rule-s]") {
+    // MIIT-2023-0315 is valid until 2026-12-20: no day of 2027 is within it, and the first year
+    // (2028 after a claim) neither.
+    njson r = subsidy({year(2026, "20000.00"), year(2027, "20000.00")}, "MIIT-2023-0315");
+    REQUIRE(codes(r["years"][1]["reasons"]) == Codes{"SUBSIDY_OUTSIDE_VALIDITY"});
+    CHECK(r["years"][1]["rate_percent"] == "0");
+    CHECK(r["years"][1]["position"] == 2);
+    r = subsidy({year(2027, "20000.00", "1000000.00", true), year(2028, "20000.00")}, "MIIT-2023-0315");
+    for (int i : {0, 1}) {
+        CHECK(codes(r["years"][i]["reasons"]) == Codes{"SUBSIDY_OUTSIDE_VALIDITY"});
+        CHECK(r["years"][i]["rate_percent"] == "0");
+        const std::string en = r["years"][i]["reasons"][0]["message_en"];
+        CHECK(en.find("subsidised at") == std::string::npos);
+    }
+}
+
+TEST_CASE("Rule S: at the end of the ladder the last ratio stays, with no rate comparison and no fall of 0 %",
+          "[incentive][rule-s]") {
+    // A pack like cn-cq-2024-9 with max_years 5: years 4 and 5 have no further step after 60 %.
+    test::TempDir dir;
+    std::string text = test::read_file(test::source("criteria/policies/cn-cq-2024-9.yaml"));
+    const std::string from = "    max_years: 3\n";
+    REQUIRE(text.find(from) != std::string::npos);
+    text.replace(text.find(from), from.size(), "    max_years: 5\n");
+    test::write_file(dir / "pack.yaml", text);
+    const Policy pack = Policy::load(dir / "pack.yaml");
+    incentive::Request request;
+    request.clause = incentive::Request::Clause::premium_subsidy;
+    request.certificate = "CQ-STT-2024-0017";  // valid 2024-05-12 to 2027-05-12
+    for (int y = 2024; y <= 2027; ++y) request.years.push_back({y, 2000000, 100000000, false});
+    request.years.push_back({2028, 1000000, 100000000, false});  // outside the validity
+    TextBuffer out;
+    JsonOut w(out);
+    incentive::respond(w, pack, *engine().registry(), request);
+    const njson r = njson::parse(out.str());
+    const njson& y = r["years"];
+    CHECK(codes(y[2]["reasons"]) == Codes{"SUBSIDY_NO_CLAIM_STEP"});
+    CHECK(y[2]["rate_percent"] == "60");
+    REQUIRE(codes(y[3]["reasons"]) == Codes{"SUBSIDY_NO_CLAIM_NO_FALL"});
+    CHECK(y[3]["rate_percent"] == "60");
+    CHECK(y[3]["subsidy"] == "12000.00");
+    const std::string en = y[3]["reasons"][0]["message_en"], zh = y[3]["reasons"][0]["message_zh"];
+    CHECK(en.find("2027 is subsidised at 60% (this pack's ratios for clause （二）, incentives.premium_subsidy.ratios_percent") !=
+          std::string::npos);
+    CHECK(en.find("not lower than the 60% of the year before") != std::string::npos);
+    CHECK(en.find("fall of 0") == std::string::npos);
+    CHECK(en.find("ratio's 0%") == std::string::npos);
+    CHECK(en.find("premium rate went") == std::string::npos);
+    CHECK(zh.find("补贴比例没有下降") != std::string::npos);
+    CHECK(codes(y[4]["reasons"]) == Codes{"SUBSIDY_OUTSIDE_VALIDITY"});
+    // The rule on values: the same at the bottom of a one-ratio ladder.
+    Policy::Incentives::Subsidy one = *pack.incentives->premium_subsidy;
+    one.ratios = {8000};
+    const incentive::CertificateFinding cert = incentive::check_certificate(pack, *engine().registry(), "CQ-STT-2024-0017");
+    const auto years = incentive::premium_subsidy(one, cert, {{2025, 100, 10000, false}, {2026, 100, 10000, false}});
+    CHECK(years[1].reasons == std::vector<Code>{Code::SUBSIDY_NO_CLAIM_NO_FALL});
+    CHECK(years[1].ratio == 8000);
+}
+
+TEST_CASE("Rule S: rate_percent is the ratio applied to the counted premium, kept for a premium of 0, 0 only when a rule gives nothing",
+          "[incentive][rule-s]") {
+    njson r = subsidy({year(2025, "0.00"), year(2026, "0.00", "1000000.00", true), year(2027, "0.00")});
+    CHECK(r["years"][0]["rate_percent"] == "80");
+    CHECK(r["years"][0]["subsidy"] == "0.00");
+    CHECK(r["years"][0]["counted_premium"] == "0.00");
+    CHECK(codes(r["years"][0]["reasons"]) == Codes{"SUBSIDY_FIRST_YEAR"});
+    // 2026 is a step 80 -> 70: a rate of 0 % after 0 % did not fall, the exception does not hold
+    // (0 <= 0 × 7/8 would say it did); the ratio 70 % is applied to a premium of 0.
+    CHECK(r["years"][1]["rate_percent"] == "70");
+    CHECK(r["years"][1]["subsidy"] == "0.00");
+    CHECK(codes(r["years"][1]["reasons"]) == Codes{"SUBSIDY_NO_CLAIM_STEP"});
+    CHECK(std::string(r["years"][1]["reasons"][0]["message_en"]).find("went from 0% to 0%, less of a fall") != std::string::npos);
+    CHECK(r["years"][2]["rate_percent"] == "80");  // after a claim
+    CHECK(r["total"] == "0.00");
+    // A year a rule gives nothing: "0".
+    r = subsidy({year(2025, "0.00"), year(2027, "100.00")});
+    CHECK(r["years"][1]["rate_percent"] == "0");
+    r = subsidy({year(2025, "100.00")}, "CQ-STT-2024-0033");  // revoked
+    CHECK(r["years"][0]["rate_percent"] == "0");
+}
+
+TEST_CASE("Rule S: a rounded premium rate or ratio fall is marked as such, an exact one is not", "[incentive][rule-s]") {
+    // 17,142.86 / 1,000,000 is 1.714286 %: shown as ≈1.7143, the needed fall 1/7 as ≈14.2857.
+    njson r = subsidy({year(2025, "20000.00"), year(2026, "20000.00"), year(2027, "17142.86")});
+    std::string en = r["years"][2]["reasons"][0]["message_en"];
+    CHECK(en.find("went from 2% to ≈1.7143%") != std::string::npos);
+    CHECK(en.find("≈14.2857%") != std::string::npos);
+    r = subsidy({year(2025, "20000.00"), year(2026, "17500.00")});
+    en = r["years"][1]["reasons"][0]["message_en"];
+    CHECK(en.find("would step down from 80% to 70% (this pack's ratios for clause （二）, "
+                  "incentives.premium_subsidy.ratios_percent, a fall of 12.5%)") != std::string::npos);
+    CHECK(en.find("fell from 2% to 1.75%") != std::string::npos);
 }
 
 TEST_CASE("Incentive requests: bad amounts and years are SCHEMA errors with a stable code and the JSON Pointer",
@@ -335,7 +480,7 @@ TEST_CASE("Incentive messages: every number a reason cites names the pack settin
     const Policy cq = Policy::load(test::source("criteria/policies/cn-cq-2024-9.yaml"));
     REQUIRE(cq.incentives);
     // The codes whose messages cite a percent, a cap or a limit of the pack.
-    for (Code c : {Code::REWARD_CEILING, Code::REWARD_CAPPED, Code::SUBSIDY_FIRST_YEAR, Code::SUBSIDY_NO_CLAIM_STEP,
+    for (Code c : {Code::REWARD_CEILING, Code::REWARD_CAPPED, Code::SUBSIDY_FIRST_YEAR, Code::SUBSIDY_NO_CLAIM_STEP, Code::SUBSIDY_NO_CLAIM_NO_FALL,
                    Code::SUBSIDY_RATE_FELL, Code::SUBSIDY_AFTER_CLAIM, Code::SUBSIDY_RATE_CAPPED, Code::SUBSIDY_YEAR_CAPPED,
                    Code::SUBSIDY_YEARS_EXHAUSTED}) {
         const Message& m = cq.message(c);

@@ -50,13 +50,14 @@ Reward first_purchase_reward(const Policy::Incentives::Reward& rules, const Cert
     if (!r.reasons.empty()) return r;
     r.eligible = true;
     r.max_reward_fen = reward_ceiling_fen(amount_paid_fen, rules.percent, rules.cap_fen, &r.capped);
-    r.reasons.push_back(Code::REWARD_CEILING);
-    if (r.capped) r.reasons.push_back(Code::REWARD_CAPPED);
+    // One reason states the ceiling: the percent of the amount paid, or, when that is more, the cap
+    // (REWARD_CEILING would then call the cap "percent of the amount paid", which it is not).
+    r.reasons.push_back(r.capped ? Code::REWARD_CAPPED : Code::REWARD_CEILING);
     return r;
 }
 
-std::int64_t rate_for_display(std::int64_t premium_fen, std::int64_t insured_fen) {
-    return static_cast<std::int64_t>(divide_half_up(static_cast<Wide>(premium_fen) * 1'000'000, insured_fen));
+Wide rate_for_display(std::int64_t premium_fen, std::int64_t insured_fen) {
+    return divide_half_up(static_cast<Wide>(premium_fen) * 1'000'000, insured_fen);
 }
 
 std::vector<YearSubsidy> premium_subsidy(const Policy::Incentives::Subsidy& rules, const CertificateFinding& cert,
@@ -99,31 +100,38 @@ std::vector<YearSubsidy> premium_subsidy(const Policy::Incentives::Subsidy& rule
         } else {
             const std::size_t next = std::min(level + 1, last_level);
             const std::int64_t a = rules.ratios[level], b = rules.ratios[next];
-            why = Code::SUBSIDY_NO_CLAIM_STEP;
+            s.step_from = a;
+            s.step_to = b;
             if (b < a) {
+                why = Code::SUBSIDY_NO_CLAIM_STEP;
                 // The exception: the actual premium rate fell from the previous year's by at least
                 // the proportion (a - b) / a the ratio would fall: rate × a <= previous rate × b,
-                // cross-multiplied so that nothing is divided.
+                // cross-multiplied so that nothing is divided. A previous rate of 0 cannot fall (the
+                // proportion is undefined; 0 <= 0 would read "fell from 0 % to 0 %").
                 s.fall_needed = static_cast<std::int64_t>(divide_half_up(static_cast<Wide>(a - b) * 1'000'000, a));
                 const InsuredYear& p = years[i - 1];
                 const Wide lhs = static_cast<Wide>(y.premium_fen) * p.insured_fen * a;
                 const Wide rhs = static_cast<Wide>(p.premium_fen) * y.insured_fen * b;
-                if (lhs <= rhs) {
+                if (p.premium_fen > 0 && lhs <= rhs) {
                     level = 0;
                     why = Code::SUBSIDY_RATE_FELL;
                 } else {
                     level = next;
                 }
             } else {
+                // No fall at this step (the last ratio of the ladder stays, or a pack's ladder
+                // rises): there is no exception to check, and no rate comparison to state.
+                why = Code::SUBSIDY_NO_CLAIM_NO_FALL;
                 level = next;
             }
         }
-        s.reasons.push_back(why);
         const Date first = Date::from_ymd({y.year, 1, 1}), last = Date::from_ymd({y.year, 12, 31});
         if (!(cert.valid_from <= last && first < cert.valid_until)) {
+            // No ratio is applied: the ladder's reason would state one (it keeps its place in the series).
             s.reasons.push_back(Code::SUBSIDY_OUTSIDE_VALIDITY);
             continue;
         }
+        s.reasons.push_back(why);
         s.ratio = rules.ratios[level];
         if (actual > at_cap) s.reasons.push_back(Code::SUBSIDY_RATE_CAPPED);
         // counted (1/10000 fen) × ratio (1/10000) is in 1/10^8 of a fen; capped exactly, rounded once.
@@ -228,6 +236,21 @@ void write_reason(JsonOut& w, const Policy& policy, Code code, const Facts& fact
     w.end_object();
 }
 
+// n / d in per cent (n × 100 / d), to four decimals: exact ("1.75") when it has at most four,
+// else rounded half up and marked "≈" ("≈14.2857"), so that a rounded figure is never read as the
+// exact one the rule compared. REQUIRES: n >= 0, d > 0.
+std::string percent_of(Wide n, Wide d) {
+    const Wide scaled = n * 1'000'000;
+    return (scaled % d == 0 ? "" : "≈") + format_scaled(divide_half_up(scaled, d), 4);
+}
+
+// An exact product in 1/10000 of a fen as yuan: two decimals like every amount, more only when the
+// product has them ("5000000.001"), never rounded.
+std::string exact_yuan(Wide ten_thousandths_of_fen) {
+    if (ten_thousandths_of_fen % 10000 == 0) return format_fen(static_cast<std::int64_t>(ten_thousandths_of_fen / 10000));
+    return format_scaled(ten_thousandths_of_fen, 6);
+}
+
 void write_certificate(JsonOut& w, const Request& request, const CertificateFinding& cert) {
     w.begin_object("certificate");
     w.field("id", request.certificate);
@@ -270,8 +293,10 @@ void respond(JsonOut& w, const Policy& policy, const Registry& registry, const R
         const Reward r = first_purchase_reward(rules, cert, request.amount_paid_fen, request.paid_on);
         const std::string paid = format_fen(request.amount_paid_fen), paid_on = request.paid_on.to_string();
         const std::string max = format_fen(r.max_reward_fen), percent = format_scaled(rules.percent, 2),
-                          cap = format_fen(rules.cap_fen);
+                          cap = format_fen(rules.cap_fen),
+                          uncapped = exact_yuan(static_cast<Wide>(request.amount_paid_fen) * rules.percent);
         set(f, Fact::amount_paid, paid);
+        set(f, Fact::uncapped, uncapped);
         set(f, Fact::paid_on, paid_on);
         set(f, Fact::amount, max);
         set(f, Fact::percent, percent);
@@ -321,12 +346,13 @@ void respond(JsonOut& w, const Policy& policy, const Registry& registry, const R
         const std::string year = std::to_string(y.year), premium = format_fen(y.premium_fen),
                           insured = format_fen(y.insured_fen), counted = format_fen(s.counted_premium_fen),
                           amount = format_fen(s.subsidy_fen), percent = format_scaled(s.ratio, 2),
-                          rate = format_scaled(rate_for_display(y.premium_fen, y.insured_fen), 4),
-                          fall = format_scaled(s.fall_needed, 4);
+                          rate = percent_of(y.premium_fen, y.insured_fen),
+                          step_from = format_scaled(s.step_from, 2), step_to = format_scaled(s.step_to, 2),
+                          fall = s.step_from > s.step_to ? percent_of(s.step_from - s.step_to, s.step_from) : "0";
         std::string previous_year, previous_rate;
         if (i > 0) {
             previous_year = std::to_string(request.years[i - 1].year);
-            previous_rate = format_scaled(rate_for_display(request.years[i - 1].premium_fen, request.years[i - 1].insured_fen), 4);
+            previous_rate = percent_of(request.years[i - 1].premium_fen, request.years[i - 1].insured_fen);
         }
         set(yf, Fact::year, year);
         set(yf, Fact::previous_year, previous_year);
@@ -338,6 +364,8 @@ void respond(JsonOut& w, const Policy& policy, const Registry& registry, const R
         set(yf, Fact::premium_rate, rate);
         set(yf, Fact::previous_rate, previous_rate);
         set(yf, Fact::fall_percent, fall);
+        set(yf, Fact::step_from_percent, step_from);
+        set(yf, Fact::step_to_percent, step_to);
         w.begin_object();
         w.field("year", y.year);
         if (s.position > 0) w.field("position", s.position);

@@ -12,6 +12,7 @@
 
 #include "policy/policy.hpp"
 #include "util/civil_date.hpp"
+#include "util/money.hpp"
 
 namespace firstset {
 
@@ -58,10 +59,13 @@ struct InsuredYear {
 struct YearSubsidy {
     int year = 0;
     int position = 0;                  // 1, 2, ... in the continuous series; 0: outside it
-    std::int64_t ratio = 0;            // the subsidy ratio applied (hundredths of a per cent); 0: none
+    // The subsidy ratio applied to the counted premium (hundredths of a per cent), also when the
+    // premium is 0; 0 when a rule gives the year nothing (certificate, gap, years exhausted, validity).
+    std::int64_t ratio = 0;
     std::int64_t counted_premium_fen = 0;  // the premium counted under the rate cap (rounded for display)
     std::int64_t subsidy_fen = 0;
     std::int64_t fall_needed = 0;      // the fall of the ratio the exception needed, in 1/10000 of a per cent
+    std::int64_t step_from = 0, step_to = 0;  // after a year without a claim: the ladder's step a -> b
     std::vector<Code> reasons;
 };
 
@@ -69,8 +73,11 @@ struct YearSubsidy {
 std::vector<YearSubsidy> premium_subsidy(const Policy::Incentives::Subsidy& rules, const CertificateFinding& cert,
                                          const std::vector<InsuredYear>& years);
 
-// A premium rate premium / insured in 1/10000 of a per cent (2 % is 20000), rounded half up: for messages only.
-std::int64_t rate_for_display(std::int64_t premium_fen, std::int64_t insured_fen);
+// A premium rate premium / insured in 1/10000 of a per cent (2 % is 20000), rounded half up: for
+// messages only. In 128 bits: a valid request may give a rate of up to 10^16 % (a premium of
+// 999,999,999,999.99 on an insured amount of 0.01), 10^22 in these units, beyond 64 bits.
+// REQUIRES: premium_fen >= 0, insured_fen > 0.
+Wide rate_for_display(std::int64_t premium_fen, std::int64_t insured_fen);
 
 // The request, read after the schema check. Throws StatusError(SCHEMA) with a stable code and the
 // JSON Pointer for an amount that is malformed (MONEY_FORMAT), negative (MONEY_NEGATIVE), has more

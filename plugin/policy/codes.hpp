@@ -89,7 +89,10 @@ namespace firstset {
     X(max_years)          /* the pack's limit of continuous years (3) */                    \
     X(premium_rate)       /* this year's actual premium rate, in per cent (4 places) */     \
     X(previous_rate)      /* the previous year's, the same way */                           \
-    X(fall_percent)       /* the fall of the subsidy ratio the exception needs, per cent */
+    X(fall_percent)       /* the fall of the subsidy ratio the exception needs, per cent ("≈14.2857" when rounded) */ \
+    X(uncapped)           /* Rule R: the pack's percent of the amount paid, exactly, before the cap */ \
+    X(step_from_percent)  /* Rule S: the ratio of the ladder a year without a claim steps from */ \
+    X(step_to_percent)    /* and the ratio it steps to (ratios_percent) */
 
 // The reason and warning codes of rules C, D, E and T: X(NAME, group, facts its message may use...).
 // Names are the stable codes of docs/contract.md section 5 and docs/abi.md. Group: which rule
@@ -105,7 +108,8 @@ namespace firstset {
     accepted_kinds, certified_product, holder
 #define FIRSTSET_SUBSIDY_FACTS                                                                                 \
     FIRSTSET_INCENTIVE_FACTS, year, previous_year, premium, insured_amount, counted_premium, amount, percent,  \
-        cap, rate_cap_percent, max_years, premium_rate, previous_rate, fall_percent
+        cap, rate_cap_percent, max_years, premium_rate, previous_rate, fall_percent, step_from_percent,       \
+        step_to_percent
 #define FIRSTSET_CODES(X)                                                                                      \
     /* Rule C: certificate checks */                                                                           \
     X(CERT_UNKNOWN, tendering, certificate, item, registry, evaluation_date, offered_model, manufacturer,      \
@@ -166,12 +170,13 @@ namespace firstset {
     X(INCENTIVE_KIND_NOT_COVERED, incentive, FIRSTSET_INCENTIVE_FACTS)                                         \
     /* Rule R: the first-purchase reward, clause （一） */                                                     \
     X(REWARD_CEILING, incentive, FIRSTSET_INCENTIVE_FACTS, amount_paid, paid_on, amount, percent, cap)        \
-    X(REWARD_CAPPED, incentive, FIRSTSET_INCENTIVE_FACTS, amount_paid, paid_on, amount, percent, cap)         \
+    X(REWARD_CAPPED, incentive, FIRSTSET_INCENTIVE_FACTS, amount_paid, paid_on, amount, percent, cap, uncapped) \
     X(REWARD_PAID_BEFORE_VALIDITY, incentive, FIRSTSET_INCENTIVE_FACTS, amount_paid, paid_on)                 \
     X(REWARD_PAID_AFTER_VALIDITY, incentive, FIRSTSET_INCENTIVE_FACTS, amount_paid, paid_on)                  \
     /* Rule S: the premium subsidy, clause （二）, per insured year */                                         \
     X(SUBSIDY_FIRST_YEAR, incentive, FIRSTSET_SUBSIDY_FACTS)                                                   \
     X(SUBSIDY_NO_CLAIM_STEP, incentive, FIRSTSET_SUBSIDY_FACTS)                                                \
+    X(SUBSIDY_NO_CLAIM_NO_FALL, incentive, FIRSTSET_SUBSIDY_FACTS)                                             \
     X(SUBSIDY_RATE_FELL, incentive, FIRSTSET_SUBSIDY_FACTS)                                                    \
     X(SUBSIDY_AFTER_CLAIM, incentive, FIRSTSET_SUBSIDY_FACTS)                                                  \
     X(SUBSIDY_RATE_CAPPED, incentive, FIRSTSET_SUBSIDY_FACTS)                                                  \

@@ -56,16 +56,34 @@ Wide divide_half_up(Wide n, Wide d) noexcept {
     return 2 * r >= d ? q + 1 : q;
 }
 
-std::string format_scaled(std::int64_t units, int scale) {
-    std::int64_t unit = 1;
-    for (int k = 0; k < scale; ++k) unit *= 10;
-    std::string s = std::to_string(units / unit);
-    std::int64_t frac = units % unit;
-    if (frac == 0) return s;
-    std::string digits = std::to_string(frac);
-    digits.insert(0, static_cast<std::size_t>(scale) - digits.size(), '0');
-    while (!digits.empty() && digits.back() == '0') digits.pop_back();
-    return s + "." + digits;
+std::string wide_to_string(Wide v) {
+    // The magnitude as unsigned, so that even the most negative value is written correctly.
+    __extension__ typedef unsigned __int128 UWide;
+    const bool negative = v < 0;
+    UWide m = negative ? UWide(0) - static_cast<UWide>(v) : static_cast<UWide>(v);
+    std::string s;
+    do {
+        s.push_back(static_cast<char>('0' + static_cast<int>(m % 10)));
+        m /= 10;
+    } while (m != 0);
+    if (negative) s.push_back('-');
+    return {s.rbegin(), s.rend()};
+}
+
+std::string format_scaled(Wide units, int scale) {
+    // Written from the digits of the magnitude: no division of a negative value, no 64-bit cast.
+    std::string digits = wide_to_string(units);
+    std::string sign;
+    if (!digits.empty() && digits[0] == '-') {
+        sign = "-";
+        digits.erase(0, 1);
+    }
+    const std::size_t places = static_cast<std::size_t>(scale < 0 ? 0 : scale);
+    if (digits.size() <= places) digits.insert(0, places + 1 - digits.size(), '0');
+    std::string whole = digits.substr(0, digits.size() - places), frac = digits.substr(digits.size() - places);
+    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+    if (frac.empty() && whole == "0") sign.clear();
+    return sign + whole + (frac.empty() ? "" : "." + frac);
 }
 
 }  // namespace firstset

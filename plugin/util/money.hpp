@@ -35,8 +35,13 @@ std::string format_fen(std::int64_t fen);
 // n / d rounded half up (away from zero at exactly a half). REQUIRES: n >= 0, d > 0.
 Wide divide_half_up(Wide n, Wide d) noexcept;
 
-// A scaled non-negative integer written exactly, without trailing zeros: (3000, 2) is "30",
-// (1250, 2) is "12.5", (142857, 4) is "14.2857".
-std::string format_scaled(std::int64_t units, int scale);
+// A scaled integer written exactly, without trailing zeros: (3000, 2) is "30", (1250, 2) is
+// "12.5", (142857, 4) is "14.2857". 128 bits, so a quotient of two amounts (a premium rate of up to
+// 10^16 %) is written in full, never cut to 64 bits. The values written are never negative; a
+// negative one is still written exactly, with a '-'. REQUIRES: 0 <= scale <= 30.
+std::string format_scaled(Wide units, int scale);
+
+// A non-negative 128-bit integer in decimal ("0" for 0); a negative one with a '-'.
+std::string wide_to_string(Wide v);
 
 }  // namespace firstset
