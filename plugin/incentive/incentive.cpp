@@ -287,6 +287,16 @@ void respond(JsonOut& w, const Policy& policy, const Registry& registry, const R
         set(f, Fact::holder, esc(c->holder_name));
     }
 
+    // What both answers begin with: the clause, its citation, the pack and registry relied on, the certificate.
+    auto write_head = [&](JsonOut& out, std::string_view clause, const std::string& citation) {
+        out.field("clause", clause);
+        out.field("citation", citation);
+        out.key("policy");
+        write_policy_ref(out, policy);
+        out.key("registry");
+        write_registry_ref(out, registry);
+        write_certificate(out, request, cert);
+    };
     w.begin_object();
     if (request.clause == Request::Clause::first_purchase_reward) {
         const Policy::Incentives::Reward& rules = *policy.incentives->first_purchase_reward;
@@ -301,13 +311,7 @@ void respond(JsonOut& w, const Policy& policy, const Registry& registry, const R
         set(f, Fact::amount, max);
         set(f, Fact::percent, percent);
         set(f, Fact::cap, cap);
-        w.field("clause", "first_purchase_reward");
-        w.field("citation", rules.citation);
-        w.key("policy");
-        write_policy_ref(w, policy);
-        w.key("registry");
-        write_registry_ref(w, registry);
-        write_certificate(w, request, cert);
+        write_head(w, "first_purchase_reward", rules.citation);
         w.field("amount_paid", paid);
         w.field("paid_on", paid_on);
         w.field("eligible", r.eligible);
@@ -328,13 +332,7 @@ void respond(JsonOut& w, const Policy& policy, const Registry& registry, const R
     set(f, Fact::cap, cap);
     set(f, Fact::rate_cap_percent, rate_cap);
     set(f, Fact::max_years, max_years);
-    w.field("clause", "premium_subsidy");
-    w.field("citation", rules.citation);
-    w.key("policy");
-    write_policy_ref(w, policy);
-    w.key("registry");
-    write_registry_ref(w, registry);
-    write_certificate(w, request, cert);
+    write_head(w, "premium_subsidy", rules.citation);
     w.field("eligible", cert.accepted());
     std::int64_t total = 0;
     w.begin_array("years");

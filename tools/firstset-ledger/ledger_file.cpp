@@ -319,14 +319,12 @@ std::vector<Section> sections(const Dossier& d) {
     return out;
 }
 
-// A table cell: text from records is text, never markup (a statement holding <script> stays
-// words in a Markdown viewer too).
-std::string md_cell(std::string s) {
+// A paragraph or title: text from records is text, never markup (a statement holding <script>
+// stays words in a Markdown viewer too).
+std::string md_text(const std::string& s) {
     std::string out;
     for (char c : s) {
-        if (c == '|') out += "\\|";
-        else if (c == '\n') out += "<br>";
-        else if (c == '<') out += "&lt;";
+        if (c == '<') out += "&lt;";
         else if (c == '>') out += "&gt;";
         else if (c == '&') out += "&amp;";
         else out.push_back(c);
@@ -334,13 +332,12 @@ std::string md_cell(std::string s) {
     return out;
 }
 
-// A paragraph or title: the same, without the table's bar and line break.
-std::string md_text(const std::string& s) {
+// A table cell: the same, with the table's bar escaped and line breaks as <br>.
+std::string md_cell(const std::string& s) {
     std::string out;
-    for (char c : s) {
-        if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else if (c == '&') out += "&amp;";
+    for (char c : md_text(s)) {
+        if (c == '|') out += "\\|";
+        else if (c == '\n') out += "<br>";
         else out.push_back(c);
     }
     return out;

@@ -97,14 +97,7 @@ int fail(int code, const std::string& zh, const std::string& en) {
 
 std::string plugin_or_default(std::string path) { return firstset::cli::plugin_path(std::move(path), FIRSTSET_DEFAULT_PLUGIN); }
 
-std::string now_utc() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+std::string now_utc() { return tool::report::utc_now(); }
 
 std::string summary(const tool::Record& r) {
     const auto& b = r.body;

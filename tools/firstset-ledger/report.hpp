@@ -166,4 +166,7 @@ struct CommandLine {
 };
 int command(const CommandLine& cl, const std::function<Verifier()>& load_verifier, std::ostream& out, std::ostream& err);
 
+// The current time, UTC, YYYY-MM-DDTHH:MM:SSZ (what reports and dossiers say they were made at).
+std::string utc_now();
+
 }  // namespace tool::report
