@@ -69,11 +69,11 @@ status reports the registry's source and age, the ledger, its signed checkpoint 
 
 serve 作为常驻评审进程：从标准输入逐行读取 JSON 请求，每行输出一个 JSON 应答；引擎一直打开，
 在后台刷新认定名录、签署检查点、向归档发送账本。请求：{"evaluate": 请求} {"record": 记录}
-{"lint": 招标项目} {"status": {}}；出错时应答为错误文档 {"error": {...}}。标准输入结束即退出。
+{"lint": 招标项目} {"incentive": 请求} {"status": {}}；出错时应答为错误文档 {"error": {...}}。标准输入结束即退出。
 serve runs as a long-lived evaluation process: one JSON request per line on standard input, one
 JSON answer per line on standard output, with the engine kept open so that it follows the
 registry, signs checkpoints and ships its ledger in the background. Requests: {"evaluate": R},
-{"record": R}, {"lint": TENDER}, {"status": {}}; a failure answers the error document
+{"record": R}, {"lint": TENDER}, {"incentive": R}, {"status": {}}; a failure answers the error document
 {"error": {...}}. It exits when standard input ends (after a last checkpoint and shipping pass).
 
 退出码 Exit status: 0 完成 done · 2 用法错误 usage · 3 输入文件有误 input file · 4 插件或配置不可用

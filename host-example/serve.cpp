@@ -34,21 +34,22 @@ std::string answer(const firstset::Engine& engine, const std::string& line) {
     std::string_view text;
     if (!split_line(line, op, text))
         return error_document("PARSE", "SERVE_BAD_LINE",
-                              "a line is one JSON object with one member: evaluate, record, lint or status",
-                              "每行应为一个只含一个成员（evaluate、record、lint 或 status）的 JSON 对象");
+                              "a line is one JSON object with one member: evaluate, record, lint, incentive or status",
+                              "每行应为一个只含一个成员（evaluate、record、lint、incentive 或 status）的 JSON 对象");
     const std::string body(text);
     try {
         if (op == "evaluate") return engine.evaluate(body);
         if (op == "record") return engine.record(body);
         if (op == "lint") return engine.lint(body);
+        if (op == "incentive") return engine.incentive(body);
         if (op == "status") return engine.status();
     } catch (const firstset::Error& e) {
         return e.document();
     } catch (const std::exception& e) {
         return error_document("INTERNAL", "SERVE_UNAVAILABLE", e.what(), e.what());
     }
-    return error_document("SCHEMA", "SERVE_UNKNOWN_OPERATION", "unknown operation \"" + op + "\": evaluate, record, lint or status",
-                          "未知操作 \"" + op + "\"：可用 evaluate、record、lint、status");
+    return error_document("SCHEMA", "SERVE_UNKNOWN_OPERATION", "unknown operation \"" + op + "\": evaluate, record, lint, incentive or status",
+                          "未知操作 \"" + op + "\"：可用 evaluate、record、lint、incentive、status");
 }
 
 }  // namespace

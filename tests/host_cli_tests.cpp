@@ -222,7 +222,9 @@ TEST_CASE("Host: serve answers each JSON line with one line, an error document f
     const std::string request = test::read_file(test::source("tests/data/request-b1.json"));
     std::string compact = nlohmann::json::parse(request).dump();
     test::write_file(dir / "in.jsonl", "{\"evaluate\": " + compact + "}\nnot json\n{\"fly\": {}}\n\n{\"status\": {}}\n" +
-                                           "{\"evaluate\": {\"tender\": 1}}\n");
+                                           "{\"evaluate\": {\"tender\": 1}}\n" +
+                                           R"({"incentive": {"clause":"first_purchase_reward","certificate":"CQ-STT-2024-0017",)"
+                                           R"("amount_paid":"2200000.00","paid_on":"2026-04-20"}})" "\n");
     const test::Run r = test::run(FIRSTSET_HOST, "serve --config " + test::source("examples/config.yaml").string() + " < " +
                                                      (dir / "in.jsonl").string());
     INFO(r.out);
@@ -230,7 +232,7 @@ TEST_CASE("Host: serve answers each JSON line with one line, an error document f
     std::vector<nlohmann::json> answers;
     std::istringstream lines(r.out);
     for (std::string line; std::getline(lines, line);) answers.push_back(nlohmann::json::parse(line));
-    REQUIRE(answers.size() == 5);  // the blank line gets no answer
+    REQUIRE(answers.size() == 6);  // the blank line gets no answer
     CHECK(answers[0]["registry"]["version"] == "2026-11-01");
     CHECK(answers[1]["error"]["code"] == "SERVE_BAD_LINE");
     CHECK(answers[1]["error"]["status"] == "PARSE");
@@ -238,6 +240,7 @@ TEST_CASE("Host: serve answers each JSON line with one line, an error document f
     CHECK(answers[3]["registry"]["source"].is_null());  // status: a registry file
     CHECK(answers[4]["error"]["status"] == "SCHEMA");   // the plugin's own answer to a bad request
     CHECK(answers[4]["error"]["path"] == "/bid");  // names what is missing
+    CHECK(answers[5]["max_reward"] == "660000.00");   // Rule R through serve too (30 % of 2,200,000.00)
 }
 
 TEST_CASE("Host: incentive prints the reward ceiling and the premium subsidy for a certified machine, exactly",
