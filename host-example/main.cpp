@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
     host::use_utf8_ctype();
     std::string command, config, plugin_path, tender_path, lang = "both", award_id, failure_id, case_id;
     bool json = false;
-    po::options_description options(help_text);
+    po::options_description options(help_text, 240, 120);  // wide: Boost wraps by bytes and would cut a Chinese character
     options.add_options()
         ("help,h", "显示帮助 show this help")
         ("config,c", po::value(&config), "引擎配置文件 engine configuration (YAML)")
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
         ("json", po::bool_switch(&json), "输出 JSON output JSON for machines")
         ("lang", po::value(&lang), "语言 zh | en | both (default both)")
         ("award", po::value(&award_id), "record: 授标记录编号 id of the award record referred to")
-        ("case", po::value(&case_id), "record: 容错案件编号（其申请记录的编号） id of the case (its application record) a stage belongs to")
+        ("case", po::value(&case_id), "record: 容错案件编号 the case's id (its application's)")
         ("failure", po::value(&failure_id), "record: 故障报告编号 id of the failure report referred to");
     po::options_description hidden;
     hidden.add_options()("command", po::value(&command))("tender", po::value(&tender_path));
@@ -223,25 +223,33 @@ int main(int argc, char** argv) {
         }
 
         if (command == "incentive") {
+            // Every request is answered: one refused does not lose the others. Its place holds its
+            // error document (--json) or its error (text); the exit status says one was refused.
             nlohmann::json responses = nlohmann::json::array();
+            int status = ok;
             for (std::size_t i = 0; i < incentive_requests.size(); ++i) {
                 try {
                     responses.push_back(nlohmann::json::parse(engine->incentive(incentive_requests[i].dump())));
                 } catch (const firstset::Error& e) {
-                    auto f = read_error(e.document());
-                    const std::string which = std::to_string(i + 1);
-                    return fail(e.status() == FIRSTSET_CONFIG ? plugin : refused,
-                                "第 " + which + " 个请求无法计算（" + f.where + "）：" + f.zh + " [" + f.code + "]",
-                                "request " + which + " cannot be answered (" + f.where + "): " + f.en + " [" + f.code + "]");
+                    responses.push_back(nlohmann::json::parse(e.document(), nullptr, false));
+                    status = std::max(status, static_cast<int>(e.status() == FIRSTSET_CONFIG ? plugin : refused));
                 }
             }
             if (json) std::cout << (responses.size() == 1 ? responses[0] : responses).dump(2) << "\n";
-            else
-                for (std::size_t i = 0; i < responses.size(); ++i) {
-                    if (i) std::cout << "\n";
-                    host::print_incentive(std::cout, responses[i], language);
+            for (std::size_t i = 0; i < responses.size(); ++i) {
+                const std::string which = std::to_string(i + 1);
+                if (responses[i].contains("error")) {
+                    auto f = read_error(responses[i].dump());
+                    fail(responses[i]["error"].value("status", "") == "CONFIG" ? plugin : refused,
+                         "第 " + which + " 个请求无法计算（" + f.where + "）：" + f.zh + " [" + f.code + "]",
+                         "request " + which + " cannot be answered (" + f.where + "): " + f.en + " [" + f.code + "]");
+                    continue;
                 }
-            return ok;
+                if (json) continue;
+                if (i) std::cout << "\n";
+                host::print_incentive(std::cout, responses[i], language);
+            }
+            return status;
         }
 
         if (command == "record") {

@@ -153,7 +153,8 @@ void print_record(std::ostream& out, const nlohmann::json& r, Language l) {
         for (const auto& due : r.at("due"))
             out << "  " << bilingual(l, "待办环节", "stage due") << "  "
                 << bilingual(l, due.at("label").value("zh", ""), due.at("label").value("en", "")) << "  "
-                << (!due.at("due_date").is_null() ? bilingual(l, "期限 ", "due by ") + due.at("due_date").get<std::string>()
+                << (!due.at("due_date").is_null() ? bilingual(l, "期限 ", "due by ") + due.at("due_date").get<std::string>() +
+                                                          (due.value("overdue", false) ? " " + bilingual(l, "（已逾期）", "(overdue)") : "")
                     : due.value("within_days", nlohmann::json()).is_null()
                         ? bilingual(l, "（无时限）", "(no time limit)")
                         : bilingual(l, "（前一环节完成后起算）", "(counted once the stage before it is done)"))

@@ -279,4 +279,17 @@ TEST_CASE("Host: incentive prints the reward ceiling and the premium subsidy for
     CHECK(r.out.find("/amount_paid") != std::string::npos);
     test::write_file(dir / "garbage.json", "not json");
     CHECK(host("incentive --config " + config + " " + (dir / "garbage.json").string()).status == 3);
+    // One refused request in a batch loses none of the others: its place holds its error document.
+    test::write_file(dir / "batch.json", "[" + test::read_file(dir / "bad.json") + "," +
+                                             R"({"clause": "first_purchase_reward", "certificate": "CQ-STT-2024-0017", )"
+                                             R"("amount_paid": "2200000.00", "paid_on": "2026-04-20"}])");
+    r = host("incentive --json --config " + config + " " + (dir / "batch.json").string());
+    CHECK(r.status == 5);
+    CHECK(r.out.find("request 1 cannot be answered") != std::string::npos);  // on standard error
+    const std::size_t from = r.out.find("[\n  {"), to = r.out.find("\n]", from);
+    REQUIRE(to != std::string::npos);
+    const auto batch = nlohmann::json::parse(r.out.substr(from, to + 2 - from));
+    REQUIRE(batch.size() == 2);
+    CHECK(batch[0]["error"]["code"] == "MONEY_PRECISION");
+    CHECK(batch[1]["max_reward"] == "660000.00");
 }

@@ -255,6 +255,9 @@ TEST_CASE("Checkpoints: a tampered or truncated archived ledger fails verificati
     json v = verify(srv / "tampered.jsonl", checkpoint, key);
     CHECK(v["ok"] == false);
     CHECK(v["first_bad_seq"] == 6);  // record 6 no longer names record 5's id
+    // Only the chain's problem: verification stopped there, so nothing says records were cut off.
+    REQUIRE(v["problems"].size() == 1);
+    CHECK(v["problems"][0]["code"] == "CHAIN_BROKEN");
 
     // The last three records cut off: the chain alone holds, the checkpoint does not.
     std::string cut = archived;

@@ -324,6 +324,24 @@ TEST_CASE("Rule U: a ledger's archive copy is counted once, a tampered ledger is
     CHECK(reported);
 }
 
+TEST_CASE("Rule U: copies of one ledger that hold different records are reported, the difference counted once", "[report]") {
+    Fleet f;
+    // A copy of eval-01 whose last record was changed: its chain still verifies (no record names the
+    // last one's id), but it is not the server's record any more.
+    std::string copy = test::read_file(f.ledger("eval-01"));
+    const auto last = copy.rfind('\n', copy.size() - 2) + 1;
+    const auto time = copy.find("\"time\":\"", last) + 8;
+    copy[time + 3] = copy[time + 3] == '0' ? '1' : '0';  // another year in the last record's time
+    test::write_file(f.dir / "forked" / "eval-01-copy.jsonl", copy);
+    const json plain = f.report(f.servers + " " + range);
+    const json r = f.report(f.servers + " " + (f.dir / "forked").string() + " " + range, 1);
+    CHECK(r["totals"] == plain["totals"]);  // nothing counted twice
+    bool reported = false;
+    for (const auto& p : r["problems"])
+        if (p["code"] == "REPORT_COPIES_DIFFER") reported = true;
+    CHECK(reported);
+}
+
 TEST_CASE("Rule U: bad input is refused with a stable code, in Chinese and English", "[report]") {
     Fleet f;
     struct Case {

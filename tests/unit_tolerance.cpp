@@ -571,6 +571,8 @@ TEST_CASE("Rule T': a case runs application to notice in the pack's stages, each
     CHECK(c.opened["due"][0]["due_date"] == "2026-11-11");
     CHECK(c.opened["due"][0]["label"]["zh"] == "调查核实");
     CHECK(c.opened["due"][1]["due_date"].is_null());  // decision: counted once investigation is done
+    CHECK(c.opened["due"][0]["overdue"] == true);      // 2026-11-11 is past whenever this runs
+    CHECK(c.opened["due"][1]["overdue"] == false);
 
     const njson inv = c.f.record(stage("investigation", c.case_id, "2026-11-01"));
     CHECK(inv["findings"].empty());
@@ -753,12 +755,15 @@ TEST_CASE("Rule T': references, stages and operator addresses are checked before
     // An application names the failure of its own award.
     njson app = application(c.award_id, c.award_id, "2026-10-12");
     CHECK(c.f.record_error(app).code() == "RECORD_KIND_MISMATCH");
-    // The operator's address is an IPv4 or IPv6 address; "999.1.1.1" passes the schema's pattern, not inet_pton.
-    njson bad = stage("feedback", c.case_id, "2026-10-20");
-    bad["operator"]["address"] = "999.1.1.1";
-    e = c.f.record_error(bad);
-    CHECK(e.code() == "OPERATOR_ADDRESS_INVALID");
-    CHECK(e.where().path == "/operator/address");
+    // The operator's address is an IPv4 or IPv6 address, whatever else it looks like.
+    njson bad;
+    for (const char* address : {"999.1.1.1", "host.example", "1.2.3.4:80", "::ffff:1.2.3"}) {
+        bad = stage("feedback", c.case_id, "2026-10-20");
+        bad["operator"]["address"] = address;
+        e = c.f.record_error(bad);
+        CHECK(e.code() == "OPERATOR_ADDRESS_INVALID");
+        CHECK(e.where().path == "/operator/address");
+    }
     // The operator is required on a stage; a stage's members belong to it.
     bad = stage("feedback", c.case_id, "2026-10-20");
     bad.erase("operator");

@@ -1,5 +1,7 @@
 #include "ledger/verify_file.hpp"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -98,7 +100,14 @@ void verify_file(const json::Value& request, TextBuffer& response) {
     if (key && !checkpoint) {
         v.problems.push_back(Problem{std::nullopt, cp_problem.code, cp_problem.message_en, cp_problem.message_zh});
     } else if (checkpoint) {
-        if (v.records < checkpoint->size) {
+        // Verification stops at the first broken record: records after it were not counted, so
+        // fewer records than the checkpoint covers says nothing of a cut (only a torn tail lets
+        // it read to the end).
+        const bool stopped = std::any_of(v.problems.begin(), v.problems.end(),
+                                         [](const Problem& p) { return p.code != "TORN_TAIL"; });
+        if (stopped) {
+            // the chain's own problem says what is wrong
+        } else if (v.records < checkpoint->size) {
             if (!v.first_bad_seq) v.first_bad_seq = v.records + 1;
             v.problems.push_back(Problem{v.records + 1, "TRUNCATED",
                                          "the ledger has " + std::to_string(v.records) + " complete records; the signed checkpoint covers " +
@@ -118,6 +127,7 @@ void verify_file(const json::Value& request, TextBuffer& response) {
     JsonOut w(response);
     w.begin_object();
     w.field("ok", v.ok()).field("ledger", path).field("records", v.records);
+    if (v.records > 0) w.field("hash", hash_name(v.hash));  // what the ids are: the genesis says
     if (v.records == 0) {
         w.field("head", nullptr);
     } else {

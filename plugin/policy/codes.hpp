@@ -74,6 +74,10 @@ namespace firstset {
     X(procedure_item_zh)  /* a procedure item's label from the pack (else its key), in Chinese */ \
     X(procedure_item_en)  /* and in English */                                             \
     X(case_id)            /* a tolerance-of-failure case's id (its application record's id) */ \
+    X(proposed_zh)        /* the proposal in words (予以容错免责 …), Chinese */            \
+    X(proposed_en)        /* and English */                                                 \
+    X(final_decision_zh)  /* the final decision in words, Chinese */                        \
+    X(final_decision_en)  /* and English */                                                 \
     /* Rules R and S (clauses （一）（二）): amounts are exact, "2200000.00"; percents exact, "12.5" */ \
     X(amount_paid)        /* Rule R: the amount actually paid */                            \
     X(paid_on)            /* Rule R: YYYY-MM-DD, the payment date */                        \
@@ -152,7 +156,8 @@ namespace firstset {
     X(AWARD_INFORMATION_MISSING, tolerance, award_date)                                                        \
     X(EXCLUSION_APPLIES, tolerance, award_date, exclusion_zh, exclusion_en)                                    \
     X(EXCLUSION_NOT_ESTABLISHED, tolerance, award_date, exclusion_zh, exclusion_en)                            \
-    X(FINAL_DIFFERS_FROM_PROPOSAL, tolerance, award_date, proposed, final_decision, final_reason)             \
+    X(FINAL_DIFFERS_FROM_PROPOSAL, tolerance, award_date, proposed, final_decision, final_reason, proposed_zh,    \
+      proposed_en, final_decision_zh, final_decision_en)             \
     /* Rule T': the stages of a tolerance-of-failure case */                                                  \
     X(STAGE_OUT_OF_ORDER, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en, stage_date) \
     X(STAGE_SKIPPED, tolerance, award_date, stage_zh, stage_en, other_stage_zh, other_stage_en, stage_date)   \

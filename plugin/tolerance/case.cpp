@@ -174,6 +174,7 @@ struct CaseFacts {
     const Policy* policy = nullptr;
     std::string award_date;
     std::vector<std::string> other_cases;  // application: cases already opened on the same failure
+    std::optional<Date> today;             // China Standard Time, when the stage is recorded
 };
 
 // The stages still expected after `done`, with the last day the plan allows.
@@ -187,8 +188,12 @@ void write_due(JsonOut& w, const CaseFacts& c) {
         w.field("stage", s.name);
         write_label(w, "label", s.label);
         const std::optional<Date> from = start_of(s, c.failure_date, c.done);
-        if (from && s.within_days) w.field("due_date", Date::from_days(from->days() + s.within_days).to_string());
+        std::optional<Date> due;
+        if (from && s.within_days) due = Date::from_days(from->days() + s.within_days);
+        if (due) w.field("due_date", due->to_string());
         else w.field("due_date", nullptr);
+        // Already past its last day as this answer is written (China Standard Time).
+        w.field("overdue", due && c.today && *c.today > *due);
         if (s.within_days) w.field("within_days", static_cast<std::int64_t>(s.within_days));
         else w.field("within_days", nullptr);
         w.end_object();
@@ -275,13 +280,14 @@ void record_case_stage(const RecordContext& c, const json::Value& request, TextB
     const std::string stage_name(request["stage"].str());
     const Date date = *Date::parse(request["date"].str());  // the schema: a calendar date
     // A stage is recorded once it is done: a date after today (China Standard Time) is a mistake.
-    if (const auto today = china_date_of(ledger::utc_now()); today && date > *today)
+    CaseFacts cf;
+    cf.today = china_date_of(ledger::utc_now());
+    if (const auto& today = cf.today; today && date > *today)
         throw StatusError(Status::schema, "STAGE_DATE_IN_FUTURE",
                           "the stage is dated " + date.to_string() + ", after today (" + today->to_string() +
                               ", China Standard Time): a stage is recorded once it is done",
                           "环节日期 " + date.to_string() + " 晚于今天（" + today->to_string() + "，北京时间）：环节办结后方可记录",
                           Location{"/date", "", 0, 0});
-    CaseFacts cf;
     std::string case_id;
     Assessment assessment;
 

@@ -48,7 +48,7 @@ void write_record_ref(JsonOut& w, const ledger::Appended& a, std::string_view ki
 [[noreturn]] void wrong_kind(std::string_view id, std::string_view kind, std::string_view pointer,
                              std::string_view want) {
     throw StatusError(Status::schema, "RECORD_KIND_MISMATCH",
-                "record " + std::string(id) + " is a " + std::string(kind) + " record, not " + std::string(want),
+                "record " + std::string(id) + " is of kind " + std::string(kind) + ", not " + std::string(want),
                 "记录 " + std::string(id) + " 是 " + std::string(kind) + " 记录，而不是 " + std::string(want) + " 记录",
                 Location{std::string(pointer), "", 0, 0});
 }
@@ -64,6 +64,16 @@ StoredRecord read_stored(const ledger::Indexed& record) {
                     "ledger record " + std::to_string(record.seq) + " cannot be read: " + e.message_en(),
                     "第 " + std::to_string(record.seq) + " 条账本记录无法读取：" + e.message_zh());
     }
+}
+
+// A decision in words, for messages: (Chinese, English).
+std::pair<std::string_view, std::string_view> decision_words(Decision d) {
+    switch (d) {
+        case Decision::exempt: return {"予以容错免责", "exempt"};
+        case Decision::not_exempt: return {"不予免责", "not exempt"};
+        case Decision::review: return {"需进一步查明", "needs review"};
+    }
+    return {"需进一步查明", "needs review"};
 }
 
 void write_proposal_reasons(JsonOut& w, const Policy& policy, const Assessment& award, const DecisionRequest& request,
@@ -87,6 +97,10 @@ void write_proposal_reasons(JsonOut& w, const Policy& policy, const Assessment& 
         Facts ff = f;
         set(ff, Fact::proposed, decision_name(p.proposed));
         set(ff, Fact::final_decision, decision_name(*request.final));
+        set(ff, Fact::proposed_zh, decision_words(p.proposed).first);
+        set(ff, Fact::proposed_en, decision_words(p.proposed).second);
+        set(ff, Fact::final_decision_zh, decision_words(*request.final).first);
+        set(ff, Fact::final_decision_en, decision_words(*request.final).second);
         set(ff, Fact::final_reason, esc(*request.final_reason));
         reasons.write(Code::FINAL_DIFFERS_FROM_PROPOSAL, ff);
     }

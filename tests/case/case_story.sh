@@ -92,7 +92,8 @@ assert manifest["format"] == "firstset-case-package/1" and manifest["award"] == 
 for f in manifest["files"]:
     body = z.read(f["name"])
     assert hashlib.sha256(body).hexdigest() == f["sha256"] and len(body) == f["bytes"], f["name"]
-assert {f["name"] for f in manifest["files"]} == want - {"manifest.json", "README.txt"}
+assert {f["name"] for f in manifest["files"]} == want - {"manifest.json"}
+assert manifest["hash"] == "sha256", manifest["hash"]  # the chain hash the records' ids are
 # Every packed line is the ledger's line of that seq, byte for byte; ids are their SHA-256.
 ledger_lines = open(ledger, "rb").read().split(b"\n")[:-1]
 packed = z.read("records.jsonl").split(b"\n")[:-1]

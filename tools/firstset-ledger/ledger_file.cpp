@@ -138,6 +138,12 @@ std::string stage_details(const Record& r) {
 }
 
 std::string state_text(const TimelineStage& s, const std::string& as_of) {
+    if (s.findings && (s.state == TimelineStage::State::done || s.state == TimelineStage::State::done_late))
+        return std::string(s.state == TimelineStage::State::done ? "⚠ 按时完成 done on time" : "✗ 逾期 " + std::to_string(s.days_late) +
+                                                                                               " 日完成 done " + std::to_string(s.days_late) +
+                                                                                               " days late") +
+               "，但有 " + std::to_string(s.findings) + " 项异常（顺序等，见内容） with " + std::to_string(s.findings) +
+               " finding(s) on order or grounds, see details";
     switch (s.state) {
         case TimelineStage::State::done: return "✓ 按时完成 done on time";
         case TimelineStage::State::done_late:
@@ -152,8 +158,9 @@ std::string state_text(const TimelineStage& s, const std::string& as_of) {
     return "";
 }
 
-const char* state_class(TimelineStage::State s) {
-    switch (s) {
+const char* state_class(const TimelineStage& t) {
+    if (t.findings && t.state == TimelineStage::State::done) return "flagged";
+    switch (t.state) {
         case TimelineStage::State::done: return "done";
         case TimelineStage::State::done_late: return "late";
         case TimelineStage::State::pending: return "pending";
@@ -175,7 +182,7 @@ Section case_section(const Dossier& d, const Timeline& t) {
         const std::string done = s.record ? str(s.record->body, "date") : "—";
         table.rows.push_back({s.label_zh + " " + s.label_en, s.due.value_or("—"), done, state_text(s, d.as_of),
                               s.record ? operator_text(s.record->body) : "—", s.record ? stage_details(*s.record) : ""});
-        html += std::string("<li class=\"st-") + state_class(s.state) + "\"><span class=\"dot\"></span><div class=\"label\">" +
+        html += std::string("<li class=\"st-") + state_class(s) + "\"><span class=\"dot\"></span><div class=\"label\">" +
                 html_escape(s.label_zh) + "<br><small>" + html_escape(s.label_en) + "</small></div><div class=\"when\">" +
                 (s.record ? "完成 done " + html_escape(done) + "<br>" : std::string()) +
                 (s.due ? "期限 due " + html_escape(*s.due) : std::string()) + "</div><div class=\"status\">" +
@@ -309,10 +316,14 @@ std::vector<Section> sections(const Dossier& d) {
                                "。 " + (ok ? "The ledger verifies: every record's digest is named by the next." : "The ledger does not verify."));
     for (const auto& p : d.verdict.value("problems", nlohmann::json::array()))
         proof.paragraphs.push_back("✗ " + str(p, "code") + ": " + str(p, "message_zh") + " " + str(p, "message_en"));
-    proof.paragraphs.push_back("每条记录的编号是其整行内容的 SHA-256，并写入下一条记录的 prev 字段；任何改动都会使校验失败。 "
-                               "A record's id is the SHA-256 of its line and the next record's prev names it: any change breaks "
+    // The chain hash the ledger's genesis names (firstset_verify reads it): SHA-256 or SM3.
+    const std::string hash = d.verdict.value("hash", "sha256") == "sm3" ? "SM3" : "SHA-256";
+    proof.paragraphs.push_back("本账本的链式哈希算法：" + hash + "（创世记录所定）。每条记录的编号是其整行内容的 " + hash +
+                               " 摘要，并写入下一条记录的 prev 字段；任何改动都会使校验失败。 The ledger's chain hash is " + hash +
+                               " (its genesis record names it): a record's id is the " + hash +
+                               " of its line and the next record's prev names it: any change breaks "
                                "the chain. Keep the head (seq and id) to detect a cut tail: firstset-ledger verify --head SEQ:ID.");
-    Table chain{{"序号 Seq", "时间 Time (UTC)", "类别 Kind", "编号 Id (SHA-256 of the line)", "前序 Prev"}, {}};
+    Table chain{{"序号 Seq", "时间 Time (UTC)", "类别 Kind", "编号 Id (" + hash + " of the line)", "前序 Prev"}, {}};
     for (const Record* r : d.all()) chain.rows.push_back({std::to_string(r->seq), r->time, label(r->kind), r->id, r->prev});
     proof.tables.push_back(chain);
     out.push_back(proof);
@@ -501,6 +512,9 @@ std::vector<Timeline> case_timelines(const Dossier& d) {
             const bool only_if_exempt = flag_of(st, "only_if_exempt", false), required = flag_of(st, "required", true);
             if (ts.record) {
                 const auto done = Date::parse(str(ts.record->body, "date"));
+                const nlohmann::json& findings = member_of(ts.record->body, "findings");
+                if (findings.is_array())
+                    for (const auto& f : findings) ts.findings += str(f, "code") != "STAGE_OVERDUE";  // lateness is shown apart
                 ts.state = TimelineStage::State::done;
                 if (due && done && *done > *due) {
                     ts.state = TimelineStage::State::done_late;
@@ -566,6 +580,7 @@ std::string dossier_html(const Dossier& d) {
       << ".timeline .dot{position:absolute;top:.15em;left:50%;margin-left:-.65em;width:1.3em;height:1.3em;border-radius:50%;"
          "background:#9aa5b1;border:2px solid #fff;box-shadow:0 0 0 1px #9aa5b1}\n"
       << ".timeline .label{font-weight:600;font-size:13px}.timeline .when{color:#52606d}.timeline .status{margin-top:.2em}\n"
+      << ".st-flagged .dot{background:#d9822b}.st-flagged .status{color:#b54708;font-weight:600}\n"
       << ".st-done .dot{background:#1a7f37}.st-late .dot,.st-overdue .dot{background:#b42318}.st-pending .dot{background:#f0b429}\n"
       << ".st-notdue{opacity:.55}.st-late .status,.st-overdue .status{color:#b42318;font-weight:600}.st-done .status{color:#1a7f37}\n"
       << "@media print{body{margin:0}h2{break-after:avoid}}\n</style>\n</head>\n<body>\n";

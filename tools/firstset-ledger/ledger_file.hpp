@@ -53,6 +53,7 @@ struct TimelineStage {
     const Record* record = nullptr;  // the first record of the stage, if done
     enum class State { done, done_late, pending, overdue, not_due } state = State::not_due;
     long days_late = 0;              // done_late, overdue
+    std::size_t findings = 0;        // Rule T' findings stored with its record (order, notice, ...)
 };
 struct Timeline {
     const Record* application = nullptr;

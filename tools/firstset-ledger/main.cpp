@@ -85,7 +85,7 @@ sign     用私钥签署文件（如认定名录），写出 DOCUMENT.sig，供 
          Signs a file (a registry, say) and writes DOCUMENT.sig, which registry.public_key checks.
 
 退出码 Exit status: 0 完成/账本完好/审查通过 done, intact, passed · 1 账本有问题或评标办法有错误
-（report：有账本未通过校验） problems found (report: a ledger did not verify) · 2 用法错误 usage · 3 无法读取账本或招标文件 unreadable · 4 无法加载插件或配置
+（report：有账本未通过校验） problems found (report: a ledger did not verify) · 2 用法错误 usage · 3 无法读取账本或招标文件、无法写出结果 cannot read or write · 4 无法加载插件或配置
 library or configuration unusable · 5 无此授标或案件记录 no such award or case
 
 Options)";
@@ -132,7 +132,7 @@ static int run(int argc, char** argv) {
     std::string by = "purchaser", period = "quarter";
     std::vector<std::string> rest;
     bool json = false, include_unverified = false;
-    po::options_description options(help_text);
+    po::options_description options(help_text, 240, 120);  // wide: Boost wraps by bytes and would cut a Chinese character
     options.add_options()
         ("help,h", "显示帮助 show this help")
         ("head", po::value(&head), "verify: 之前保存的账本头 the head kept earlier, SEQ:ID")
@@ -308,7 +308,9 @@ static int run(int argc, char** argv) {
                           << " (" << verdict["checkpoint"]["size"] << " records, key "
                           << verdict["checkpoint"]["key"].get<std::string>() << ")\n";
         } else {
-            std::cout << "账本有问题 The ledger does not verify (first bad record: " << verdict["first_bad_seq"] << ")\n";
+            std::cout << "账本有问题 The ledger does not verify";
+            if (verdict["first_bad_seq"].is_number()) std::cout << " (first bad record: " << verdict["first_bad_seq"] << ")";
+            std::cout << "\n";
             for (const auto& p : verdict["problems"])
                 std::cout << "  ✗ " << p["code"].get<std::string>() << "  " << p["message_zh"].get<std::string>() << "\n     "
                           << p["message_en"].get<std::string>() << "\n";

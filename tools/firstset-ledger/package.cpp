@@ -39,10 +39,10 @@ const char* const readme =
     "verification.json 打包时整本账本的校验结果与账本头。 The whole ledger's verification and head when packed.\n"
     "manifest.json     以上每个文件的 SHA-256。 The SHA-256 of every file above.\n"
     "\n"
-    "核查方法 How to check: 记录编号为其行内容的摘要（账本创世记录所定算法，SHA-256 或 SM3），\n"
+    "核查方法 How to check: 记录编号为其行内容的摘要（账本创世记录所定算法，SHA-256 或 SM3，见 manifest.json 的 hash），\n"
     "与账本中同序号记录比对；用 firstset-ledger verify LEDGER --head SEQ:ID 核对账本头（docs/ledger-format.md）。\n"
     "A record's id is the digest of its line (the algorithm the ledger's genesis names: SHA-256 or\n"
-    "SM3); compare with the ledger's record of the same seq, and check the head with\n"
+    "SM3, manifest.json's hash); compare with the ledger's record of the same seq, and check the head with\n"
     "firstset-ledger verify LEDGER --head SEQ:ID (docs/ledger-format.md).\n";
 
 [[noreturn]] void zip_failed(const std::string& what, zip_t* z) {
@@ -77,6 +77,7 @@ void write_case_package(const Dossier& d, const std::filesystem::path& out) {
                                       {"records", record_list}}
                                .dump(2) +
                            "\n");
+    files.emplace_back("README.txt", readme);
     nlohmann::json listed = nlohmann::json::array();
     for (const auto& [name, bytes] : files)
         listed.push_back({{"name", name}, {"bytes", bytes.size()}, {"sha256", firstset::sha256_hex(bytes)}});
@@ -86,10 +87,10 @@ void write_case_package(const Dossier& d, const std::filesystem::path& out) {
                                                        {"award", d.award.id},
                                                        {"cases", cases},
                                                        {"head", d.verdict.value("head", nlohmann::json())},
+                                                       {"hash", d.verdict.value("hash", "sha256")},  // what the records' ids are
                                                        {"files", listed}}
                                                 .dump(2) +
                                             "\n");
-    files.emplace_back("README.txt", readme);
 
     // Only a regular file is ever replaced (never a device, a folder or a link's target), through a
     // temporary file of a unique name beside it, renamed into place.

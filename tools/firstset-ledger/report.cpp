@@ -682,19 +682,44 @@ Report build(const Options& o, const Verifier& verify) {
         Id g;
         if (id_of(i, 0, g)) by_genesis[encode_id(g)].push_back(i);
     }
+    // Copies that hold different records at the same seq have forked (one was changed and its chain
+    // made whole again, or two writers shared a genesis): which is true cannot be told here, so the
+    // first input's records count, the diverging ones of the others do not, and the report says so
+    // (exit 1, as for a ledger that does not verify).
     std::unordered_set<Id, IdHash> seen;
+    std::unordered_map<std::uint64_t, Id> at_seq;
     for (const auto& [genesis, inputs] : by_genesis) {
         if (inputs.size() < 2) continue;
         seen.clear();
+        at_seq.clear();
         for (const std::size_t i : inputs) {
             auto& recs = ledgers[i].recs;
+            std::uint64_t forked_at = 0, forked = 0;
             for (std::size_t k = 0; k < recs.size(); ++k) {
                 Id id;
                 if (!id_of(i, k, id)) continue;
+                const auto [known, first] = at_seq.try_emplace(recs[k].seq, id);
+                if (!first && !(known->second == id)) {
+                    recs[k].duplicate = true;  // left out: another copy has another record here
+                    if (!forked_at) forked_at = recs[k].seq;
+                    ++forked;
+                    continue;
+                }
                 if (!seen.insert(id).second) {
                     recs[k].duplicate = true;
                     ++r.inputs[i].duplicates;
                 }
+            }
+            if (forked) {
+                r.unverified = true;
+                const std::string n = std::to_string(forked), at = std::to_string(forked_at);
+                r.problems.push_back(Problem{{"REPORT_COPIES_DIFFER",
+                                              "该账本与同一账本（同一创世记录）的另一副本从第 " + at + " 条记录起不一致，" + n +
+                                                  " 条不一致的记录未计入；请用 firstset-ledger verify 对照保存的账本头核查哪份被改动",
+                                              "this ledger and another copy of the same ledger (same genesis record) hold different "
+                                              "records from record " + at + " on; its " + n + " differing records are not counted: "
+                                              "check which copy was changed with firstset-ledger verify against a kept head"},
+                                             r.inputs[i].path, forked_at, forked});
             }
         }
     }
