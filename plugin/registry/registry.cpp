@@ -126,6 +126,20 @@ private:
     std::unordered_set<std::string_view> shared_;
 };
 
+// Under AddressSanitizer malloc is ASan's, not glibc's: glibc's malloc_trim then walks arenas
+// glibc never set up, and crashed (once, when engines opened on two threads at once). Its pages
+// are ASan's to manage; trimming is for the real allocator only.
+#if defined(__SANITIZE_ADDRESS__)
+#define FIRSTSET_MALLOC_REPLACED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FIRSTSET_MALLOC_REPLACED 1
+#endif
+#endif
+#ifndef FIRSTSET_MALLOC_REPLACED
+#define FIRSTSET_MALLOC_REPLACED 0
+#endif
+
 namespace {
 
 // The document's bytes: JSON is read entry by entry (from_json_entries); YAML and anything the
@@ -135,7 +149,7 @@ Registry registry_from_text(std::string&& text, const std::string& file) {
     std::optional<Registry> r;
     if (format == SourceDocument::Format::json) r = Registry::from_json_entries(text, file);
     if (!r) r = Registry::from_document(SourceDocument::parse(std::move(text), file, format));
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && !FIRSTSET_MALLOC_REPLACED
     // The document and its parse are gone: give their pages back rather than keep them resident.
     malloc_trim(0);
 #endif
