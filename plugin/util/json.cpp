@@ -1,5 +1,7 @@
 #include "util/json.hpp"
 
+#include "util/rapidjson_stack.hpp"
+
 #include <rapidjson/error/error.h>
 #include <rapidjson/reader.h>
 
@@ -11,29 +13,6 @@
 #include "util/error.hpp"
 #include "util/json_out.hpp"
 #include "util/utf8.hpp"
-
-namespace firstset::json {
-namespace {
-
-// What RapidJSON's reader keeps its stack with (decoded strings, numbers' text, the containers
-// open): malloc, as its default CrtAllocator, under a type of the reader's own, so that the
-// stack's Reserve below is the reader's alone.
-struct ReaderStackAllocator : rapidjson::CrtAllocator {};
-
-}  // namespace
-}  // namespace firstset::json
-
-// RapidJSON 1.1.0's Stack::Reserve tests `stackTop_ + n > stackEnd_` while the stack is still
-// unallocated (null): arithmetic on a null pointer, undefined behaviour that clang's
-// UndefinedBehaviorSanitizer stops at on the first parse. This is the test as later RapidJSON
-// writes it, for the reader's stack only: a difference, which is 0 for two null pointers.
-namespace rapidjson::internal {
-template <>
-template <typename T>
-RAPIDJSON_FORCEINLINE void Stack<firstset::json::ReaderStackAllocator>::Reserve(size_t count) {
-    if (RAPIDJSON_UNLIKELY(static_cast<std::ptrdiff_t>(sizeof(T) * count) > stackEnd_ - stackTop_)) Expand<T>(count);
-}
-}  // namespace rapidjson::internal
 
 namespace firstset {
 
@@ -728,8 +707,8 @@ void Reader::refused(rapidjson::ParseErrorCode code, std::size_t at) {
 }
 
 Value Reader::read(std::size_t first) {
-    ReaderStackAllocator allocator;
-    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, ReaderStackAllocator> reader(&allocator);
+    ParseStackAllocator allocator;
+    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, ParseStackAllocator> reader(&allocator);
     rapidjson::ParseResult result = reader.Parse<read_flags>(in_, *this);
     if (result.Code() == rapidjson::kParseErrorNumberTooBig && rewritten_.empty() && rewrite_numbers()) {
         restart();

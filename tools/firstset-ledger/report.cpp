@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "util/rapidjson_stack.hpp"
+
 #include <rapidjson/document.h>
 
 #include <algorithm>
@@ -22,28 +24,11 @@
 #include "util/civil_date.hpp"
 
 namespace tool::report {
-namespace {
-// What a record's document keeps its parse stack with: malloc, as RapidJSON's default, under a type
-// of the report's own, so that the Reserve below is the report's alone.
-struct ParseStackAllocator : rapidjson::CrtAllocator {};
-}  // namespace
-}  // namespace tool::report
-
-// RapidJSON 1.1.0's Stack::Reserve computes `stackTop_ + n` while the stack is still null, which
-// clang's UndefinedBehaviorSanitizer stops at (the plugin's reader, util/json.cpp, has the same
-// fix for its own stack): the test as later RapidJSON writes it, a difference, 0 for two nulls.
-namespace rapidjson::internal {
-template <>
-template <typename T>
-RAPIDJSON_FORCEINLINE void Stack<tool::report::ParseStackAllocator>::Reserve(size_t count) {
-    if (RAPIDJSON_UNLIKELY(static_cast<std::ptrdiff_t>(sizeof(T) * count) > stackEnd_ - stackTop_)) Expand<T>(count);
-}
-}  // namespace rapidjson::internal
-
-namespace tool::report {
 
 namespace fs = std::filesystem;
-using RecordDocument = rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, ParseStackAllocator>;
+// A record's document, its parse stack on firstset's fixed stack (util/rapidjson_stack.hpp).
+using RecordDocument =
+    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, firstset::json::ParseStackAllocator>;
 
 void Counters::add_amount(std::int64_t fen) {
     if (__builtin_add_overflow(amount_fen, fen, &amount_fen)) overflow = true;
