@@ -985,6 +985,16 @@ std::string to_json(const Report& r) {
     for (std::size_t p = 0; p < r.periods.size(); ++p)
         periods.push_back({{"period", r.periods[p]}, {"from", r.period_from[p]}, {"to", r.period_to[p]}});
     j["periods"] = periods;
+    // Counters per period, each with its share of that period's totals and the period's label.
+    auto periods_json = [&](const std::vector<Counters>& per_period) {
+        ojson ps = ojson::array();
+        for (std::size_t p = 0; p < r.periods.size(); ++p) {
+            ojson c = counters_json(per_period[p], r.period_totals[p]);
+            c["period"] = r.periods[p];
+            ps.push_back(c);
+        }
+        return ps;
+    };
     ojson groups = ojson::array();
     for (const auto& g : r.groups) {
         ojson o;
@@ -993,24 +1003,12 @@ std::string to_json(const Report& r) {
         if (g.key_project) o["key_project"] = *g.key_project;
         if (!g.detail.empty() && r.options.by == By::product) o["holder"] = g.detail;
         o["total"] = counters_json(g.total, r.total);
-        ojson ps = ojson::array();
-        for (std::size_t p = 0; p < r.periods.size(); ++p) {
-            ojson c = counters_json(g.periods[p], r.period_totals[p]);
-            c["period"] = r.periods[p];
-            ps.push_back(c);
-        }
-        o["periods"] = ps;
+        o["periods"] = periods_json(g.periods);
         groups.push_back(o);
     }
     j["groups"] = groups;
     ojson totals = counters_json(r.total, r.total);
-    ojson tp = ojson::array();
-    for (std::size_t p = 0; p < r.periods.size(); ++p) {
-        ojson c = counters_json(r.period_totals[p], r.period_totals[p]);
-        c["period"] = r.periods[p];
-        tp.push_back(c);
-    }
-    totals["periods"] = tp;
+    totals["periods"] = periods_json(r.period_totals);
     j["totals"] = totals;
     ojson awards = ojson::array();
     for (const auto& a : r.awards) {
